@@ -1,0 +1,1 @@
+"""genera_graph.io."""
