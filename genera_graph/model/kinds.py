@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 __all__ = [
     "ORGANISATION_KINDS",
@@ -31,9 +31,8 @@ __all__ = [
 ]
 
 
-class _StrEnum(str, Enum):
-    def __str__(self) -> str:  # so that f"{kind}" gives the register text
-        return self.value
+class _StrEnum(StrEnum):
+    """A string enum whose ``str()`` is the register text."""
 
 
 class ActorKind(_StrEnum):

@@ -1,0 +1,421 @@
+"""The register files: the spreadsheets a coordinator keeps, read and written.
+
+One file per register, CSV with ``;``, UTF-8, dates ``dd/mm/yyyy``, ids as text. Each register
+feeds one table of the :class:`~genera_graph.model.Dataset`; the relations table is kept in three
+registers by kind (housing, placements, memberships).
+
+Every problem found while reading is reported with the file, the row number as the user sees it
+in a spreadsheet (the header is row 1), the column, the rule and the offending value.
+
+Examples
+--------
+>>> [r.file for r in REGISTERS][:3]
+['actors.csv', 'households.csv', 'activities.csv']
+>>> register_for("contacts.csv").table
+'interactions'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from genera_graph.model import TABLE_SCHEMAS, Dataset, RelationKind
+
+__all__ = [
+    "DATE_FORMAT",
+    "REGISTERS",
+    "Problem",
+    "Register",
+    "RegisterError",
+    "format_register_frame",
+    "parse_register_frame",
+    "read_register",
+    "read_registers",
+    "register_for",
+    "write_registers",
+]
+
+DATE_FORMAT = "%d/%m/%Y"
+_DATE_RE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+#: spreadsheet row of the first data row (the header is row 1)
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class Register:
+    """One register file and the table it feeds.
+
+    Attributes
+    ----------
+    file : str
+        File name inside a register folder.
+    table : str
+        The :class:`~genera_graph.model.Dataset` table it feeds.
+    key : tuple of str
+        The natural key: rows with the same key are the same record (used to upsert).
+    kinds : tuple of str, optional
+        For the relations registers, the relation kinds the register holds.
+    """
+
+    file: str
+    table: str
+    key: tuple[str, ...]
+    kinds: tuple[str, ...] | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.file.rsplit(".", 1)[0]
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns, in file order (the schema's declaration order)."""
+        return list(TABLE_SCHEMAS[self.table].to_schema().columns)
+
+    @property
+    def required_columns(self) -> list[str]:
+        schema = TABLE_SCHEMAS[self.table].to_schema()
+        return [name for name, col in schema.columns.items() if col.required]
+
+    @property
+    def date_columns(self) -> list[str]:
+        schema = TABLE_SCHEMAS[self.table].to_schema()
+        return [n for n, c in schema.columns.items() if "datetime" in str(c.dtype)]
+
+    @property
+    def float_columns(self) -> list[str]:
+        schema = TABLE_SCHEMAS[self.table].to_schema()
+        return [n for n, c in schema.columns.items() if "float" in str(c.dtype)]
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register("actors.csv", "actors", ("actor_id",)),
+    Register("households.csv", "household_members", ("household_id", "individual_id", "start_date")),
+    Register("activities.csv", "activities", ("activity_id",)),
+    Register("attendance.csv", "participations", ("activity_id", "actor_id", "date")),
+    Register("contacts.csv", "interactions", ("interaction_id",)),
+    Register(
+        "housing.csv",
+        "relations",
+        ("relation_id",),
+        (RelationKind.LEASE.value, RelationKind.COHABITATION.value,
+         RelationKind.CONDOMINIUM_RESIDENCE.value),
+    ),
+    Register(
+        "placements.csv",
+        "relations",
+        ("relation_id",),
+        (RelationKind.APPRENTICESHIP.value, RelationKind.SCHOOL_WORK_PLACEMENT.value),
+    ),
+    Register("memberships.csv", "relations", ("relation_id",), (RelationKind.MEMBERSHIP.value,)),
+)
+
+
+def register_for(file_name: str | os.PathLike) -> Register:
+    """The register a file name belongs to (by its stem, any extension).
+
+    Raises
+    ------
+    KeyError
+        If the name is not a known register.
+    """
+    stem = Path(file_name).name.rsplit(".", 1)[0].lower()
+    for reg in REGISTERS:
+        if reg.stem == stem:
+            return reg
+    known = ", ".join(r.file for r in REGISTERS)
+    raise KeyError(f"{Path(file_name).name}: not a known register (expected one of {known})")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a register file, located as the user sees it."""
+
+    file: str
+    row: int | None  # spreadsheet row (header = 1); None for a whole-file problem
+    column: str | None
+    rule: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.rule}"
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        return text
+
+
+class RegisterError(ValueError):
+    """Raised when register files have problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        head = "\n".join(f"  - {p}" for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the registers:\n{head}{tail}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a table (file, row, column, rule, value), e.g. for a CSV report."""
+        return pd.DataFrame(
+            [(p.file, p.row, p.column, p.rule, p.value) for p in self.problems],
+            columns=["file", "row", "column", "rule", "value"],
+        )
+
+
+def parse_register_frame(
+    raw: pd.DataFrame, register: Register, *, file: str | None = None, first_row: int = FIRST_DATA_ROW
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn the text cells of a register into a typed, validated table.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Every cell as text (missing cells as empty strings or missing), columns as in the file.
+    register : Register
+        The register the frame comes from.
+    file : str, optional
+        The file name used in problems (default: the register's file).
+    first_row : int
+        Spreadsheet row number of ``raw``'s first row (2 when the header is row 1).
+
+    Returns
+    -------
+    frame : DataFrame
+        The valid rows, typed (dates as ``datetime64``), indexed by their spreadsheet row.
+    problems : list of Problem
+        Every problem found; rows with a problem are left out of ``frame``.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"activity_id": ["A1", "A2"], "actor_id": ["I01", "I02"],
+    ...     "date": ["01/06/2016", "31/02/2017"], "role": ["participant"] * 2,
+    ...     "source": ["attendance_sheet"] * 2})
+    >>> frame, problems = parse_register_frame(raw, register_for("attendance.csv"))
+    >>> len(frame), str(problems[0])
+    (1, "attendance.csv, row 3, column 'date': not a valid date dd/mm/yyyy (value: '31/02/2017')")
+    """
+    file = file or register.file
+    problems: list[Problem] = []
+    raw = raw.copy()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    dup = raw.columns[raw.columns.duplicated()].unique()
+    for col in dup:
+        problems.append(Problem(file, 1, col, "duplicate column in the header"))
+    missing = [c for c in register.required_columns if c not in raw.columns]
+    for col in missing:
+        problems.append(Problem(file, 1, col, "required column missing from the header"))
+    if problems:
+        return _empty_typed(register), problems
+
+    raw = raw[[c for c in register.columns if c in raw.columns]]
+    raw.index = pd.RangeIndex(first_row, first_row + len(raw))
+    text = raw.astype(object).where(raw.notna(), None)
+    text = text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+
+    typed = text.copy()
+    bad_rows: set[int] = set()
+    for col in register.date_columns:
+        if col not in text:
+            continue
+        cells = text[col]
+        present = cells.notna()
+        shaped = cells.where(~present, cells.str.match(_DATE_RE, na=False))
+        parsed = pd.to_datetime(cells.where(present & shaped.astype(bool)), format=DATE_FORMAT,
+                                errors="coerce")
+        for row in cells.index[present & parsed.isna()]:
+            problems.append(Problem(file, int(row), col, "not a valid date dd/mm/yyyy",
+                                    cells[row]))
+            bad_rows.add(int(row))
+        typed[col] = parsed.astype("datetime64[ns]")
+    for col in register.float_columns:
+        if col not in text:
+            continue
+        cells = text[col]
+        normalised = cells.map(lambda v: _decimal(v) if v is not None else None)
+        numbers = pd.to_numeric(normalised, errors="coerce")
+        for row in cells.index[cells.notna() & numbers.isna()]:
+            problems.append(Problem(file, int(row), col, "not a number", cells[row]))
+            bad_rows.add(int(row))
+        typed[col] = numbers.astype("float64")
+    if register.kinds is not None and "kind" in typed:
+        wrong = typed["kind"].notna() & ~typed["kind"].isin(register.kinds)
+        for row in typed.index[wrong]:
+            problems.append(Problem(file, int(row), "kind",
+                                    f"kind not kept in this register (expected one of "
+                                    f"{', '.join(register.kinds)})", typed.at[row, "kind"]))
+            bad_rows.add(int(row))
+
+    schema = TABLE_SCHEMAS[register.table].to_schema()
+    try:
+        schema.validate(typed, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        for prob in _pandera_problems(exc.failure_cases, file, typed):
+            problems.append(prob)
+            if prob.row is not None:
+                bad_rows.add(prob.row)
+    valid = typed.drop(index=sorted(bad_rows & set(typed.index)))
+    valid = schema.validate(valid) if len(valid) else _empty_typed(register)
+    return valid, problems
+
+
+def _decimal(text: str) -> str:
+    # Italian spreadsheets write 1.500,50; plain exports write 1500.50
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    return text
+
+
+def _pandera_problems(failures: pd.DataFrame, file: str, typed: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for rec in failures.itertuples(index=False):
+        column = rec.column if isinstance(rec.column, str) else None
+        index = rec.index
+        row = int(index) if index is not None and not pd.isna(index) else None
+        check = str(rec.check)
+        value = None if pd.isna(rec.failure_case) else str(rec.failure_case)
+        if column is None or column == getattr(TABLE_SCHEMAS.get(""), "name", None):
+            column = None
+        if column and row is not None and column in typed and value is not None:
+            cell = typed.at[row, column] if row in typed.index else None
+            if isinstance(cell, pd.Timestamp):
+                value = cell.strftime(DATE_FORMAT)
+        if column is None and row is not None:
+            value = None  # a whole-row check: the failure case is the row's truth value
+        problems.append(Problem(file, row, column, _rule_text(check), value))
+    problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
+    return problems
+
+
+def _rule_text(check: str) -> str:
+    if check.startswith("isin("):
+        return "value not allowed; allowed: " + check[len("isin("):-1].strip("[]").replace("'", "")
+    if check == "field_uniqueness" or check.startswith("unique"):
+        return "duplicate id"
+    if check.startswith("str_matches"):
+        return "id must be letters, digits, '_', '-' or '.'"
+    if check == "not_nullable":
+        return "required value missing"
+    if check.startswith("str_length"):
+        return "required text missing"
+    if check.startswith("greater_than_or_equal_to"):
+        return "must not be negative"
+    return check
+
+
+def _empty_typed(register: Register) -> pd.DataFrame:
+    return Dataset.empty().tables()[register.table].copy()
+
+
+def read_register(path: str | os.PathLike, register: Register | None = None
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one register CSV file (``;``, UTF-8 with or without BOM) into a typed table.
+
+    Returns the valid rows and every problem found (see :func:`parse_register_frame`).
+    """
+    path = Path(path)
+    register = register or register_for(path)
+    try:
+        raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False,
+                          encoding="utf-8-sig", skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        return _empty_typed(register), [Problem(path.name, None, None, "the file is empty")]
+    return parse_register_frame(raw, register, file=path.name)
+
+
+def read_registers(folder: str | os.PathLike) -> Dataset:
+    """Read every register file of a folder into a :class:`Dataset`, or raise.
+
+    Raises
+    ------
+    RegisterError
+        With every problem of every file (nothing is returned half-read).
+    FileNotFoundError
+        If the folder holds none of the register files.
+    """
+    folder = Path(folder)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_SCHEMAS}
+    problems: list[Problem] = []
+    found = 0
+    for register in REGISTERS:
+        path = folder / register.file
+        if not path.exists():
+            continue
+        found += 1
+        frame, probs = read_register(path, register)
+        problems.extend(probs)
+        parts[register.table].append(frame)
+    if not found:
+        raise FileNotFoundError(f"{folder}: no register files found")
+    if problems:
+        raise RegisterError(problems)
+    tables = {}
+    empty = Dataset.empty().tables()
+    for name, frames in parts.items():
+        frames = [f for f in frames if len(f)]
+        tables[name] = (pd.concat(frames, ignore_index=True) if frames
+                        else empty[name])
+    return Dataset(**tables)
+
+
+def format_register_frame(frame: pd.DataFrame, register: Register) -> pd.DataFrame:
+    """A typed table as the text cells of its register file (dates dd/mm/yyyy)."""
+    out = pd.DataFrame(index=frame.index)
+    for col in register.columns:
+        if col not in frame:
+            out[col] = ""
+            continue
+        series = frame[col]
+        if col in register.date_columns:
+            series = pd.to_datetime(series)
+            out[col] = series.dt.strftime(DATE_FORMAT).fillna("")
+        elif col in register.float_columns:
+            out[col] = series.map(_format_number)
+        else:
+            out[col] = series.astype(object).where(series.notna(), "").astype(str)
+    return out
+
+
+def _format_number(value: float) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_registers(ds: Dataset, folder: str | os.PathLike,
+                    registers: Iterable[Register] = REGISTERS) -> list[Path]:
+    """Write a dataset as register files (``;``, UTF-8, dd/mm/yyyy) into ``folder``.
+
+    Each file is written to a temporary file and moved into place, so a reader never sees a
+    half-written register. Returns the paths written.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = ds.tables()
+    written = []
+    for register in registers:
+        frame = tables[register.table]
+        if register.kinds is not None:
+            frame = frame[frame["kind"].isin(register.kinds)]
+        text = format_register_frame(frame, register)
+        path = folder / register.file
+        fd, tmp = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                text.to_csv(handle, sep=";", index=False, lineterminator="\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written
