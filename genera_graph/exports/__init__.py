@@ -1,0 +1,10 @@
+"""genera_graph.exports: file formats for research exports (tables, GEXF, GraphML, HTML maps).
+
+The functions work on tidy tables (a node table and an edge table, see :mod:`.gexf`), not on
+the temporal graph objects, so that any view of the event log can be exported.
+"""
+
+from genera_graph.exports import tables
+from genera_graph.exports.tables import *  # noqa: F403
+
+__all__ = [*tables.__all__]

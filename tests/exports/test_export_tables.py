@@ -1,0 +1,147 @@
+"""Tidy table exports: formula neutralisation and CSV / Parquet round trips."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genera_graph.exports.tables import (
+    FORMULA_TRIGGERS,
+    column_dtypes,
+    neutralise_formulas,
+    read_csv,
+    read_table_csv,
+    restore_formulas,
+    write_csv,
+    write_data_dictionary,
+    write_parquet,
+    write_table,
+)
+
+
+@pytest.fixture
+def typed_frame() -> pd.DataFrame:
+    """One column of every type an export holds, with accents, leading zeros and formulas."""
+    return pd.DataFrame(
+        {
+            "actor_id": ["007", "0420", "H-01"],
+            "name": ["Nicolò Forlà", "=HYPERLINK(\"http://x\")", "Zoë; \"quoted\"\nnewline"],
+            "first_met": pd.to_datetime(["2016-05-18", "2016-06-14", "2019-01-31"]),
+            "ties": [0, 12, -3],
+            "share": [0.1, 1 / 3, -2.5e-7],
+            "peer": [True, False, True],
+        }
+    )
+
+
+def test_neutralise_every_trigger_and_only_text():
+    """Each OWASP trigger character gets a leading quote; numbers keep value and dtype."""
+    texts = [f"{c}cmd" for c in FORMULA_TRIGGERS] + ["plain", "'already"]
+    frame = pd.DataFrame({"t": texts, "n": np.arange(len(texts)) - 3,
+                          "x": np.linspace(-1, 1, len(texts))})
+    out = neutralise_formulas(frame)
+    for before, after in zip(texts, out["t"], strict=True):
+        if before == "plain":
+            assert after == "plain"
+        else:
+            assert after == "'" + before
+    assert out["n"].dtype == frame["n"].dtype and out["n"].tolist() == frame["n"].tolist()
+    assert out["x"].dtype == frame["x"].dtype and out["x"].tolist() == frame["x"].tolist()
+    # the input is not modified
+    assert frame["t"].tolist() == texts
+
+
+def test_neutralise_object_column_with_mixed_values():
+    frame = pd.DataFrame({"mixed": pd.Series(["-1", 5, None, "@x"], dtype=object)})
+    out = neutralise_formulas(frame)
+    assert out["mixed"].tolist() == ["'-1", 5, None, "'@x"]
+    assert restore_formulas(out)["mixed"].tolist() == ["-1", 5, None, "@x"]
+
+
+def test_csv_cells_are_neutralised_in_the_file(typed_frame, tmp_path):
+    path = write_csv(typed_frame, tmp_path / "t.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    header, body = rows[0], rows[1:]
+    name = header.index("name")
+    assert body[1][name].startswith("'=HYPERLINK")
+    # negative numbers in numeric columns are numbers, not text
+    assert body[2][header.index("ties")] == "-3"
+    assert body[0][header.index("first_met")] == "18/05/2016"
+    assert body[0][header.index("peer")] == "true"
+    assert body[0][header.index("actor_id")] == "007"
+    for row in body:
+        for column in ("actor_id", "name"):
+            assert not row[header.index(column)].startswith(FORMULA_TRIGGERS)
+
+
+def test_csv_round_trip_same_types(typed_frame, tmp_path):
+    path = write_csv(typed_frame, tmp_path / "t.csv")
+    back = read_csv(path, column_dtypes(typed_frame))
+    pd.testing.assert_frame_equal(back, typed_frame)
+
+
+def test_csv_round_trip_with_missing_values(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "id": pd.Series(["01", None], dtype="str"),
+            "n": pd.array([4, None], dtype="Int64"),
+            "x": [np.nan, 2.5],
+            "ok": pd.array([True, None], dtype="boolean"),
+            "day": pd.to_datetime(["2016-06-14", None]),
+        }
+    )
+    back = read_csv(write_csv(frame, tmp_path / "m.csv"), column_dtypes(frame))
+    pd.testing.assert_frame_equal(back, frame)
+
+
+def test_csv_uses_semicolon_utf8_and_decimal_point(tmp_path):
+    frame = pd.DataFrame({"città": ["Brescia"], "x": [1234.5]})
+    raw = write_csv(frame, tmp_path / "a.csv").read_bytes()
+    assert raw.decode("utf-8") == "città;x\nBrescia;1234.5\n"
+
+
+def test_csv_refuses_time_of_day(tmp_path):
+    frame = pd.DataFrame({"at": pd.to_datetime(["2016-06-14 10:30"])})
+    with pytest.raises(ValueError, match="midnight"):
+        write_csv(frame, tmp_path / "t.csv")
+
+
+def test_parquet_round_trip_same_types(typed_frame, tmp_path):
+    frame = typed_frame.assign(n=pd.array([1, None, 3], dtype="Int64"))
+    back = pd.read_parquet(write_parquet(frame, tmp_path / "t.parquet"))
+    pd.testing.assert_frame_equal(back, frame)
+    # Parquet is for code: no neutralisation
+    assert back.loc[1, "name"].startswith("=")
+
+
+def test_write_table_writes_three_files_and_reads_back(typed_frame, tmp_path):
+    entries = [(c, f"definition of {c}", "", "") for c in typed_frame.columns]
+    paths = write_table(typed_frame, tmp_path / "out", "actors", entries)
+    assert {p.name for p in paths.values()} == {
+        "actors.csv", "actors.parquet", "actors.dictionary.csv"
+    }
+    pd.testing.assert_frame_equal(read_table_csv(paths["csv"], paths["dictionary"]), typed_frame)
+    dictionary = read_csv(paths["dictionary"])
+    assert dictionary["column"].tolist() == list(typed_frame.columns)
+    assert dictionary.set_index("column").loc["first_met", "dtype"] == "datetime64[us]"
+
+
+def test_write_table_requires_a_complete_dictionary(typed_frame, tmp_path):
+    entries = [(c, "d", "", "") for c in typed_frame.columns[:-1]]
+    with pytest.raises(ValueError, match="undescribed"):
+        write_table(typed_frame, tmp_path, "t", entries)
+    with pytest.raises(ValueError, match="unsafe"):
+        write_table(typed_frame, tmp_path, "../escape", entries)
+
+
+def test_data_dictionary_is_neutralised(tmp_path):
+    path = write_data_dictionary(
+        [{"column": "x", "definition": "=2+2", "convention": "-", "reference": "@ref"}],
+        tmp_path / "d.csv",
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "x;'=2+2;'-;'@ref;" in text
