@@ -204,9 +204,10 @@ def node_records(nodes: pd.DataFrame) -> tuple[list[dict[str, Any]], list[str]]:
     return records, attrs
 
 
-def check_endpoints(node_ids: Iterable[str], edges: list[TidyEdge]) -> None:
+def check_endpoints(node_ids: Iterable[str], ends: Iterable[tuple[str, str, str]]) -> None:
+    """Every ``(edge id, source, target)`` must join two known nodes."""
     known = set(node_ids)
-    for edge in edges:
-        for end in (edge.source, edge.target):
+    for edge_id, source, target in ends:
+        for end in (source, target):
             if end not in known:
-                raise ValueError(f"edge {edge.id!r}: endpoint {end!r} is not in the node table")
+                raise ValueError(f"edge {edge_id!r}: endpoint {end!r} is not in the node table")

@@ -211,7 +211,8 @@ def write_gexf(
 
     node_rows, node_attrs = node_records(nodes)
     tidy = group_edges(edges)
-    check_endpoints((r["id"] for r in node_rows), tidy)
+    check_endpoints((r["id"] for r in node_rows),
+                    ((e.id, e.source, e.target) for e in tidy))
     edge_attrs = attribute_columns(edges, EDGE_RESERVED)
     node_kinds = {c: logical_type(nodes[c]) for c in node_attrs}
     edge_kinds = {c: logical_type(edges[c]) for c in edge_attrs}
