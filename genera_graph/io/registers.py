@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -25,11 +26,13 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.errors as pa_errors
+import pandera.pandas as pa
 
 from genera_graph.model import TABLE_SCHEMAS, Dataset, RelationKind
 
 __all__ = [
     "DATE_FORMAT",
+    "FIRST_DATA_ROW",
     "REGISTERS",
     "Problem",
     "Register",
@@ -142,9 +145,11 @@ class Problem:
     column: str | None
     rule: str
     value: str | None = None
+    #: ``"error"`` (the row or file is not imported) or ``"warning"`` (imported, but look)
+    severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.file
+        where = self.file if self.severity == "error" else f"warning: {self.file}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
@@ -168,13 +173,14 @@ class RegisterError(ValueError):
     def to_frame(self) -> pd.DataFrame:
         """The problems as a table (file, row, column, rule, value), e.g. for a CSV report."""
         return pd.DataFrame(
-            [(p.file, p.row, p.column, p.rule, p.value) for p in self.problems],
-            columns=["file", "row", "column", "rule", "value"],
+            [(p.file, p.row, p.column, p.rule, p.value, p.severity) for p in self.problems],
+            columns=["file", "row", "column", "rule", "value", "severity"],
         )
 
 
 def parse_register_frame(
-    raw: pd.DataFrame, register: Register, *, file: str | None = None, first_row: int = FIRST_DATA_ROW
+    raw: pd.DataFrame, register: Register, *, file: str | None = None,
+    first_row: int | None = FIRST_DATA_ROW, check_unique: bool = True,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn the text cells of a register into a typed, validated table.
 
@@ -186,8 +192,12 @@ def parse_register_frame(
         The register the frame comes from.
     file : str, optional
         The file name used in problems (default: the register's file).
-    first_row : int
-        Spreadsheet row number of ``raw``'s first row (2 when the header is row 1).
+    first_row : int or None
+        Spreadsheet row number of ``raw``'s first row (2 when the header is row 1); ``None``
+        keeps ``raw``'s own index as the row numbers (e.g. a chunk of a streamed file).
+    check_unique : bool
+        Check the schema's unique columns (off when the caller checks duplicates across the
+        chunks of a streamed file).
 
     Returns
     -------
@@ -219,9 +229,9 @@ def parse_register_frame(
         return _empty_typed(register), problems
 
     raw = raw[[c for c in register.columns if c in raw.columns]]
-    raw.index = pd.RangeIndex(first_row, first_row + len(raw))
-    text = raw.astype(object).where(raw.notna(), None)
-    text = text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    if first_row is not None:
+        raw.index = pd.RangeIndex(first_row, first_row + len(raw))
+    text = pd.DataFrame({col: _clean_text(raw[col]) for col in raw.columns}, index=raw.index)
 
     typed = text.copy()
     bad_rows: set[int] = set()
@@ -256,17 +266,42 @@ def parse_register_frame(
                                     f"{', '.join(register.kinds)})", typed.at[row, "kind"]))
             bad_rows.add(int(row))
 
-    schema = TABLE_SCHEMAS[register.table].to_schema()
+    schema = _schema(register.table, check_unique)
     try:
-        schema.validate(typed, lazy=True)
+        valid = schema.validate(typed, lazy=True)
     except pa_errors.SchemaErrors as exc:
+        # a cell that could not be parsed is already reported: not again as "missing"
+        parsed_bad = {(p.row, p.column) for p in problems}
         for prob in _pandera_problems(exc.failure_cases, file, typed):
+            if (prob.row, prob.column) in parsed_bad:
+                continue
             problems.append(prob)
             if prob.row is not None:
                 bad_rows.add(prob.row)
-    valid = typed.drop(index=sorted(bad_rows & set(typed.index)))
-    valid = schema.validate(valid) if len(valid) else _empty_typed(register)
+        valid = typed.drop(index=sorted(bad_rows & set(typed.index)))
+        valid = schema.validate(valid) if len(valid) else _empty_typed(register)
+    else:
+        if bad_rows:
+            valid = valid.drop(index=sorted(bad_rows & set(valid.index)))
+    if not len(valid):
+        empty = _empty_typed(register)
+        valid = schema.validate(empty) if len(empty.columns) else empty
     return valid, problems
+
+
+def _clean_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text (``str`` dtype), blank cells missing, vectorised."""
+    text = cells.astype("str").str.strip()
+    return text.where(text != "")
+
+
+@functools.cache
+def _schema(table: str, check_unique: bool) -> pa.DataFrameSchema:
+    schema = TABLE_SCHEMAS[table].to_schema()
+    if check_unique:
+        return schema
+    unique = [name for name, col in schema.columns.items() if col.unique]
+    return schema.update_columns({name: {"unique": False} for name in unique})
 
 
 def _decimal(text: str) -> str:

@@ -1,0 +1,647 @@
+"""Imports: register files (or a dataset) into a store, validated, atomic and idempotent.
+
+One import is one transaction. Files are read in chunks (:mod:`genera_graph.io.spreadsheets`),
+each chunk is typed and validated with the model's pandera schemas (lazily: every problem), then
+checked across files: duplicate natural keys (the first occurrence wins), unknown actor or
+activity ids (against the files being imported *and* the store). Valid rows are upserted by
+their register's natural key, so an updated register updates rows instead of duplicating them.
+
+- strict (default): any error writes nothing (the transaction is rolled back);
+- ``partial=True``: valid rows are committed, the others are set aside in the store's
+  ``quarantine`` table (and returned), with ``accepted + quarantined == rows read`` per file;
+- a file whose content (SHA-256) is what the last import of its register already read is
+  reported ``"unchanged"`` and skipped.
+
+Problems carry the file, the spreadsheet row, the column, the rule and the offending value: they
+are for the user's eyes (terminal, CSV report), never for the log, which only gets counts.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from genera_graph.io.store import Store
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "actors.csv").write_text(
+...     "actor_id;kind;name;first_met\\nCP01;community_point;Punto Uno;18/05/2016\\n"
+...     "F01;facilitator;Facilitatore;31/02/2016\\n", encoding="utf-8")
+>>> store = Store(folder / "genera.sqlite")
+>>> result = store.import_paths(folder)
+>>> result.committed, [str(p) for p in result.errors]
+(False, ["actors.csv, row 3, column 'first_met': not a valid date dd/mm/yyyy (value: '31/02/2016')"])
+>>> result = store.import_paths(folder, partial=True)
+>>> [(f.status, f.rows_read, f.rows_accepted, f.rows_quarantined) for f in result.files]
+[('partial', 2, 1, 1)]
+>>> store.import_paths(folder, partial=True).files[0].status
+'unchanged'
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from genera_graph.io.registers import (
+    FIRST_DATA_ROW,
+    REGISTERS,
+    Problem,
+    Register,
+    format_register_frame,
+    parse_register_frame,
+    register_for,
+)
+from genera_graph.io.spreadsheets import (
+    DEFAULT_CHUNK_ROWS,
+    SPREADSHEET_SUFFIXES,
+    open_spreadsheet,
+)
+from genera_graph.io.store import _METADATA, REFERENCES, TABLE_KEYS, Store, _count, _ids, _upsert
+from genera_graph.model import Dataset
+
+__all__ = ["FileOutcome", "ImportResult", "import_dataset", "import_paths"]
+
+_log = logging.getLogger(__name__)
+
+#: a progress callback: (file name, rows read so far in that file)
+ProgressCallback = Callable[[str, int], None]
+
+_NOUN = {"actors": "actor", "activities": "activity"}
+_FILE_OF = {"actors": "actors.csv", "activities": "activities.csv"}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What an import did with one file.
+
+    ``status`` is ``"imported"`` (every row accepted), ``"partial"`` (some rows quarantined),
+    ``"unchanged"`` (same content as the last import of the register: skipped) or
+    ``"rejected"`` (nothing written from it).
+    """
+
+    file: str
+    register: str
+    status: str
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    rows_new: int
+    content_hash: str
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of one import (one transaction).
+
+    Attributes
+    ----------
+    files : tuple of FileOutcome
+    problems : tuple of Problem
+        Every problem (errors and warnings), in file and row order.
+    committed : bool
+        Whether the transaction was committed (``False``: the store is exactly as before).
+    partial : bool
+        Whether the import ran with ``partial=True``.
+    rejected_rows : mapping of file name to DataFrame
+        The rows not imported, as read (text cells, indexed by spreadsheet row), with a
+        ``problems`` column; for a partial import these are the quarantined rows.
+    """
+
+    files: tuple[FileOutcome, ...]
+    problems: tuple[Problem, ...]
+    committed: bool
+    partial: bool
+    rejected_rows: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop a row or a file (not warnings)."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """Committed with no error at all."""
+        return self.committed and not self.errors
+
+    def report_frame(self) -> pd.DataFrame:
+        """Every problem as a table: file, row, column, rule, value, severity."""
+        return pd.DataFrame(
+            [(p.file, p.row, p.column, p.rule, p.value, p.severity) for p in self.problems],
+            columns=["file", "row", "column", "rule", "value", "severity"],
+        ).astype({"row": "Int64"})
+
+    def summary(self) -> str:
+        """One line per file with its counts (no cell values)."""
+        lines = []
+        for f in self.files:
+            if f.status == "unchanged":
+                lines.append(f"{f.file}: unchanged (this content was already imported)")
+                continue
+            lines.append(f"{f.file}: {f.status}, {f.rows_read} rows read, {f.rows_accepted} "
+                         f"accepted ({f.rows_new} new), {f.rows_quarantined} "
+                         f"{'quarantined' if self.partial else 'with problems'}")
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        verdict = ("committed" if self.committed
+                   else "nothing written (the store is unchanged)")
+        lines.append(f"{verdict}; {n_err} error(s), {n_warn} warning(s)")
+        return "\n".join(lines)
+
+
+class _Source(Protocol):
+    name: str
+    sha256: str
+    header: list[str]
+    problems: list[Problem]
+
+    def chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[Problem]]]: ...
+
+
+@dataclass
+class _FrameSource:
+    """A text frame standing for a register file (used to import a dataset)."""
+
+    name: str
+    sha256: str
+    text: pd.DataFrame
+    header: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[Problem]]]:
+        for start in range(0, len(self.text), chunk_rows):
+            yield self.text.iloc[start:start + chunk_rows], []
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll it back (strict import with errors)."""
+
+
+def import_paths(store: Store, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
+                 partial: bool = False, progress: bool | ProgressCallback = False,
+                 chunk_rows: int | None = None) -> ImportResult:
+    """Import register files (CSV or XLSX) or folders of them into a store, in one transaction.
+
+    Parameters
+    ----------
+    store : Store
+    paths : path-like or iterable of path-likes
+        Files named after their register (``actors.csv``, ``contacts.xlsx``, ...) or folders
+        (every register file in them).
+    partial : bool
+        Commit the valid rows and quarantine the others (default: any error writes nothing).
+    progress : bool or callable
+        ``True``: a tqdm progress bar on stderr; a callable ``(file name, rows read)`` is called
+        after each chunk, inside the open transaction.
+    chunk_rows : int, optional
+        Rows per chunk (default :data:`~genera_graph.io.spreadsheets.DEFAULT_CHUNK_ROWS`).
+
+    Returns
+    -------
+    ImportResult
+
+    Notes
+    -----
+    Streaming: memory is O(chunk) for every register but actors (whose rows refer to each other
+    and are checked together). Validation is vectorised; SQLite writes are one
+    ``executemany`` per chunk, PostgreSQL writes a ``COPY`` per chunk.
+    """
+    problems: list[Problem] = []
+    sources: list[tuple[_Source, Register]] = []
+    for path in _expand(paths, problems):
+        sheet = open_spreadsheet(path)
+        sources.append((sheet, register_for(path)))
+    return _run(store, sources, problems, partial=partial, progress=progress,
+                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS)
+
+
+def import_dataset(store: Store, dataset: Dataset, *, partial: bool = False,
+                   label: str = "dataset", chunk_rows: int | None = None) -> ImportResult:
+    """Import an in-memory dataset exactly as if it were its register files.
+
+    Each table is formatted as its register's text cells
+    (:func:`~genera_graph.io.registers.format_register_frame`) and goes through the same
+    validation, cross-file checks, upsert and import-run bookkeeping as files named
+    ``"{label}:{register file}"``.
+    """
+    sources: list[tuple[_Source, Register]] = []
+    tables = dataset.tables()
+    for register in REGISTERS:
+        frame = tables[register.table]
+        if register.kinds is not None:
+            frame = frame[frame["kind"].isin(register.kinds)]
+        text = format_register_frame(frame.reset_index(drop=True), register)
+        text.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(text))
+        digest = hashlib.sha256("\x1f".join(text.columns).encode())
+        digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+        sources.append((_FrameSource(f"{label}:{register.file}", digest.hexdigest(), text,
+                                     header=list(text.columns)), register))
+    return _run(store, sources, [], partial=partial, progress=False,
+                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+
+def _expand(paths: Iterable[str | os.PathLike] | str | os.PathLike,
+            problems: list[Problem]) -> list[Path]:
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = 0
+            for child in sorted(path.iterdir()):
+                if (child.suffix.lower() not in SPREADSHEET_SUFFIXES
+                        or child.name.startswith((".", "~$")) or not child.is_file()):
+                    continue
+                try:
+                    register_for(child)
+                except KeyError:
+                    problems.append(Problem(child.name, None, None,
+                                            "not a register file: skipped", severity="warning"))
+                    continue
+                files.append(child)
+                found += 1
+            if not found:
+                problems.append(Problem(path.name or str(path), None, None,
+                                        "no register files in this folder"))
+        elif path.is_file():
+            if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+                problems.append(Problem(path.name, None, None,
+                                        "not a CSV or XLSX file (.csv, .xlsx)"))
+                continue
+            try:
+                register_for(path)
+            except KeyError as exc:
+                problems.append(Problem(path.name, None, None, str(exc.args[0]).split(": ", 1)[1]))
+                continue
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), None, None, "no such file or folder"))
+    return files
+
+
+def _header_problems(source: _Source, register: Register) -> list[Problem]:
+    header = source.header
+    columns = register.columns
+    if not set(header) & set(columns):
+        return [Problem(source.name, 1, None,
+                        f"no header row: row 1 must name the columns ({', '.join(columns)})")]
+    problems = [Problem(source.name, 1, col, "required column missing from the header")
+                for col in register.required_columns if col not in header]
+    problems += [Problem(source.name, 1, col, "unknown column: ignored", severity="warning")
+                 for col in header if col not in columns and not col.startswith("_unnamed_")]
+    return problems
+
+
+class _Keys:
+    """Natural keys seen so far in one import, to report repeats (the first occurrence wins)."""
+
+    def __init__(self, key: tuple[str, ...]):
+        self.key = key
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+        self.files: list[str] = []
+        self.file_of = np.empty(0, dtype=np.int64)
+
+    def check(self, typed: pd.DataFrame, file: str) -> tuple[list[Problem], np.ndarray]:
+        if not len(typed):
+            return [], np.zeros(0, dtype=bool)
+        hashes = pd.util.hash_pandas_object(typed[list(self.key)], index=False).to_numpy()
+        rows = typed.index.to_numpy(dtype=np.int64)
+        within = pd.Series(hashes).duplicated(keep="first").to_numpy()
+        before = (np.isin(hashes, self.hashes) if self.hashes.size
+                  else np.zeros(len(hashes), dtype=bool))
+        repeat = within | before
+        problems: list[Problem] = []
+        if file not in self.files:
+            self.files.append(file)
+        file_id = self.files.index(file)
+        if repeat.any():
+            # where each repeated key was first seen: earlier chunks first, then this chunk
+            first = pd.DataFrame({
+                "hash": np.concatenate([self.hashes, hashes[~repeat]]),
+                "row": np.concatenate([self.rows, rows[~repeat]]),
+                "file": np.concatenate([self.file_of,
+                                        np.full((~repeat).sum(), file_id, dtype=np.int64)]),
+            }).drop_duplicates("hash").set_index("hash")
+            found = first.reindex(hashes[repeat])
+            column = self.key[0] if len(self.key) == 1 else None
+            label = " + ".join(self.key)
+            values = typed.loc[repeat, list(self.key)].astype(object)
+            for row, (_, cells), first_row, first_file in zip(
+                    rows[repeat], values.iterrows(), found["row"], found["file"], strict=True):
+                where = f"row {int(first_row)}"
+                if self.files[int(first_file)] != file:
+                    where += f" of {self.files[int(first_file)]}"
+                shown = " / ".join(_show(v) for v in cells)
+                problems.append(Problem(file, int(row), column,
+                                        f"duplicate {label}: already on {where}", shown))
+        self.hashes = np.concatenate([self.hashes, hashes[~repeat]])
+        self.rows = np.concatenate([self.rows, rows[~repeat]])
+        self.file_of = np.concatenate([self.file_of,
+                                       np.full((~repeat).sum(), file_id, dtype=np.int64)])
+        return problems, repeat
+
+
+def _show(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _reference_problems(typed: pd.DataFrame, table: str, known: Mapping[str, pd.Index],
+                        file: str) -> tuple[list[Problem], np.ndarray]:
+    bad = np.zeros(len(typed), dtype=bool)
+    problems: list[Problem] = []
+    for col, target in REFERENCES[table].items():
+        if col not in typed:
+            continue
+        values = typed[col]
+        missing = (values.notna() & ~values.isin(known[target])).to_numpy(dtype=bool)
+        if missing.any():
+            rule = (f"unknown {_NOUN[target]} id: not in the store nor among the valid rows of "
+                    f"{_FILE_OF[target]}")
+            problems.extend(Problem(file, int(r), col, rule, str(v))
+                            for r, v in values[missing].items())
+            bad |= missing
+    return problems, bad
+
+
+@dataclass
+class _Tally:
+    read: int = 0
+    accepted: int = 0
+    new: int = 0
+    rejected: list[pd.DataFrame] = field(default_factory=list)
+
+
+class _Run:
+    """The state of one import while its transaction is open."""
+
+    def __init__(self, conn: sa.Connection, partial: bool, progress: bool | ProgressCallback,
+                 chunk_rows: int):
+        self.conn = conn
+        self.partial = partial
+        self.chunk_rows = chunk_rows
+        self.problems: list[Problem] = []
+        self.failed = False
+        self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
+        self.known = {t: _ids(conn, t) for t in ("actors", "activities")}
+        self.callback = progress if callable(progress) else None
+        self.bar = None
+        if progress is True:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" rows", unit_scale=True, desc="import", leave=True)
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+        if any(p.severity == "error" for p in problems):
+            self.failed = True
+
+    def may_write(self) -> bool:
+        return self.partial or not self.failed
+
+    def advance(self, name: str, rows: int, done: int) -> None:
+        if self.bar is not None:
+            self.bar.set_description(name)
+            self.bar.update(rows)
+        if self.callback is not None:
+            self.callback(name, done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def typed_chunks(self, source: _Source, register: Register, tally: _Tally
+                     ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, dict[int, list[str]]]]:
+        """Yield (raw chunk, valid typed rows, row -> problem texts) for a source."""
+        for raw, read_problems in source.chunks(self.chunk_rows):
+            tally.read += len(raw)
+            formulas = {(p.row, p.column) for p in read_problems}
+            typed, problems = parse_register_frame(raw, register, file=source.name,
+                                                   first_row=None, check_unique=False)
+            problems = read_problems + [p for p in problems if (p.row, p.column) not in formulas]
+            bad = {p.row for p in problems if p.severity == "error" and p.row is not None}
+            if bad:
+                typed = typed.drop(index=list(bad & set(typed.index)))
+            dup_problems, repeat = self.keys[register.table].check(typed, source.name)
+            typed = typed.loc[~repeat]
+            problems += dup_problems
+            self.add_problems(problems)
+            yield raw, typed, _by_row(problems)
+
+    def reject(self, raw: pd.DataFrame, accepted: pd.Index, why: dict[int, list[str]],
+               tally: _Tally) -> None:
+        rejected = raw.loc[~raw.index.isin(accepted)]
+        if len(rejected):
+            rejected = rejected.copy()
+            rejected.insert(0, "problems", ["; ".join(why.get(int(r), ["not imported"]))
+                                            for r in rejected.index])
+            tally.rejected.append(rejected)
+
+    def import_streaming(self, source: _Source, register: Register, tally: _Tally) -> None:
+        table = register.table
+        before = _count(self.conn, table)
+        for raw, typed, why in self.typed_chunks(source, register, tally):
+            problems, bad = _reference_problems(typed, table, self.known, source.name)
+            self.add_problems(problems)
+            for p in problems:
+                why.setdefault(p.row, []).append(_problem_text(p))
+            typed = typed.loc[~bad]
+            if self.may_write():
+                _upsert(self.conn, table, typed, columns=source.header)
+            tally.accepted += len(typed)
+            self.reject(raw, typed.index, why, tally)
+            self.advance(source.name, len(raw), tally.read)
+        tally.new = _count(self.conn, table) - before
+
+    def import_together(self, group: list[tuple[_Source, Register]],
+                        tallies: list[_Tally]) -> None:
+        """Sources of a self-referencing register (actors): check references together."""
+        parts: list[tuple[int, pd.DataFrame, pd.DataFrame, dict[int, list[str]]]] = []
+        for i, ((source, register), tally) in enumerate(zip(group, tallies, strict=True)):
+            for raw, typed, why in self.typed_chunks(source, register, tally):
+                parts.append((i, raw, typed, why))
+                self.advance(source.name, len(raw), tally.read)
+        table = group[0][1].table
+        store_ids = self.known[table]
+        typed_all = [p[2] for p in parts]
+        alive = [np.ones(len(t), dtype=bool) for t in typed_all]
+        primary = TABLE_KEYS[table][0]
+        while True:
+            ids = store_ids.append(pd.Index(np.concatenate(
+                [t[primary].to_numpy(dtype=object)[a] for t, a in zip(typed_all, alive,
+                                                                      strict=True)]
+                or [np.empty(0, dtype=object)]), dtype="str")).unique()
+            known = {**self.known, table: ids}
+            changed = False
+            for k, (i, _raw, typed, why) in enumerate(parts):
+                current = typed.loc[alive[k]]
+                problems, bad = _reference_problems(current, table, known, group[i][0].name)
+                if bad.any():
+                    changed = True
+                    self.add_problems(problems)
+                    for p in problems:
+                        why.setdefault(p.row, []).append(_problem_text(p))
+                    alive[k][np.flatnonzero(alive[k])[bad]] = False
+            if not changed:
+                break
+        self.known[table] = ids
+        before = {i: 0 for i in range(len(group))}
+        for k, (i, raw, typed, why) in enumerate(parts):
+            accepted = typed.loc[alive[k]]
+            if self.may_write():
+                count = _count(self.conn, table)
+                _upsert(self.conn, table, accepted, columns=group[i][0].header)
+                before[i] += _count(self.conn, table) - count
+            tallies[i].accepted += len(accepted)
+            self.reject(raw, accepted.index, why, tallies[i])
+        for i, tally in enumerate(tallies):
+            tally.new = before[i]
+
+
+def _by_row(problems: list[Problem]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for p in problems:
+        if p.row is not None and p.severity == "error":
+            out.setdefault(p.row, []).append(_problem_text(p))
+    return out
+
+
+def _problem_text(p: Problem) -> str:
+    return f"{p.column}: {p.rule}" if p.column else p.rule
+
+
+def _latest_hashes(conn: sa.Connection) -> dict[str, set[str]]:
+    """Register file -> content hashes read by the last import batch that touched it."""
+    rows = conn.exec_driver_sql(
+        "SELECT register, batch_id, content_hash, run_id FROM import_runs").fetchall()
+    if not rows:
+        return {}
+    runs = pd.DataFrame(rows, columns=["register", "batch_id", "content_hash", "run_id"])
+    last = runs.loc[runs.groupby("register")["run_id"].idxmax(), ["register", "batch_id"]]
+    latest = runs.merge(last, on=["register", "batch_id"])
+    return latest.groupby("register")["content_hash"].agg(set).to_dict()
+
+
+def _run(store: Store, sources: list[tuple[_Source, Register]], problems: list[Problem], *,
+         partial: bool, progress: bool | ProgressCallback, chunk_rows: int) -> ImportResult:
+    order = {r.file: i for i, r in enumerate(REGISTERS)}
+    sources = sorted(sources, key=lambda s: order[s[1].file])
+    outcomes: dict[int, FileOutcome] = {}
+    tallies = [_Tally() for _ in sources]
+    rejected: dict[str, pd.DataFrame] = {}
+    batch = uuid.uuid4().hex
+    committed = False
+    run: _Run | None = None
+    try:
+        with store._write() as conn:
+            run = _Run(conn, partial, progress, chunk_rows)
+            run.add_problems(problems)
+            latest = _latest_hashes(conn)
+            todo: list[int] = []
+            for i, (source, register) in enumerate(sources):
+                if source.sha256 in latest.get(register.file, set()):
+                    outcomes[i] = FileOutcome(source.name, register.file, "unchanged", 0, 0, 0,
+                                              0, source.sha256)
+                    continue
+                file_problems = list(source.problems)
+                if not any(p.severity == "error" for p in file_problems):
+                    file_problems += _header_problems(source, register)
+                run.add_problems(file_problems)
+                if any(p.severity == "error" for p in file_problems):
+                    outcomes[i] = FileOutcome(source.name, register.file, "rejected", 0, 0, 0,
+                                              0, source.sha256)
+                    continue
+                todo.append(i)
+            for register in REGISTERS:
+                group = [i for i in todo if sources[i][1] is register]
+                if not group:
+                    continue
+                if register.table in REFERENCES[register.table].values():
+                    run.import_together([sources[i] for i in group], [tallies[i] for i in group])
+                else:
+                    for i in group:
+                        run.import_streaming(*sources[i], tallies[i])
+            if run.failed and not partial:
+                raise _Abort
+            for i in todo:
+                source, register = sources[i]
+                tally = tallies[i]
+                quarantined = tally.read - tally.accepted
+                run_id = _record_run(conn, batch, source, register, tally, quarantined)
+                if tally.rejected:
+                    _record_quarantine(conn, run_id, source.name, tally.rejected)
+                outcomes[i] = FileOutcome(source.name, register.file,
+                                          "partial" if quarantined else "imported", tally.read,
+                                          tally.accepted, quarantined, tally.new, source.sha256,
+                                          run_id)
+        committed = True
+    except _Abort:
+        for i in todo:
+            source, register = sources[i]
+            tally = tallies[i]
+            outcomes[i] = FileOutcome(source.name, register.file, "rejected", tally.read, 0,
+                                      tally.read - tally.accepted, 0, source.sha256)
+    finally:
+        if run is not None:
+            run.close()
+    for i, (source, _register) in enumerate(sources):
+        if tallies[i].rejected:
+            rejected[source.name] = pd.concat(tallies[i].rejected)
+    all_problems = run.problems if run is not None else problems
+    files = tuple(outcomes[i] for i in sorted(outcomes))
+    for f in files:
+        _log.info("import %s: %s, %d rows read, %d accepted, %d not imported", f.file,
+                  f.status, f.rows_read, f.rows_accepted, f.rows_quarantined)
+    return ImportResult(files=files, problems=tuple(_sorted(all_problems)), committed=committed,
+                        partial=partial, rejected_rows=rejected)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.row if p.row is not None else 0,
+                                           p.column or ""))
+
+
+def _record_run(conn: sa.Connection, batch: str, source: _Source, register: Register,
+                tally: _Tally, quarantined: int) -> int:
+    table = _METADATA.tables["import_runs"]
+    result = conn.execute(sa.insert(table).values(
+        batch_id=batch, file_name=source.name, register=register.file,
+        content_hash=source.sha256, imported_at=datetime.now(UTC).replace(tzinfo=None),
+        rows_read=tally.read, rows_accepted=tally.accepted, rows_quarantined=quarantined,
+        rows_new=tally.new, status="partial" if quarantined else "imported",
+    ))
+    return int(result.inserted_primary_key[0])
+
+
+def _record_quarantine(conn: sa.Connection, run_id: int, name: str,
+                       frames: list[pd.DataFrame]) -> None:
+    table = _METADATA.tables["quarantine"]
+    rows = []
+    for frame in frames:
+        cells = frame.drop(columns="problems")
+        for (row, values), problems in zip(cells.iterrows(), frame["problems"], strict=True):
+            rows.append({"run_id": run_id, "file_name": name, "row_number": int(row),
+                         "problems": problems,
+                         "cells": json.dumps({k: (None if pd.isna(v) else str(v))
+                                              for k, v in values.items()},
+                                             ensure_ascii=False)})
+    if rows:
+        conn.execute(sa.insert(table), rows)

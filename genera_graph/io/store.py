@@ -1,0 +1,534 @@
+"""The store: the single source of truth, an SQLite file by default or any SQLAlchemy URL.
+
+The six tables of the data model live in tables of the same names and columns (ids as text,
+dates as SQL ``DATE``), keyed by the registers' natural keys
+(:attr:`~genera_graph.io.registers.Register.key`), with foreign keys from every actor or
+activity reference (deferred: checked at commit). Two more tables record the imports:
+``import_runs`` (one row per imported file: content hash, file name, time, counts, status) and
+``quarantine`` (the rows a partial import set aside, with their problems).
+
+The schema is versioned (table ``genera_schema``): opening a store upgrades it, in one
+transaction, through the numbered steps of ``_MIGRATIONS``; a store newer than the code is
+refused.
+
+SQLite files run in WAL mode with foreign keys on and a busy timeout; every import is one
+transaction (``BEGIN IMMEDIATE``), so a killed import leaves the store exactly as before.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
+>>> store.schema_version, store.fingerprint()
+(2, 'v2:r0')
+>>> len(store.load().actors)
+0
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from genera_graph.io.registers import REGISTERS, write_registers
+from genera_graph.model import TABLE_SCHEMAS, Dataset
+
+if TYPE_CHECKING:
+    from genera_graph.io.importer import ImportResult
+
+__all__ = ["SCHEMA_VERSION", "REFERENCES", "TABLE_KEYS", "Store", "StoreVersionError",
+           "open_store", "store_url"]
+
+_log = logging.getLogger(__name__)
+
+#: the schema version this code writes
+SCHEMA_VERSION = 2
+
+#: table -> natural key (the primary key of its store table)
+TABLE_KEYS: dict[str, tuple[str, ...]] = {}
+for _reg in REGISTERS:
+    TABLE_KEYS.setdefault(_reg.table, _reg.key)
+
+#: table -> {column: referenced table}: every id that must name an actor or an activity
+REFERENCES: dict[str, dict[str, str]] = {
+    "actors": {"community_point_id": "actors", "facilitator_id": "actors"},
+    "household_members": {"household_id": "actors", "individual_id": "actors"},
+    "activities": {"community_point_id": "actors", "partner_id": "actors"},
+    "participations": {"activity_id": "activities", "actor_id": "actors"},
+    "interactions": {"source_actor_id": "actors", "target_actor_id": "actors",
+                     "community_point_id": "actors"},
+    "relations": {"actor_id": "actors", "partner_id": "actors", "activity_id": "activities",
+                  "community_point_id": "actors"},
+}
+
+_PRIMARY = {"actors": "actor_id", "activities": "activity_id"}
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer version of genera_graph."""
+
+
+def _model_tables(metadata: sa.MetaData) -> None:
+    """The six data tables, as of schema version 1 (frozen: change them by a new step)."""
+    t, d, f = sa.Text, sa.Date, sa.Float
+
+    def ref(table: str) -> sa.ForeignKey:
+        return sa.ForeignKey(f"{table}.{_PRIMARY[table]}", deferrable=True,
+                             initially="DEFERRED")
+
+    sa.Table(
+        "actors", metadata,
+        sa.Column("actor_id", t, primary_key=True),
+        sa.Column("kind", t, nullable=False),
+        sa.Column("name", t, nullable=False),
+        sa.Column("community_point_id", t, ref("actors")),
+        sa.Column("municipality", t),
+        sa.Column("facilitator_id", t, ref("actors")),
+        sa.Column("first_met", d, nullable=False),
+        sa.Column("left_on", d),
+    )
+    sa.Table(
+        "household_members", metadata,
+        sa.Column("household_id", t, ref("actors"), primary_key=True),
+        sa.Column("individual_id", t, ref("actors"), primary_key=True),
+        sa.Column("role", t, nullable=False),
+        sa.Column("start_date", d, primary_key=True),
+        sa.Column("end_date", d),
+    )
+    sa.Table(
+        "activities", metadata,
+        sa.Column("activity_id", t, primary_key=True),
+        sa.Column("kind", t, nullable=False),
+        sa.Column("programme", t, nullable=False),
+        sa.Column("community_point_id", t, ref("actors")),
+        sa.Column("title", t, nullable=False),
+        sa.Column("start_date", d, nullable=False),
+        sa.Column("end_date", d),
+        sa.Column("funding_eur", f),
+        sa.Column("partner_id", t, ref("actors")),
+    )
+    sa.Table(
+        "participations", metadata,
+        sa.Column("activity_id", t, ref("activities"), primary_key=True),
+        sa.Column("actor_id", t, ref("actors"), primary_key=True),
+        sa.Column("date", d, primary_key=True),
+        sa.Column("role", t, nullable=False),
+        sa.Column("source", t, nullable=False),
+    )
+    sa.Table(
+        "interactions", metadata,
+        sa.Column("interaction_id", t, primary_key=True),
+        sa.Column("date", d, nullable=False),
+        sa.Column("source_actor_id", t, ref("actors"), nullable=False),
+        sa.Column("target_actor_id", t, ref("actors"), nullable=False),
+        sa.Column("kind", t, nullable=False),
+        sa.Column("nature", t, nullable=False),
+        sa.Column("programme", t, nullable=False),
+        sa.Column("community_point_id", t, ref("actors")),
+        sa.Column("source", t, nullable=False),
+    )
+    sa.Table(
+        "relations", metadata,
+        sa.Column("relation_id", t, primary_key=True),
+        sa.Column("kind", t, nullable=False),
+        sa.Column("actor_id", t, ref("actors"), nullable=False),
+        sa.Column("partner_id", t, ref("actors"), nullable=False),
+        sa.Column("activity_id", t, ref("activities")),
+        sa.Column("start_date", d, nullable=False),
+        sa.Column("end_date", d),
+        sa.Column("nature", t, nullable=False),
+        sa.Column("programme", t, nullable=False),
+        sa.Column("community_point_id", t, ref("actors")),
+        sa.Column("source", t, nullable=False),
+    )
+    sa.Table(
+        "import_runs", metadata,
+        sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("batch_id", sa.Text, nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("register", sa.Text, nullable=False),
+        sa.Column("content_hash", sa.Text, nullable=False),
+        sa.Column("imported_at", sa.DateTime, nullable=False),
+        sa.Column("rows_read", sa.Integer, nullable=False),
+        sa.Column("rows_accepted", sa.Integer, nullable=False),
+        sa.Column("rows_quarantined", sa.Integer, nullable=False),
+        sa.Column("rows_new", sa.Integer, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+    )
+
+
+def _quarantine_table(metadata: sa.MetaData) -> None:
+    """Schema version 2: rows set aside by partial imports."""
+    sa.Table(
+        "quarantine", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), nullable=False,
+                  index=True),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("row_number", sa.Integer),
+        sa.Column("problems", sa.Text, nullable=False),
+        #: the row's cells as they were read, as a JSON object
+        sa.Column("cells", sa.Text, nullable=False),
+    )
+
+
+_METADATA = sa.MetaData()
+sa.Table("genera_schema", _METADATA, sa.Column("version", sa.Integer, nullable=False))
+_model_tables(_METADATA)
+_quarantine_table(_METADATA)
+
+_DATA_TABLES = list(TABLE_SCHEMAS)
+
+
+def _migrate_1(conn: sa.Connection) -> None:
+    _METADATA.create_all(conn, tables=[_METADATA.tables[n] for n in
+                                       [*_DATA_TABLES, "import_runs"]])
+
+
+def _migrate_2(conn: sa.Connection) -> None:
+    _METADATA.create_all(conn, tables=[_METADATA.tables["quarantine"]])
+
+
+#: step number -> function that upgrades a store from ``step - 1`` to ``step``
+_MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
+
+
+def store_url(url_or_path: str | os.PathLike) -> sa.URL:
+    """The SQLAlchemy URL of a store given as a URL or as a file path.
+
+    A path (no ``://``) is an SQLite file; a ``postgresql://`` URL without a driver uses
+    psycopg 3.
+
+    Examples
+    --------
+    >>> store_url("postgresql://u@127.0.0.1:5432/db").drivername
+    'postgresql+psycopg'
+    >>> store_url("/tmp/x.sqlite").database
+    '/tmp/x.sqlite'
+    """
+    text = os.fspath(url_or_path)
+    if "://" not in text:
+        return sa.URL.create("sqlite", database=str(Path(text).expanduser().absolute()))
+    url = sa.make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+class Store:
+    """A genera_graph store (see the module docstring).
+
+    Parameters
+    ----------
+    url_or_path : str or path-like
+        An SQLite file path (created if missing) or an SQLAlchemy URL
+        (``postgresql://user@host:port/db``).
+    busy_timeout_s : float
+        How long an SQLite writer waits for another one before giving up.
+
+    Notes
+    -----
+    Opening creates or upgrades the schema. The object holds a connection pool: call
+    :meth:`close` (or use it as a context manager) when done.
+    """
+
+    def __init__(self, url_or_path: str | os.PathLike, *, busy_timeout_s: float = 30.0):
+        self.url = store_url(url_or_path)
+        self.dialect = self.url.get_backend_name()
+        if self.dialect == "sqlite":
+            self._engine = sa.create_engine(self.url)
+            _sqlite_setup(self._engine, busy_timeout_s)
+        else:
+            self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+            if self.dialect == "postgresql":
+                _postgres_setup(self._engine)
+        self.schema_version = self._upgrade()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One write transaction (SQLite: ``BEGIN IMMEDIATE``); committed unless it raises."""
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(genera_begin="IMMEDIATE")
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        """One read transaction on a consistent snapshot."""
+        with self._engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def _upgrade(self) -> int:
+        with self._write() as conn:
+            version = _schema_version(conn)
+            if version > SCHEMA_VERSION:
+                raise StoreVersionError(
+                    f"the store has schema version {version}; this genera_graph knows up to "
+                    f"{SCHEMA_VERSION}: upgrade genera_graph")
+            if version < SCHEMA_VERSION:
+                _upgrade_connection(conn, version, SCHEMA_VERSION)
+                _log.info("store schema upgraded from version %d to %d", version,
+                          SCHEMA_VERSION)
+        return SCHEMA_VERSION
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self) -> Dataset:
+        """The whole store as a :class:`~genera_graph.model.Dataset`.
+
+        Tables come sorted by their natural key, typed as the model's schemas coerce them
+        (ids ``str``, dates ``datetime64[ns]``, amounts ``float64``), read from one consistent
+        snapshot.
+        """
+        with self._read() as conn:
+            return Dataset(**{name: _read_table(conn, name) for name in _DATA_TABLES})
+
+    def fingerprint(self) -> str:
+        """A cheap token that changes whenever the data change (the last import run id).
+
+        Use it as a cache key for :meth:`load`.
+        """
+        with self._read() as conn:
+            last = conn.exec_driver_sql("SELECT max(run_id) FROM import_runs").scalar()
+        return f"v{self.schema_version}:r{last or 0}"
+
+    def import_runs(self) -> pd.DataFrame:
+        """Every recorded import run, oldest first (one row per imported file)."""
+        table = _METADATA.tables["import_runs"]
+        with self._read() as conn:
+            rows = conn.execute(sa.select(table).order_by(table.c.run_id)).all()
+        frame = pd.DataFrame(rows, columns=list(table.c.keys()))
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"])
+        return frame
+
+    def quarantine(self) -> pd.DataFrame:
+        """Rows set aside by partial imports: run id, file, row number, problems, cells (JSON)."""
+        table = _METADATA.tables["quarantine"]
+        with self._read() as conn:
+            rows = conn.execute(sa.select(table).order_by(table.c.id)).all()
+        return pd.DataFrame(rows, columns=list(table.c.keys()))
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows of every table (data, ``import_runs``, ``quarantine``)."""
+        with self._read() as conn:
+            return {name: _count(conn, name) for name in
+                    [*_DATA_TABLES, "import_runs", "quarantine"]}
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def import_paths(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
+                     partial: bool = False, progress: object = False,
+                     chunk_rows: int | None = None) -> ImportResult:
+        """Import register files (CSV or XLSX) or folders of them, in one transaction.
+
+        See :func:`genera_graph.io.importer.import_paths`.
+        """
+        from genera_graph.io.importer import import_paths
+
+        return import_paths(self, paths, partial=partial, progress=progress,
+                            chunk_rows=chunk_rows)
+
+    def import_dataset(self, dataset: Dataset, *, partial: bool = False,
+                       label: str = "dataset") -> ImportResult:
+        """Import an in-memory dataset, validated and upserted exactly as register files are.
+
+        See :func:`genera_graph.io.importer.import_dataset`.
+        """
+        from genera_graph.io.importer import import_dataset
+
+        return import_dataset(self, dataset, partial=partial, label=label)
+
+    def export(self, folder: str | os.PathLike) -> list[Path]:
+        """Write the store as register files (see :func:`~genera_graph.io.write_registers`)."""
+        return write_registers(self.load(), folder)
+
+
+def open_store(url_or_path: str | os.PathLike) -> Store:
+    """Open (create or upgrade) a store: ``Store(url_or_path)``."""
+    return Store(url_or_path)
+
+
+# -- engine set-up ---------------------------------------------------------------------------
+
+def _sqlite_setup(engine: sa.Engine, busy_timeout_s: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+        # let SQLAlchemy's begin() emit BEGIN, so that reads and DDL are transactional too
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("genera_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgres_setup(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SET DateStyle TO ISO")
+        dbapi_conn.commit()
+
+
+def _schema_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("genera_schema"):
+        return 0
+    return int(conn.exec_driver_sql("SELECT max(version) FROM genera_schema").scalar() or 0)
+
+
+def _upgrade_connection(conn: sa.Connection, current: int, target: int) -> None:
+    """Run the migration steps ``current + 1 .. target`` on an open transaction."""
+    if current == 0:
+        _METADATA.tables["genera_schema"].create(conn, checkfirst=True)
+    for step in range(current + 1, target + 1):
+        _MIGRATIONS[step](conn)
+    conn.execute(sa.delete(_METADATA.tables["genera_schema"]))
+    conn.execute(sa.insert(_METADATA.tables["genera_schema"]).values(version=target))
+
+
+# -- table I/O -------------------------------------------------------------------------------
+
+def _columns(table: str) -> list[str]:
+    return list(_METADATA.tables[table].c.keys())
+
+
+def _date_columns(table: str) -> list[str]:
+    return [c.name for c in _METADATA.tables[table].c if isinstance(c.type, sa.Date)]
+
+
+def _float_columns(table: str) -> list[str]:
+    return [c.name for c in _METADATA.tables[table].c if isinstance(c.type, sa.Float)]
+
+
+def _count(conn: sa.Connection, table: str) -> int:
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar())
+
+
+def _read_table(conn: sa.Connection, name: str) -> pd.DataFrame:
+    cols = _columns(name)
+    dates = set(_date_columns(name))
+    select = ", ".join(f"CAST({c} AS TEXT)" if c in dates else c for c in cols)
+    order = ", ".join(TABLE_KEYS[name])
+    rows = conn.exec_driver_sql(f"SELECT {select} FROM {name} ORDER BY {order}").fetchall()
+    data = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
+    frame = {}
+    floats = set(_float_columns(name))
+    for col, values in zip(cols, data, strict=True):
+        if col in dates:
+            frame[col] = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d"
+                                        ).astype("datetime64[ns]")
+        elif col in floats:
+            frame[col] = pd.Series(values, dtype="float64")
+        else:
+            frame[col] = pd.Series(values, dtype="str")
+    return pd.DataFrame(frame, columns=cols)
+
+
+def _db_values(frame: pd.DataFrame, table: str) -> dict[str, np.ndarray]:
+    """A typed table as DB-API values per column: text, ISO dates, floats; missing as None."""
+    out = {}
+    dates = set(_date_columns(table))
+    floats = set(_float_columns(table))
+    for col in _columns(table):
+        if col not in frame:
+            out[col] = np.full(len(frame), None, dtype=object)
+        elif col in dates:
+            days = frame[col].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            text = days.astype(str).astype(object)
+            text[np.isnat(days)] = None
+            out[col] = text
+        elif col in floats:
+            values = frame[col].to_numpy(dtype="float64", na_value=np.nan).astype(object)
+            values[frame[col].isna().to_numpy()] = None
+            out[col] = values
+        else:
+            out[col] = frame[col].to_numpy(dtype=object, na_value=None)
+    return out
+
+
+def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
+            columns: Iterable[str] | None = None) -> None:
+    """Insert or update (by natural key) the rows of a typed table, in bulk.
+
+    ``columns``: the columns the source has; an update leaves the others as they were (a
+    register without its optional ``municipality`` column does not erase municipalities).
+
+    SQLite: one ``executemany`` of tuples with ``ON CONFLICT DO UPDATE``. PostgreSQL: ``COPY``
+    into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``. The rows
+    must not repeat a key.
+    """
+    if not len(frame):
+        return
+    cols = _columns(table)
+    key = TABLE_KEYS[table]
+    present = set(cols if columns is None else columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in key and c in present)
+    conflict = f"ON CONFLICT ({', '.join(key)}) " + (f"DO UPDATE SET {updates}" if updates
+                                                     else "DO NOTHING")
+    values = _db_values(frame, table)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        stage = f"_stage_{table}"
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
+        conn.exec_driver_sql(f"TRUNCATE {stage}")
+        text = io.StringIO()
+        pd.DataFrame(values).to_csv(text, header=False, index=False, na_rep="")
+        with dbapi.cursor() as cursor:
+            copy_sql = f"COPY {stage} ({', '.join(cols)}) FROM STDIN (FORMAT csv)"
+            with cursor.copy(copy_sql) as copy:
+                copy.write(text.getvalue())
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {stage} "
+            f"{conflict}")
+        return
+    marks = ", ".join("?" * len(cols)) if conn.dialect.paramstyle == "qmark" else ", ".join(
+        ["%s"] * len(cols))
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks}) {conflict}"
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(sql, zip(*(values[c] for c in cols), strict=True))
+    finally:
+        cursor.close()
+
+
+def _ids(conn: sa.Connection, table: str) -> pd.Index:
+    col = _PRIMARY[table]
+    rows = conn.exec_driver_sql(f"SELECT {col} FROM {table}").fetchall()
+    return pd.Index([r[0] for r in rows], dtype="str")
