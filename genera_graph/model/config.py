@@ -50,6 +50,12 @@ class AnalysisConfig:
     professional_share_at_risk
         A household whose active ties are professional at or above this share has "only
         professional ties" (1.0: every active tie is professional or institutional).
+    min_history_days
+        A household met fewer days ago than this is "new": its isolation status is not judged
+        yet (one full window of records is needed before an absence of ties means anything).
+    early_warning_days
+        The early-warning worklist compares a household's status with its status this many
+        days earlier.
     leiden_resolution, seed
         Leiden community detection (modularity objective) resolution and random seed.
     """
@@ -63,13 +69,16 @@ class AnalysisConfig:
     baseline_days: int = 180
     shrink_ratio: float = 0.5
     professional_share_at_risk: float = 1.0
+    min_history_days: int = 90
+    early_warning_days: int = 30
     leiden_resolution: float = 1.0
     seed: int = 42
 
     def __post_init__(self) -> None:
         if self.programme_end < self.programme_start:
             raise ValueError("programme_end is before programme_start")
-        for name in ("horizon_days", "isolation_window_days", "baseline_days"):
+        for name in ("horizon_days", "isolation_window_days", "baseline_days",
+                     "early_warning_days"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if self.half_life_days <= 0:

@@ -1,0 +1,140 @@
+"""The analysis tables of a date, together with their data dictionaries.
+
+:func:`analysis_tables` is what ``genera analyze --at DATE`` writes: isolation, its reasons, the
+early-warning worklist, the bridging table and Gould–Fernandez brokerage by Community Point or
+programme. Each table comes with its data dictionary rows (column, definition, convention,
+reference), so that exports can document every figure.
+
+Examples
+--------
+>>> from genera_graph.temporal import TemporalGraph
+>>> from genera_graph.temporal.testing import toy_dataset
+>>> tables = analysis_tables(TemporalGraph.from_dataset(toy_dataset()), "2016-12-31")
+>>> sorted(tables)
+['bridging', 'brokerage', 'early_warning', 'isolation', 'isolation_reasons']
+>>> frame, dictionary = tables["bridging"]
+>>> set(frame.columns) <= {row["column"] for row in dictionary}
+True
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from genera_graph.analytics import bridging, isolation
+from genera_graph.temporal import TemporalGraph
+
+__all__ = ["analysis_tables", "dictionary_for", "graph_for"]
+
+ViewKind = Literal["at", "cumulative"]
+
+
+def graph_for(tg: TemporalGraph, at: date | str, view: ViewKind = "at",
+              level: Literal["household", "individual"] = "household"):
+    """The view the bridging tables are computed on.
+
+    ``"at"``: ties active on the day (interval ties covering it, contacts and co-participation
+    within the horizon); ``"cumulative"``: every tie up to the day. Vertices are every actor met
+    by the day (so that isolated actors are reported as such). At ``"household"`` level (the
+    default: families are the unit facilitators follow) an individual is represented by its
+    household.
+    """
+    opts = dict(include_coparticipation=True, vertices="met", level=level)
+    if view == "at":
+        return tg.at(at, **opts)
+    if view == "cumulative":
+        return tg.cumulative(at, **opts)
+    raise ValueError(f"view must be 'at' or 'cumulative', got {view!r}")
+
+
+def dictionary_for(frame: pd.DataFrame, conventions: dict[str, dict[str, str]],
+                   extra: dict[str, dict[str, str]] | None = None) -> list[dict[str, str]]:
+    """Data dictionary rows for the columns of ``frame`` (and its index, if named)."""
+    known = {**conventions, **(extra or {})}
+    columns = ([frame.index.name] if frame.index.name else []) + list(frame.columns)
+    rows = []
+    for col in columns:
+        entry = known.get(col)
+        if entry is None:
+            raise KeyError(f"no data dictionary entry for column {col!r}")
+        rows.append({"column": col, **entry})
+    return rows
+
+
+def analysis_tables(
+    tg: TemporalGraph,
+    at: date | str,
+    *,
+    groups: Literal["community_point", "programme"] = "community_point",
+    view: ViewKind = "at",
+    level: Literal["household", "individual"] = "household",
+) -> dict[str, tuple[pd.DataFrame, list[dict[str, str]]]]:
+    """Every analysis table of a date, with its data dictionary.
+
+    Parameters
+    ----------
+    tg : TemporalGraph
+    at : date-like
+        The day of the analysis.
+    groups : {"community_point", "programme"}
+        Groups for brokerage: each actor's Community Point (actors without one, such as
+        district-wide associations, form the group ``"district"``), or the programme in which
+        the actor has most ties in the view.
+    view : {"at", "cumulative"}, level : {"household", "individual"}
+        The graph of the bridging tables (see :func:`graph_for`).
+
+    Returns
+    -------
+    dict
+        name -> (table with ``actor_id`` as a column, data dictionary rows).
+    """
+    g = graph_for(tg, at, view, level).igraph()
+    out: dict[str, tuple[pd.DataFrame, list[dict[str, str]]]] = {}
+    for name, frame in (
+        ("isolation", isolation.isolation_report(tg, at)),
+        ("early_warning", isolation.early_warning(tg, at)),
+    ):
+        out[name] = (frame.reset_index(),
+                     dictionary_for(frame.reset_index(), isolation.CONVENTIONS))
+    reasons = isolation.isolation_reasons(tg, at)
+    out["isolation_reasons"] = (reasons, dictionary_for(reasons, isolation.CONVENTIONS))
+
+    table = bridging.bridging_table(g, weight="weight")
+    names = pd.Series(g.vs["kind"], index=g.vs["name"]) if g.vcount() else pd.Series(dtype=object)
+    table.insert(0, "kind", names.reindex(table.index).to_numpy())
+    frame = table.reset_index()
+    out["bridging"] = (frame, dictionary_for(frame, bridging.CONVENTIONS, _KIND))
+
+    membership = _groups(tg, g, groups)
+    result = bridging.brokerage(g, membership)
+    broker = result.to_frame().reset_index()
+    out["brokerage"] = (broker, dictionary_for(broker, bridging.CONVENTIONS, {
+        "group": {"definition": f"the actor's group ({groups})",
+                  "convention": "actors without a Community Point form the group 'district'"
+                  if groups == "community_point" else "the programme of most of its ties",
+                  "reference": "DESIGN.md section 5"}}))
+    return out
+
+
+_KIND = {"kind": {"definition": "actor kind", "convention": "", "reference": "DESIGN.md §2"}}
+
+
+def _groups(tg: TemporalGraph, g, groups: str) -> dict[str, str]:
+    names = g.vs["name"] if g.vcount() else []
+    if groups == "community_point":
+        cps = g.vs["community_point_id"] if g.vcount() else []
+        return {n: (cp if isinstance(cp, str) and cp else "district")
+                for n, cp in zip(names, cps, strict=True)}
+    if groups == "programme":
+        events = tg.events()
+        events = events[events["event_kind"] != "participation"]
+        both = pd.concat([events[["source", "programme"]].rename(columns={"source": "actor"}),
+                          events[["target", "programme"]].rename(columns={"target": "actor"})])
+        top = both.groupby(["actor", "programme"]).size().reset_index(name="n")
+        top = top.sort_values(["actor", "n", "programme"], ascending=[True, False, True])
+        main = top.drop_duplicates("actor").set_index("actor")["programme"]
+        return {n: str(main.get(n, "community")) for n in names}
+    raise ValueError(f"groups must be 'community_point' or 'programme', got {groups!r}")
