@@ -689,6 +689,14 @@ class View:
             )
         return self._edges.copy()
 
+    def edge_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Actor indices ``(u, v)`` of the ties, in the order of :attr:`edges`.
+
+        For an undirected view ``u < v``, so ``u * n_actors + v`` identifies a pair.
+        """
+        a = self._arrays()
+        return a["u"], a["v"]
+
     def vertex_index(self) -> np.ndarray:
         """Actor indices of the vertices, increasing (vertex ``i`` of :meth:`igraph`)."""
         if self._vertex_index is None:

@@ -1,0 +1,111 @@
+"""Growth table: counts against naive pandas, structure against networkx (the oracle)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from genera_graph.analytics.growth import GROWTH_COLUMNS, growth
+from genera_graph.temporal import TemporalGraph
+from genera_graph.temporal.testing import toy_dataset
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from strategies import DAY0, datasets  # noqa: E402
+
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _pairs(frame: pd.DataFrame, lo, hi) -> set[tuple[str, str]]:
+    sel = frame[(frame["date"] >= pd.Timestamp(lo)) & (frame["date"] < pd.Timestamp(hi))]
+    return {tuple(sorted(p)) for p in zip(sel["source_actor_id"], sel["target_actor_id"],
+                                          strict=True)}
+
+
+@given(datasets(relations=False, participations=False, max_events=60),
+       st.integers(15, 60), st.integers(10, 120))
+@SETTINGS
+def test_tie_counts_match_naive_pandas(ds, width, horizon):
+    tg = TemporalGraph.from_dataset(ds)
+    windows = [(DAY0 + timedelta(days=a), DAY0 + timedelta(days=a + width))
+               for a in range(0, 400, width)]
+    table = growth(tg, windows, horizon_days=horizon)
+    inter = ds.interactions
+    previous = None
+    for row, (s, e) in zip(table.itertuples(index=False), windows, strict=True):
+        active = _pairs(inter, s, e)
+        before = _pairs(inter, DAY0 - timedelta(days=1), s)
+        renewed = _pairs(inter, s, s + timedelta(days=horizon))
+        assert row.active_ties == len(active)
+        assert row.new_ties == len(active - before)
+        if previous is None:
+            assert pd.isna(row.lost_ties)
+        else:
+            assert row.lost_ties == len(previous - renewed)
+        previous = active
+        met = ds.actors[ds.actors["first_met"] < pd.Timestamp(e)]
+        assert row.reached == len(met)
+        assert row.reached_individual == (met["kind"] == "individual").sum()
+
+
+@given(datasets(max_events=40), st.sampled_from(["active", "met", "all"]))
+@SETTINGS
+def test_structure_matches_networkx(ds, vertices):
+    """Density, components, giant share and mean clustering as networkx computes them."""
+    tg = TemporalGraph.from_dataset(ds)
+    windows = [(DAY0, DAY0 + timedelta(days=120)), (DAY0 + timedelta(days=120),
+                                                    DAY0 + timedelta(days=400))]
+    table = growth(tg, windows, vertices=vertices)
+    for row, (s, e) in zip(table.itertuples(index=False), windows, strict=True):
+        g = tg.window(s, e, vertices=vertices, include_coparticipation=True).networkx()
+        assert row.vertices == g.number_of_nodes()
+        if g.number_of_nodes() == 0:
+            assert row.components == 0 and np.isnan(row.density)
+            continue
+        comps = list(nx.connected_components(g))
+        assert row.components == len(comps)
+        assert row.giant_share == pytest.approx(max(map(len, comps)) / g.number_of_nodes())
+        if g.number_of_nodes() > 1:
+            assert row.density == pytest.approx(nx.density(g))
+        assert row.mean_clustering == pytest.approx(nx.average_clustering(g))
+
+
+def test_peer_share_by_hand():
+    """Toy data, household level. June: H001-H002 (peer contacts and a shared lab) and
+    F001-H001 (professional): 1/2. July: only the H002-O001 lease (institutional): 0.
+    September: I001 (H001) meets O001 (peer) while the lease still holds: 1/2."""
+    tg = TemporalGraph.from_dataset(toy_dataset())
+    table = growth(tg, [("2016-06-01", "2016-07-01"), ("2016-07-01", "2016-08-01"),
+                        ("2016-09-01", "2016-10-01")])
+    assert table["peer_share"].tolist()[:2] == [0.5, 0.0]
+    assert table["peer_share"].iloc[2] == 0.5
+
+
+def test_columns_and_default_windows():
+    tg = TemporalGraph.from_dataset(toy_dataset())
+    table = growth(tg)
+    assert list(table.columns) == ["window_start", "window_end", *GROWTH_COLUMNS]
+    assert len(table) == 36
+    assert table["window_start"].dtype.kind == "M"
+
+
+def test_split_by_community_point_counts_own_actors():
+    tg = TemporalGraph.from_dataset(toy_dataset())
+    table = growth(tg, [("2016-06-01", "2016-07-01")], by="community_point")
+    assert table["community_point_id"].tolist() == ["CP1"]
+    assert table["reached"].tolist() == [8]  # every toy actor belongs to CP1
+
+
+def test_bad_windows_raise():
+    tg = TemporalGraph.from_dataset(toy_dataset())
+    with pytest.raises(ValueError):
+        growth(tg, [("2016-07-01", "2016-06-01")])
+    with pytest.raises(ValueError):
+        growth(tg, by="municipality")
