@@ -639,8 +639,9 @@ def write_research_export(
     for name, frame in tables.items():
         notes = manifest["tables"][name]
         descriptions = spec[name].descriptions if spec and name in spec else {}
-        role_of = {c: r for r in ("ids", "dates", "keep", "counts")
-                   for c in notes.get({"ids": "pseudonymised"}.get(r, r), [])}
+        role_of = {c: "ids" for c in notes["pseudonymised"]}
+        role_of.update({c: "dates" for c in notes["dates"]})
+        role_of.update({c: "counts" for c in notes["suppressed"]})
         entries = []
         for column in frame.columns:
             base = column[: -len("_suppressed")] if column.endswith("_suppressed") else None

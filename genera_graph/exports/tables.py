@@ -24,6 +24,7 @@ dtype('int64')
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 from collections.abc import Iterable, Mapping
@@ -77,6 +78,15 @@ def _map_text(frame: pd.DataFrame, func: Any) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = column.cat.categories
+            if pd.api.types.is_string_dtype(categories.dtype) or categories.dtype == object:
+                renamed = [func(c) if isinstance(c, str) else c for c in categories]
+                if len(set(renamed)) == len(renamed):
+                    out[name] = column.cat.rename_categories(renamed)
+                else:  # two categories become one: fall back to text
+                    out[name] = column.astype(object).map(func, na_action="ignore")
+            continue
         if not _is_text_column(column):
             continue
         mask = column.map(lambda v: isinstance(v, str), na_action="ignore")
@@ -166,6 +176,14 @@ def _format_float(value: float) -> str:
     return repr(float(value))
 
 
+def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime.date):  # a date or datetime in an object column
+        return value.strftime(CSV_DATE_FORMAT)
+    return str(value)
+
+
 def _csv_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Every column as text cells (None for missing), in the CSV conventions."""
     out: dict[str, list[str | None]] = {}
@@ -189,7 +207,7 @@ def _csv_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_float_dtype(dtype):
             cells = [_format_float(v) for v in column.fillna(0.0)]
         else:
-            cells = [_neutralise_text(v if isinstance(v, str) else str(v)) for v in column]
+            cells = [_neutralise_text(_cell_text(v)) for v in column]
         out[str(name)] = [None if m else c for c, m in zip(cells, missing, strict=True)]
     return pd.DataFrame(out, columns=[str(c) for c in frame.columns], dtype=object)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 
 import numpy as np
 import pandas as pd
@@ -145,3 +146,16 @@ def test_data_dictionary_is_neutralised(tmp_path):
     )
     text = path.read_text(encoding="utf-8")
     assert "x;'=2+2;'-;'@ref;" in text
+
+
+def test_categorical_and_python_dates(tmp_path):
+    frame = pd.DataFrame({
+        "kind": pd.Categorical(["=evil", "household", "=evil"]),
+        "day": pd.Series([datetime.date(2016, 6, 14), None, datetime.date(2017, 1, 2)],
+                         dtype=object),
+    })
+    out = neutralise_formulas(frame)
+    assert out["kind"].tolist() == ["'=evil", "household", "'=evil"]
+    assert isinstance(out["kind"].dtype, pd.CategoricalDtype)
+    text = write_csv(frame, tmp_path / "c.csv").read_text(encoding="utf-8")
+    assert text == "kind;day\n'=evil;14/06/2016\nhousehold;\n'=evil;02/01/2017\n"

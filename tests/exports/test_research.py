@@ -182,6 +182,10 @@ def test_exported_structure_and_manifest(dataset, spec, tmp_path):
     assert STUDY in readme and "| actors | 5 |" in readme
     dictionary = pd.read_csv(out_dir / "actors.dictionary.csv", sep=";", dtype=str)
     assert dictionary["column"].tolist() == list(actors.columns)
+    conventions = pd.read_csv(out_dir / "counts.dictionary.csv", sep=";", dtype=str,
+                              keep_default_na=False).set_index("column")["convention"]
+    assert conventions["households"].startswith("count")
+    assert conventions["households_suppressed"] == "boolean"
 
 
 def test_pseudonyms_follow_the_published_recipe(dataset):
