@@ -1,0 +1,112 @@
+"""The app factory: ``create_app(source, viewer=...)`` builds the explorer; nothing runs at import.
+
+Examples
+--------
+>>> from genera_graph.model import Dataset
+>>> app = create_app(Dataset.empty())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.data import CONFIG_KEY, DataAccess, Source, Viewer
+from dash_app.i18n import LANG_COOKIE, t
+from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).resolve().parent
+
+#: the pages in the navigation bar, in order (page module -> label key)
+NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report")
+
+
+def create_app(source: Source, viewer: Viewer | None = None,
+               config: AnalysisConfig = DEFAULT_CONFIG) -> Dash:
+    """Build the explorer for one viewer.
+
+    Parameters
+    ----------
+    source : Dataset, callable, str or Path
+        The data (see :func:`dash_app.data.load_source`): loaded on first use, not here.
+    viewer : Viewer, optional
+        Who is looking (default: a coordinator seeing the whole district). Scoping is enforced
+        by the app's :class:`~dash_app.data.DataAccess`.
+    config : AnalysisConfig
+        Analysis defaults.
+
+    Returns
+    -------
+    dash.Dash
+        The app; ``app.server`` is its Flask server. Every asset is served locally (no CDN):
+        Bootstrap's CSS from ``dash_app/assets/``, Dash's and Plotly's scripts from the Python
+        packages.
+
+    Notes
+    -----
+    Pages register their callbacks with ``dash.callback`` when the app is built; build one
+    app per process (as with every multi-page Dash app).
+    """
+    app = Dash(
+        "dash_app",
+        use_pages=True,
+        pages_folder=str(_HERE / "pages"),
+        assets_folder=str(_HERE / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="genera_azioni",
+        update_title=None,
+    )
+    app.server.config[CONFIG_KEY] = DataAccess(source, viewer or Viewer(), config)
+    app.layout = _shell
+    app.clientside_callback(
+        f"""function(value, current) {{
+            if (!value || value === current) {{ return window.dash_clientside.no_update; }}
+            document.cookie = "{LANG_COOKIE}=" + value + "; path=/; SameSite=Lax";
+            window.location.reload();
+            return value;
+        }}""",
+        Output(ids.LANG, "data"),
+        Input(ids.LANG_SWITCH, "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    return app
+
+
+def _shell() -> html.Div:
+    """The page shell: header (navigation, viewer, language) and the page container."""
+    from dash_app.data import current
+    from dash_app.i18n import request_lang
+
+    lang = request_lang()
+    viewer = current().viewer
+    pages = {p["module"].rsplit(".", 1)[-1]: p for p in dash.page_registry.values()}
+    links = [dbc.NavLink(t(f"nav.{name}", lang), href=pages[name]["relative_path"],
+                         active="exact", id=f"{ids.NAV}-{name}")
+             for name in NAV_ORDER if name in pages]
+    who = (t("app.viewer.facilitator", lang, cp=viewer.community_point_id)
+           if viewer.role == "facilitator" else t("app.viewer.coordinator", lang))
+    header = dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand(t("app.title", lang), href="/", className="me-4"),
+            dbc.Nav(links, pills=True, className="me-auto"),
+            html.Span(who, className="badge bg-light text-dark me-3"),
+            dbc.RadioItems(id=ids.LANG_SWITCH, value=lang, inline=True,
+                           options=[{"label": "IT", "value": "it"},
+                                    {"label": "EN", "value": "en"}],
+                           className="text-white", inputClassName="me-1"),
+        ], fluid=True),
+        color="dark", dark=True, className="mb-3",
+    )
+    return html.Div([
+        dcc.Store(id=ids.LANG, data=lang),
+        header,
+        dbc.Container(dash.page_container, fluid=True, className="pb-5"),
+    ], lang=lang)

@@ -1,0 +1,152 @@
+"""Layout pieces shared by the pages: grids, downloads, sliders, messages.
+
+Grids never render user text as HTML: columns are plain text (AG Grid's default renderer, no
+``dangerously_allow_code``); the only markdown column is a link built from an actor *id*,
+which the data model restricts to letters, digits and ``_.-``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+
+from dash_app.figures import slider_marks
+from dash_app.i18n import t
+
+__all__ = [
+    "DATE_FORMATTER",
+    "DEFAULT_RANGE",
+    "download_button",
+    "empty_grid",
+    "grid",
+    "grid_payload",
+    "message",
+    "month_range_slider",
+    "options",
+    "period",
+    "section",
+]
+
+#: AG Grid formatter of ISO date cells as dd/mm/yyyy (sorting stays chronological)
+DATE_FORMATTER = {"function": "params.value ? params.value.slice(8, 10) + '/' + "
+                              "params.value.slice(5, 7) + '/' + params.value.slice(0, 4) : ''"}
+_LINK = "link"
+#: the default period of the month sliders: the last quarter of the first programme year
+DEFAULT_RANGE = (9, 12)
+
+
+def period(access: Any, value: list[int] | None) -> tuple:
+    """``(start, end)`` dates of a month range-slider value (``end`` exclusive)."""
+    months = access.months()
+    lo, hi = value if value else DEFAULT_RANGE
+    lo = max(0, min(int(lo), len(months) - 2))
+    hi = max(lo + 1, min(int(hi), len(months) - 1))
+    return months[lo], months[hi]
+
+
+def options(pairs: Any, lang: str | None = None, all_label: bool = False) -> list[dict]:
+    """Dropdown options from ``(value, label)`` pairs (labels are shown as plain text)."""
+    out = [{"label": str(label), "value": str(value)} for value, label in pairs]
+    if all_label and lang:
+        out.insert(0, {"label": t("common.all", lang), "value": ""})
+    return out
+
+
+def grid_payload(frame: pd.DataFrame, lang: str,
+                 link_column: str | None = None) -> tuple[list[dict], list[dict]]:
+    """``(columnDefs, rowData)`` of a frame: headers from ``col.<name>`` translations, dates as
+    ISO text shown ``dd/mm/yyyy``, floats rounded to 3 decimals.
+
+    ``link_column`` names a column of actor ids; a link column to each actor's page is added.
+
+    >>> import pandas as pd
+    >>> cols, rows = grid_payload(pd.DataFrame({"name": ["=A1"], "start": pd.to_datetime(
+    ...     ["2016-05-18"])}), "en")
+    >>> [c["headerName"] for c in cols], rows[0]["start"]
+    (['Name', 'From'], '2016-05-18')
+    """
+    data = frame.copy()
+    cols: list[dict] = []
+    for name in data.columns:
+        key = f"col.{name}"
+        header = t(key, lang) if key in _translations() else str(name)
+        col: dict[str, Any] = {"field": str(name), "headerName": header}
+        series = data[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            data[name] = series.dt.strftime("%Y-%m-%d")
+            col["valueFormatter"] = DATE_FORMATTER
+            col["filter"] = "agTextColumnFilter"
+        elif pd.api.types.is_bool_dtype(series):
+            data[name] = series.astype(bool)
+        elif pd.api.types.is_float_dtype(series):
+            data[name] = series.round(3)
+            col["filter"] = "agNumberColumnFilter"
+        elif pd.api.types.is_integer_dtype(series):
+            col["filter"] = "agNumberColumnFilter"
+        else:
+            data[name] = series.astype(object).where(series.notna(), None).map(
+                lambda v: v if v is None else str(v))
+            col["filter"] = "agTextColumnFilter"
+        cols.append(col)
+    if link_column is not None and link_column in data:
+        data[_LINK] = [f"[{t('col.page', lang)}](/actor/{i})" for i in data[link_column]]
+        cols.insert(0, {"field": _LINK, "headerName": t("col.page", lang),
+                        "cellRenderer": "markdown", "sortable": False, "filter": False,
+                        "width": 90})
+    rows = data.replace({np.nan: None}).to_dict("records")
+    return cols, rows
+
+
+def _translations() -> dict:
+    from dash_app.i18n import TRANSLATIONS
+
+    return TRANSLATIONS
+
+
+def grid(grid_id: str, height: int = 420) -> dag.AgGrid:
+    """An empty sortable, filterable grid filled by a callback (``columnDefs``, ``rowData``)."""
+    return dag.AgGrid(
+        id=grid_id, columnDefs=[], rowData=[], columnSize="responsiveSizeToFit",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                       "floatingFilter": True, "minWidth": 90},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20,
+                         "animateRows": False, "enableCellTextSelection": True},
+        style={"height": f"{height}px", "width": "100%"},
+        className="ag-theme-quartz",
+    )
+
+
+def empty_grid() -> tuple[list, list]:
+    """The payload of an empty grid."""
+    return [], []
+
+
+def download_button(button_id: str, download_id: str, lang: str) -> html.Div:
+    """A button that sends the table beside it as a CSV (``;``, dd/mm/yyyy)."""
+    return html.Div([
+        dbc.Button(t("common.download", lang), id=button_id, size="sm", color="secondary",
+                   outline=True, className="mt-2"),
+        dcc.Download(id=download_id),
+    ])
+
+
+def message(text: str, colour: str = "info") -> dbc.Alert:
+    """A short message in place of a table or chart (no data, not available yet)."""
+    return dbc.Alert(text, color=colour, className="my-2")
+
+
+def section(title: str, *children: Any) -> html.Div:
+    """A titled block of a page."""
+    return html.Div([html.H5(title, className="mt-3"), *children], className="mb-3")
+
+
+def month_range_slider(slider_id: str, months: tuple, value: list[int]) -> dcc.RangeSlider:
+    """A range slider over month starts, marks every six months as ``dd/mm/yyyy``."""
+    return dcc.RangeSlider(id=slider_id, min=0, max=len(months) - 1, step=1, value=value,
+                           marks=slider_marks(months), allowCross=False, pushable=1,
+                           tooltip=None, updatemode="mouseup")

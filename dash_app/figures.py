@@ -1,0 +1,329 @@
+"""Figures of the explorer: pure functions from a frame to a ``go.Figure`` (or map elements).
+
+Every user-supplied text (actor names) is escaped before plotly sees it: plotly reads a small
+subset of HTML in labels and hovers, so a name such as ``<b>x</b>`` would otherwise be drawn
+bold and ``<img ...>`` swallowed. Escaped, plotly draws it literally as text. Dates on axes and
+hovers are ``dd/mm/yyyy``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"month": pd.to_datetime(["2016-03-01", "2016-04-01"]),
+...     "reach": [3, 5], "active_ties": [1, 2], "new_ties": [1, 1], "peer_share": [0.0, 0.5]})
+>>> fig = growth_figure(frame, "en")
+>>> [trace.name for trace in fig.data]
+['Reached (cumulative)', 'Active ties', 'New ties']
+>>> fig.layout.xaxis.tickformat
+'%d/%m/%Y'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dash_app.i18n import PLOTLY_DATE, TRANSLATIONS, fmt_date, kind_label, nature_label, t
+
+__all__ = [
+    "COMMUNITY_COLOURS",
+    "KIND_COLOURS",
+    "NATURE_COLOURS",
+    "brokerage_figure",
+    "community_events_figure",
+    "cytoscape_elements",
+    "cytoscape_stylesheet",
+    "ego_figure",
+    "empty_figure",
+    "escape",
+    "growth_figure",
+    "network_figure",
+    "peer_share_figure",
+    "slider_marks",
+    "ties_by_nature_figure",
+]
+
+KIND_COLOURS = {
+    "household": "#d95f02", "individual": "#fdae6b", "association": "#1b9e77",
+    "formal_group": "#66a61e", "company": "#7570b3", "school": "#e7298a",
+    "public_entity": "#a6761d", "community_point": "#1f78b4", "facilitator": "#666666",
+}
+NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#d95f02"}
+COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
+                     "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"]
+_BASE_LAYOUT = dict(margin=dict(l=50, r=20, t=40, b=40), template="plotly_white",
+                    separators=",.", legend=dict(orientation="h", y=-0.15))
+
+
+def escape(text: object) -> str:
+    """User text made literal for plotly labels and hovers (``<`` drawn as ``<``).
+
+    >>> escape("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    return html.escape(str(text), quote=False)
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure with a centred message (no data for the selection)."""
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), height=300,
+                      annotations=[dict(text=escape(message), showarrow=False, x=0.5, y=0.5,
+                                        xref="paper", yref="paper", font=dict(size=14))])
+    return fig
+
+
+def _date_axis(fig: go.Figure) -> go.Figure:
+    fig.update_xaxes(tickformat=PLOTLY_DATE, hoverformat=PLOTLY_DATE)
+    return fig
+
+
+def growth_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Monthly reach (cumulative), active ties and new ties (lines), ``month`` on x."""
+    if not len(frame):
+        return empty_figure(t("common.empty", lang))
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    for column in ("reach", "active_ties", "new_ties"):
+        fig.add_trace(go.Scatter(
+            x=frame["month"], y=frame[column], mode="lines+markers", name=t(f"series.{column}",
+                                                                            lang),
+            hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>%{fullData.name}</extra>"))
+    fig.update_layout(title=t("ov.growth", lang), height=360)
+    return _date_axis(fig)
+
+
+def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The monthly share of active ties that are peer ties (0-100 %)."""
+    data = frame.dropna(subset=["peer_share"]) if len(frame) else frame
+    if not len(data):
+        return empty_figure(t("common.empty", lang))
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig.add_trace(go.Scatter(
+        x=data["month"], y=data["peer_share"] * 100, mode="lines+markers",
+        name=t("series.peer_share", lang), line=dict(color=NATURE_COLOURS["peer"]),
+        hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y:.1f}%<extra></extra>"))
+    fig.update_layout(title=t("ov.peer", lang), height=360, yaxis=dict(range=[0, 100],
+                                                                       ticksuffix="%"))
+    return _date_axis(fig)
+
+
+def ties_by_nature_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Stacked monthly distinct partners by tie nature (tidy ``month, nature, partners``)."""
+    if not len(frame) or frame["partners"].sum() == 0:
+        return empty_figure(t("common.empty", lang))
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    for nature, part in frame.groupby("nature", sort=False):
+        fig.add_trace(go.Bar(x=part["month"], y=part["partners"], name=nature_label(nature, lang),
+                             marker_color=NATURE_COLOURS.get(nature),
+                             hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>"
+                             + nature_label(nature, lang) + "</extra>"))
+    fig.update_layout(barmode="stack", title=t("act.nature", lang), height=340, bargap=0.1)
+    return _date_axis(fig)
+
+
+def _circle_layout(nodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The ego at the centre, its partners on a circle (in the frame's order)."""
+    n = len(nodes)
+    ego = nodes["ego"].to_numpy() if "ego" in nodes else np.zeros(n, dtype=bool)
+    others = np.flatnonzero(~ego)
+    x, y = np.zeros(n), np.zeros(n)
+    angles = 2 * math.pi * np.arange(len(others)) / max(len(others), 1)
+    x[others], y[others] = np.cos(angles), np.sin(angles)
+    return x, y
+
+
+def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
+               height: int = 380) -> go.Figure:
+    """An ego network: the ego in the centre, partners around, ties coloured by nature.
+
+    ``nodes`` is indexed by actor id (``name``, ``kind``, ``ego``); ``edges`` has ``a``, ``b``,
+    ``weight`` and ``nature``.
+    """
+    if len(nodes) <= 1:
+        return empty_figure(t("common.empty", lang))
+    x, y = _circle_layout(nodes)
+    pos = {i: (xi, yi) for i, xi, yi in zip(nodes.index, x, y, strict=True)}
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    for nature, part in edges.groupby("nature", sort=True):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b in zip(part["a"], part["b"], strict=True):
+            if a in pos and b in pos:
+                xs += [pos[a][0], pos[b][0], None]
+                ys += [pos[a][1], pos[b][1], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                                 line=dict(color=NATURE_COLOURS.get(nature, "#999"), width=1.5),
+                                 name=nature_label(nature, lang)))
+    names = [escape(n) for n in nodes["name"]]
+    hover = [f"{nm}<br>{kind_label(k, lang)}" for nm, k in zip(names, nodes["kind"], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=x, y=y, mode="markers+text", text=names, textposition="top center",
+        hovertext=hover, hoverinfo="text", showlegend=False, customdata=list(nodes.index),
+        marker=dict(size=np.where(nodes["ego"], 22, 12),
+                    color=[KIND_COLOURS.get(k, "#999") for k in nodes["kind"]],
+                    line=dict(width=1, color="#333"))))
+    fig.update_layout(height=height, xaxis=dict(visible=False, range=[-1.5, 1.5]),
+                      yaxis=dict(visible=False, range=[-1.35, 1.35]),
+                      margin=dict(l=10, r=10, t=30, b=10))
+    return fig
+
+
+def _sizes(nodes: pd.DataFrame, size_by: str, lo: float = 8.0, hi: float = 40.0) -> np.ndarray:
+    if size_by not in ("degree", "strength") or not len(nodes):
+        return np.full(len(nodes), (lo + hi) / 4)
+    v = np.sqrt(nodes[size_by].to_numpy(dtype=float))
+    span = v.max() - v.min()
+    return lo + (hi - lo) * ((v - v.min()) / span if span > 0 else np.zeros_like(v))
+
+
+def _colours(nodes: pd.DataFrame, colour_by: str) -> list[str]:
+    if colour_by == "community" and "community" in nodes:
+        return [COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)] if c >= 0 else "#bbbbbb"
+                for c in nodes["community"].astype(int)]
+    if colour_by == "cp":
+        points = sorted({str(c) for c in nodes["community_point_id"].dropna()})
+        idx = {p: i for i, p in enumerate(points)}
+        return [COMMUNITY_COLOURS[idx[str(c)] % len(COMMUNITY_COLOURS)]
+                if isinstance(c, str) else "#bbbbbb" for c in nodes["community_point_id"]]
+    return [KIND_COLOURS.get(k, "#999999") for k in nodes["kind"]]
+
+
+def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str = "kind",
+                       size_by: str = "degree", scale: float = 1600.0) -> list[dict]:
+    """Dash Cytoscape elements of a map (preset positions from ``x``, ``y``).
+
+    Names go into the ``label`` data field, which Cytoscape draws on a canvas as plain text.
+
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"name": ["<b>A</b>", "B"], "kind": ["household", "school"],
+    ...     "community_point_id": ["CP01", None], "degree": [1, 1], "strength": [2.0, 2.0],
+    ...     "x": [0.0, 1.0], "y": [0.0, 1.0]}, index=["H1", "S1"])
+    >>> edges = pd.DataFrame({"a": ["H1"], "b": ["S1"], "weight": [2.0], "nature": ["peer"]})
+    >>> els = cytoscape_elements(nodes, edges)
+    >>> els[0]["data"]["label"], els[-1]["data"]["source"]
+    ('<b>A</b>', 'H1')
+    """
+    sizes = _sizes(nodes, size_by)
+    colours = _colours(nodes, colour_by)
+    els: list[dict] = []
+    for (i, row), size, colour in zip(nodes.iterrows(), sizes, colours, strict=True):
+        els.append({"data": {"id": str(i), "label": str(row["name"]), "kind": row["kind"],
+                             "size": round(float(size), 1), "colour": colour},
+                    "position": {"x": round(float(row["x"]) * scale, 1),
+                                 "y": round(float(row["y"]) * scale, 1)}})
+    present = set(nodes.index)
+    for a, b, w, nature in zip(edges["a"], edges["b"], edges["weight"], edges["nature"],
+                               strict=True):
+        if a in present and b in present:
+            els.append({"data": {"source": str(a), "target": str(b), "nature": nature,
+                                 "w": round(min(1 + math.log1p(float(w)), 6), 2)}})
+    return els
+
+
+def cytoscape_stylesheet(selected: str | None = None,
+                         neighbours: list[str] | None = None) -> list[dict]:
+    """The map's Cytoscape style; a selected actor and its partners are highlighted.
+
+    Ids are the data model's ids (letters, digits, ``_.-``), never names, so they are safe in
+    a selector.
+    """
+    style = [
+        {"selector": "node", "style": {"width": "data(size)", "height": "data(size)",
+                                       "background-color": "data(colour)",
+                                       "border-width": 0.5, "border-color": "#333"}},
+        {"selector": "edge", "style": {"width": "data(w)", "line-color": "#bbbbbb",
+                                       "opacity": 0.45, "curve-style": "haystack"}},
+        {"selector": 'edge[nature = "peer"]', "style": {"line-color": NATURE_COLOURS["peer"]}},
+        {"selector": 'edge[nature = "institutional"]',
+         "style": {"line-color": NATURE_COLOURS["institutional"]}},
+        {"selector": "node[size > 20]", "style": {"label": "data(label)", "font-size": 18,
+                                                  "text-outline-color": "#fff",
+                                                  "text-outline-width": 2}},
+    ]
+    if selected and all(_safe_id(i) for i in [selected, *(neighbours or [])]):
+        style.append({"selector": "node", "style": {"opacity": 0.25}})
+        style.append({"selector": "edge", "style": {"opacity": 0.08}})
+        ids = ", ".join(f'node[id = "{i}"]' for i in [selected, *(neighbours or [])])
+        style.append({"selector": ids, "style": {"opacity": 1, "label": "data(label)",
+                                                 "font-size": 18, "text-outline-color": "#fff",
+                                                 "text-outline-width": 2}})
+        style.append({"selector": f'node[id = "{selected}"]',
+                      "style": {"border-width": 6, "border-color": "#000"}})
+        style.append({"selector": f'edge[source = "{selected}"], edge[target = "{selected}"]',
+                      "style": {"opacity": 0.9, "line-color": "#000"}})
+    return style
+
+
+def _safe_id(value: str) -> bool:
+    return bool(value) and all(c.isalnum() or c in "_.-" for c in value)
+
+
+def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_by: str = "kind",
+                   size_by: str = "degree") -> go.Figure:
+    """The map as a WebGL plotly figure (one line trace for ties, one marker trace for actors).
+
+    The alternative renderer to :func:`cytoscape_elements`, kept for the rendering benchmark.
+    """
+    if not len(nodes):
+        return empty_figure(t("common.empty", lang))
+    pos = nodes[["x", "y"]]
+    a = pos.reindex(edges["a"]).to_numpy()
+    b = pos.reindex(edges["b"]).to_numpy()
+    xs = np.column_stack([a[:, 0], b[:, 0], np.full(len(a), np.nan)]).ravel()
+    ys = np.column_stack([a[:, 1], b[:, 1], np.full(len(a), np.nan)]).ravel()
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                               line=dict(width=0.5, color="#bbbbbb")))
+    hover = [f"{escape(n)}<br>{kind_label(k, lang)}"
+             for n, k in zip(nodes["name"], nodes["kind"], strict=True)]
+    fig.add_trace(go.Scattergl(x=pos["x"], y=pos["y"], mode="markers", hovertext=hover,
+                               hoverinfo="text", customdata=list(nodes.index), showlegend=False,
+                               marker=dict(size=_sizes(nodes, size_by, 5, 24),
+                                           color=_colours(nodes, colour_by),
+                                           line=dict(width=0.5, color="#333"))))
+    fig.update_layout(height=700, xaxis=dict(visible=False), yaxis=dict(visible=False),
+                      margin=dict(l=0, r=0, t=0, b=0))
+    return fig
+
+
+def brokerage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Brokerage roles per group (tidy ``group``, ``role``, ``count``), grouped bars."""
+    if not len(frame):
+        return empty_figure(t("common.empty", lang))
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    for role, part in frame.groupby("role", sort=False):
+        fig.add_trace(go.Bar(x=[escape(g) for g in part["group"]], y=part["count"],
+                             name=escape(role)))
+    fig.update_layout(barmode="group", title=t("br.brokerage", lang), height=360)
+    return fig
+
+
+def community_events_figure(events: pd.DataFrame, lang: str) -> go.Figure:
+    """Life-cycle events of communities per window (stacked bars of ``event`` counts by
+    ``window_start``)."""
+    if not len(events):
+        return empty_figure(t("common.empty", lang))
+    counts = events.groupby(["window_start", "event"]).size().reset_index(name="n")
+    fig = go.Figure(layout=_BASE_LAYOUT)
+    for event, part in counts.groupby("event", sort=True):
+        label = t(f"event.{event}", lang) if f"event.{event}" in TRANSLATIONS else str(event)
+        fig.add_trace(go.Bar(x=part["window_start"], y=part["n"], name=label,
+                             hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>" + label
+                             + "</extra>"))
+    fig.update_layout(barmode="stack", title=t("com.history", lang), height=420)
+    return _date_axis(fig)
+
+
+def slider_marks(months: tuple, every: int = 6) -> dict[int, str]:
+    """Range-slider marks: every ``every`` months, labelled ``dd/mm/yyyy``.
+
+    >>> import datetime as dt
+    >>> slider_marks((dt.date(2016, 2, 1), dt.date(2016, 3, 1)), every=1)
+    {0: '01/02/2016', 1: '01/03/2016'}
+    """
+    return {i: fmt_date(m) for i, m in enumerate(months) if i % every == 0
+            or i == len(months) - 1}

@@ -1,0 +1,321 @@
+"""Every label of the explorer, in Italian (the default) and English, and the date format.
+
+Examples
+--------
+>>> t("nav.map", "it")
+'Mappa'
+>>> t("nav.map", "en")
+'Map'
+>>> fmt_date("2016-05-18")
+'18/05/2016'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_COOKIE",
+    "TRANSLATIONS",
+    "fmt_date",
+    "kind_label",
+    "nature_label",
+    "programme_label",
+    "request_lang",
+    "t",
+]
+
+DEFAULT_LANG = "it"
+LANGS = ("it", "en")
+#: the cookie that carries the chosen language to server-rendered layouts
+LANG_COOKIE = "genera_lang"
+#: day-first dates everywhere (tables, slider marks, hovers, downloads)
+DATE_FORMAT = "%d/%m/%Y"
+#: the same format for plotly (axes and hovers)
+PLOTLY_DATE = "%d/%m/%Y"
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    # shell
+    "app.title": {"it": "genera_azioni · esploratore delle relazioni",
+                  "en": "genera_azioni · relationship explorer"},
+    "app.viewer.coordinator": {"it": "Coordinamento", "en": "Coordinator"},
+    "app.viewer.facilitator": {"it": "Facilitatore · punto {cp}", "en": "Facilitator · point {cp}"},
+    "nav.overview": {"it": "Panoramica", "en": "Overview"},
+    "nav.map": {"it": "Mappa", "en": "Map"},
+    "nav.isolation": {"it": "Isolamento", "en": "Isolation"},
+    "nav.bridges": {"it": "Ponti", "en": "Bridges"},
+    "nav.communities": {"it": "Comunità", "en": "Communities"},
+    "nav.report": {"it": "Rapporto", "en": "Report"},
+    "nav.actor": {"it": "Scheda attore", "en": "Actor"},
+    "common.download": {"it": "Scarica CSV", "en": "Download CSV"},
+    "common.all": {"it": "Tutti", "en": "All"},
+    "common.cp": {"it": "Punto di Comunità", "en": "Community Point"},
+    "common.programme": {"it": "Programma", "en": "Programme"},
+    "common.kind": {"it": "Tipo di attore", "en": "Actor kind"},
+    "common.nature": {"it": "Natura del legame", "en": "Tie nature"},
+    "common.window": {"it": "Periodo", "en": "Period"},
+    "common.from_to": {"it": "dal {start} al {end}", "en": "from {start} to {end}"},
+    "common.unavailable": {
+        "it": "Non ancora disponibile: questa analisi ({what}) non è ancora nella libreria.",
+        "en": "Not available yet: this analysis ({what}) is not in the library yet."},
+    "common.empty": {"it": "Nessun dato per questa selezione.",
+                     "en": "No data for this selection."},
+    "common.name": {"it": "Nome", "en": "Name"},
+    "common.id": {"it": "Codice", "en": "Id"},
+    "common.month": {"it": "Mese", "en": "Month"},
+    "common.facilitator": {"it": "Facilitatore", "en": "Facilitator"},
+    "common.not_found": {"it": "Attore non trovato (o non visibile per questo profilo).",
+                         "en": "Actor not found (or not visible to this viewer)."},
+    # overview
+    "ov.title": {"it": "Panoramica del distretto", "en": "District overview"},
+    "ov.kpi.reach": {"it": "Persone e gruppi raggiunti", "en": "People and groups reached"},
+    "ov.kpi.active": {"it": "Legami attivi (ultimi {days} giorni)",
+                      "en": "Active ties (last {days} days)"},
+    "ov.kpi.peer": {"it": "Quota di legami tra pari", "en": "Share of peer ties"},
+    "ov.kpi.isolated": {"it": "Famiglie isolate o a rischio", "en": "Households isolated or at risk"},
+    "ov.kpi.at": {"it": "al {date}", "en": "on {date}"},
+    "ov.growth": {"it": "Crescita della rete", "en": "Growth of the network"},
+    "ov.peer": {"it": "Quota di legami tra pari nel tempo", "en": "Share of peer ties over time"},
+    "ov.table": {"it": "Serie mensile", "en": "Monthly series"},
+    "series.reach": {"it": "Raggiunti (cumulato)", "en": "Reached (cumulative)"},
+    "series.active_ties": {"it": "Legami attivi", "en": "Active ties"},
+    "series.new_ties": {"it": "Legami nuovi", "en": "New ties"},
+    "series.peer_share": {"it": "Quota tra pari", "en": "Peer share"},
+    # map
+    "map.title": {"it": "Mappa delle relazioni", "en": "Relationship map"},
+    "map.colour": {"it": "Colore per", "en": "Colour by"},
+    "map.colour.kind": {"it": "tipo di attore", "en": "actor kind"},
+    "map.colour.community": {"it": "comunità", "en": "community"},
+    "map.colour.cp": {"it": "Punto di Comunità", "en": "Community Point"},
+    "map.size": {"it": "Dimensione per", "en": "Size by"},
+    "map.size.degree": {"it": "numero di legami", "en": "number of ties"},
+    "map.size.strength": {"it": "intensità (eventi)", "en": "strength (events)"},
+    "map.size.none": {"it": "uguale per tutti", "en": "same for all"},
+    "map.search": {"it": "Cerca per nome…", "en": "Search by name…"},
+    "map.stats": {"it": "{nodes} attori, {edges} legami · {period}",
+                  "en": "{nodes} actors, {edges} ties · {period}"},
+    "map.panel.hint": {"it": "Clicca un attore sulla mappa (o cercalo per nome) per vedere la "
+                             "sua rete personale.",
+                       "en": "Click an actor on the map (or search for a name) to see its "
+                             "personal network."},
+    "map.panel.ties": {"it": "Legami nel periodo: {n} ({peer} tra pari)",
+                       "en": "Ties in the period: {n} ({peer} peer)"},
+    "map.panel.open": {"it": "Apri la scheda", "en": "Open the page"},
+    "map.panel.ego": {"it": "Rete personale nel periodo", "en": "Personal network in the period"},
+    # isolation
+    "iso.title": {"it": "Famiglie da seguire: segnali di isolamento",
+                  "en": "Households to follow: isolation warnings"},
+    "iso.intro": {"it": "Ogni famiglia segnalata ha le sue ragioni e le date che le sostengono.",
+                  "en": "Each flagged household comes with its reasons and supporting dates."},
+    "iso.count": {"it": "{n} famiglie segnalate", "en": "{n} households flagged"},
+    # bridges
+    "br.title": {"it": "Attori ponte", "en": "Bridging actors"},
+    "br.groups": {"it": "Gruppi per l'intermediazione", "en": "Groups for brokerage"},
+    "br.groups.cp": {"it": "Punti di Comunità", "en": "Community Points"},
+    "br.groups.programme": {"it": "Programmi", "en": "Programmes"},
+    "br.table": {"it": "Tabella dei ponti", "en": "Bridging table"},
+    "br.brokerage": {"it": "Ruoli di intermediazione (Gould–Fernandez)",
+                     "en": "Brokerage roles (Gould–Fernandez)"},
+    "br.whatif": {"it": "E se questo attore lasciasse?", "en": "What if this actor leaves?"},
+    "br.whatif.pick": {"it": "Scegli un attore…", "en": "Pick an actor…"},
+    "br.whatif.before": {"it": "Frammentazione prima", "en": "Fragmentation before"},
+    "br.whatif.after": {"it": "Frammentazione dopo", "en": "Fragmentation after"},
+    "br.whatif.components": {"it": "Componenti: {before} → {after}",
+                             "en": "Components: {before} → {after}"},
+    # actor
+    "act.title": {"it": "Scheda", "en": "Page of"},
+    "act.ego": {"it": "Rete personale", "en": "Personal network"},
+    "act.nature": {"it": "Legami per natura nel tempo (partner distinti al mese)",
+                   "en": "Ties by nature over time (distinct partners per month)"},
+    "act.reasons": {"it": "Segnali di isolamento", "en": "Isolation warnings"},
+    "act.reasons.none": {"it": "Nessun segnale di isolamento.", "en": "No isolation warning."},
+    "act.timeline": {"it": "Legami registrati", "en": "Recorded ties"},
+    "act.details": {"it": "{kind} · {cp} · conosciuto il {date}",
+                    "en": "{kind} · {cp} · first met on {date}"},
+    "act.back": {"it": "← Torna alla mappa", "en": "← Back to the map"},
+    # communities
+    "com.title": {"it": "Comunità della rete", "en": "Communities of the network"},
+    "com.history": {"it": "Storia delle comunità (nascite, fusioni, scissioni)",
+                    "en": "History of the communities (births, merges, splits)"},
+    "com.summary": {"it": "{n} comunità, modularità {q}", "en": "{n} communities, modularity {q}"},
+    # report
+    "rep.title": {"it": "Rapporto di monitoraggio", "en": "Monitoring report"},
+    "rep.period": {"it": "Periodo", "en": "Period"},
+    "rep.years": {"it": "Ogni anno di programma", "en": "Each programme year"},
+    "rep.whole": {"it": "Tutto il programma", "en": "Whole programme"},
+    "rep.year": {"it": "Anno {n}: {start} – {end}", "en": "Year {n}: {start} – {end}"},
+    "rep.indicator": {"it": "Indicatore", "en": "Indicator"},
+    "rep.area": {"it": "Area", "en": "Area"},
+    "rep.unit": {"it": "Unità", "en": "Unit"},
+    # isolation reasons and statuses
+    "reason.no_active_ties": {"it": "nessun legame attivo nel periodo",
+                              "en": "no active tie in the period"},
+    "reason.only_professional_ties": {"it": "solo legami professionali o istituzionali",
+                                      "en": "only professional or institutional ties"},
+    "reason.few_peer_partners": {"it": "pochi legami tra pari", "en": "few peer ties"},
+    "reason.shrinking_network": {"it": "rete personale in calo rispetto al proprio passato",
+                                 "en": "personal network shrinking against its own past"},
+    "reason.single_bridge": {"it": "un solo ponte verso il resto della rete",
+                             "en": "a single bridge to the rest of the network"},
+    "reason.outside_main_network": {"it": "fuori dalla rete principale",
+                                    "en": "outside the main network"},
+    "status.isolated": {"it": "isolata", "en": "isolated"},
+    "status.at_risk": {"it": "a rischio", "en": "at risk"},
+    "status.connected": {"it": "collegata", "en": "connected"},
+    "status.new": {"it": "nuova", "en": "new"},
+    "iso.as_of": {"it": "Situazione al", "en": "Situation on"},
+    "iso.mode": {"it": "Elenco", "en": "List"},
+    "iso.mode.warning": {"it": "peggiorate di recente", "en": "recently worsened"},
+    "iso.mode.flagged": {"it": "tutte le isolate o a rischio", "en": "all isolated or at risk"},
+    "iso.reason_dates": {"it": "{reason} ({start} – {end})", "en": "{reason} ({start} – {end})"},
+    "iso.bridge": {"it": "tramite {name}", "en": "through {name}"},
+    # community life cycle
+    "event.birth": {"it": "nascita", "en": "birth"},
+    "event.death": {"it": "scomparsa", "en": "death"},
+    "event.merge": {"it": "fusione", "en": "merge"},
+    "event.split": {"it": "scissione", "en": "split"},
+    "event.growth": {"it": "crescita", "en": "growth"},
+    "event.shrink": {"it": "calo", "en": "shrink"},
+    "event.continue": {"it": "continuità", "en": "continuation"},
+    # report units
+    "unit.EUR": {"it": "EUR", "en": "EUR"},
+    "unit.activities": {"it": "attività", "en": "activities"},
+    "unit.contracts": {"it": "contratti", "en": "contracts"},
+    "unit.households": {"it": "nuclei", "en": "households"},
+    "unit.ideas": {"it": "idee", "en": "ideas"},
+    "unit.interviews": {"it": "colloqui", "en": "interviews"},
+    "unit.offers": {"it": "offerte", "en": "offers"},
+    "unit.organisations": {"it": "organizzazioni", "en": "organisations"},
+    "unit.paths": {"it": "percorsi", "en": "paths"},
+    "unit.people": {"it": "persone", "en": "people"},
+    "unit.placements": {"it": "inserimenti", "en": "placements"},
+    "unit.points": {"it": "punti", "en": "points"},
+    "unit.share": {"it": "quota", "en": "share"},
+    # report areas
+    "area.reach": {"it": "Aggancio", "en": "Reach"},
+    "area.community_points": {"it": "Punti di Comunità", "en": "Community Points"},
+    "area.housing": {"it": "Abitare", "en": "Housing"},
+    "area.work": {"it": "Lavoro", "en": "Work"},
+    "area.youth": {"it": "Giovani", "en": "Youth"},
+    "area.ideas": {"it": "Idee", "en": "Ideas"},
+    # columns
+    "col.status": {"it": "Stato", "en": "Status"},
+    "col.previous_status": {"it": "Stato precedente", "en": "Previous status"},
+    "col.urgency": {"it": "Priorità", "en": "Urgency"},
+    "col.peer_partners": {"it": "Partner tra pari", "en": "Peer partners"},
+    "col.ego_size": {"it": "Partner", "en": "Partners"},
+    "col.last_peer_contact": {"it": "Ultimo contatto tra pari", "en": "Last peer contact"},
+    "col.days_since_peer_contact": {"it": "Giorni dall'ultimo contatto tra pari",
+                                    "en": "Days since last peer contact"},
+    "col.partner_id": {"it": "Codice partner", "en": "Partner id"},
+    "col.area": {"it": "Area", "en": "Area"},
+    "col.label": {"it": "Indicatore", "en": "Indicator"},
+    "col.unit": {"it": "Unità", "en": "Unit"},
+    "col.role_count": {"it": "Conteggio", "en": "Count"},
+    "col.fragmentation": {"it": "Frammentazione", "en": "Fragmentation"},
+    "col.actor_id": {"it": "Codice", "en": "Id"},
+    "col.name": {"it": "Nome", "en": "Name"},
+    "col.kind": {"it": "Tipo", "en": "Kind"},
+    "col.community_point_id": {"it": "Punto", "en": "Point"},
+    "col.degree": {"it": "Legami", "en": "Ties"},
+    "col.strength": {"it": "Intensità", "en": "Strength"},
+    "col.start": {"it": "Dal", "en": "From"},
+    "col.end": {"it": "Al", "en": "To"},
+    "col.partner": {"it": "Con", "en": "With"},
+    "col.nature": {"it": "Natura", "en": "Nature"},
+    "col.programme": {"it": "Programma", "en": "Programme"},
+    "col.month": {"it": "Mese", "en": "Month"},
+    "col.reach": {"it": "Raggiunti", "en": "Reached"},
+    "col.active_ties": {"it": "Legami attivi", "en": "Active ties"},
+    "col.peer_share": {"it": "Quota tra pari", "en": "Peer share"},
+    "col.new_ties": {"it": "Legami nuovi", "en": "New ties"},
+    "col.betweenness": {"it": "Intermediazione", "en": "Betweenness"},
+    "col.betweenness_norm": {"it": "Intermediazione (norm.)", "en": "Betweenness (norm.)"},
+    "col.constraint": {"it": "Vincolo di Burt", "en": "Burt constraint"},
+    "col.effective_size": {"it": "Dimensione efficace", "en": "Effective size"},
+    "col.cut_vertex": {"it": "Punto di articolazione", "en": "Cut vertex"},
+    "col.community": {"it": "Comunità", "en": "Community"},
+    "col.size": {"it": "Membri", "en": "Members"},
+    "col.reasons": {"it": "Ragioni", "en": "Reasons"},
+    "col.since": {"it": "Dal", "en": "Since"},
+    "col.facilitator": {"it": "Facilitatore", "en": "Facilitator"},
+    "col.page": {"it": "Scheda", "en": "Page"},
+    "col.value": {"it": "Valore", "en": "Value"},
+    "col.event": {"it": "Evento", "en": "Event"},
+    "col.period": {"it": "Periodo", "en": "Period"},
+    "col.role": {"it": "Ruolo", "en": "Role"},
+    "col.group": {"it": "Gruppo", "en": "Group"},
+    "col.count": {"it": "Conteggio", "en": "Count"},
+}
+
+_KINDS = {
+    "individual": ("Persona", "Individual"), "household": ("Famiglia", "Household"),
+    "association": ("Associazione", "Association"), "formal_group": ("Gruppo formale",
+                                                                    "Formal group"),
+    "company": ("Impresa", "Company"), "school": ("Scuola", "School"),
+    "public_entity": ("Ente pubblico", "Public entity"),
+    "community_point": ("Punto di Comunità", "Community Point"),
+    "facilitator": ("Facilitatore", "Facilitator"),
+}
+_NATURES = {"peer": ("tra pari", "peer"), "professional": ("professionale", "professional"),
+            "institutional": ("istituzionale", "institutional")}
+_PROGRAMMES = {"housing": ("Abitare", "Housing"), "work": ("Lavoro", "Work"),
+               "youth": ("Giovani", "Youth"), "ideas": ("Idee", "Ideas"),
+               "community": ("Comunità", "Community")}
+
+
+def _pick(table: dict[str, tuple[str, str]], key: Any, lang: str) -> str:
+    pair = table.get(str(key))
+    if pair is None:
+        return str(key)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The label ``key`` in ``lang`` (Italian if unknown), formatted with ``values``.
+
+    Raises ``KeyError`` for an unknown key, so a missing translation fails a test.
+    """
+    entry = TRANSLATIONS[key]
+    text = entry.get(lang, entry[DEFAULT_LANG])
+    return text.format(**values) if values else text
+
+
+def kind_label(kind: Any, lang: str = DEFAULT_LANG) -> str:
+    """An actor kind in words (``household`` -> ``Famiglia``)."""
+    return _pick(_KINDS, kind, lang)
+
+
+def nature_label(nature: Any, lang: str = DEFAULT_LANG) -> str:
+    """A tie nature in words (``peer`` -> ``tra pari``)."""
+    return _pick(_NATURES, nature, lang)
+
+
+def programme_label(programme: Any, lang: str = DEFAULT_LANG) -> str:
+    """A programme in words (``housing`` -> ``Abitare``)."""
+    return _pick(_PROGRAMMES, programme, lang)
+
+
+def fmt_date(value: date | str | pd.Timestamp | None) -> str:
+    """A day as ``dd/mm/yyyy`` (empty text for a missing date)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime(DATE_FORMAT)
+
+
+def request_lang() -> str:
+    """The language of the current HTTP request (its cookie), Italian outside a request."""
+    try:
+        import flask
+
+        if flask.has_request_context():
+            lang = flask.request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
+            return lang if lang in LANGS else DEFAULT_LANG
+    except ImportError:  # pragma: no cover - flask comes with dash
+        pass
+    return DEFAULT_LANG

@@ -1,0 +1,90 @@
+"""Component ids of the explorer, in one place: a typo is a ``NameError``, not a dead callback.
+
+Ids are prefixed by their page so that two pages never share one.
+"""
+
+from __future__ import annotations
+
+__all__ = [name for name in dir() if name.isupper()]  # refreshed at the end of the module
+
+# --- shell (header, language) ---
+LANG = "lang-store"
+LANG_SWITCH = "lang-switch"
+NAV = "nav"
+I18N = "i18n"  # type of the pattern-matching ids of translated static text
+
+# --- overview ---
+OV_CP = "ov-cp"
+OV_PROGRAMME = "ov-programme"
+OV_KPIS = "ov-kpis"
+OV_GROWTH = "ov-growth"
+OV_PEER = "ov-peer"
+OV_GRID = "ov-grid"
+OV_DOWNLOAD_BTN = "ov-download-btn"
+OV_DOWNLOAD = "ov-download"
+
+# --- map ---
+MAP_RANGE = "map-range"
+MAP_RANGE_LABEL = "map-range-label"
+MAP_PROGRAMME = "map-programme"
+MAP_CP = "map-cp"
+MAP_KIND = "map-kind"
+MAP_NATURE = "map-nature"
+MAP_COLOUR = "map-colour"
+MAP_SIZE = "map-size"
+MAP_SEARCH = "map-search"
+MAP_GRAPH = "map-graph"
+MAP_STATS = "map-stats"
+MAP_PANEL = "map-panel"
+MAP_SELECTED = "map-selected"
+MAP_DOWNLOAD_BTN = "map-download-btn"
+MAP_DOWNLOAD = "map-download"
+
+# --- isolation worklist ---
+ISO_AS_OF = "iso-as-of"
+ISO_MODE = "iso-mode"
+ISO_CP = "iso-cp"
+ISO_FACILITATOR = "iso-facilitator"
+ISO_GRID = "iso-grid"
+ISO_STATUS = "iso-status"
+ISO_DOWNLOAD_BTN = "iso-download-btn"
+ISO_DOWNLOAD = "iso-download"
+
+# --- bridges ---
+BR_RANGE = "br-range"
+BR_GROUPS = "br-groups"
+BR_GRID = "br-grid"
+BR_BROKERAGE = "br-brokerage"
+BR_ACTOR = "br-actor"
+BR_WHATIF = "br-whatif"
+BR_STATUS = "br-status"
+BR_DOWNLOAD_BTN = "br-download-btn"
+BR_DOWNLOAD = "br-download"
+
+# --- actor page ---
+ACT_EGO = "act-ego"
+ACT_RANGE = "act-range"
+ACT_NATURE = "act-nature"
+ACT_REASONS = "act-reasons"
+ACT_ID = "act-id"
+ACT_TIMELINE = "act-timeline"
+ACT_DOWNLOAD_BTN = "act-download-btn"
+ACT_DOWNLOAD = "act-download"
+
+# --- communities ---
+COM_RANGE = "com-range"
+COM_GRID = "com-grid"
+COM_HISTORY = "com-history"
+COM_SUMMARY = "com-summary"
+COM_STATUS = "com-status"
+COM_DOWNLOAD_BTN = "com-download-btn"
+COM_DOWNLOAD = "com-download"
+
+# --- report ---
+REP_PERIOD = "rep-period"
+REP_GRID = "rep-grid"
+REP_STATUS = "rep-status"
+REP_DOWNLOAD_BTN = "rep-download-btn"
+REP_DOWNLOAD = "rep-download"
+
+__all__ = sorted(name for name in dir() if name.isupper())

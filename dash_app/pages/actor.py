@@ -1,0 +1,140 @@
+"""Actor / household page (``/actor/<actor_id>``): personal network over time, ties by nature
+over time, isolation warnings with their dates, and the recorded ties."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.components import (
+    DEFAULT_RANGE,
+    download_button,
+    grid,
+    grid_payload,
+    message,
+    month_range_slider,
+    period,
+    section,
+)
+from dash_app.data import DataAccess, Unavailable, current
+from dash_app.downloads import csv_download
+from dash_app.figures import ego_figure, ties_by_nature_figure
+from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
+
+__all__ = ["download", "layout", "reasons_block", "timeline_frame", "update_ego"]
+
+dash.register_page(__name__, path_template="/actor/<actor_id>", name="nav.actor",
+                   title="genera_azioni · scheda", order=9)
+
+
+def layout(actor_id: str | None = None, **_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    if not actor_id or actor_id not in access.actors.index:
+        return html.Div([message(t("common.not_found", lang), "warning"),
+                         dcc.Link(t("act.back", lang), href="/map")])
+    row = access.actors.loc[actor_id]
+    cp = row["community_point_id"] if isinstance(row["community_point_id"], str) else "–"
+    return html.Div([
+        dcc.Store(id=ids.ACT_ID, data=actor_id),
+        dcc.Link(t("act.back", lang), href="/map", className="small"),
+        html.H3(str(row["name"]), className="text-break mt-1"),
+        html.Div(t("act.details", lang, kind=kind_label(row["kind"], lang), cp=cp,
+                   date=fmt_date(row["first_met"])), className="text-muted mb-2"),
+        dbc.Row([
+            dbc.Col([
+                section(t("act.ego", lang),
+                        month_range_slider(ids.ACT_RANGE, access.months(), list(DEFAULT_RANGE)),
+                        dcc.Graph(id=ids.ACT_EGO, config={"displaylogo": False})),
+            ], lg=6),
+            dbc.Col([
+                section(t("act.reasons", lang), html.Div(reasons_block(access, actor_id, lang),
+                                                         id=ids.ACT_REASONS)),
+                dcc.Graph(id=ids.ACT_NATURE, config={"displaylogo": False},
+                          figure=ties_by_nature_figure(access.ties_by_nature(actor_id), lang)),
+            ], lg=6),
+        ]),
+        section(t("act.timeline", lang), _timeline_grid(access, actor_id, lang),
+                download_button(ids.ACT_DOWNLOAD_BTN, ids.ACT_DOWNLOAD, lang)),
+    ])
+
+
+def _timeline_grid(access: DataAccess, actor_id: str, lang: str):
+    g = grid(ids.ACT_TIMELINE, height=360)
+    g.columnDefs, g.rowData = grid_payload(timeline_frame(access, actor_id, lang), lang)
+    return g
+
+
+def reasons_block(access: DataAccess, actor_id: str, lang: str) -> list:
+    """The household's isolation warnings over the programme, each with its dates.
+
+    The status is judged at the end of each quarter; the latest judgement is listed first.
+    """
+    if access.actors.at[actor_id, "kind"] != "household":
+        return [html.P(t("act.reasons.none", lang), className="text-muted")]
+    try:
+        items = []
+        for day in reversed(access.as_of_dates()[2::3]):
+            report = access.isolation_report(day)
+            if actor_id not in report.index:
+                continue
+            status = report.at[actor_id, "status"]
+            if status not in ("isolated", "at_risk"):
+                continue
+            reasons = access.isolation_reasons(day)
+            mine = reasons[reasons["actor_id"] == actor_id]
+            words = [t("iso.reason_dates", lang, reason=t(f"reason.{r.reason}", lang),
+                       start=fmt_date(r.date_from), end=fmt_date(r.date_to))
+                     for r in mine.itertuples(index=False)]
+            items.append(html.Li([html.B(f"{fmt_date(day)} · {t(f'status.{status}', lang)}"),
+                                  html.Ul([html.Li(w) for w in words])]))
+    except Unavailable as exc:
+        return [message(t("common.unavailable", lang, what=exc.what), "warning")]
+    if not items:
+        return [html.P(t("act.reasons.none", lang), className="text-muted")]
+    return [html.Ul(items[:6], className="small")]
+
+
+def timeline_frame(access: DataAccess, actor_id: str, lang: str) -> pd.DataFrame:
+    """The actor's recorded ties, newest first, in words."""
+    tl = access.actor_timeline(actor_id)
+    return pd.DataFrame({
+        "start": tl["start"], "end": tl["end"], "partner": tl["partner"],
+        "nature": [nature_label(n, lang) for n in tl["nature"]],
+        "programme": [programme_label(p, lang) for p in tl["programme"]],
+    })
+
+
+@dash.callback(
+    Output(ids.ACT_EGO, "figure"),
+    Input(ids.ACT_RANGE, "value"),
+    State(ids.ACT_ID, "data"),
+    State(ids.LANG, "data"),
+)
+def update_ego(value, actor_id, lang):
+    """The personal network in the chosen period."""
+    lang = lang or "it"
+    access = current()
+    start, end = period(access, value)
+    nodes, edges = access.ego(actor_id, start, end)
+    fig = ego_figure(nodes, edges, lang, height=420)
+    fig.update_layout(title=t("common.from_to", lang, start=fmt_date(start),
+                              end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))))
+    return fig
+
+
+@dash.callback(
+    Output(ids.ACT_DOWNLOAD, "data"),
+    Input(ids.ACT_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.ACT_ID, "data"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, actor_id, lang):
+    """The recorded ties as CSV."""
+    lang = lang or "it"
+    return csv_download(timeline_frame(current(), actor_id, lang), f"scheda_{actor_id}.csv",
+                        lang)

@@ -1,0 +1,163 @@
+"""Bridges: the bridging table of a period, brokerage roles by Community Point or programme,
+and "what if this actor leaves" (fragmentation before and after)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.components import (
+    DEFAULT_RANGE,
+    download_button,
+    grid,
+    grid_payload,
+    message,
+    month_range_slider,
+    options,
+    period,
+    section,
+)
+from dash_app.data import DataAccess, Unavailable, current
+from dash_app.downloads import csv_download
+from dash_app.figures import brokerage_figure, empty_figure
+from dash_app.i18n import fmt_date, kind_label, request_lang, t
+
+__all__ = ["bridging_frame", "download", "layout", "update", "what_if"]
+
+dash.register_page(__name__, path="/bridges", name="nav.bridges",
+                   title="genera_azioni · ponti", order=3)
+
+_SHOWN = ["actor_id", "name", "kind", "community_point_id", "degree", "strength", "betweenness",
+          "betweenness_norm", "constraint", "effective_size", "cut_vertex"]
+
+
+def layout(**_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    candidates = access.actors[~access.actors["kind"].isin(("individual",))].sort_values("name")
+    return html.Div([
+        html.H3(t("br.title", lang)),
+        dbc.Row([
+            dbc.Col([dbc.Label(t("common.window", lang)),
+                     month_range_slider(ids.BR_RANGE, access.months(), list(DEFAULT_RANGE))],
+                    md=8),
+            dbc.Col([dbc.Label(t("br.groups", lang)),
+                     dcc.RadioItems(id=ids.BR_GROUPS, value="cp",
+                                    options=options((g, t(f"br.groups.{g}", lang))
+                                                    for g in ("cp", "programme")),
+                                    inputClassName="me-1", labelClassName="me-3")], md=4),
+        ], className="mb-2"),
+        html.Div(id=ids.BR_STATUS),
+        section(t("br.table", lang), grid(ids.BR_GRID, height=420),
+                download_button(ids.BR_DOWNLOAD_BTN, ids.BR_DOWNLOAD, lang)),
+        dbc.Row([
+            dbc.Col(dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}), lg=7),
+            dbc.Col(section(t("br.whatif", lang),
+                            dcc.Dropdown(id=ids.BR_ACTOR, placeholder=t("br.whatif.pick", lang),
+                                         options=options(zip(candidates.index,
+                                                             candidates["name"], strict=True))),
+                            html.Div(id=ids.BR_WHATIF, className="mt-3")), lg=5),
+        ]),
+    ])
+
+
+def bridging_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
+    """The bridging table the page shows (in words, isolated actors flagged, not zero)."""
+    start, end = period(access, value)
+    table = access.bridging(start, end)
+    if not len(table):
+        return pd.DataFrame(columns=_SHOWN)
+    return pd.DataFrame({
+        "actor_id": table.index.to_numpy(), "name": table["name"].to_numpy(),
+        "kind": [kind_label(k, lang) for k in table["kind"]],
+        "community_point_id": table["community_point_id"].to_numpy(),
+        "degree": table["degree"].to_numpy(), "strength": table["strength"].to_numpy(),
+        "betweenness": table["betweenness"].astype(float).round(2).to_numpy(),
+        "betweenness_norm": table["betweenness_normalized"].astype(float).round(4).to_numpy(),
+        "constraint": table["constraint"].astype("Float64").round(3).astype(object)
+        .where(~table["isolated"].to_numpy(), t("status.isolated", lang)).to_numpy(),
+        "effective_size": table["effective_size"].astype("Float64").round(2).astype(object)
+        .where(~table["isolated"].to_numpy(), t("status.isolated", lang)).to_numpy(),
+        "cut_vertex": table["cut_vertex"].astype(bool).to_numpy(),
+    })
+
+
+@dash.callback(
+    Output(ids.BR_GRID, "columnDefs"),
+    Output(ids.BR_GRID, "rowData"),
+    Output(ids.BR_BROKERAGE, "figure"),
+    Output(ids.BR_STATUS, "children"),
+    Input(ids.BR_RANGE, "value"),
+    Input(ids.BR_GROUPS, "value"),
+    State(ids.LANG, "data"),
+)
+def update(value, groups, lang):
+    """Bridging table and brokerage roles of the period."""
+    lang = lang or "it"
+    access = current()
+    try:
+        frame = bridging_frame(access, value, lang)
+        start, end = period(access, value)
+        roles = access.brokerage_roles(start, end, groups or "cp")
+    except Unavailable as exc:
+        text = t("common.unavailable", lang, what=exc.what)
+        return [], [], empty_figure(text), message(text, "warning")
+    cols, rows = grid_payload(frame, lang, link_column="actor_id")
+    note = html.Div(t("common.from_to", lang, start=fmt_date(start),
+                      end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))),
+                    className="text-muted")
+    return cols, rows, brokerage_figure(roles, lang), note
+
+
+@dash.callback(
+    Output(ids.BR_WHATIF, "children"),
+    Input(ids.BR_ACTOR, "value"),
+    Input(ids.BR_RANGE, "value"),
+    State(ids.LANG, "data"),
+)
+def what_if(actor_id, value, lang):
+    """Fragmentation and components before and after the actor leaves."""
+    lang = lang or "it"
+    if not actor_id:
+        return ""
+    access = current()
+    start, end = period(access, value)
+    try:
+        result = access.what_if(actor_id, start, end)
+    except Unavailable as exc:
+        return message(t("common.unavailable", lang, what=exc.what), "warning")
+    if not result:
+        return message(t("common.empty", lang))
+    return html.Div([
+        html.H6(access.name_of(actor_id), className="text-break"),
+        dbc.Row([
+            dbc.Col([html.Div(t("br.whatif.before", lang), className="small text-muted"),
+                     html.Div(f"{result['before']:.3f}", className="fs-3")]),
+            dbc.Col([html.Div(t("br.whatif.after", lang), className="small text-muted"),
+                     html.Div(f"{result['after']:.3f}", className="fs-3 fw-bold")]),
+        ]),
+        html.Div(t("br.whatif.components", lang, before=result["components_before"],
+                   after=result["components_after"]), className="mt-2"),
+    ])
+
+
+@dash.callback(
+    Output(ids.BR_DOWNLOAD, "data"),
+    Input(ids.BR_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.BR_RANGE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, value, lang):
+    """The bridging table as CSV."""
+    lang = lang or "it"
+    try:
+        frame = bridging_frame(current(), value, lang)
+    except Unavailable:
+        return dash.no_update
+    frame = frame.assign(constraint=frame["constraint"].astype(str),
+                         effective_size=frame["effective_size"].astype(str))
+    return csv_download(frame, "ponti.csv", lang)

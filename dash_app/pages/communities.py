@@ -1,0 +1,108 @@
+"""Communities: the communities of a period (Leiden) and their history across windows."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.components import (
+    DEFAULT_RANGE,
+    download_button,
+    grid,
+    grid_payload,
+    message,
+    month_range_slider,
+    period,
+    section,
+)
+from dash_app.data import DataAccess, Unavailable, current
+from dash_app.downloads import csv_download
+from dash_app.figures import community_events_figure, empty_figure
+from dash_app.i18n import kind_label, request_lang, t
+
+__all__ = ["communities_frame", "download", "layout", "update"]
+
+dash.register_page(__name__, path="/communities", name="nav.communities",
+                   title="genera_azioni · comunità", order=4)
+
+
+def layout(**_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    return html.Div([
+        html.H3(t("com.title", lang)),
+        dbc.Row(dbc.Col([dbc.Label(t("common.window", lang)),
+                         month_range_slider(ids.COM_RANGE, access.months(),
+                                            list(DEFAULT_RANGE))], md=8), className="mb-2"),
+        html.Div(id=ids.COM_STATUS),
+        html.Div(id=ids.COM_SUMMARY, className="fw-bold"),
+        dbc.Row([
+            dbc.Col(section("", grid(ids.COM_GRID, height=420),
+                            download_button(ids.COM_DOWNLOAD_BTN, ids.COM_DOWNLOAD, lang)), lg=6),
+            dbc.Col(dcc.Graph(id=ids.COM_HISTORY, config={"displaylogo": False}), lg=6),
+        ]),
+    ])
+
+
+def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFrame, dict]:
+    """One row per community of the period: size, main kind, main point, example members."""
+    start, end = period(access, value)
+    result = access.communities(start, end)
+    membership = result["membership"]
+    a = access.actors.reindex(membership.index)
+    rows = []
+    for community, members in membership.groupby(membership):
+        sub = a.loc[members.index]
+        kinds = sub["kind"].value_counts()
+        cps = sub["community_point_id"].dropna().value_counts()
+        rows.append({"community": int(community), "size": len(members),
+                     "kind": kind_label(kinds.index[0], lang) if len(kinds) else "",
+                     "community_point_id": cps.index[0] if len(cps) else "",
+                     "name": ", ".join(sorted(str(n) for n in sub["name"].dropna())[:4])})
+    frame = pd.DataFrame(rows, columns=["community", "size", "kind", "community_point_id",
+                                        "name"])
+    return frame.sort_values("size", ascending=False), result
+
+
+@dash.callback(
+    Output(ids.COM_GRID, "columnDefs"),
+    Output(ids.COM_GRID, "rowData"),
+    Output(ids.COM_SUMMARY, "children"),
+    Output(ids.COM_HISTORY, "figure"),
+    Output(ids.COM_STATUS, "children"),
+    Input(ids.COM_RANGE, "value"),
+    State(ids.LANG, "data"),
+)
+def update(value, lang):
+    """The communities of the period and the history of communities over the programme."""
+    lang = lang or "it"
+    access = current()
+    try:
+        frame, result = communities_frame(access, value, lang)
+        history = access.community_history()
+    except Unavailable as exc:
+        text = t("common.unavailable", lang, what=exc.what)
+        return [], [], "", empty_figure(text), message(text, "warning")
+    cols, rows = grid_payload(frame, lang)
+    summary = t("com.summary", lang, n=len(frame), q=f"{result['modularity']:.3f}")
+    return cols, rows, summary, community_events_figure(history, lang), ""
+
+
+@dash.callback(
+    Output(ids.COM_DOWNLOAD, "data"),
+    Input(ids.COM_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.COM_RANGE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, value, lang):
+    """The communities table as CSV."""
+    lang = lang or "it"
+    try:
+        frame, _ = communities_frame(current(), value, lang)
+    except Unavailable:
+        return dash.no_update
+    return csv_download(frame, "comunita.csv", lang)

@@ -1,0 +1,142 @@
+"""Isolation worklist: households to follow, with their reasons in plain words and dates."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.components import download_button, grid, grid_payload, message, options
+from dash_app.data import DataAccess, Unavailable, current
+from dash_app.downloads import csv_download
+from dash_app.i18n import fmt_date, request_lang, t
+
+__all__ = ["download", "layout", "plain_reasons", "update", "worklist_frame"]
+
+dash.register_page(__name__, path="/isolation", name="nav.isolation",
+                   title="genera_azioni · isolamento", order=2)
+
+
+def layout(**_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    dates = access.as_of_dates()
+    return html.Div([
+        html.H3(t("iso.title", lang)),
+        html.P(t("iso.intro", lang), className="text-muted"),
+        dbc.Row([
+            dbc.Col([dbc.Label(t("iso.as_of", lang)),
+                     dcc.Dropdown(id=ids.ISO_AS_OF, clearable=False, value=dates[-1].isoformat(),
+                                  options=[{"label": fmt_date(d), "value": d.isoformat()}
+                                           for d in reversed(dates)])], md=2),
+            dbc.Col([dbc.Label(t("iso.mode", lang)),
+                     dcc.RadioItems(id=ids.ISO_MODE, value="warning",
+                                    options=options((m, t(f"iso.mode.{m}", lang))
+                                                    for m in ("warning", "flagged")),
+                                    inputClassName="me-1", labelClassName="me-3")], md=4),
+            dbc.Col([dbc.Label(t("common.cp", lang)),
+                     dcc.Dropdown(id=ids.ISO_CP, multi=True,
+                                  options=options(access.community_points()))], md=3),
+            dbc.Col([dbc.Label(t("common.facilitator", lang)),
+                     dcc.Dropdown(id=ids.ISO_FACILITATOR, multi=True,
+                                  options=options(access.facilitators()))], md=3),
+        ], className="mb-2 g-2"),
+        html.Div(id=ids.ISO_STATUS),
+        grid(ids.ISO_GRID, height=520),
+        download_button(ids.ISO_DOWNLOAD_BTN, ids.ISO_DOWNLOAD, lang),
+    ])
+
+
+def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
+    """Household id -> its reasons in plain words with their dates, ``;``-separated."""
+    reasons = access.isolation_reasons(as_of)
+    if not len(reasons):
+        return pd.Series(dtype=object)
+    texts = []
+    for row in reasons.itertuples(index=False):
+        text = t("iso.reason_dates", lang, reason=t(f"reason.{row.reason}", lang),
+                 start=fmt_date(row.date_from), end=fmt_date(row.date_to))
+        if isinstance(getattr(row, "partner_id", None), str) and row.partner_id:
+            text += " " + t("iso.bridge", lang, name=access.name_of(row.partner_id))
+        texts.append(text)
+    return pd.Series(texts, index=reasons["actor_id"].to_numpy()).groupby(level=0).agg("; ".join)
+
+
+def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
+                   cps: list | None, facilitators: list | None, lang: str) -> pd.DataFrame:
+    """The rows the worklist shows (raises :class:`Unavailable` without the library part)."""
+    day = pd.Timestamp(as_of or access.as_of_dates()[-1]).date()
+    cps_t, fac_t = tuple(sorted(cps or ())), tuple(sorted(facilitators or ()))
+    if mode == "flagged":
+        table = access.isolation_report(day)
+        table = table[table["status"].isin(("isolated", "at_risk"))]
+        if cps_t:
+            table = table[table["community_point_id"].isin(cps_t)]
+        if fac_t:
+            table = table[table["facilitator_id"].isin(fac_t)]
+        table = table.assign(urgency=range(1, len(table) + 1), previous_status="")
+    else:
+        table = access.early_warning(day, cps_t, fac_t)
+    words = plain_reasons(access, day, lang)
+    facil = dict(access.facilitators())
+    out = pd.DataFrame({
+        "actor_id": table.index.to_numpy(),
+        "urgency": table["urgency"].to_numpy(),
+        "name": table["name"].to_numpy(),
+        "status": [t(f"status.{s}", lang) for s in table["status"]],
+        "previous_status": [t(f"status.{s}", lang) if s else "" for s in
+                            table["previous_status"]],
+        "reasons": words.reindex(table.index).fillna("").to_numpy(),
+        "community_point_id": table["community_point_id"].to_numpy(),
+        "facilitator": [facil.get(f, f) if isinstance(f, str) else "" for f in
+                        access.actors["facilitator_id"].reindex(table.index)],
+        "peer_partners": table["peer_partners"].to_numpy(),
+        "last_peer_contact": pd.to_datetime(table["last_peer_contact"]).to_numpy(),
+    })
+    return out
+
+
+@dash.callback(
+    Output(ids.ISO_GRID, "columnDefs"),
+    Output(ids.ISO_GRID, "rowData"),
+    Output(ids.ISO_STATUS, "children"),
+    Input(ids.ISO_AS_OF, "value"),
+    Input(ids.ISO_MODE, "value"),
+    Input(ids.ISO_CP, "value"),
+    Input(ids.ISO_FACILITATOR, "value"),
+    State(ids.LANG, "data"),
+)
+def update(as_of, mode, cps, facilitators, lang):
+    """The worklist for a day, list mode, Community Points and facilitators."""
+    lang = lang or "it"
+    try:
+        frame = worklist_frame(current(), as_of, mode, cps, facilitators, lang)
+    except Unavailable as exc:
+        return [], [], message(t("common.unavailable", lang, what=exc.what), "warning")
+    cols, rows = grid_payload(frame, lang, link_column="actor_id")
+    for col in cols:
+        if col["field"] == "reasons":
+            col.update(wrapText=True, autoHeight=True, minWidth=380)
+    return cols, rows, html.Div(t("iso.count", lang, n=len(frame)), className="text-muted mb-1")
+
+
+@dash.callback(
+    Output(ids.ISO_DOWNLOAD, "data"),
+    Input(ids.ISO_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.ISO_AS_OF, "value"),
+    State(ids.ISO_MODE, "value"),
+    State(ids.ISO_CP, "value"),
+    State(ids.ISO_FACILITATOR, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, as_of, mode, cps, facilitators, lang):
+    """The worklist as CSV."""
+    lang = lang or "it"
+    try:
+        frame = worklist_frame(current(), as_of, mode, cps, facilitators, lang)
+    except Unavailable:
+        return dash.no_update
+    return csv_download(frame, "isolamento.csv", lang)

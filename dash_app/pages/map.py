@@ -1,0 +1,216 @@
+"""Map: the relationship map of a period, filtered, coloured and sized; click an actor for its
+personal network.
+
+Rendering: Dash Cytoscape (canvas) with fixed preset positions computed once for the whole
+programme, so actors stay in place while the period changes; names are drawn as canvas text.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html
+
+from dash_app import ids
+from dash_app.components import (
+    DEFAULT_RANGE,
+    download_button,
+    month_range_slider,
+    options,
+    period,
+)
+from dash_app.data import current
+from dash_app.downloads import csv_download
+from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure
+from dash_app.i18n import (
+    fmt_date,
+    kind_label,
+    nature_label,
+    programme_label,
+    request_lang,
+    t,
+)
+from genera_graph.model import ActorKind, Programme, TieNature
+
+__all__ = ["chosen", "download", "layout", "panel", "select", "update_map"]
+
+dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
+
+def _period_text(start, end, lang: str) -> str:
+    return t("common.from_to", lang, start=fmt_date(start),
+             end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1)))
+
+
+def layout(**_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    months = access.months()
+    names = access.actors[~access.actors["kind"].isin(("individual",))].sort_values("name")
+    return html.Div([
+        html.H3(t("map.title", lang)),
+        dbc.Row([
+            dbc.Col([
+                dbc.Label(t("common.window", lang)),
+                html.Div(id=ids.MAP_RANGE_LABEL, className="small text-muted"),
+                month_range_slider(ids.MAP_RANGE, months, list(DEFAULT_RANGE)),
+            ], md=12, className="mb-2"),
+            dbc.Col(dcc.Dropdown(id=ids.MAP_PROGRAMME, multi=True, placeholder=t(
+                "common.programme", lang), options=options(
+                    (p.value, programme_label(p, lang)) for p in Programme)), md=3),
+            dbc.Col(dcc.Dropdown(id=ids.MAP_CP, multi=True, placeholder=t("common.cp", lang),
+                                 options=options(access.community_points())), md=3),
+            dbc.Col(dcc.Dropdown(id=ids.MAP_KIND, multi=True, placeholder=t("common.kind", lang),
+                                 options=options((k.value, kind_label(k, lang))
+                                                 for k in ActorKind)), md=3),
+            dbc.Col(dcc.Checklist(id=ids.MAP_NATURE, inline=True,
+                                  value=[n.value for n in TieNature],
+                                  options=options((n.value, nature_label(n, lang))
+                                                  for n in TieNature),
+                                  inputClassName="me-1", labelClassName="me-3"), md=3),
+        ], className="mb-2 g-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label(t("map.colour", lang), className="me-2"),
+                     dcc.RadioItems(id=ids.MAP_COLOUR, value="kind", inline=True,
+                                    options=options((c, t(f"map.colour.{c}", lang))
+                                                    for c in ("kind", "community", "cp")),
+                                    inputClassName="me-1", labelClassName="me-3")], md=4),
+            dbc.Col([dbc.Label(t("map.size", lang), className="me-2"),
+                     dcc.RadioItems(id=ids.MAP_SIZE, value="degree", inline=True,
+                                    options=options((s, t(f"map.size.{s}", lang))
+                                                    for s in ("degree", "strength", "none")),
+                                    inputClassName="me-1", labelClassName="me-3")], md=4),
+            dbc.Col(dcc.Dropdown(id=ids.MAP_SEARCH, placeholder=t("map.search", lang),
+                                 options=options(zip(names.index, names["name"], strict=True))),
+                    md=4),
+        ], className="mb-2 g-2"),
+        dbc.Row([
+            dbc.Col([
+                cyto.Cytoscape(id=ids.MAP_GRAPH, elements=[], layout={"name": "preset"},
+                               stylesheet=cytoscape_stylesheet(), minZoom=0.05, maxZoom=4,
+                               style={"width": "100%", "height": "640px",
+                                      "border": "1px solid #dee2e6", "background": "#fff"}),
+                html.Div(id=ids.MAP_STATS, className="small text-muted mt-1"),
+                download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
+            ], lg=8),
+            dbc.Col(html.Div(id=ids.MAP_PANEL, children=html.P(t("map.panel.hint", lang))),
+                    lg=4),
+        ]),
+        dcc.Store(id=ids.MAP_SELECTED),
+    ])
+
+
+def _filters(access, value, programmes, cps, kinds, natures):
+    start, end = period(access, value)
+    all_natures = {n.value for n in TieNature}
+    nat = tuple(sorted(natures)) if natures is not None and set(natures) != all_natures else ()
+    if natures is not None and not natures:
+        nat = ("-",)  # nothing ticked: nothing shown
+    return (start, end, tuple(sorted(programmes or ())), tuple(sorted(cps or ())), nat,
+            tuple(sorted(kinds or ())))
+
+
+@dash.callback(
+    Output(ids.MAP_GRAPH, "elements"),
+    Output(ids.MAP_STATS, "children"),
+    Output(ids.MAP_RANGE_LABEL, "children"),
+    Input(ids.MAP_RANGE, "value"),
+    Input(ids.MAP_PROGRAMME, "value"),
+    Input(ids.MAP_CP, "value"),
+    Input(ids.MAP_KIND, "value"),
+    Input(ids.MAP_NATURE, "value"),
+    Input(ids.MAP_COLOUR, "value"),
+    Input(ids.MAP_SIZE, "value"),
+    State(ids.LANG, "data"),
+)
+def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
+    """The map's elements for the period and filters, its summary line and period label."""
+    lang = lang or "it"
+    access = current()
+    key = _filters(access, value, programmes, cps, kinds, natures)
+    nodes, edges = access.nodes(*key)
+    elements = cytoscape_elements(nodes, edges, colour or "kind", size or "degree")
+    text = _period_text(key[0], key[1], lang)
+    stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
+    return elements, stats, text
+
+
+@dash.callback(
+    Output(ids.MAP_SELECTED, "data"),
+    Input(ids.MAP_GRAPH, "tapNodeData"),
+    Input(ids.MAP_SEARCH, "value"),
+    prevent_initial_call=True,
+)
+def select(tapped: dict | None, searched: str | None):
+    """The selected actor: the last one clicked on the map or picked in the search box."""
+    return chosen(tapped, searched, ctx.triggered_id)
+
+
+def chosen(tapped: dict | None, searched: str | None, trigger: str | None) -> str | None:
+    """The actor picked by the control that fired (``trigger``): search box or map click."""
+    if trigger == ids.MAP_SEARCH:
+        return searched
+    return (tapped or {}).get("id")
+
+
+@dash.callback(
+    Output(ids.MAP_PANEL, "children"),
+    Output(ids.MAP_GRAPH, "stylesheet"),
+    Input(ids.MAP_SELECTED, "data"),
+    Input(ids.MAP_RANGE, "value"),
+    State(ids.LANG, "data"),
+)
+def panel(selected: str | None, value, lang):
+    """The side panel of the selected actor (its personal network in the period)."""
+    lang = lang or "it"
+    access = current()
+    if not selected or selected not in access.actors.index:
+        return html.P(t("map.panel.hint", lang)), cytoscape_stylesheet()
+    start, end = period(access, value)
+    nodes, edges = access.ego(selected, start, end)
+    own = edges[(edges["a"] == selected) | (edges["b"] == selected)]
+    neighbours = [i for i in nodes.index if i != selected]
+    row = access.actors.loc[selected]
+    cp = row["community_point_id"] if isinstance(row["community_point_id"], str) else "–"
+    children = [
+        html.H5(str(row["name"]), className="text-break"),
+        html.Div(t("act.details", lang, kind=kind_label(row["kind"], lang), cp=cp,
+                   date=fmt_date(row["first_met"])), className="small text-muted"),
+        html.Div(t("map.panel.ties", lang, n=len(own), peer=int((own["nature"] == "peer").sum())),
+                 className="mt-2"),
+        dcc.Link(t("map.panel.open", lang), href=f"/actor/{selected}",
+                 className="btn btn-sm btn-primary mt-2"),
+        html.H6(t("map.panel.ego", lang), className="mt-3"),
+        dcc.Graph(figure=ego_figure(nodes, edges, lang, height=340),
+                  config={"displayModeBar": False}),
+    ]
+    return children, cytoscape_stylesheet(selected, neighbours)
+
+
+@dash.callback(
+    Output(ids.MAP_DOWNLOAD, "data"),
+    Input(ids.MAP_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.MAP_RANGE, "value"),
+    State(ids.MAP_PROGRAMME, "value"),
+    State(ids.MAP_CP, "value"),
+    State(ids.MAP_KIND, "value"),
+    State(ids.MAP_NATURE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, value, programmes, cps, kinds, natures, lang):
+    """The ties the map shows, with both names, as CSV."""
+    lang = lang or "it"
+    access = current()
+    key = _filters(access, value, programmes, cps, kinds, natures)
+    _, edges = access.nodes(*key)
+    frame = pd.DataFrame({
+        "actor_id": edges["a"], "name": [access.name_of(i) for i in edges["a"]],
+        "partner_id": edges["b"], "partner": [access.name_of(i) for i in edges["b"]],
+        "nature": [nature_label(n, lang) for n in edges["nature"]],
+        "count": edges["weight"].astype(int),
+        "start": pd.Timestamp(key[0]), "end": pd.Timestamp(key[1]) - pd.Timedelta(days=1),
+    })
+    return csv_download(frame, "mappa.csv", lang)
+

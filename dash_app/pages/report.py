@@ -1,0 +1,122 @@
+"""Report: the programme's monitoring table for a chosen period, computed from the data."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.components import download_button, grid, grid_payload, message
+from dash_app.data import DataAccess, Unavailable, current
+from dash_app.downloads import csv_download
+from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
+
+__all__ = ["download", "layout", "period_options", "report_frame", "update"]
+
+dash.register_page(__name__, path="/report", name="nav.report",
+                   title="genera_azioni · rapporto", order=5)
+
+
+def period_options(access: DataAccess, lang: str) -> list[dict]:
+    """Each programme year, every year side by side, and the whole programme."""
+    years = access.config.programme_years()
+    out = [{"label": t("rep.years", lang), "value": "years"},
+           {"label": t("rep.whole", lang), "value": "whole"}]
+    for k, (start, end) in enumerate(years, 1):
+        out.append({"label": t("rep.year", lang, n=k, start=fmt_date(start),
+                               end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))),
+                    "value": f"y{k}"})
+    return out
+
+
+def layout(**_: object) -> html.Div:
+    lang = request_lang()
+    access = current()
+    return html.Div([
+        html.H3(t("rep.title", lang)),
+        dbc.Row(dbc.Col([dbc.Label(t("rep.period", lang)),
+                         dcc.Dropdown(id=ids.REP_PERIOD, value="years", clearable=False,
+                                      options=period_options(access, lang))], md=5),
+                className="mb-2"),
+        html.Div(id=ids.REP_STATUS),
+        grid(ids.REP_GRID, height=640),
+        download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
+    ])
+
+
+def report_frame(access: DataAccess, choice: str | None, lang: str) -> pd.DataFrame:
+    """The monitoring table, one row per indicator and one column per period (dd/mm/yyyy)."""
+    labels = _labels()
+    years = access.config.programme_years()
+    if choice == "whole":
+        tidy = access.report(years[0][0], years[-1][1])
+    elif choice and choice.startswith("y") and choice[1:].isdigit():
+        start, end = years[int(choice[1:]) - 1]
+        tidy = access.report(start, end)
+    else:
+        tidy = access.report()
+    tidy = tidy.copy()
+    tidy["period"] = [f"{fmt_date(s)} – {fmt_date(pd.Timestamp(e) - pd.Timedelta(days=1))}"
+                      for s, e in zip(tidy["period_start"], tidy["period_end"], strict=True)]
+    order = list(dict.fromkeys(tidy["indicator"]))
+    wide = tidy.pivot_table(index=["area", "indicator", "unit"], columns="period",
+                            values="value", aggfunc="first", sort=False).reset_index()
+    wide["_order"] = wide["indicator"].map({k: i for i, k in enumerate(order)})
+    wide = wide.sort_values("_order").drop(columns="_order")
+    periods = list(dict.fromkeys(tidy["period"]))
+    out = pd.DataFrame({
+        "area": [t(f"area.{a}", lang) if f"area.{a}" in TRANSLATIONS else a
+                 for a in wide["area"]],
+        "label": [labels.get(k, {}).get(lang, k) for k in wide["indicator"]],
+        "unit": [t(f"unit.{u}", lang) if f"unit.{u}" in TRANSLATIONS else u
+                 for u in wide["unit"]],
+    })
+    for p in periods:
+        out[p] = wide[p].round(2).to_numpy()
+    return out
+
+
+def _labels() -> dict:
+    from genera_graph.analytics.report import INDICATOR_LABELS
+
+    return INDICATOR_LABELS
+
+
+@dash.callback(
+    Output(ids.REP_GRID, "columnDefs"),
+    Output(ids.REP_GRID, "rowData"),
+    Output(ids.REP_STATUS, "children"),
+    Input(ids.REP_PERIOD, "value"),
+    State(ids.LANG, "data"),
+)
+def update(choice, lang):
+    """The monitoring table for the chosen period."""
+    lang = lang or "it"
+    try:
+        frame = report_frame(current(), choice, lang)
+    except Unavailable as exc:
+        return [], [], message(t("common.unavailable", lang, what=exc.what), "warning")
+    cols, rows = grid_payload(frame, lang)
+    for col in cols:
+        if col["field"] == "label":
+            col.update(minWidth=360, wrapText=True, autoHeight=True)
+    return cols, rows, ""
+
+
+@dash.callback(
+    Output(ids.REP_DOWNLOAD, "data"),
+    Input(ids.REP_DOWNLOAD_BTN, "n_clicks"),
+    State(ids.REP_PERIOD, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(_, choice, lang):
+    """The monitoring table as CSV."""
+    lang = lang or "it"
+    try:
+        frame = report_frame(current(), choice, lang)
+    except Unavailable:
+        return dash.no_update
+    return csv_download(frame, "rapporto.csv", lang)

@@ -1,0 +1,147 @@
+"""Fixtures of the explorer's tests: a small hand-made district, the app, a live server, and
+a headless Chromium for the browser tests (Debian's ``/usr/bin/chromium``, never a download)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genera_graph.model import Dataset
+
+#: an actor name that would run script if any label were rendered as HTML
+XSS_NAME = "<img src=x onerror=alert(1)>"
+#: an actor name that a spreadsheet would run as a formula
+FORMULA_NAME = "=HYPERLINK(\"http://x\")"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def small_district(seed: int = 7) -> Dataset:
+    """Two Community Points, six households (one named like an XSS payload), organisations,
+    and a few hundred dated ties over the programme (deterministic)."""
+    rng = np.random.default_rng(seed)
+    d = pd.Timestamp
+    actors = [
+        ("CP01", "community_point", "Punto Nord", "CP01", None, d("2016-05-18")),
+        ("CP02", "community_point", "Punto Sud", "CP02", None, d("2016-05-18")),
+        ("F01", "facilitator", "Facilitatrice Uno", "CP01", None, d("2016-02-01")),
+        ("F02", "facilitator", "Facilitatore Due", "CP02", None, d("2016-02-01")),
+        ("H01", "household", "Famiglia Rossi", "CP01", "F01", d("2016-03-01")),
+        ("H02", "household", "Famiglia Bianchi", "CP01", "F01", d("2016-04-01")),
+        ("H03", "household", XSS_NAME, "CP01", "F01", d("2016-05-01")),
+        ("H04", "household", "Famiglia Verdi", "CP02", "F02", d("2016-03-15")),
+        ("H05", "household", "Famiglia Neri", "CP02", "F02", d("2016-06-01")),
+        ("H06", "household", "Famiglia Gialli", "CP02", "F02", d("2016-09-01")),
+        ("A01", "association", FORMULA_NAME, "CP01", None, d("2016-02-10")),
+        ("A02", "association", "Associazione Ponte", "CP02", None, d("2016-02-20")),
+        ("C01", "company", "Impresa Alfa", None, None, d("2016-06-10")),
+        ("S01", "school", "Istituto Beta", None, None, d("2016-09-15")),
+    ]
+    individuals = []
+    members = []
+    for h, n in (("H01", 3), ("H02", 2), ("H03", 2), ("H04", 3), ("H05", 1), ("H06", 2)):
+        cp = next(a[3] for a in actors if a[0] == h)
+        met = next(a[5] for a in actors if a[0] == h)
+        for k in range(n):
+            iid = f"I{h[1:]}{k}"
+            individuals.append((iid, "individual", f"Persona {iid}", cp, None, met))
+            members.append((h, iid, "head" if k == 0 else "child", met, pd.NaT))
+    actor_frame = pd.DataFrame(actors + individuals, columns=[
+        "actor_id", "kind", "name", "community_point_id", "facilitator_id", "first_met"])
+    actor_frame["municipality"] = "Comune"
+    actor_frame["left_on"] = pd.NaT
+    hh = pd.DataFrame(members, columns=["household_id", "individual_id", "role", "start_date",
+                                        "end_date"])
+    ids = actor_frame["actor_id"].tolist()
+    cps = dict(zip(actor_frame["actor_id"], actor_frame["community_point_id"], strict=True))
+    kinds = dict(zip(actor_frame["actor_id"], actor_frame["kind"], strict=True))
+    days = pd.date_range("2016-03-01", "2018-12-31", freq="D")
+    rows = []
+    for i in range(400):
+        a, b = rng.choice(ids, size=2, replace=False)
+        professional = kinds[a] in ("facilitator", "community_point") or kinds[b] in (
+            "facilitator", "community_point")
+        rows.append((f"X{i:04d}", days[rng.integers(len(days))], a, b,
+                     "support" if professional else "mutual_help",
+                     "professional" if professional else "peer",
+                     str(rng.choice(["housing", "work", "youth", "community"])),
+                     cps[a] if isinstance(cps[a], str) else "CP01", "facilitator_record"))
+    inter = pd.DataFrame(rows, columns=["interaction_id", "date", "source_actor_id",
+                                        "target_actor_id", "kind", "nature", "programme",
+                                        "community_point_id", "source"])
+    relations = pd.DataFrame([
+        ("R1", "lease", "H01", "C01", None, d("2016-07-01"), pd.NaT, "institutional", "housing",
+         "CP01", "register"),
+        ("R2", "membership", "I020", "A01", None, d("2016-05-01"), d("2017-06-30"),
+         "institutional", "community", "CP01", "register"),
+        ("R3", "school_work_placement", "I040", "S01", "ACT2", d("2016-10-01"), d("2017-05-31"),
+         "institutional", "youth", "CP02", "register"),
+    ], columns=["relation_id", "kind", "actor_id", "partner_id", "activity_id", "start_date",
+                "end_date", "nature", "programme", "community_point_id", "source"])
+    activities = pd.DataFrame([
+        ("ACT1", "proximity_lab", "community", "CP01", "Laboratorio di quartiere",
+         d("2016-06-01"), d("2016-06-30"), np.nan, None),
+        ("ACT2", "school_work_offer", "youth", "CP02", "Offerta scuola-lavoro",
+         d("2016-10-01"), pd.NaT, np.nan, "S01"),
+    ], columns=["activity_id", "kind", "programme", "community_point_id", "title", "start_date",
+                "end_date", "funding_eur", "partner_id"])
+    parts = pd.DataFrame([
+        ("ACT1", iid, d("2016-06-10"), "participant", "attendance_sheet")
+        for iid in ("I010", "I020", "I030", "I011")
+    ] + [("ACT1", "F01", d("2016-06-10"), "facilitator", "attendance_sheet")],
+        columns=["activity_id", "actor_id", "date", "role", "source"])
+    return Dataset(actors=actor_frame, household_members=hh, activities=activities,
+                   participations=parts, interactions=inter, relations=relations).validated()
+
+
+@pytest.fixture(scope="session")
+def district() -> Dataset:
+    return small_district()
+
+
+@pytest.fixture(scope="session")
+def app(district):
+    """The one app of the test session (pages register their callbacks once per process)."""
+    from dash_app import Viewer, create_app
+
+    return create_app(district, viewer=Viewer())
+
+
+@pytest.fixture()
+def ctx(app):
+    """A request context of the app, in which callbacks can be called as plain functions."""
+    with app.server.test_request_context("/"):
+        yield app
+
+
+@pytest.fixture(scope="session")
+def live_url(app) -> Iterator[str]:
+    """The app served in-process on 127.0.0.1 (a random free port), for the browser."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium with the flags that work on these machines (no browser download)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS]}
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

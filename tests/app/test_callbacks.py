@@ -1,0 +1,191 @@
+"""The explorer's callbacks called as plain functions (``dash.callback`` returns the function),
+inside a request context of the session's app, on the small hand-made district."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+
+import pytest
+
+ALL_NATURES = ["peer", "professional", "institutional"]
+XSS_NAME = "<img src=x onerror=alert(1)>"  # as in conftest.small_district
+FORMULA_NAME = "=HYPERLINK(\"http://x\")"
+DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+
+
+def pg(name: str):
+    return sys.modules[f"dash_app.pages.{name}"]
+
+
+def read_csv(payload: dict) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(payload["content"]), delimiter=";"))
+
+
+def test_every_page_is_registered(app):
+    import dash
+
+    paths = {p["path"] for p in dash.page_registry.values()}
+    assert {"/", "/map", "/isolation", "/bridges", "/communities", "/report"} <= paths
+    templates = {p.get("path_template") for p in dash.page_registry.values()}
+    assert "/actor/<actor_id>" in templates
+
+
+def test_every_page_answers_over_http(app):
+    client = app.server.test_client()
+    for path in ("/", "/map", "/isolation", "/bridges", "/communities", "/report",
+                 "/actor/H03", "/actor/UNKNOWN"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_no_cdn_in_the_index(app):
+    html = app.server.test_client().get("/").data.decode()
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert "/assets/bootstrap.min.css" in html
+
+
+def test_overview_figures_and_table(ctx):
+    kpis, growth, peer, cols, rows = pg("overview").update("", "", "it")
+    assert len(kpis) == 4
+    names = [t["name"] for t in growth.to_dict()["data"]]
+    assert names == ["Raggiunti (cumulato)", "Legami attivi", "Legami nuovi"]
+    assert growth.to_dict()["layout"]["xaxis"]["tickformat"] == "%d/%m/%Y"
+    assert len(rows) == 36  # one row per programme month
+    assert [c["headerName"] for c in cols][:2] == ["Mese", "Raggiunti"]
+    # reach never decreases (cumulative)
+    reach = [r["reach"] for r in rows]
+    assert reach == sorted(reach)
+
+
+def test_overview_point_filter_narrows_reach(ctx):
+    *_, rows_all = pg("overview").update("", "", "it")
+    *_, rows_cp = pg("overview").update("CP01", "", "it")
+    assert rows_cp[-1]["reach"] < rows_all[-1]["reach"]
+
+
+def test_map_filters(ctx):
+    update = pg("map").update_map
+    els, stats, label = update([9, 12], None, None, None, ALL_NATURES, "kind", "degree", "it")
+    edges = [e for e in els if "source" in e["data"]]
+    assert edges and "01/11/2016" in label and "31/01/2017" in label
+    peer_only, *_ = update([9, 12], None, None, None, ["peer"], "kind", "degree", "it")
+    peer_edges = [e for e in peer_only if "source" in e["data"]]
+    assert peer_edges and all(e["data"]["nature"] == "peer" for e in peer_edges)
+    assert len(peer_edges) < len(edges)
+    nothing, *_ = update([9, 12], None, None, None, [], "kind", "degree", "it")
+    assert nothing == []
+    households, *_ = update([9, 12], None, None, ["household"], ALL_NATURES, "kind",
+                            "degree", "it")
+    assert {e["data"]["kind"] for e in households if "kind" in e["data"]} == {"household"}
+
+
+def test_map_names_are_plain_labels(ctx):
+    els, *_ = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, "kind", "degree",
+                                     "it")
+    labels = {e["data"]["id"]: e["data"]["label"] for e in els if "label" in e["data"]}
+    assert labels["H03"] == XSS_NAME
+
+
+def test_map_positions_are_stable_across_periods(ctx):
+    update = pg("map").update_map
+    a, *_ = update([3, 9], None, None, None, ALL_NATURES, "kind", "degree", "it")
+    b, *_ = update([20, 30], None, None, None, ALL_NATURES, "kind", "degree", "it")
+    pa = {e["data"]["id"]: e["position"] for e in a if "position" in e}
+    pb = {e["data"]["id"]: e["position"] for e in b if "position" in e}
+    common = set(pa) & set(pb)
+    assert common and all(pa[i] == pb[i] for i in common)
+
+
+def test_map_click_opens_the_panel(ctx):
+    from dash_app import ids
+
+    assert pg("map").chosen({"id": "H01"}, "H02", ids.MAP_GRAPH) == "H01"
+    assert pg("map").chosen({"id": "H01"}, "H02", ids.MAP_SEARCH) == "H02"
+    children, style = pg("map").panel("H03", [0, 36], "en")
+    assert children[0].children == XSS_NAME  # a text child, never markup
+    assert children[3].href == "/actor/H03"
+    selectors = [s["selector"] for s in style]
+    assert 'node[id = "H03"]' in selectors
+    hint, base = pg("map").panel(None, [9, 12], "en")
+    assert "Click" in hint.children and len(base) < len(style)
+
+
+def test_map_download_neutralises_formulas(ctx):
+    payload = pg("map").download(1, [0, 36], None, None, None, ALL_NATURES, "it")
+    rows = read_csv(payload)
+    header, body = rows[0], rows[1:]
+    assert "Nome" in header
+    cells = [c for r in body for c in r]
+    assert "'" + FORMULA_NAME in cells and FORMULA_NAME not in cells
+    assert XSS_NAME in cells
+    dates = [r[header.index("Dal")] for r in body]
+    assert all(DATE_RE.match(d) for d in dates)
+
+
+def test_isolation_worklist_in_plain_words(ctx):
+    cols, rows, status = pg("isolation").update(None, "flagged", None, None, "it")
+    assert rows, "the fixture has households at risk at the programme end"
+    assert cols[0]["cellRenderer"] == "markdown"
+    assert all(r["link"] == f"[Scheda](/actor/{r['actor_id']})" for r in rows)
+    reasons = " ".join(r["reasons"] for r in rows)
+    assert "_" not in reasons  # codes such as few_peer_partners never leak
+    assert re.search(r"\(\d{2}/\d{2}/\d{4} – \d{2}/\d{2}/\d{4}\)", reasons)
+    only_cp02 = pg("isolation").update(None, "flagged", ["CP02"], None, "it")[1]
+    assert {r["community_point_id"] for r in only_cp02} <= {"CP02"}
+    assert len(only_cp02) < len(rows)
+
+
+def test_bridges(ctx):
+    cols, rows, fig, _ = pg("bridges").update([0, 36], "cp", "it")
+    assert rows and rows[0]["betweenness"] >= rows[-1]["betweenness"]
+    assert fig.to_dict()["data"], "brokerage roles by Community Point"
+    result = pg("bridges").what_if("F01", [0, 36], "en")
+    text = str(result)
+    assert "Fragmentation before" in text and "Components" in text
+
+
+def test_report_headers_are_day_first(ctx):
+    cols, rows, _ = pg("report").update("years", "it")
+    periods = [c["headerName"] for c in cols[3:]]
+    assert len(periods) == 3
+    assert all(re.match(r"^\d{2}/\d{2}/\d{4} – \d{2}/\d{2}/\d{4}$", p) for p in periods)
+    assert {r["unit"] for r in rows} & {"persone", "nuclei"}
+    one, rows_one, _ = pg("report").update("y1", "en")
+    assert len(one) == 4 and rows_one[0]["label"]
+
+
+def test_communities(ctx):
+    cols, rows, summary, fig, status = pg("communities").update([0, 36], "it")
+    assert rows and "comunità" in summary
+    assert sum(r["size"] for r in rows) >= 6
+
+
+def test_actor_page(ctx):
+    layout = pg("actor").layout(actor_id="H03")
+    assert XSS_NAME in str(layout)
+    missing = pg("actor").layout(actor_id="NOPE")
+    assert "non trovato" in str(missing)
+    fig = pg("actor").update_ego([0, 36], "H03", "it")
+    text = [t.get("text") for t in fig.to_dict()["data"] if t.get("text")]
+    assert any("&lt;img src=x" in n for names in text for n in names)
+
+
+def test_downloads_are_semicolon_day_first(ctx):
+    payload = pg("overview").download(1, "", "", "en")
+    rows = read_csv(payload)
+    assert rows[0][0] == "Month" and DATE_RE.match(rows[1][0])
+
+
+@pytest.mark.parametrize("module,function,inputs,states", [
+    ("map", "update_map", [[9, 12], None, None, None, ALL_NATURES, "kind", "degree"], ["it"]),
+    ("overview", "update", ["", ""], ["it"]),
+    ("report", "update", ["years"], ["en"]),
+])
+def test_callbacks_over_http(app, module, function, inputs, states):
+    from dash_app.testing import post_callback
+
+    response = post_callback(app, app.server.test_client(), module, function, inputs, states)
+    assert response.status_code == 200
+    assert response.json["multi"] is True
