@@ -757,13 +757,13 @@ class _Builder:
         opened = self.points_open + 7
         for y in range(3):
             # proximity laboratories (Community Points)
-            for k, s in enumerate(self._start_days(y, cfg.proximity_labs_per_year[y], opened, 70)):
+            for k, s in enumerate(self._start_days(y, cfg.proximity_labs_per_year[y], opened, 85)):
                 p = (k + y) % 6
-                n_sess = int(self.rng.integers(5, 10))
+                n_sess = int(self.rng.integers(6, 13))
                 days = [s + 7 * j for j in range(n_sess)]
                 act = self._add_activity("proximity_lab", "community", p,
                                          f"Laboratorio di prossimità {POINTS[p][1]}", s, days[-1])
-                roster = self._people(s, (p,), int(self.rng.integers(8, 15)))
+                roster = self._people(s, (p,), int(self.rng.integers(10, 19)))
                 assoc = self._org_of("association", p, s)
                 extra = [(assoc.actor_id, "partner")] if assoc else []
                 self._sessions(act, roster, days, 0.75, p, extra)
@@ -875,7 +875,7 @@ class _Builder:
             if not funded:
                 continue
             roster = self._people(s, (org.point,), int(self.rng.integers(6, 13)))
-            n_sess = int(self.rng.integers(3, 6))
+            n_sess = int(self.rng.integers(4, 9))
             days = [s + (length * j) // n_sess for j in range(n_sess)]
             self._sessions(act, roster, days, 0.8)
 
