@@ -66,7 +66,16 @@ from genera_graph.io.spreadsheets import (
     SPREADSHEET_SUFFIXES,
     open_spreadsheet,
 )
-from genera_graph.io.store import _METADATA, REFERENCES, TABLE_KEYS, Store, _count, _ids, _upsert
+from genera_graph.io.store import (
+    _METADATA,
+    REFERENCES,
+    TABLE_KEYS,
+    Store,
+    _count,
+    _ids,
+    _isin,
+    _upsert,
+)
 from genera_graph.model import Dataset
 
 __all__ = ["FileOutcome", "ImportResult", "import_dataset", "import_paths"]
@@ -372,7 +381,7 @@ def _reference_problems(typed: pd.DataFrame, table: str, known: Mapping[str, pd.
         if col not in typed:
             continue
         values = typed[col]
-        missing = (values.notna() & ~values.isin(known[target])).to_numpy(dtype=bool)
+        missing = values.notna().to_numpy(dtype=bool) & ~_isin(values, known[target])
         if missing.any():
             rule = (f"unknown {_NOUN[target]} id: not in the store nor among the valid rows of "
                     f"{_FILE_OF[target]}")
@@ -458,7 +467,7 @@ class _Run:
     def import_streaming(self, source: _Source, register: Register, tally: _Tally) -> None:
         table = register.table
         before = _count(self.conn, table)
-        for raw, typed, why in self.typed_chunks(source, register, tally):
+        for raw, typed, why in _prefetch(self.typed_chunks(source, register, tally)):
             problems, bad = _reference_problems(typed, table, self.known, source.name)
             self.add_problems(problems)
             for p in problems:
@@ -514,6 +523,49 @@ class _Run:
             self.reject(raw, accepted.index, why, tallies[i])
         for i, tally in enumerate(tallies):
             tally.new = before[i]
+
+
+def _prefetch(items: Iterator[object], depth: int = 2) -> Iterator[object]:
+    """Run an iterator in a thread, ``depth`` items ahead of the consumer.
+
+    Reading and validating the next chunk (pandas' parser and Arrow release the GIL) overlaps
+    with writing the current one. An exception in the thread is raised in the consumer.
+    """
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        box.put((True, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put((True, done))
+        except BaseException as exc:  # handed to the consumer
+            box.put((False, exc))
+
+    thread = threading.Thread(target=produce, name="genera-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = box.get()
+            if not ok:
+                raise item
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[str]]:

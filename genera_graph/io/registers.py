@@ -252,7 +252,7 @@ def parse_register_frame(
         if col not in text:
             continue
         cells = text[col]
-        normalised = cells.map(lambda v: _decimal(v) if v is not None else None)
+        normalised = _decimal(cells)
         numbers = pd.to_numeric(normalised, errors="coerce")
         for row in cells.index[cells.notna() & numbers.isna()]:
             problems.append(Problem(file, int(row), col, "not a number", cells[row]))
@@ -304,32 +304,48 @@ def _schema(table: str, check_unique: bool) -> pa.DataFrameSchema:
     return schema.update_columns({name: {"unique": False} for name in unique})
 
 
-def _decimal(text: str) -> str:
-    # Italian spreadsheets write 1.500,50; plain exports write 1500.50
-    if "," in text:
-        return text.replace(".", "").replace(",", ".")
-    return text
+def _decimal(cells: pd.Series) -> pd.Series:
+    """Italian spreadsheets write 1.500,50; plain exports write 1500.50 (vectorised)."""
+    italian = cells.str.contains(",", regex=False, na=False)
+    if not italian.any():
+        return cells
+    converted = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return cells.where(~italian, converted)
 
 
 def _pandera_problems(failures: pd.DataFrame, file: str, typed: pd.DataFrame) -> list[Problem]:
     problems = []
+    whole_rows: set[tuple[int, str]] = set()
     for rec in failures.itertuples(index=False):
         column = rec.column if isinstance(rec.column, str) else None
         index = rec.index
         row = int(index) if index is not None and not pd.isna(index) else None
         check = str(rec.check)
         value = None if pd.isna(rec.failure_case) else str(rec.failure_case)
-        if column is None or column == getattr(TABLE_SCHEMAS.get(""), "name", None):
-            column = None
-        if column and row is not None and column in typed and value is not None:
-            cell = typed.at[row, column] if row in typed.index else None
-            if isinstance(cell, pd.Timestamp):
-                value = cell.strftime(DATE_FORMAT)
-        if column is None and row is not None:
-            value = None  # a whole-row check: the failure case is the row's truth value
+        if rec.schema_context == "DataFrameSchema" and row is not None:
+            # a whole-row check, reported by pandera once per cell: report it once, at the
+            # column its message starts with ("end_date before start_date" -> end_date)
+            if (row, check) in whole_rows:
+                continue
+            whole_rows.add((row, check))
+            first = check.split(" ", 1)[0]
+            column = first if first in typed.columns else None
+            value = None
+            if column is not None and row in typed.index:
+                value = _cell_text(typed.at[row, column])
+        elif column and row is not None and column in typed and value is not None:
+            value = _cell_text(typed.at[row, column]) if row in typed.index else value
         problems.append(Problem(file, row, column, _rule_text(check), value))
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
     return problems
+
+
+def _cell_text(cell: object) -> str | None:
+    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+        return None
+    if isinstance(cell, pd.Timestamp):
+        return cell.strftime(DATE_FORMAT)
+    return str(cell)
 
 
 def _rule_text(check: str) -> str:
