@@ -33,6 +33,7 @@ __all__ = [
     "INDICATOR_LABELS",
     "INDICATORS",
     "REPORT_COLUMNS",
+    "Indicator",
     "monitoring_report",
     "report_wide",
 ]
@@ -46,7 +47,10 @@ _Period = tuple[pd.Timestamp, pd.Timestamp]
 
 
 @dataclass(frozen=True)
-class _Indicator:
+class Indicator:
+    """One indicator of the monitoring table: its key, area, unit, labels and counting rule
+    (``compute(ds, start, end) -> value`` on the half-open period ``[start, end)``)."""
+
     key: str
     area: str
     unit: str
@@ -158,9 +162,9 @@ def _ideas_funds(ds: Dataset, start, end) -> float:
     return float(_funded_ideas(ds, start, end).sum())
 
 
-_I = _Indicator
+_I = Indicator
 #: the indicators, in display order (area, then the programme report's order)
-INDICATORS: tuple[_Indicator, ...] = (
+INDICATORS: tuple[Indicator, ...] = (
     _I("reach_individuals", "reach", "people", "Persone intercettate", "Individuals reached",
        _actors_met("individual")),
     _I("reach_households", "reach", "households", "Nuclei familiari intercettati",
