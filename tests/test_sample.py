@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from genera_graph.io.registers import parse_register_frame, read_registers, register_for
+from genera_graph.io.registers import read_registers
 from genera_graph.model import DEFAULT_CONFIG, TABLE_SCHEMAS
 from genera_graph.sample import (
     MECHANISMS,
@@ -27,29 +27,6 @@ from genera_graph.sample import (
 from genera_graph.sample.names import SYLLABLES
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
-def _reader_handles_empty_numbers() -> bool:
-    """Whether the register reader accepts an empty ``funding_eur`` cell (missing = not funded).
-
-    ``genera_graph.io.registers._decimal`` raised TypeError on such cells under pandas 3 when
-    this was written (reported to the io owner); the read-back tests below are expected to fail
-    until it is fixed, and run normally from then on.
-    """
-    raw = pd.DataFrame({"activity_id": ["ACT0001"], "kind": ["local_event"],
-                        "programme": ["community"], "community_point_id": ["CP01"],
-                        "title": ["t"], "start_date": ["01/06/2016"], "end_date": [""],
-                        "funding_eur": [""], "partner_id": [""]})
-    try:
-        parse_register_frame(raw, register_for("activities.csv"))
-    except TypeError:
-        return False
-    return True
-
-
-_READER_BUG = pytest.mark.xfail(
-    not _reader_handles_empty_numbers(), raises=TypeError, strict=True,
-    reason="register reader fails on empty numeric cells (io.registers._decimal); reported")
-
-
 START = pd.Timestamp(DEFAULT_CONFIG.programme_start)
 END = pd.Timestamp(DEFAULT_CONFIG.programme_years()[-1][1])  # exclusive
 YEARS = [(pd.Timestamp(s), pd.Timestamp(e)) for s, e in DEFAULT_CONFIG.programme_years()]
@@ -414,7 +391,6 @@ def test_truth_mechanism_holds_in_the_data(ds, truth, mechanism):
 # ---- files --------------------------------------------------------------------------------------
 
 
-@_READER_BUG
 def test_write_sample_writes_registers_and_truth_only(tmp_path):
     paths = write_sample(tmp_path / "out", seed=11)
     written = {p.relative_to(tmp_path / "out").as_posix() for p in paths}
@@ -457,7 +433,6 @@ def test_committed_sample_data_is_what_write_sample_produces(tmp_path):
     assert total < 5_000_000
 
 
-@_READER_BUG
 def test_committed_sample_data_reads_back():
     ds = read_registers(SAMPLE_DATA)
     assert (ds.actors["kind"] == "individual").sum() > 800
