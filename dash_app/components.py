@@ -16,12 +16,13 @@ import pandas as pd
 from dash import dcc, html
 
 from dash_app.figures import slider_marks
-from dash_app.i18n import t
+from dash_app.i18n import DROPDOWN_LABELS, GRID_LOCALE_IT, t
 
 __all__ = [
     "DATE_FORMATTER",
     "DEFAULT_RANGE",
     "download_button",
+    "dropdown",
     "empty_grid",
     "grid",
     "grid_payload",
@@ -36,6 +37,8 @@ __all__ = [
 DATE_FORMATTER = {"function": "params.value ? params.value.slice(8, 10) + '/' + "
                               "params.value.slice(5, 7) + '/' + params.value.slice(0, 4) : ''"}
 _LINK = "link"
+#: text columns given room (names)
+_WIDE = {"name", "partner", "facilitator", "examples", "label"}
 #: the default period of the month sliders: the last quarter of the first programme year
 DEFAULT_RANGE = (9, 12)
 
@@ -92,6 +95,8 @@ def grid_payload(frame: pd.DataFrame, lang: str,
             data[name] = series.astype(object).where(series.notna(), None).map(
                 lambda v: v if v is None else str(v))
             col["filter"] = "agTextColumnFilter"
+            if name in _WIDE:
+                col["minWidth"] = 200
         cols.append(col)
     if link_column is not None and link_column in data:
         data[_LINK] = [f"[{t('col.page', lang)}](/actor/{i})" for i in data[link_column]]
@@ -108,14 +113,17 @@ def _translations() -> dict:
     return TRANSLATIONS
 
 
-def grid(grid_id: str, height: int = 420) -> dag.AgGrid:
-    """An empty sortable, filterable grid filled by a callback (``columnDefs``, ``rowData``)."""
+def grid(grid_id: str, lang: str, height: int = 420) -> dag.AgGrid:
+    """An empty sortable, filterable grid filled by a callback (``columnDefs``, ``rowData``);
+    AG Grid's own texts (pagination, filters) in ``lang``."""
+    locale = GRID_LOCALE_IT if lang == "it" else {}
     return dag.AgGrid(
         id=grid_id, columnDefs=[], rowData=[], columnSize="responsiveSizeToFit",
         defaultColDef={"sortable": True, "filter": True, "resizable": True,
                        "floatingFilter": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": 20,
-                         "animateRows": False, "enableCellTextSelection": True},
+                         "animateRows": False, "enableCellTextSelection": True,
+                         "localeText": locale},
         style={"height": f"{height}px", "width": "100%"},
         className="ag-theme-quartz",
     )
@@ -145,8 +153,17 @@ def section(title: str, *children: Any) -> html.Div:
     return html.Div([html.H5(title, className="mt-3"), *children], className="mb-3")
 
 
-def month_range_slider(slider_id: str, months: tuple, value: list[int]) -> dcc.RangeSlider:
-    """A range slider over month starts, marks every six months as ``dd/mm/yyyy``."""
-    return dcc.RangeSlider(id=slider_id, min=0, max=len(months) - 1, step=1, value=value,
-                           marks=slider_marks(months), allowCross=False, pushable=1,
-                           tooltip=None, updatemode="mouseup")
+def month_range_slider(slider_id: str, months: tuple, value: list[int]) -> html.Div:
+    """A range slider over month starts, marks every six months as ``dd/mm/yyyy`` (no number
+    boxes: the period is shown in words beside it)."""
+    return html.Div(dcc.RangeSlider(id=slider_id, min=0, max=len(months) - 1, step=1,
+                                    value=value, marks=slider_marks(months), allowCross=False,
+                                    pushable=1, tooltip=None, updatemode="mouseup",
+                                    allow_direct_input=False),
+                    style={"padding": "0 2.5rem 0 1.5rem"})
+
+
+def dropdown(dropdown_id: str, lang: str, **props: Any) -> dcc.Dropdown:
+    """A Dash dropdown whose own texts (search box, counts) are in ``lang``."""
+    return dcc.Dropdown(id=dropdown_id, labels=DROPDOWN_LABELS.get(lang, DROPDOWN_LABELS["it"]),
+                        **props)

@@ -30,6 +30,7 @@ from dash_app.i18n import PLOTLY_DATE, TRANSLATIONS, fmt_date, kind_label, natur
 
 __all__ = [
     "COMMUNITY_COLOURS",
+    "EVENT_COLOURS",
     "KIND_COLOURS",
     "NATURE_COLOURS",
     "brokerage_figure",
@@ -51,6 +52,9 @@ KIND_COLOURS = {
     "formal_group": "#66a61e", "company": "#7570b3", "school": "#e7298a",
     "public_entity": "#a6761d", "community_point": "#1f78b4", "facilitator": "#666666",
 }
+EVENT_COLOURS = {"birth": "#1b9e77", "growth": "#66a61e", "continue": "#a6cee3",
+                 "shrink": "#fdae6b", "merge": "#7570b3", "split": "#e7298a",
+                 "death": "#999999"}
 NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#d95f02"}
 COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
@@ -296,8 +300,9 @@ def brokerage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         return empty_figure(t("common.empty", lang))
     fig = go.Figure(layout=_BASE_LAYOUT)
     for role, part in frame.groupby("role", sort=False):
+        key = f"role.{role}"
         fig.add_trace(go.Bar(x=[escape(g) for g in part["group"]], y=part["count"],
-                             name=escape(role)))
+                             name=t(key, lang) if key in TRANSLATIONS else escape(role)))
     fig.update_layout(barmode="group", title=t("br.brokerage", lang), height=360)
     return fig
 
@@ -312,6 +317,7 @@ def community_events_figure(events: pd.DataFrame, lang: str) -> go.Figure:
     for event, part in counts.groupby("event", sort=True):
         label = t(f"event.{event}", lang) if f"event.{event}" in TRANSLATIONS else str(event)
         fig.add_trace(go.Bar(x=part["window_start"], y=part["n"], name=label,
+                             marker_color=EVENT_COLOURS.get(str(event), "#999999"),
                              hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>" + label
                              + "</extra>"))
     fig.update_layout(barmode="stack", title=t("com.history", lang), height=420)

@@ -19,6 +19,8 @@ import pandas as pd
 
 __all__ = [
     "DEFAULT_LANG",
+    "DROPDOWN_LABELS",
+    "GRID_LOCALE_IT",
     "LANGS",
     "LANG_COOKIE",
     "TRANSLATIONS",
@@ -182,6 +184,12 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "event.growth": {"it": "crescita", "en": "growth"},
     "event.shrink": {"it": "calo", "en": "shrink"},
     "event.continue": {"it": "continuità", "en": "continuation"},
+    # brokerage roles (Gould-Fernandez)
+    "role.coordinator": {"it": "coordinatore", "en": "coordinator"},
+    "role.itinerant": {"it": "itinerante", "en": "itinerant"},
+    "role.representative": {"it": "rappresentante", "en": "representative"},
+    "role.gatekeeper": {"it": "custode", "en": "gatekeeper"},
+    "role.liaison": {"it": "collegamento", "en": "liaison"},
     # report units
     "unit.EUR": {"it": "EUR", "en": "EUR"},
     "unit.activities": {"it": "attività", "en": "activities"},
@@ -217,6 +225,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "col.label": {"it": "Indicatore", "en": "Indicator"},
     "col.unit": {"it": "Unità", "en": "Unit"},
     "col.role_count": {"it": "Conteggio", "en": "Count"},
+    "col.main_kind": {"it": "Tipo prevalente", "en": "Main kind"},
+    "col.main_cp": {"it": "Punto prevalente", "en": "Main point"},
+    "col.examples": {"it": "Alcuni membri", "en": "Some members"},
     "col.fragmentation": {"it": "Frammentazione", "en": "Fragmentation"},
     "col.actor_id": {"it": "Codice", "en": "Id"},
     "col.name": {"it": "Nome", "en": "Name"},
@@ -251,6 +262,38 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "col.role": {"it": "Ruolo", "en": "Role"},
     "col.group": {"it": "Gruppo", "en": "Group"},
     "col.count": {"it": "Conteggio", "en": "Count"},
+}
+
+#: AG Grid's own texts (pagination, filters) in Italian; English is AG Grid's default
+GRID_LOCALE_IT = {
+    "page": "Pagina", "of": "di", "to": "a", "more": "altri", "next": "Successiva",
+    "last": "Ultima", "first": "Prima", "previous": "Precedente",
+    "pageSizeSelectorLabel": "Righe per pagina:", "firstPage": "Prima pagina",
+    "lastPage": "Ultima pagina", "nextPage": "Pagina successiva",
+    "previousPage": "Pagina precedente", "pageLastRowUnknown": "?",
+    "noRowsToShow": "Nessuna riga", "loadingOoo": "Caricamento…", "filterOoo": "Filtra…",
+    "searchOoo": "Cerca…", "selectAll": "Seleziona tutto", "blanks": "(Vuoti)",
+    "equals": "Uguale a", "notEqual": "Diverso da", "contains": "Contiene",
+    "notContains": "Non contiene", "startsWith": "Inizia con", "endsWith": "Finisce con",
+    "blank": "Vuoto", "notBlank": "Non vuoto", "lessThan": "Minore di",
+    "greaterThan": "Maggiore di", "lessThanOrEqual": "Minore o uguale a",
+    "greaterThanOrEqual": "Maggiore o uguale a", "inRange": "Tra", "inRangeStart": "da",
+    "inRangeEnd": "a", "andCondition": "E", "orCondition": "O", "applyFilter": "Applica",
+    "resetFilter": "Azzera", "clearFilter": "Pulisci", "cancelFilter": "Annulla",
+    "empty": "Scegli…", "dateFormatOoo": "gg/mm/aaaa", "true": "Sì", "false": "No",
+    "ariaFilterInput": "Filtro", "ariaPageSizeSelectorLabel": "Righe per pagina",
+}
+
+#: the texts of Dash's dropdowns (search box, selection count) in each language
+DROPDOWN_LABELS = {
+    "it": {"select_all": "Seleziona tutto", "deselect_all": "Deseleziona tutto",
+           "selected_count": "{num_selected} selezionati", "search": "Cerca",
+           "clear_search": "Pulisci", "clear_selection": "Togli la selezione",
+           "no_options_found": "Nessun risultato"},
+    "en": {"select_all": "Select all", "deselect_all": "Deselect all",
+           "selected_count": "{num_selected} selected", "search": "Search",
+           "clear_search": "Clear", "clear_selection": "Clear selection",
+           "no_options_found": "No options found"},
 }
 
 _KINDS = {

@@ -37,6 +37,7 @@ MAP_GRAPH = "map-graph"
 MAP_STATS = "map-stats"
 MAP_PANEL = "map-panel"
 MAP_SELECTED = "map-selected"
+MAP_RESIZED = "map-resized"
 MAP_DOWNLOAD_BTN = "map-download-btn"
 MAP_DOWNLOAD = "map-download"
 

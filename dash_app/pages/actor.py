@@ -63,7 +63,7 @@ def layout(actor_id: str | None = None, **_: object) -> html.Div:
 
 
 def _timeline_grid(access: DataAccess, actor_id: str, lang: str):
-    g = grid(ids.ACT_TIMELINE, height=360)
+    g = grid(ids.ACT_TIMELINE, lang, height=360)
     g.columnDefs, g.rowData = grid_payload(timeline_frame(access, actor_id, lang), lang)
     return g
 

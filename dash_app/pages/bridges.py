@@ -12,6 +12,7 @@ from dash_app import ids
 from dash_app.components import (
     DEFAULT_RANGE,
     download_button,
+    dropdown,
     grid,
     grid_payload,
     message,
@@ -51,12 +52,12 @@ def layout(**_: object) -> html.Div:
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
         ], className="mb-2"),
         html.Div(id=ids.BR_STATUS),
-        section(t("br.table", lang), grid(ids.BR_GRID, height=420),
+        section(t("br.table", lang), grid(ids.BR_GRID, lang, height=420),
                 download_button(ids.BR_DOWNLOAD_BTN, ids.BR_DOWNLOAD, lang)),
         dbc.Row([
             dbc.Col(dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}), lg=7),
             dbc.Col(section(t("br.whatif", lang),
-                            dcc.Dropdown(id=ids.BR_ACTOR, placeholder=t("br.whatif.pick", lang),
+                            dropdown(ids.BR_ACTOR, lang, placeholder=t("br.whatif.pick", lang),
                                          options=options(zip(candidates.index,
                                                              candidates["name"], strict=True))),
                             html.Div(id=ids.BR_WHATIF, className="mt-3")), lg=5),

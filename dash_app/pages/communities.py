@@ -40,7 +40,7 @@ def layout(**_: object) -> html.Div:
         html.Div(id=ids.COM_STATUS),
         html.Div(id=ids.COM_SUMMARY, className="fw-bold"),
         dbc.Row([
-            dbc.Col(section("", grid(ids.COM_GRID, height=420),
+            dbc.Col(section("", grid(ids.COM_GRID, lang, height=420),
                             download_button(ids.COM_DOWNLOAD_BTN, ids.COM_DOWNLOAD, lang)), lg=6),
             dbc.Col(dcc.Graph(id=ids.COM_HISTORY, config={"displaylogo": False}), lg=6),
         ]),
@@ -59,11 +59,11 @@ def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFram
         kinds = sub["kind"].value_counts()
         cps = sub["community_point_id"].dropna().value_counts()
         rows.append({"community": int(community), "size": len(members),
-                     "kind": kind_label(kinds.index[0], lang) if len(kinds) else "",
-                     "community_point_id": cps.index[0] if len(cps) else "",
-                     "name": ", ".join(sorted(str(n) for n in sub["name"].dropna())[:4])})
-    frame = pd.DataFrame(rows, columns=["community", "size", "kind", "community_point_id",
-                                        "name"])
+                     "main_kind": kind_label(kinds.index[0], lang) if len(kinds) else "",
+                     "main_cp": cps.index[0] if len(cps) else "",
+                     "examples": ", ".join(sorted(str(n) for n in sub["name"].dropna())[:4])})
+    frame = pd.DataFrame(rows, columns=["community", "size", "main_kind", "main_cp",
+                                        "examples"])
     return frame.sort_values("size", ascending=False), result
 
 

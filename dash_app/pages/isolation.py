@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.components import download_button, grid, grid_payload, message, options
+from dash_app.components import download_button, dropdown, grid, grid_payload, message, options
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
 from dash_app.i18n import fmt_date, request_lang, t
@@ -28,7 +28,7 @@ def layout(**_: object) -> html.Div:
         html.P(t("iso.intro", lang), className="text-muted"),
         dbc.Row([
             dbc.Col([dbc.Label(t("iso.as_of", lang)),
-                     dcc.Dropdown(id=ids.ISO_AS_OF, clearable=False, value=dates[-1].isoformat(),
+                     dropdown(ids.ISO_AS_OF, lang, clearable=False, value=dates[-1].isoformat(),
                                   options=[{"label": fmt_date(d), "value": d.isoformat()}
                                            for d in reversed(dates)])], md=2),
             dbc.Col([dbc.Label(t("iso.mode", lang)),
@@ -37,14 +37,15 @@ def layout(**_: object) -> html.Div:
                                                     for m in ("warning", "flagged")),
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
             dbc.Col([dbc.Label(t("common.cp", lang)),
-                     dcc.Dropdown(id=ids.ISO_CP, multi=True,
+                     dropdown(ids.ISO_CP, lang, multi=True, placeholder=t("common.all", lang),
                                   options=options(access.community_points()))], md=3),
             dbc.Col([dbc.Label(t("common.facilitator", lang)),
-                     dcc.Dropdown(id=ids.ISO_FACILITATOR, multi=True,
+                     dropdown(ids.ISO_FACILITATOR, lang, multi=True,
+                              placeholder=t("common.all", lang),
                                   options=options(access.facilitators()))], md=3),
         ], className="mb-2 g-2"),
         html.Div(id=ids.ISO_STATUS),
-        grid(ids.ISO_GRID, height=520),
+        grid(ids.ISO_GRID, lang, height=520),
         download_button(ids.ISO_DOWNLOAD_BTN, ids.ISO_DOWNLOAD, lang),
     ])
 

@@ -17,6 +17,7 @@ from dash_app import ids
 from dash_app.components import (
     DEFAULT_RANGE,
     download_button,
+    dropdown,
     month_range_slider,
     options,
     period,
@@ -56,12 +57,12 @@ def layout(**_: object) -> html.Div:
                 html.Div(id=ids.MAP_RANGE_LABEL, className="small text-muted"),
                 month_range_slider(ids.MAP_RANGE, months, list(DEFAULT_RANGE)),
             ], md=12, className="mb-2"),
-            dbc.Col(dcc.Dropdown(id=ids.MAP_PROGRAMME, multi=True, placeholder=t(
+            dbc.Col(dropdown(ids.MAP_PROGRAMME, lang, multi=True, placeholder=t(
                 "common.programme", lang), options=options(
                     (p.value, programme_label(p, lang)) for p in Programme)), md=3),
-            dbc.Col(dcc.Dropdown(id=ids.MAP_CP, multi=True, placeholder=t("common.cp", lang),
+            dbc.Col(dropdown(ids.MAP_CP, lang, multi=True, placeholder=t("common.cp", lang),
                                  options=options(access.community_points())), md=3),
-            dbc.Col(dcc.Dropdown(id=ids.MAP_KIND, multi=True, placeholder=t("common.kind", lang),
+            dbc.Col(dropdown(ids.MAP_KIND, lang, multi=True, placeholder=t("common.kind", lang),
                                  options=options((k.value, kind_label(k, lang))
                                                  for k in ActorKind)), md=3),
             dbc.Col(dcc.Checklist(id=ids.MAP_NATURE, inline=True,
@@ -81,7 +82,7 @@ def layout(**_: object) -> html.Div:
                                     options=options((s, t(f"map.size.{s}", lang))
                                                     for s in ("degree", "strength", "none")),
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
-            dbc.Col(dcc.Dropdown(id=ids.MAP_SEARCH, placeholder=t("map.search", lang),
+            dbc.Col(dropdown(ids.MAP_SEARCH, lang, placeholder=t("map.search", lang),
                                  options=options(zip(names.index, names["name"], strict=True))),
                     md=4),
         ], className="mb-2 g-2"),
@@ -98,7 +99,28 @@ def layout(**_: object) -> html.Div:
                     lg=4),
         ]),
         dcc.Store(id=ids.MAP_SELECTED),
+        dcc.Store(id=ids.MAP_RESIZED),
     ])
+
+
+# Cytoscape caches where its canvas sits on the page; controls above the map that render late
+# (dropdowns, sliders) move it down, and clicks would then land beside the actor. Re-measure
+# whenever the page's size changes.
+dash.clientside_callback(
+    f"""function(elements) {{
+        const el = document.getElementById("{ids.MAP_GRAPH}");
+        if (!el || !el._cyreg) {{ return window.dash_clientside.no_update; }}
+        const cy = el._cyreg.cy;
+        cy.resize();
+        if (!el._generaObserver && window.ResizeObserver) {{
+            el._generaObserver = new ResizeObserver(() => cy.resize());
+            el._generaObserver.observe(document.body);
+        }}
+        return (elements || []).length;
+    }}""",
+    Output(ids.MAP_RESIZED, "data"),
+    Input(ids.MAP_GRAPH, "elements"),
+)
 
 
 def _filters(access, value, programmes, cps, kinds, natures):

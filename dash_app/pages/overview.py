@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.components import download_button, grid, grid_payload, options, section
+from dash_app.components import download_button, dropdown, grid, grid_payload, options, section
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
 from dash_app.figures import growth_figure, peer_share_figure
@@ -27,18 +27,18 @@ def layout(**_: object) -> html.Div:
         html.H3(t("ov.title", lang)),
         dbc.Row([
             dbc.Col([dbc.Label(t("common.cp", lang)),
-                     dcc.Dropdown(id=ids.OV_CP, clearable=False, value="",
+                     dropdown(ids.OV_CP, lang, clearable=False, value="",
                                   options=options(access.community_points(), lang, True))],
                     md=4),
             dbc.Col([dbc.Label(t("common.programme", lang)),
-                     dcc.Dropdown(id=ids.OV_PROGRAMME, clearable=False, value="",
+                     dropdown(ids.OV_PROGRAMME, lang, clearable=False, value="",
                                   options=options(((p.value, programme_label(p, lang))
                                                    for p in Programme), lang, True))], md=4),
         ], className="mb-3"),
         dbc.Row(id=ids.OV_KPIS, className="mb-3 g-3"),
         dbc.Row([dbc.Col(dcc.Graph(id=ids.OV_GROWTH, config={"displaylogo": False}), lg=6),
                  dbc.Col(dcc.Graph(id=ids.OV_PEER, config={"displaylogo": False}), lg=6)]),
-        section(t("ov.table", lang), grid(ids.OV_GRID, height=360),
+        section(t("ov.table", lang), grid(ids.OV_GRID, lang, height=360),
                 download_button(ids.OV_DOWNLOAD_BTN, ids.OV_DOWNLOAD, lang)),
     ])
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 
 from dash_app import ids
-from dash_app.components import download_button, grid, grid_payload, message
+from dash_app.components import download_button, dropdown, grid, grid_payload, message
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
@@ -37,11 +37,11 @@ def layout(**_: object) -> html.Div:
     return html.Div([
         html.H3(t("rep.title", lang)),
         dbc.Row(dbc.Col([dbc.Label(t("rep.period", lang)),
-                         dcc.Dropdown(id=ids.REP_PERIOD, value="years", clearable=False,
+                         dropdown(ids.REP_PERIOD, lang, value="years", clearable=False,
                                       options=period_options(access, lang))], md=5),
                 className="mb-2"),
         html.Div(id=ids.REP_STATUS),
-        grid(ids.REP_GRID, height=640),
+        grid(ids.REP_GRID, lang, height=640),
         download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
     ])
 

@@ -71,9 +71,9 @@ def test_edges_match_an_independent_count(district):
 
 
 def test_load_source_reads_register_folders(district, tmp_path):
-    from genera_graph.io.registers import write_registers
-
     import dataclasses
+
+    from genera_graph.io.registers import write_registers
 
     # every activity funded: an empty amount cell is not what this test is about
     funded = dataclasses.replace(district, activities=district.activities.assign(

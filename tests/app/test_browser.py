@@ -1,0 +1,139 @@
+"""The explorer in headless Chromium (Debian's ``/usr/bin/chromium`` through Playwright): every
+page renders, the date slider moves the map, a click opens an actor, the language switches, and
+no actor name is ever rendered as HTML. Screenshots go to ``test-artefacts/screenshots/``."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+XSS_NAME = "<img src=x onerror=alert(1)>"  # as in conftest.small_district
+PAGES = {"overview": "/", "map": "/map", "isolation": "/isolation", "bridges": "/bridges",
+         "communities": "/communities", "report": "/report", "actor": "/actor/H03"}
+WAIT = 15_000
+ENGLISH_IN_ITALIAN = ["Overview", "Download CSV", "Bridging actors", "Monitoring report",
+                      "Relationship map", "Households to follow", "Communities of the network"]
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900},
+            "locale": "it-IT"}
+
+
+@pytest.fixture()
+def watched(page: Page):
+    """The page, with every dialog and console error recorded (and dialogs dismissed)."""
+    events = {"dialogs": [], "errors": []}
+
+    def on_dialog(dialog):
+        events["dialogs"].append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("console", lambda m: m.type == "error" and events["errors"].append(m.text))
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.set_default_timeout(WAIT)
+    return page, events
+
+
+def _ready(page: Page, name: str) -> None:
+    """Wait until the page's main content has been drawn by its callbacks."""
+    if name == "map":
+        page.wait_for_function(
+            "() => { const el = document.getElementById('map-graph');"
+            " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }", timeout=WAIT)
+    elif name in ("overview", "actor"):
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=WAIT)
+    else:
+        expect(page.locator(".ag-row").first).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(300)  # let the last paint settle for the screenshot
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_in_italian(watched, live_url, screenshots, name):
+    page, events = watched
+    page.goto(live_url + PAGES[name])
+    _ready(page, name)
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    body = page.inner_text("body")
+    assert not [w for w in ENGLISH_IN_ITALIAN if w in body]
+    assert "Panoramica" in body and "Mappa" in body  # the navigation
+    assert events["dialogs"] == [] and events["errors"] == []
+
+
+def test_map_slider_moves_the_period(watched, live_url, screenshots):
+    page, events = watched
+    page.goto(live_url + "/map")
+    _ready(page, "map")
+    label = page.locator("#map-range-label")
+    before = label.inner_text()
+    handle = page.locator("#map-range [role=slider]").last
+    handle.focus()
+    handle.press("ArrowRight")
+    handle.press("ArrowRight")
+    expect(label).not_to_have_text(before, timeout=WAIT)
+    expect(page.locator("#map-stats")).to_contain_text(label.inner_text())
+    page.screenshot(path=str(screenshots / "map-slider.png"), full_page=True)
+    assert events["errors"] == []
+
+
+def test_clicking_an_actor_opens_its_panel(watched, live_url, screenshots):
+    page, events = watched
+    page.goto(live_url + "/map")
+    _ready(page, "map")
+    box = page.locator("#map-graph").bounding_box()
+    point = page.evaluate(
+        "() => { const cy = document.getElementById('map-graph')._cyreg.cy;"
+        " const n = cy.getElementById('H01'); return n.renderedPosition(); }")
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    panel = page.locator("#map-panel")
+    expect(panel.get_by_text("Famiglia Rossi")).to_be_visible(timeout=WAIT)
+    expect(panel.locator(".js-plotly-plot")).to_be_visible(timeout=WAIT)
+    page.screenshot(path=str(screenshots / "map-click.png"), full_page=True)
+    panel.get_by_text("Apri la scheda").click()
+    expect(page).to_have_url(live_url + "/actor/H01", timeout=WAIT)
+    expect(page.locator("h3")).to_have_text("Famiglia Rossi")
+    assert events["errors"] == []
+
+
+def test_language_switch(watched, live_url, screenshots):
+    page, events = watched
+    page.goto(live_url + "/")
+    _ready(page, "overview")
+    expect(page.get_by_role("heading", name="Panoramica del distretto")).to_be_visible()
+    page.get_by_text("EN", exact=True).click()
+    expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=WAIT)
+    _ready(page, "overview")
+    expect(page.get_by_role("link", name="Map", exact=True)).to_be_visible()
+    page.screenshot(path=str(screenshots / "overview-en.png"), full_page=True)
+    page.get_by_text("IT", exact=True).click()
+    expect(page.get_by_role("heading", name="Panoramica del distretto")).to_be_visible(
+        timeout=WAIT)
+    assert events["errors"] == []
+
+
+def test_names_are_never_rendered_as_html(watched, live_url, screenshots):
+    page, events = watched
+    # the actor page's title, the map's side panel (picked by the name search), a table
+    page.goto(live_url + "/actor/H03")
+    expect(page.locator("h3")).to_have_text(XSS_NAME)
+    page.goto(live_url + "/map")
+    _ready(page, "map")
+    page.locator("#map-search").click()
+    page.locator(".dash-dropdown-search").fill("onerror")
+    page.get_by_role("option").filter(has_text="onerror").first.click()
+    expect(page.locator("#map-panel h5")).to_have_text(XSS_NAME, timeout=WAIT)
+    expect(page.locator("#map-panel .js-plotly-plot")).to_contain_text(XSS_NAME)
+    page.screenshot(path=str(screenshots / "xss-map-panel.png"), full_page=True)
+    page.goto(live_url + "/bridges")
+    page.locator("#br-range [role=slider]").first.focus()
+    for _ in range(9):
+        page.keyboard.press("ArrowLeft")  # the whole programme from its first month
+    expect(page.locator(".ag-cell").get_by_text(XSS_NAME, exact=True)).to_be_visible(
+        timeout=WAIT)
+    page.screenshot(path=str(screenshots / "xss-bridges.png"), full_page=True)
+    assert page.locator("img[src='x']").count() == 0
+    assert events["dialogs"] == []
