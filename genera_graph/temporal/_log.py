@@ -97,8 +97,17 @@ def _unit_at(actors, days, mem_key, mem_end, mem_household) -> np.ndarray:
 _DAY_OFFSET = -(1 << 30)
 
 
+def _lookup(series: pd.Series, index: pd.Index) -> np.ndarray:
+    """Positions of the values in ``index`` (-1 if absent); categoricals are looked up once."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        table = index.get_indexer(pd.Index(series.cat.categories.astype(object)))
+        codes = series.cat.codes.to_numpy()
+        return np.where(codes >= 0, table[np.maximum(codes, 0)], -1)
+    return index.get_indexer(pd.Index(series.astype(object)))
+
+
 def _codes(series: pd.Series, index: pd.Index, what: str) -> np.ndarray:
-    codes = index.get_indexer(pd.Index(series.astype(object)))
+    codes = _lookup(series, index)
     if (codes < 0).any():
         unknown = pd.unique(series[codes < 0].astype(object))[:5]
         raise ValueError(f"{what} refers to unknown ids: {', '.join(map(str, unknown))}")
@@ -106,7 +115,7 @@ def _codes(series: pd.Series, index: pd.Index, what: str) -> np.ndarray:
 
 
 def _enum_codes(series: pd.Series, vocabulary: tuple[str, ...], what: str) -> np.ndarray:
-    codes = pd.Index(vocabulary).get_indexer(pd.Index(series.astype(object)))
+    codes = _lookup(series, pd.Index(vocabulary))
     if (codes < 0).any():
         bad = pd.unique(series[codes < 0].astype(object))[:5]
         raise ValueError(f"{what}: unknown values {', '.join(map(str, bad))}")
@@ -136,18 +145,16 @@ def build_log(
     actor_kind = _enum_codes(actors["kind"], ACTOR_KINDS, "actors.kind")
     activity_ids = pd.Index(activities["activity_id"].astype(object), name="activity_id")
 
-    cp_values = pd.concat(
-        [
-            _optional(actors, "community_point_id"),
-            _optional(activities, "community_point_id"),
-            _optional(interactions, "community_point_id"),
-            _optional(relations, "community_point_id"),
-        ]
-    ).astype(object)
-    cp_ids = pd.Index(sorted(set(cp_values.dropna())), dtype=object, name="community_point_id")
+    cp_values: set[str] = set()
+    for frame in (actors, activities, interactions, relations):
+        column = _optional(frame, "community_point_id")
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = pd.Series(column.cat.categories)
+        cp_values.update(pd.unique(column.dropna().astype(object)))
+    cp_ids = pd.Index(sorted(cp_values), dtype=object, name="community_point_id")
 
     def cp_codes(frame: pd.DataFrame) -> np.ndarray:
-        return cp_ids.get_indexer(pd.Index(_optional(frame, "community_point_id").astype(object)))
+        return _lookup(_optional(frame, "community_point_id"), cp_ids)
 
     # interactions
     i_src = _codes(interactions["source_actor_id"], actor_ids, "interactions.source_actor_id")

@@ -161,6 +161,10 @@ class TemporalGraph:
                 "first_met": days_to_datetime64(log.actor_first_met),
             }
         )
+        self._actor_columns = {
+            col: self.actors[col].to_numpy(dtype=object)
+            for col in ("actor_id", "kind", "community_point_id")
+        }
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -705,9 +709,9 @@ class View:
 
     @property
     def vertices(self) -> pd.DataFrame:
-        return self.tg.actors.iloc[self.vertex_index()][
-            ["actor_id", "kind", "community_point_id"]
-        ].reset_index(drop=True)
+        idx = self.vertex_index()
+        cols = self.tg._actor_columns
+        return pd.DataFrame({name: cols[name][idx] for name in cols})
 
     # graphs ------------------------------------------------------------------------
     def igraph(self) -> igraph.Graph:
@@ -723,17 +727,23 @@ class View:
             vidx = self.vertex_index()
             pos = np.full(self.tg.n_actors, -1, np.int64)
             pos[vidx] = np.arange(len(vidx))
-            edges = np.column_stack([pos[a["u"]], pos[a["v"]]])
-            g = ig.Graph(n=len(vidx), edges=edges.tolist(), directed=self.spec.directed)
-            vt = self.vertices
-            g.vs["name"] = vt["actor_id"].tolist()
-            g.vs["kind"] = vt["kind"].tolist()
-            g.vs["community_point_id"] = vt["community_point_id"].tolist()
-            g.es["weight"] = a["weight"].tolist()
-            g.es["nature"] = a["nature"].tolist()
-            for col in ("n_peer", "n_professional", "n_institutional"):
-                g.es[col] = a[col].tolist()
-            self._igraph = g
+            cols = self.tg._actor_columns
+            # pairs as tuples: a nested ``tolist`` allocates lists that trigger the collector
+            edges = list(zip(pos[a["u"]].tolist(), pos[a["v"]].tolist(), strict=True))
+            self._igraph = ig.Graph(
+                n=len(vidx),
+                edges=edges,
+                directed=self.spec.directed,
+                vertex_attrs={
+                    "name": cols["actor_id"][vidx].tolist(),
+                    "kind": cols["kind"][vidx].tolist(),
+                    "community_point_id": cols["community_point_id"][vidx].tolist(),
+                },
+                edge_attrs={
+                    col: a[col].tolist()
+                    for col in ("weight", "nature", "n_peer", "n_professional", "n_institutional")
+                },
+            )
         return self._igraph
 
     def networkx(self) -> networkx.Graph:
@@ -817,7 +827,7 @@ def _aggregate_edges(
     keep = u != v
     u, v, w, nature = u[keep], v[keep], np.asarray(w, float)[keep], nature[keep]
     key = u * n + v
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     key, w, nature = key[order], w[order], nature[order]
     if len(key) == 0:
         starts = np.empty(0, np.int64)
