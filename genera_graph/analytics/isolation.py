@@ -15,8 +15,8 @@ reason                        status       rule
 ``only_professional_ties``    isolated     ties, but the share of non-peer partners is at least
                                            ``professional_share_at_risk`` (default: no peer)
 ``few_peer_partners``         at_risk      fewer than ``min_peer_partners`` peer partners
-``shrinking_network``         at_risk      partners now at most ``shrink_ratio`` x the partners
-                                           of the household's own baseline window before
+``shrinking_network``         at_risk      direct partners now at most ``shrink_ratio`` x the
+                                           mean of its own baseline windows before
 ``single_bridge``             at_risk      every path to the rest of the network passes through
                                            one actor (the bridge is named)
 ``outside_main_network``      at_risk      tied, but not in the largest connected component
@@ -104,10 +104,15 @@ CONVENTIONS: dict[str, dict[str, str]] = {
                           "convention": "missing if none", "reference": ""},
     "days_since_peer_contact": {"definition": "days from last_peer_contact to as_of",
                                 "convention": "missing if none", "reference": ""},
-    "ego_size": {"definition": "distinct partners of any nature in the window",
-                 "convention": _WINDOW, "reference": ""},
-    "baseline_ego_size": {"definition": "distinct partners in the baseline window",
-                          "convention": "the baseline_days days before the window",
+    "partners": {"definition": "distinct partners of any nature in the window",
+                 "convention": _WINDOW + "; co-participation in activities included",
+                 "reference": ""},
+    "ego_size": {"definition": "distinct partners by direct ties (interactions, relations)",
+                 "convention": _WINDOW + "; co-participation excluded: one large event "
+                 "would otherwise swamp the household's own network", "reference": ""},
+    "baseline_ego_size": {"definition": "mean distinct partners per window in the baseline",
+                          "convention": "baseline_days // isolation_window_days consecutive "
+                          "windows of the same length just before the current one",
                           "reference": ""},
     "professional_share": {"definition": "share of partners whose tie is mostly non-peer",
                            "convention": "a tie's nature is the majority of its events; "
@@ -176,8 +181,10 @@ def isolation_report(
         tie of that nature in the window), ``peer_partners`` (distinct peer partners),
         ``last_peer_contact`` (date of the last peer interaction, peer relation day or
         participation on or before ``as_of``; missing if none), ``days_since_peer_contact``,
-        ``ego_size`` (distinct partners in the window), ``baseline_ego_size`` (in the
-        ``baseline_days`` before the window), ``professional_share`` (share of partners whose
+        ``partners`` (distinct partners in the window, co-participation included),
+        ``ego_size`` (distinct partners by direct ties: interactions and relations),
+        ``baseline_ego_size`` (mean ``ego_size`` per window over the ``baseline_days // isolation_window_days`` windows of the
+        same length just before it), ``professional_share`` (share of partners whose
         tie is mostly non-peer), ``single_bridge`` (bool), ``bridge_id``, ``component_size``,
         ``in_main_component``, ``status`` (see :data:`STATUSES`) and ``reasons`` (codes of
         :data:`REASONS`, separated by ``;``).
@@ -323,12 +330,20 @@ def _assess(tg: TemporalGraph, at, cfg: AnalysisConfig) -> tuple[pd.DataFrame, p
 def _compute(tg: TemporalGraph, at: date, cfg: AnalysisConfig):
     day = day_number(at)
     w_start = at - timedelta(days=cfg.isolation_window_days - 1)
-    b_start = w_start - timedelta(days=cfg.baseline_days)
     end = at + timedelta(days=1)
     cur = tg.window(w_start, end, level="household", include_coparticipation=True,
                     vertices="met")
-    base = tg.window(b_start, w_start, level="household", include_coparticipation=True,
-                     vertices="met")
+    # the baseline: consecutive windows of the same length before the current one, so that a
+    # longer baseline period does not by itself make the present look smaller
+    n_base = max(1, cfg.baseline_days // cfg.isolation_window_days)
+    b_start = w_start - timedelta(days=n_base * cfg.isolation_window_days)
+    base_views = [
+        tg.window(b_start + timedelta(days=k * cfg.isolation_window_days),
+                  b_start + timedelta(days=(k + 1) * cfg.isolation_window_days),
+                  level="household", vertices="met")
+        for k in range(n_base)
+    ]
+    direct = tg.window(w_start, end, level="household", vertices="met")
 
     actors = tg.actors.set_index("actor_id")
     hh = actors[(actors["kind"] == "household") & (actors["first_met"] <= pd.Timestamp(at))]
@@ -338,25 +353,29 @@ def _compute(tg: TemporalGraph, at: date, cfg: AnalysisConfig):
 
     partners = _partner_table(cur.edges)
     per = partners.groupby("actor_id").agg(
-        ego_size=("partner", "size"),
+        partners=("partner", "size"),
         peer_ties=("has_peer", "sum"),
         professional_ties=("has_professional", "sum"),
         institutional_ties=("has_institutional", "sum"),
         non_peer=("non_peer", "sum"),
     )
-    base_size = _partner_table(base.edges).groupby("actor_id").size()
+    base_size = sum(
+        _partner_table(v.edges).groupby("actor_id").size().reindex(ids).fillna(0)
+        for v in base_views) / n_base
 
     out = pd.DataFrame(index=pd.Index(ids, name="actor_id"))
     for col in ("kind", "community_point_id", "facilitator_id", "first_met"):
         out[col] = hh.get(col)
     out["as_of"] = pd.Timestamp(at)
     out["window_start"] = pd.Timestamp(w_start)
-    for col in ("peer_ties", "professional_ties", "institutional_ties", "ego_size"):
+    for col in ("peer_ties", "professional_ties", "institutional_ties", "partners"):
         out[col] = per[col].reindex(ids).fillna(0).astype("int64")
     out["peer_partners"] = out["peer_ties"]
-    out["baseline_ego_size"] = base_size.reindex(ids).fillna(0).astype("int64")
+    out["ego_size"] = (_partner_table(direct.edges).groupby("actor_id").size()
+                       .reindex(ids).fillna(0).astype("int64"))
+    out["baseline_ego_size"] = base_size.reindex(ids).fillna(0.0).astype("float64")
     non_peer = per["non_peer"].reindex(ids).fillna(0)
-    out["professional_share"] = (non_peer / out["ego_size"]).where(out["ego_size"] > 0)
+    out["professional_share"] = (non_peer / out["partners"]).where(out["partners"] > 0)
 
     last_peer = _last_peer_day(tg, day)
     lp = pd.Series(last_peer, index=tg.log.actor_ids).reindex(ids)
@@ -405,10 +424,10 @@ def _reasons_for(h, r, cfg: AnalysisConfig, w_start: date, b_start: date, at: da
                           partner_id=partner))
 
     last_peer = None if pd.isna(r.last_peer_contact) else r.last_peer_contact.date()
-    if r.ego_size == 0:
+    if r.partners == 0:
         add("no_active_ties", w_start, 0)
     elif r.professional_share >= cfg.professional_share_at_risk:
-        add("only_professional_ties", last_peer or w_start, r.ego_size)
+        add("only_professional_ties", last_peer or w_start, r.partners)
     elif r.peer_partners < cfg.min_peer_partners:
         add("few_peer_partners", w_start, r.peer_partners)
     if r.baseline_ego_size >= 2 and r.ego_size <= cfg.shrink_ratio * r.baseline_ego_size:
@@ -416,7 +435,7 @@ def _reasons_for(h, r, cfg: AnalysisConfig, w_start: date, b_start: date, at: da
             date_to=w_start - timedelta(days=1))
     if r.single_bridge:
         add("single_bridge", w_start, None, r.bridge_id)
-    if r.ego_size > 0 and not r.in_main_component:
+    if r.partners > 0 and not r.in_main_component:
         add("outside_main_network", w_start, r.component_size)
     return found
 

@@ -33,16 +33,25 @@ ViewKind = Literal["at", "cumulative"]
 
 
 def graph_for(tg: TemporalGraph, at: date | str, view: ViewKind = "at",
-              level: Literal["household", "individual"] = "household"):
+              level: Literal["household", "individual"] = "individual", *,
+              coparticipation: bool = False):
     """The view the bridging tables are computed on.
 
-    ``"at"``: ties active on the day (interval ties covering it, contacts and co-participation
-    within the horizon); ``"cumulative"``: every tie up to the day. Vertices are every actor met
-    by the day (so that isolated actors are reported as such). At ``"household"`` level (the
-    default: families are the unit facilitators follow) an individual is represented by its
-    household.
+    ``"at"``: ties active on the day (interval ties covering it, contacts within the horizon);
+    ``"cumulative"``: every tie up to the day. Vertices are every actor met by the day, so that
+    isolated actors are reported as such.
+
+    Notes
+    -----
+    By default the graph holds direct ties only (interactions and interval relations) between
+    individual actors. Co-participation ties are left out: projecting an activity makes a
+    clique of its participants, and betweenness on projected cliques measures attendance
+    rather than brokerage (on the sample district, with them, facilitators and big-event
+    regulars fill the top of the ranking and the planted bridges fall out of the top 250;
+    Borgatti & Everett 1997, "Network analysis of 2-mode data", Social Networks 19:243-269).
+    ``coparticipation=True`` puts them back.
     """
-    opts = dict(include_coparticipation=True, vertices="met", level=level)
+    opts = dict(include_coparticipation=coparticipation, vertices="met", level=level)
     if view == "at":
         return tg.at(at, **opts)
     if view == "cumulative":
@@ -70,7 +79,8 @@ def analysis_tables(
     *,
     groups: Literal["community_point", "programme"] = "community_point",
     view: ViewKind = "at",
-    level: Literal["household", "individual"] = "household",
+    level: Literal["household", "individual"] = "individual",
+    weight: str | None = None,
 ) -> dict[str, tuple[pd.DataFrame, list[dict[str, str]]]]:
     """Every analysis table of a date, with its data dictionary.
 
@@ -85,6 +95,9 @@ def analysis_tables(
         the actor has most ties in the view.
     view : {"at", "cumulative"}, level : {"household", "individual"}
         The graph of the bridging tables (see :func:`graph_for`).
+    weight : {None, "weight"}
+        ``"weight"``: interaction counts as strengths (distance ``1 / count``) in betweenness;
+        default unweighted.
 
     Returns
     -------
@@ -102,7 +115,7 @@ def analysis_tables(
     reasons = isolation.isolation_reasons(tg, at)
     out["isolation_reasons"] = (reasons, dictionary_for(reasons, isolation.CONVENTIONS))
 
-    table = bridging.bridging_table(g, weight="weight")
+    table = bridging.bridging_table(g, weight=weight)
     names = pd.Series(g.vs["kind"], index=g.vs["name"]) if g.vcount() else pd.Series(dtype=object)
     table.insert(0, "kind", names.reindex(table.index).to_numpy())
     frame = table.reset_index()

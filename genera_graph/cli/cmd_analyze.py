@@ -19,8 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    default="community_point", help="brokerage groups")
     p.add_argument("--view", choices=["at", "cumulative"], default="at",
                    help="graph of the bridging tables: ties active on the day, or all up to it")
-    p.add_argument("--level", choices=["household", "individual"], default="household",
+    p.add_argument("--level", choices=["household", "individual"], default="individual",
                    help="graph level of the bridging tables")
+    p.add_argument("--weighted", action="store_true",
+                   help="betweenness with interaction counts as strengths (distance 1/count)")
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
     p.set_defaults(func=run)
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     at: date = args.at or tg.last_day
     if at is None:
         raise SystemExit("genera analyze: the store holds no events")
-    tables = analysis_tables(tg, at, groups=args.groups, view=args.view, level=args.level)
+    tables = analysis_tables(tg, at, groups=args.groups, view=args.view, level=args.level,
+                             weight="weight" if args.weighted else None)
     for name, (frame, dictionary) in tables.items():
         written = write_table(frame, args.out, name, dictionary)
         print(f"{name}: {len(frame)} rows -> {written['csv'].name}, "
