@@ -473,6 +473,10 @@ class _Run:
             for p in problems:
                 why.setdefault(p.row, []).append(_problem_text(p))
             typed = typed.loc[~bad]
+            if table in self.known:  # activities: later registers refer to them
+                primary = TABLE_KEYS[table][0]
+                self.known[table] = self.known[table].append(
+                    pd.Index(typed[primary], dtype="str"))
             if self.may_write():
                 _upsert(self.conn, table, typed, columns=source.header)
             tally.accepted += len(typed)
@@ -534,6 +538,10 @@ def _prefetch(items: Iterator[object], depth: int = 2) -> Iterator[object]:
     import queue
     import threading
 
+    first = next(items, None)  # a one-chunk file needs no thread
+    if first is None:
+        return
+    yield first
     box: queue.Queue = queue.Queue(maxsize=depth)
     done = object()
     stop = threading.Event()

@@ -1,0 +1,152 @@
+"""The store: schema, versions, loading, bookkeeping; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+
+from genera_graph.io.registers import REGISTERS, read_registers
+from genera_graph.io.store import (
+    _METADATA,
+    SCHEMA_VERSION,
+    TABLE_KEYS,
+    Store,
+    StoreVersionError,
+    _upgrade_connection,
+)
+from genera_graph.io.store import store_url as to_url
+from genera_graph.model import TABLE_SCHEMAS, Dataset
+from tests.io.helpers import assert_same_dataset, tiny_dataset
+from tests.io.strategies import datasets
+
+
+def test_store_tables_follow_the_model_schemas():
+    """A model change without a schema migration fails here."""
+    for name, schema in TABLE_SCHEMAS.items():
+        model = schema.to_schema().columns
+        table = _METADATA.tables[name]
+        assert list(table.c.keys()) == list(model), name
+        for col, column in model.items():
+            assert table.c[col].nullable == column.nullable or table.c[col].primary_key, col
+        assert tuple(c.name for c in table.primary_key.columns) == TABLE_KEYS[name]
+    assert set(TABLE_KEYS) == {r.table for r in REGISTERS}
+
+
+def test_new_store_is_at_the_current_version_with_every_table(store: Store):
+    assert store.schema_version == SCHEMA_VERSION
+    engine = sa.create_engine(store.url)
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {*TABLE_SCHEMAS, "import_runs", "quarantine", "genera_schema"} <= tables
+
+
+def test_empty_store_loads_typed_empty_tables(store: Store):
+    loaded = store.load()
+    for name, frame in loaded.tables().items():
+        expected = TABLE_SCHEMAS[name].validate(Dataset.empty().tables()[name])
+        assert len(frame) == 0
+        assert frame.dtypes.to_dict() == expected.dtypes.to_dict(), name
+
+
+def test_import_dataset_then_load_gives_it_back(store: Store):
+    ds = tiny_dataset()
+    result = store.import_dataset(ds)
+    assert result.ok, result.summary()
+    loaded = store.load()
+    assert_same_dataset(loaded, ds)
+    for name, frame in loaded.tables().items():  # the schemas' own dtypes
+        assert frame.dtypes.to_dict() == TABLE_SCHEMAS[name].validate(frame).dtypes.to_dict()
+
+
+def test_fingerprint_changes_with_data_only(store: Store):
+    empty = store.fingerprint()
+    assert empty == store.fingerprint()
+    store.import_dataset(tiny_dataset())
+    after = store.fingerprint()
+    assert after != empty
+    assert store.import_dataset(tiny_dataset()).files[0].status == "unchanged"
+    assert store.fingerprint() == after
+
+
+def test_import_runs_record_hash_counts_and_status(store: Store):
+    ds = tiny_dataset()
+    store.import_dataset(ds, label="first")
+    runs = store.import_runs()
+    assert len(runs) == len(REGISTERS)
+    by_register = runs.set_index("register")
+    assert by_register.loc["actors.csv", "rows_read"] == len(ds.actors)
+    assert by_register.loc["actors.csv", "rows_new"] == len(ds.actors)
+    assert set(runs["status"]) == {"imported"}
+    assert runs["content_hash"].str.fullmatch(r"[0-9a-f]{64}").all()
+    assert runs["batch_id"].nunique() == 1
+    assert pd.api.types.is_datetime64_any_dtype(runs["imported_at"])
+
+
+def test_database_enforces_foreign_keys(store: Store):
+    store.import_dataset(tiny_dataset())
+    with pytest.raises(sa.exc.IntegrityError), store._write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO participations (activity_id, actor_id, date, role, source) "
+            "VALUES ('A001', 'NOBODY', '2017-01-01', 'participant', 'survey')")
+    assert len(store.load().participations) == len(tiny_dataset().participations)
+
+
+def test_upgrade_from_version_1_keeps_data(store_url: str):
+    engine = sa.create_engine(to_url(store_url))
+    with engine.begin() as conn:
+        _upgrade_connection(conn, 0, 1)
+        conn.exec_driver_sql("INSERT INTO actors (actor_id, kind, name, first_met) "
+                             "VALUES ('007', 'individual', 'Persona Finta', '2016-06-01')")
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("quarantine")
+    engine.dispose()
+    with Store(store_url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.load().actors["actor_id"].tolist() == ["007"]
+        assert store.quarantine().empty  # the table of version 2 exists
+
+
+def test_store_newer_than_the_code_is_refused(store_url: str):
+    with Store(store_url) as store, store._write() as conn:
+        conn.exec_driver_sql(f"UPDATE genera_schema SET version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreVersionError, match="upgrade genera_graph"):
+        Store(store_url)
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path):
+    with Store(tmp_path / "g.sqlite", busy_timeout_s=7) as store, store._read() as conn:
+        pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                  for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 7000}
+
+
+def test_export_writes_the_registers_read_registers_reads_back(store: Store, tmp_path: Path):
+    ds = tiny_dataset()
+    store.import_dataset(ds)
+    written = store.export(tmp_path / "out")
+    assert sorted(p.name for p in written) == sorted(r.file for r in REGISTERS)
+    assert_same_dataset(read_registers(tmp_path / "out"), ds)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ds=datasets())
+def test_round_trip_import_export_import(tmp_path_factory: pytest.TempPathFactory, ds: Dataset):
+    """import(export(store)) == store == the dataset, for generated valid datasets."""
+    folder = tmp_path_factory.mktemp("rt")
+    with Store(folder / "a.sqlite") as first:
+        result = first.import_dataset(ds)
+        assert result.ok, [str(p) for p in result.problems]
+        loaded = first.load()
+        assert_same_dataset(loaded, ds)
+        first.export(folder / "registers")
+    with Store(folder / "b.sqlite") as second:
+        result = second.import_paths(folder / "registers")
+        assert result.ok, [str(p) for p in result.problems]
+        assert_same_dataset(second.load(), loaded)
