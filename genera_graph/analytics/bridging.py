@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable, Mapping
 
@@ -190,6 +191,12 @@ def _nullable(values: np.ndarray, missing: np.ndarray) -> pd.arrays.FloatingArra
     )
 
 
+def _int_rows(rows: list[tuple[int, ...]], width: int) -> np.ndarray:
+    """A list of int tuples (igraph output) as an (len x width) int64 array, fast."""
+    flat = itertools.chain.from_iterable(rows)
+    return np.fromiter(flat, dtype=np.int64, count=width * len(rows)).reshape(-1, width)
+
+
 def _edge_keys(edges: np.ndarray, n: int) -> np.ndarray:
     lo = np.minimum(edges[:, 0], edges[:, 1])
     hi = np.maximum(edges[:, 0], edges[:, 1])
@@ -204,8 +211,8 @@ def _triangle_edges(prep: _Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     und = prep.und
     n = und.vcount()
-    edges = np.asarray(und.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    tri = np.asarray(und.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    edges = _int_rows(und.get_edgelist(), 2)
+    tri = _int_rows(und.list_triangles(), 3)
     keys = _edge_keys(edges, n)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
@@ -244,8 +251,33 @@ def _normalisation(n: int, directed: bool) -> float:
     return float(pairs if directed else pairs / 2)
 
 
+def _betweenness(
+    prep: _Prepared, samples: int | None, seed: int | np.random.Generator | None
+) -> tuple[np.ndarray, bool, int]:
+    """Raw betweenness: exact (Brandes, igraph) or estimated from ``samples`` random sources.
+
+    Returns the values, whether they are exact, and the number of sources used.
+    """
+    n = prep.n
+    distances = None if prep.weights is None else (1.0 / prep.weights).tolist()
+    if samples is not None and samples < 1:
+        raise ValueError("samples must be at least 1")
+    if samples is None or samples >= n:
+        values = prep.graph.betweenness(directed=prep.directed, weights=distances)
+        return np.asarray(values, dtype=np.float64), True, n
+    rng = np.random.default_rng(seed)
+    sources = np.sort(rng.choice(n, size=samples, replace=False)).tolist()
+    partial = prep.graph.betweenness(directed=prep.directed, weights=distances, sources=sources)
+    return np.asarray(partial, dtype=np.float64) * (n / samples), False, samples
+
+
 def bridging_table(
-    graph: GraphLike, *, weight: str | None = None, normalized_n: int | None = None
+    graph: GraphLike,
+    *,
+    weight: str | None = None,
+    normalized_n: int | None = None,
+    betweenness_samples: int | None = None,
+    seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Betweenness, structural holes, cut vertices and local bridges of every actor.
 
@@ -261,6 +293,11 @@ def bridging_table(
         The n used to normalise betweenness, when the population is larger than the graph (e.g.
         actors with no tie in this window that are not in the graph). Defaults to the number of
         actors in the graph; must not be smaller.
+    betweenness_samples, seed
+        ``None`` (default): exact betweenness. An integer k: betweenness *estimated* from k
+        sampled source actors (see :func:`approximate_betweenness`), for region-scale graphs
+        where exact betweenness is too slow; ``attrs["betweenness_exact"]`` then says whether
+        the column is exact.
 
     Returns
     -------
@@ -269,7 +306,8 @@ def bridging_table(
         ``betweenness``, ``betweenness_normalized``, ``betweenness_norm_n``, ``constraint``,
         ``effective_size`` (nullable ``Float64``: missing for isolates), ``isolated``,
         ``structural_holes_status`` (``"ok"`` / ``"isolated"``), ``cut_vertex``,
-        ``local_bridges``. ``attrs`` records ``weight``, ``directed`` and ``betweenness_norm_n``.
+        ``local_bridges``. ``attrs`` records ``weight``, ``directed``, ``betweenness_norm_n``,
+        ``betweenness_exact`` and ``betweenness_samples``.
         :data:`CONVENTIONS` defines every column.
 
     Raises
@@ -328,8 +366,7 @@ def bridging_table(
         if norm_n < n:
             raise ValueError(f"normalized_n={norm_n} is smaller than the {n} actors in the graph")
     g = prep.graph
-    distances = None if prep.weights is None else (1.0 / prep.weights).tolist()
-    btw = np.asarray(g.betweenness(directed=prep.directed, weights=distances), dtype=np.float64)
+    btw, exact, samples = _betweenness(prep, betweenness_samples, seed)
     scale = _normalisation(norm_n, prep.directed)
     btw_norm = btw / scale if not math.isnan(scale) else np.zeros(n)
 
@@ -370,7 +407,13 @@ def bridging_table(
         },
         index=index,
     )
-    table.attrs = {"weight": weight, "directed": prep.directed, "betweenness_norm_n": norm_n}
+    table.attrs = {
+        "weight": weight,
+        "directed": prep.directed,
+        "betweenness_norm_n": norm_n,
+        "betweenness_exact": exact,
+        "betweenness_samples": samples,
+    }
     return table
 
 
@@ -560,19 +603,9 @@ def approximate_betweenness(
         raise ValueError("samples must be at least 1")
     prep = _prepare(graph, weight)
     n = prep.n
-    distances = None if prep.weights is None else (1.0 / prep.weights).tolist()
-    exact = samples >= n
-    if exact:
-        values = np.asarray(
-            prep.graph.betweenness(directed=prep.directed, weights=distances), dtype=np.float64
-        )
-    else:
-        rng = np.random.default_rng(seed)
-        sources = np.sort(rng.choice(n, size=samples, replace=False)).tolist()
-        partial = prep.graph.betweenness(directed=prep.directed, weights=distances, sources=sources)
-        values = np.asarray(partial, dtype=np.float64) * (n / samples)
+    values, exact, used = _betweenness(prep, samples, seed)
     out = pd.Series(
         values, index=pd.Index(prep.names, name="actor_id"), name="betweenness_estimate"
     )
-    out.attrs = {"samples": min(samples, n), "n": n, "exact": exact}
+    out.attrs = {"samples": used, "n": n, "exact": exact}
     return out

@@ -462,6 +462,23 @@ def test_approximate_betweenness_exact_with_all_sources():
         approximate_betweenness(g, samples=0)
 
 
+def test_table_with_sampled_betweenness():
+    """bridging_table(betweenness_samples=k) uses the source-sampling estimator and says so in
+    attrs; with k >= n it is the exact (networkx) betweenness; the other columns do not change."""
+    g = nx.connected_watts_strogatz_graph(200, 6, 0.1, seed=4)
+    exact = bridging_table(g)
+    sampled = bridging_table(g, betweenness_samples=80, seed=3)
+    assert exact.attrs["betweenness_exact"] and not sampled.attrs["betweenness_exact"]
+    assert sampled.attrs["betweenness_samples"] == 80
+    assert spearman(sampled["betweenness"].to_numpy(), exact["betweenness"].to_numpy()) > 0.9
+    others = exact.columns.drop(["betweenness", "betweenness_normalized"])
+    pd.testing.assert_frame_equal(sampled[others], exact[others])
+    oracle = pd.Series(nx.betweenness_centrality(g, normalized=False))
+    full = bridging_table(g, betweenness_samples=10_000)
+    np.testing.assert_allclose(full["betweenness"], oracle.loc[full.index], atol=1e-9)
+    assert full.attrs["betweenness_exact"]
+
+
 # --- data dictionary -----------------------------------------------------------------------------
 
 
