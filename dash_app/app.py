@@ -19,7 +19,7 @@ from dash_app.data import CONFIG_KEY, DataAccess, Source, Viewer
 from dash_app.i18n import LANG_COOKIE, t
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "warm_app"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -28,7 +28,7 @@ NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report")
 
 
 def create_app(source: Source, viewer: Viewer | None = None,
-               config: AnalysisConfig = DEFAULT_CONFIG) -> Dash:
+               config: AnalysisConfig = DEFAULT_CONFIG, warm: bool = False) -> Dash:
     """Build the explorer for one viewer.
 
     Parameters
@@ -40,6 +40,9 @@ def create_app(source: Source, viewer: Viewer | None = None,
         by the app's :class:`~dash_app.data.DataAccess`.
     config : AnalysisConfig
         Analysis defaults.
+    warm : bool
+        Load the data and compute the shared tables now (:func:`warm`), instead of on the
+        first requests.
 
     Returns
     -------
@@ -65,6 +68,8 @@ def create_app(source: Source, viewer: Viewer | None = None,
     )
     app.server.config[CONFIG_KEY] = DataAccess(source, viewer or Viewer(), config)
     app.layout = _shell
+    if warm:
+        warm_app(app)
     app.clientside_callback(
         f"""function(value, current) {{
             if (!value || value === current) {{ return window.dash_clientside.no_update; }}
@@ -78,6 +83,14 @@ def create_app(source: Source, viewer: Viewer | None = None,
         prevent_initial_call=True,
     )
     return app
+
+
+def warm_app(app: Dash) -> None:
+    """Compute the tables the pages start from, for the periods the pages offer."""
+    from dash_app.components import period_choices
+
+    access = app.server.config[CONFIG_KEY]
+    access.warm([(s, e) for _, s, e in period_choices(access)])
 
 
 def _shell() -> html.Div:

@@ -7,6 +7,7 @@ which the data model restricts to letters, digits and ``_.-``.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import dash_ag_grid as dag
@@ -16,7 +17,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dash_app.figures import slider_marks
-from dash_app.i18n import DROPDOWN_LABELS, GRID_LOCALE_IT, t
+from dash_app.i18n import DROPDOWN_LABELS, GRID_LOCALE_IT, fmt_date, t
 
 __all__ = [
     "DATE_FORMATTER",
@@ -29,7 +30,10 @@ __all__ = [
     "message",
     "month_range_slider",
     "options",
+    "parse_period",
     "period",
+    "period_choices",
+    "period_dropdown",
     "section",
 ]
 
@@ -161,6 +165,43 @@ def month_range_slider(slider_id: str, months: tuple, value: list[int]) -> html.
                                     pushable=1, tooltip=None, updatemode="mouseup",
                                     allow_direct_input=False),
                     style={"padding": "0 2.5rem 0 1.5rem"})
+
+
+def period_choices(access: Any) -> list[tuple[str, date, date]]:
+    """The analysis periods offered where a graph measure is computed per period: each
+    quarter, each programme year and the whole programme, as ``(value, start, end)`` with
+    ``end`` exclusive. A fixed set, so that the measures can be prepared at start-up."""
+    months = access.months()
+    out = [(f"{months[0].isoformat()}|{months[-1].isoformat()}", months[0], months[-1])]
+    out += [(f"{s.isoformat()}|{e.isoformat()}", s, e)
+            for s, e in access.config.programme_years()]
+    out += [(f"{months[k].isoformat()}|{months[k + 3].isoformat()}", months[k], months[k + 3])
+            for k in range(0, len(months) - 3, 3)]
+    return out
+
+
+def period_dropdown(dropdown_id: str, access: Any, lang: str, value: str | None = None):
+    """A dropdown of :func:`period_choices`, labelled ``dd/mm/yyyy – dd/mm/yyyy``."""
+    choices = period_choices(access)
+    labels = []
+    for k, (v, s, e) in enumerate(choices):
+        text = f"{fmt_date(s)} – {fmt_date(e - timedelta(days=1))}"
+        if k == 0:
+            text = f"{t('rep.whole', lang)}: {text}"
+        labels.append({"label": text, "value": v})
+    months = access.months()
+    lo, hi = DEFAULT_RANGE
+    default = value or f"{months[lo].isoformat()}|{months[hi].isoformat()}"
+    return dropdown(dropdown_id, lang, clearable=False, value=default, options=labels)
+
+
+def parse_period(access: Any, value: str | None) -> tuple[date, date]:
+    """``(start, end)`` of a :func:`period_dropdown` value (the first quarter after the
+    programme's first months when missing or unknown)."""
+    for v, s, e in period_choices(access):
+        if v == value:
+            return s, e
+    return period(access, list(DEFAULT_RANGE))
 
 
 def dropdown(dropdown_id: str, lang: str, **props: Any) -> dcc.Dropdown:

@@ -412,8 +412,7 @@ class DataAccess:
         """The map of a window: ``(nodes, edges)`` restricted to actors of the given kinds.
 
         ``nodes`` is indexed by actor id with ``name``, ``kind``, ``community_point_id``,
-        ``degree``, ``strength``, ``x``, ``y`` (fixed positions, see :meth:`positions`) and
-        ``community`` (-1 when no community detection is available).
+        ``degree``, ``strength``, ``x``, ``y`` (fixed positions, see :meth:`positions`).
         """
         edges = self.edges(start, end, programmes, cps, natures, kinds)
         a = self.actors
@@ -426,11 +425,11 @@ class DataAccess:
         pos = self.positions()
         nodes["x"] = pos["x"].reindex(nodes.index).fillna(0.0)
         nodes["y"] = pos["y"].reindex(nodes.index).fillna(0.0)
-        nodes["community"] = self._community_of(start, end, programmes, cps, natures, kinds,
-                                                nodes.index)
         return nodes, edges.reset_index(drop=True)
 
-    def _community_of(self, start, end, programmes, cps, natures, kinds, index) -> np.ndarray:
+    def community_of(self, start: date, end: date, index: pd.Index) -> np.ndarray:
+        """Community of each unit in the window's (unfiltered) graph, -1 when it has none or
+        community detection is not available."""
         try:
             membership = self.communities(start, end)["membership"]
         except Unavailable:
@@ -488,19 +487,37 @@ class DataAccess:
     @_cached
     def ties_by_nature(self, actor_id: str) -> pd.DataFrame:
         """Monthly distinct partners of a unit by tie nature (tidy: ``month``, ``nature``,
-        ``partners``); a relation counts in every month it covers."""
+        ``partners``); a relation counts in every month it covers.
+
+        Notes
+        -----
+        Each event is mapped to the months it touches (``searchsorted`` on the month starts),
+        then (month, nature, partner) triples are de-duplicated: O(E log E) for the actor's E
+        events.
+        """
         ev = self.tie_events()
         ev = ev[(ev["a"] == actor_id) | (ev["b"] == actor_id)]
-        months = self.months()
-        rows = []
-        for m0, m1 in zip(months[:-1], months[1:], strict=True):
-            lo, hi = pd.Timestamp(m0), pd.Timestamp(m1)
-            active = ev[(ev["start"] < hi) & (ev["end"] >= lo)]
-            partner = np.where(active["a"] == actor_id, active["b"], active["a"])
-            counts = pd.Series(partner).groupby(active["nature"].to_numpy()).nunique()
-            for nature in ("peer", "professional", "institutional"):
-                rows.append((lo, nature, int(counts.get(nature, 0))))
-        return pd.DataFrame(rows, columns=["month", "nature", "partners"])
+        starts = pd.DatetimeIndex([pd.Timestamp(m) for m in self.months()])
+        n = len(starts) - 1
+        first = np.clip(starts.searchsorted(ev["start"].to_numpy(), side="right") - 1, 0, n)
+        last = np.clip(starts.searchsorted(ev["end"].to_numpy(), side="right") - 1, -1, n - 1)
+        keep = (first <= last) & (first < n)
+        first, last = first[keep], last[keep]
+        counts = last - first + 1
+        month = np.repeat(first, counts) + (np.arange(counts.sum())
+                                            - np.repeat(np.cumsum(counts) - counts, counts))
+        partner = np.where(ev["a"].to_numpy()[keep] == actor_id, ev["b"].to_numpy()[keep],
+                           ev["a"].to_numpy()[keep])
+        long = pd.DataFrame({"month": month, "nature": np.repeat(ev["nature"].to_numpy()[keep],
+                                                                 counts),
+                             "partner": np.repeat(partner, counts)}).drop_duplicates()
+        table = long.groupby(["month", "nature"]).size()
+        natures = ["peer", "professional", "institutional"]
+        full = pd.MultiIndex.from_product([range(n), natures], names=["month", "nature"])
+        table = table.reindex(full, fill_value=0).reset_index(name="partners")
+        table["month"] = starts[table["month"].to_numpy()]
+        table["partners"] = table["partners"].astype(int)
+        return table
 
     @_cached
     def actor_timeline(self, actor_id: str) -> pd.DataFrame:
@@ -512,41 +529,50 @@ class DataAccess:
         out = pd.DataFrame({
             "start": ev["start"].to_numpy(), "end": ev["end"].to_numpy(),
             "partner_id": partner,
-            "partner": [self.name_of(p) for p in partner],
+            "partner": pd.Series(partner).map(self.actors["name"]).fillna(
+                pd.Series(partner)).to_numpy(),
             "nature": ev["nature"].to_numpy(), "programme": ev["programme"].to_numpy(),
         })
         return out.sort_values("start", ascending=False).reset_index(drop=True)
 
     # ----------------------------------------------------------------- overview
     @_cached
-    def growth(self, cps: tuple[str, ...] = (), programmes: tuple[str, ...] = ()) -> pd.DataFrame:
-        """Monthly growth of the map: one row per month start.
+    def growth(self, by: str | None = None) -> pd.DataFrame:
+        """Monthly growth of the household-level network (``genera_graph.analytics.growth``),
+        for the district or split ``by`` ``"community_point"`` or ``"programme"``: reach,
+        active, new and lost ties, structure and the peer share, one row per month (and
+        group)."""
+        growth = _optional("genera_graph.analytics.growth", "growth")
+        return growth(self.temporal(), by=by, level="household")
 
-        Columns ``month``, ``reach`` (actors met so far, households and individuals counted
-        as people met: individuals plus households without recorded members),
-        ``active_ties`` (pairs with a tie active in the trailing horizon window ending at the
-        month's end), ``peer_share`` (share of those pairs whose ties are mostly peer),
-        ``new_ties`` (pairs active this window and not in the previous one).
-        """
-        a = self.actors
-        months = self.months()[1:]
-        horizon = pd.Timedelta(days=self.config.horizon_days)
-        people = a[a["kind"].isin(("individual", "household", "association", "formal_group"))]
-        if cps:
-            people = people[people["community_point_id"].isin(cps)]
-        met = people["first_met"].dropna().sort_values().to_numpy()
-        rows = []
-        previous: set = set()
-        for m in months:
-            hi = pd.Timestamp(m)
-            e = self.edges((hi - horizon).date(), hi.date(), _tuple(programmes), _tuple(cps))
-            pairs = set(zip(e["a"], e["b"], strict=True))
-            share = float((e["nature"] == "peer").mean()) if len(e) else float("nan")
-            rows.append((hi, int(np.searchsorted(met, hi.to_datetime64(), side="left")),
-                         len(pairs), share, len(pairs - previous)))
-            previous = pairs
-        return pd.DataFrame(rows, columns=["month", "reach", "active_ties", "peer_share",
-                                           "new_ties"])
+    def warm(self, periods: list[tuple[date, date]] | None = None) -> None:
+        """Compute the tables every page starts from, so that first page views and callbacks
+        answer at once: the map positions, growth, the worklists of every quarter, the
+        monitoring report and, for each of ``periods`` (the periods the Bridges and
+        Communities pages offer), bridging, brokerage and communities. Tens of seconds on the
+        sample district; ``genera serve`` calls it before listening."""
+        import contextlib
+
+        months = self.months()
+        steps = [self.positions, lambda: self.nodes(months[0], months[-1]), self.growth, lambda: self.growth("community_point"),
+                 lambda: self.growth("programme"), self.community_history, self.report]
+        years = self.config.programme_years()
+        steps += [(lambda s=s, e=e: self.report(s, e)) for s, e in years]
+        steps.append(lambda: self.report(years[0][0], years[-1][1]))
+        for day in self.worklist_dates():
+            steps += [(lambda d=day: self.isolation_reasons(d)),
+                      (lambda d=day: self.early_warning(d))]
+        for start, end in periods or []:
+            steps += [(lambda s=start, e=end: self.bridging(s, e)),
+                      (lambda s=start, e=end: self.brokerage_roles(s, e, "cp")),
+                      (lambda s=start, e=end: self.brokerage_roles(s, e, "programme")),
+                      (lambda s=start, e=end: self.communities(s, e))]
+        for step in steps:
+            with contextlib.suppress(Unavailable):
+                step()
+        import plotly.graph_objects as go
+
+        go.Figure(layout={"template": "plotly_white"})  # plotly builds its templates once
 
     # ----------------------------------------------------------------- analytics
     @_cached
@@ -660,6 +686,11 @@ class DataAccess:
     def as_of_dates(self) -> tuple[date, ...]:
         """The days a worklist can be made on: the last day of each programme month."""
         return tuple(m - pd.Timedelta(days=1).to_pytimedelta() for m in self.months()[1:])
+
+    def worklist_dates(self) -> tuple[date, ...]:
+        """The days the worklist is offered on: each quarter's last day (the facilitators'
+        quarterly follow-up rhythm), the programme's last day included."""
+        return self.as_of_dates()[2::3]
 
     @_cached
     def isolation_report(self, as_of: date) -> pd.DataFrame:

@@ -9,10 +9,11 @@ Examples
 --------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"month": pd.to_datetime(["2016-03-01", "2016-04-01"]),
-...     "reach": [3, 5], "active_ties": [1, 2], "new_ties": [1, 1], "peer_share": [0.0, 0.5]})
+...     "reach": [3, 5], "active_ties": [1, 2], "new_ties": [1, 1], "lost_ties": [None, 0],
+...     "peer_share": [0.0, 0.5]})
 >>> fig = growth_figure(frame, "en")
 >>> [trace.name for trace in fig.data]
-['Reached (cumulative)', 'Active ties', 'New ties']
+['Reached (cumulative)', 'Active ties', 'New ties', 'Lost ties']
 >>> fig.layout.xaxis.tickformat
 '%d/%m/%Y'
 """
@@ -87,11 +88,11 @@ def _date_axis(fig: go.Figure) -> go.Figure:
 
 
 def growth_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Monthly reach (cumulative), active ties and new ties (lines), ``month`` on x."""
+    """Monthly reach (cumulative), active, new and lost ties (lines), ``month`` on x."""
     if not len(frame):
         return empty_figure(t("common.empty", lang))
     fig = go.Figure(layout=_BASE_LAYOUT)
-    for column in ("reach", "active_ties", "new_ties"):
+    for column in ("reach", "active_ties", "new_ties", "lost_ties"):
         fig.add_trace(go.Scatter(
             x=frame["month"], y=frame[column], mode="lines+markers", name=t(f"series.{column}",
                                                                             lang),

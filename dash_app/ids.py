@@ -14,8 +14,8 @@ NAV = "nav"
 I18N = "i18n"  # type of the pattern-matching ids of translated static text
 
 # --- overview ---
-OV_CP = "ov-cp"
-OV_PROGRAMME = "ov-programme"
+OV_GROUP = "ov-group"
+OV_STATUS = "ov-status"
 OV_KPIS = "ov-kpis"
 OV_GROWTH = "ov-growth"
 OV_PEER = "ov-peer"

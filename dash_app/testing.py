@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["callback_spec", "post_callback"]
+__all__ = ["callback_spec", "post_callback", "post_output"]
 
 
 def callback_spec(app: Any, module: str, function: str) -> tuple[str, dict]:
@@ -47,8 +47,15 @@ def post_callback(app: Any, client: Any, module: str, function: str, inputs: lis
 
     ``inputs`` and ``states`` are the values, in the order the callback declares them.
     """
-    key, entry = callback_spec(app, module, function)
-    deps = json.loads(client.get("/_dash-dependencies").data)
+    key, _ = callback_spec(app, module, function)
+    return post_output(client, key, inputs, states)
+
+
+def post_output(client: Any, key: str, inputs: list, states: list | None = None,
+                deps: list | None = None) -> Any:
+    """POST the callback whose output key (as in ``/_dash-dependencies``) is ``key``."""
+    if deps is None:
+        deps = json.loads(client.get("/_dash-dependencies").data)
     dep = next(d for d in deps if d["output"] == key)
     body = {
         "output": key,

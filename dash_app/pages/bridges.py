@@ -10,15 +10,14 @@ from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.components import (
-    DEFAULT_RANGE,
     download_button,
     dropdown,
     grid,
     grid_payload,
     message,
-    month_range_slider,
     options,
-    period,
+    parse_period,
+    period_dropdown,
     section,
 )
 from dash_app.data import DataAccess, Unavailable, current
@@ -43,7 +42,7 @@ def layout(**_: object) -> html.Div:
         html.H3(t("br.title", lang)),
         dbc.Row([
             dbc.Col([dbc.Label(t("common.window", lang)),
-                     month_range_slider(ids.BR_RANGE, access.months(), list(DEFAULT_RANGE))],
+                     period_dropdown(ids.BR_RANGE, access, lang)],
                     md=8),
             dbc.Col([dbc.Label(t("br.groups", lang)),
                      dcc.RadioItems(id=ids.BR_GROUPS, value="cp",
@@ -67,7 +66,7 @@ def layout(**_: object) -> html.Div:
 
 def bridging_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
     """The bridging table the page shows (in words, isolated actors flagged, not zero)."""
-    start, end = period(access, value)
+    start, end = parse_period(access, value)
     table = access.bridging(start, end)
     if not len(table):
         return pd.DataFrame(columns=_SHOWN)
@@ -101,7 +100,7 @@ def update(value, groups, lang):
     access = current()
     try:
         frame = bridging_frame(access, value, lang)
-        start, end = period(access, value)
+        start, end = parse_period(access, value)
         roles = access.brokerage_roles(start, end, groups or "cp")
     except Unavailable as exc:
         text = t("common.unavailable", lang, what=exc.what)
@@ -125,7 +124,7 @@ def what_if(actor_id, value, lang):
     if not actor_id:
         return ""
     access = current()
-    start, end = period(access, value)
+    start, end = parse_period(access, value)
     try:
         result = access.what_if(actor_id, start, end)
     except Unavailable as exc:

@@ -9,13 +9,12 @@ from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.components import (
-    DEFAULT_RANGE,
     download_button,
     grid,
     grid_payload,
     message,
-    month_range_slider,
-    period,
+    parse_period,
+    period_dropdown,
     section,
 )
 from dash_app.data import DataAccess, Unavailable, current
@@ -35,8 +34,7 @@ def layout(**_: object) -> html.Div:
     return html.Div([
         html.H3(t("com.title", lang)),
         dbc.Row(dbc.Col([dbc.Label(t("common.window", lang)),
-                         month_range_slider(ids.COM_RANGE, access.months(),
-                                            list(DEFAULT_RANGE))], md=8), className="mb-2"),
+                         period_dropdown(ids.COM_RANGE, access, lang)], md=8), className="mb-2"),
         html.Div(id=ids.COM_STATUS),
         html.Div(id=ids.COM_SUMMARY, className="fw-bold"),
         dbc.Row([
@@ -49,7 +47,7 @@ def layout(**_: object) -> html.Div:
 
 def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFrame, dict]:
     """One row per community of the period: size, main kind, main point, example members."""
-    start, end = period(access, value)
+    start, end = parse_period(access, value)
     result = access.communities(start, end)
     membership = result["membership"]
     a = access.actors.reindex(membership.index)

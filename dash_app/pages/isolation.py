@@ -22,7 +22,7 @@ dash.register_page(__name__, path="/isolation", name="nav.isolation",
 def layout(**_: object) -> html.Div:
     lang = request_lang()
     access = current()
-    dates = access.as_of_dates()
+    dates = access.worklist_dates()
     return html.Div([
         html.H3(t("iso.title", lang)),
         html.P(t("iso.intro", lang), className="text-muted"),
@@ -68,7 +68,7 @@ def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
 def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
                    cps: list | None, facilitators: list | None, lang: str) -> pd.DataFrame:
     """The rows the worklist shows (raises :class:`Unavailable` without the library part)."""
-    day = pd.Timestamp(as_of or access.as_of_dates()[-1]).date()
+    day = pd.Timestamp(as_of or access.worklist_dates()[-1]).date()
     cps_t, fac_t = tuple(sorted(cps or ())), tuple(sorted(facilitators or ()))
     if mode == "flagged":
         table = access.isolation_report(day)

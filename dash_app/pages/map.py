@@ -39,6 +39,11 @@ __all__ = ["chosen", "download", "layout", "panel", "select", "update_map"]
 
 dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
 
+#: at most this many ties are drawn (the strongest): beyond it a map is a hairball, and the
+#: browser spends seconds on it (see benchmarks/bench_app.py)
+MAX_DRAWN_TIES = 5000
+
+
 def _period_text(start, end, lang: str) -> str:
     return t("common.from_to", lang, start=fmt_date(start),
              end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1)))
@@ -152,9 +157,14 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     access = current()
     key = _filters(access, value, programmes, cps, kinds, natures)
     nodes, edges = access.nodes(*key)
-    elements = cytoscape_elements(nodes, edges, colour or "kind", size or "degree")
+    if colour == "community":
+        nodes = nodes.assign(community=access.community_of(key[0], key[1], nodes.index))
+    shown = edges.nlargest(MAX_DRAWN_TIES, "weight") if len(edges) > MAX_DRAWN_TIES else edges
+    elements = cytoscape_elements(nodes, shown, colour or "kind", size or "degree")
     text = _period_text(key[0], key[1], lang)
     stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
+    if len(shown) < len(edges):
+        stats += " · " + t("map.capped", lang, n=len(shown))
     return elements, stats, text
 
 

@@ -1,4 +1,5 @@
-"""Overview: key figures and growth of the network, by programme and Community Point."""
+"""Overview: key figures and growth of the network, for the district, a Community Point or a
+programme (``genera_graph.analytics.growth``, monthly, household level)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,36 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.components import download_button, dropdown, grid, grid_payload, options, section
+from dash_app.components import (
+    download_button,
+    dropdown,
+    grid,
+    grid_payload,
+    message,
+    section,
+)
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
-from dash_app.figures import growth_figure, peer_share_figure
+from dash_app.figures import empty_figure, growth_figure, peer_share_figure
 from dash_app.i18n import fmt_date, programme_label, request_lang, t
 from genera_graph.model import Programme
 
-__all__ = ["download", "kpi_cards", "layout", "overview_frame", "update"]
+__all__ = ["download", "group_options", "kpi_cards", "layout", "overview_frame", "update"]
 
 dash.register_page(__name__, path="/", name="nav.overview", title="genera_azioni", order=0)
+
+_SHOWN = ["month", "reach", "active_ties", "new_ties", "lost_ties", "peer_share", "components",
+          "giant_share"]
+
+
+def group_options(access: DataAccess, lang: str) -> list[dict]:
+    """The whole district, each Community Point, each programme."""
+    out = [{"label": t("ov.group.all", lang), "value": "all"}]
+    out += [{"label": f"{t('common.cp', lang)}: {name}", "value": f"cp:{cp}"}
+            for cp, name in access.community_points()]
+    out += [{"label": f"{t('common.programme', lang)}: {programme_label(p, lang)}",
+             "value": f"programme:{p.value}"} for p in Programme]
+    return out
 
 
 def layout(**_: object) -> html.Div:
@@ -25,16 +46,11 @@ def layout(**_: object) -> html.Div:
     access = current()
     return html.Div([
         html.H3(t("ov.title", lang)),
-        dbc.Row([
-            dbc.Col([dbc.Label(t("common.cp", lang)),
-                     dropdown(ids.OV_CP, lang, clearable=False, value="",
-                                  options=options(access.community_points(), lang, True))],
-                    md=4),
-            dbc.Col([dbc.Label(t("common.programme", lang)),
-                     dropdown(ids.OV_PROGRAMME, lang, clearable=False, value="",
-                                  options=options(((p.value, programme_label(p, lang))
-                                                   for p in Programme), lang, True))], md=4),
-        ], className="mb-3"),
+        dbc.Row(dbc.Col([dbc.Label(t("ov.group", lang)),
+                         dropdown(ids.OV_GROUP, lang, clearable=False, value="all",
+                                  options=group_options(access, lang))], md=5),
+                className="mb-3"),
+        html.Div(id=ids.OV_STATUS),
         dbc.Row(id=ids.OV_KPIS, className="mb-3 g-3"),
         dbc.Row([dbc.Col(dcc.Graph(id=ids.OV_GROWTH, config={"displaylogo": False}), lg=6),
                  dbc.Col(dcc.Graph(id=ids.OV_PEER, config={"displaylogo": False}), lg=6)]),
@@ -43,31 +59,49 @@ def layout(**_: object) -> html.Div:
     ])
 
 
-def overview_frame(access: DataAccess, cp: str | None, programme: str | None) -> pd.DataFrame:
-    """The monthly series the page shows."""
-    return access.growth((cp,) if cp else (), (programme,) if programme else ())
+def overview_frame(access: DataAccess, group: str | None) -> pd.DataFrame:
+    """The monthly series of a group (``all``, ``cp:<id>``, ``programme:<name>``)."""
+    kind, _, value = (group or "all").partition(":")
+    if kind == "cp":
+        table = access.growth("community_point")
+        table = table[table["community_point_id"] == value]
+    elif kind == "programme":
+        table = access.growth("programme")
+        table = table[table["programme"] == value]
+    else:
+        table = access.growth()
+    out = table.rename(columns={"window_start": "month", "reached": "reach"})
+    out = out[_SHOWN].reset_index(drop=True)
+    for column in ("lost_ties", "components"):
+        out[column] = pd.to_numeric(out[column]).astype("Float64")
+    for column in ("peer_share", "giant_share"):
+        out[column] = pd.to_numeric(out[column]).astype(float)
+    return out
 
 
-def kpi_cards(access: DataAccess, frame: pd.DataFrame, cp: str | None, lang: str) -> list:
+def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: str) -> list:
     """The four key figures as cards (reach, active ties, peer share, households at risk)."""
     if len(frame):
         last = frame.iloc[-1]
-        at = fmt_date(last["month"] - pd.Timedelta(days=1))
+        at = t("ov.kpi.month", lang, date=fmt_date(last["month"]))
         share = "–" if pd.isna(last["peer_share"]) else f"{last['peer_share'] * 100:.0f}%"
         values = [str(int(last["reach"])), str(int(last["active_ties"])), share]
     else:
         at, values = "", ["0", "0", "–"]
+    kind, _, value = (group or "all").partition(":")
     try:
-        worklist = access.isolation()
-        if cp and "community_point_id" in worklist:
-            worklist = worklist[worklist["community_point_id"] == cp]
-        isolated = str(len(worklist))
+        flagged = access.isolation()
+        if kind == "cp":
+            flagged = flagged[flagged["community_point_id"] == value]
+        isolated = str(len(flagged))
         note = t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1]))
+        if kind == "programme":
+            note += " · " + t("ov.kpi.district", lang)
     except Unavailable as exc:
         isolated, note = "–", t("common.unavailable", lang, what=exc.what)
-    labels = [t("ov.kpi.reach", lang), t("ov.kpi.active", lang, days=access.config.horizon_days),
-              t("ov.kpi.peer", lang), t("ov.kpi.isolated", lang)]
-    notes = [t("ov.kpi.at", lang, date=at)] * 3 + [note]
+    labels = [t("ov.kpi.reach", lang), t("ov.kpi.active", lang), t("ov.kpi.peer", lang),
+              t("ov.kpi.isolated", lang)]
+    notes = [t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1])), at, at, note]
     return [dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small"),
         html.Div(value, className="fs-2 fw-bold"),
@@ -81,28 +115,35 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, cp: str | None, lang: str
     Output(ids.OV_PEER, "figure"),
     Output(ids.OV_GRID, "columnDefs"),
     Output(ids.OV_GRID, "rowData"),
-    Input(ids.OV_CP, "value"),
-    Input(ids.OV_PROGRAMME, "value"),
+    Output(ids.OV_STATUS, "children"),
+    Input(ids.OV_GROUP, "value"),
     State(ids.LANG, "data"),
 )
-def update(cp: str | None, programme: str | None, lang: str | None):
-    """Key figures, growth charts and the monthly table for a point and a programme."""
+def update(group: str | None, lang: str | None):
+    """Key figures, growth charts and the monthly table of the district or a group."""
     lang = lang or "it"
     access = current()
-    frame = overview_frame(access, cp, programme)
+    try:
+        frame = overview_frame(access, group)
+    except Unavailable as exc:
+        text = t("common.unavailable", lang, what=exc.what)
+        return [], empty_figure(text), empty_figure(text), [], [], message(text, "warning")
     cols, rows = grid_payload(frame, lang)
-    return (kpi_cards(access, frame, cp, lang), growth_figure(frame, lang),
-            peer_share_figure(frame, lang), cols, rows)
+    return (kpi_cards(access, frame, group, lang), growth_figure(frame, lang),
+            peer_share_figure(frame, lang), cols, rows, "")
 
 
 @dash.callback(
     Output(ids.OV_DOWNLOAD, "data"),
     Input(ids.OV_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.OV_CP, "value"),
-    State(ids.OV_PROGRAMME, "value"),
+    State(ids.OV_GROUP, "value"),
     State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
-def download(_: int, cp: str | None, programme: str | None, lang: str | None):
+def download(_: int, group: str | None, lang: str | None):
     """The monthly table as CSV."""
-    return csv_download(overview_frame(current(), cp, programme), "panoramica.csv", lang or "it")
+    try:
+        frame = overview_frame(current(), group)
+    except Unavailable:
+        return dash.no_update
+    return csv_download(frame, "panoramica.csv", lang or "it")

@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"genera: no store at {source}; run `genera import sample_data` first "
               "or pass --registers DIR", file=sys.stderr)
         return 2
-    app = create_app(source, viewer=viewer)
+    print("preparing the explorer's tables (about half a minute)…", flush=True)
+    app = create_app(source, viewer=viewer, warm=True)
     print(f"explorer on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

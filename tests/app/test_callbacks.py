@@ -11,6 +11,7 @@ import sys
 import pytest
 
 ALL_NATURES = ["peer", "professional", "institutional"]
+WHOLE = "2016-02-01|2019-02-01"  # the whole programme in the period dropdowns
 XSS_NAME = "<img src=x onerror=alert(1)>"  # as in conftest.small_district
 FORMULA_NAME = "=HYPERLINK(\"http://x\")"
 DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -47,10 +48,10 @@ def test_no_cdn_in_the_index(app):
 
 
 def test_overview_figures_and_table(ctx):
-    kpis, growth, peer, cols, rows = pg("overview").update("", "", "it")
-    assert len(kpis) == 4
+    kpis, growth, peer, cols, rows, status = pg("overview").update("all", "it")
+    assert len(kpis) == 4 and status == ""
     names = [t["name"] for t in growth.to_dict()["data"]]
-    assert names == ["Raggiunti (cumulato)", "Legami attivi", "Legami nuovi"]
+    assert names == ["Raggiunti (cumulato)", "Legami attivi", "Legami nuovi", "Legami persi"]
     assert growth.to_dict()["layout"]["xaxis"]["tickformat"] == "%d/%m/%Y"
     assert len(rows) == 36  # one row per programme month
     assert [c["headerName"] for c in cols][:2] == ["Mese", "Raggiunti"]
@@ -60,9 +61,11 @@ def test_overview_figures_and_table(ctx):
 
 
 def test_overview_point_filter_narrows_reach(ctx):
-    *_, rows_all = pg("overview").update("", "", "it")
-    *_, rows_cp = pg("overview").update("CP01", "", "it")
+    rows_all = pg("overview").update("all", "it")[4]
+    rows_cp = pg("overview").update("cp:CP01", "it")[4]
+    rows_housing = pg("overview").update("programme:housing", "it")[4]
     assert rows_cp[-1]["reach"] < rows_all[-1]["reach"]
+    assert sum(r["active_ties"] for r in rows_housing) < sum(r["active_ties"] for r in rows_all)
 
 
 def test_map_filters(ctx):
@@ -138,12 +141,31 @@ def test_isolation_worklist_in_plain_words(ctx):
 
 
 def test_bridges(ctx):
-    cols, rows, fig, _ = pg("bridges").update([0, 36], "cp", "it")
+    cols, rows, fig, _ = pg("bridges").update(WHOLE, "cp", "it")
     assert rows and rows[0]["betweenness"] >= rows[-1]["betweenness"]
     assert fig.to_dict()["data"], "brokerage roles by Community Point"
-    result = pg("bridges").what_if("F01", [0, 36], "en")
+    result = pg("bridges").what_if("F01", WHOLE, "en")
     text = str(result)
     assert "Fragmentation before" in text and "Components" in text
+
+
+def test_period_choices_cover_quarters_years_and_the_whole_programme(ctx):
+    from dash_app.components import parse_period, period_choices
+    from dash_app.data import current
+
+    access = current()
+    choices = period_choices(access)
+    assert len(choices) == 1 + 3 + 12
+    assert parse_period(access, WHOLE) == (access.months()[0], access.months()[-1])
+    assert parse_period(access, "nonsense") == (access.months()[9], access.months()[12])
+
+
+def test_map_draws_at_most_the_strongest_ties(ctx, monkeypatch):
+    monkeypatch.setattr(pg("map"), "MAX_DRAWN_TIES", 5)
+    els, stats, _ = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, "kind",
+                                         "degree", "it")
+    assert len([e for e in els if "source" in e["data"]]) == 5
+    assert "disegnati i 5 legami più intensi" in stats
 
 
 def test_report_headers_are_day_first(ctx):
@@ -157,7 +179,7 @@ def test_report_headers_are_day_first(ctx):
 
 
 def test_communities(ctx):
-    cols, rows, summary, fig, status = pg("communities").update([0, 36], "it")
+    cols, rows, summary, fig, status = pg("communities").update(WHOLE, "it")
     assert rows and "comunità" in summary
     assert sum(r["size"] for r in rows) >= 6
 
@@ -173,14 +195,14 @@ def test_actor_page(ctx):
 
 
 def test_downloads_are_semicolon_day_first(ctx):
-    payload = pg("overview").download(1, "", "", "en")
+    payload = pg("overview").download(1, "all", "en")
     rows = read_csv(payload)
     assert rows[0][0] == "Month" and DATE_RE.match(rows[1][0])
 
 
 @pytest.mark.parametrize("module,function,inputs,states", [
     ("map", "update_map", [[9, 12], None, None, None, ALL_NATURES, "kind", "degree"], ["it"]),
-    ("overview", "update", ["", ""], ["it"]),
+    ("overview", "update", ["all"], ["it"]),
     ("report", "update", ["years"], ["en"]),
 ])
 def test_callbacks_over_http(app, module, function, inputs, states):
@@ -189,3 +211,12 @@ def test_callbacks_over_http(app, module, function, inputs, states):
     response = post_callback(app, app.server.test_client(), module, function, inputs, states)
     assert response.status_code == 200
     assert response.json["multi"] is True
+
+
+def test_map_colours_by_community(ctx):
+    from dash_app.figures import COMMUNITY_COLOURS
+
+    els, *_ = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, "community",
+                                   "degree", "it")
+    colours = {e["data"]["colour"] for e in els if "colour" in e["data"]}
+    assert len(colours) >= 2 and colours <= set(COMMUNITY_COLOURS) | {"#bbbbbb"}

@@ -81,3 +81,23 @@ def test_load_source_reads_register_folders(district, tmp_path):
     write_registers(funded, tmp_path)
     loaded = load_source(tmp_path)
     assert len(loaded.actors) == len(district.actors)
+
+
+def test_ties_by_nature_matches_a_month_by_month_count(district):
+    """The vectorised monthly partner count against a plain loop over months."""
+    import numpy as np
+    import pandas as pd
+
+    access = DataAccess(district, Viewer())
+    events = access.tie_events()
+    months = access.months()
+    for actor in ("H01", "H03", "I040", "C01"):
+        got = access.ties_by_nature(actor).set_index(["month", "nature"])["partners"]
+        mine = events[(events["a"] == actor) | (events["b"] == actor)]
+        for m0, m1 in zip(months[:-1], months[1:], strict=True):
+            lo, hi = pd.Timestamp(m0), pd.Timestamp(m1)
+            active = mine[(mine["start"] < hi) & (mine["end"] >= lo)]
+            partner = np.where(active["a"] == actor, active["b"], active["a"])
+            for nature in ("peer", "professional", "institutional"):
+                expected = len(set(partner[(active["nature"] == nature).to_numpy()]))
+                assert got[(lo, nature)] == expected, (actor, m0, nature)

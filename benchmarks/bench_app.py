@@ -1,0 +1,288 @@
+"""Speed of the explorer on the sample district: callbacks, first page, browser rendering.
+
+Prints, for the synthetic sample district (``generate_district(2016)``):
+
+1. start-up: loading the data and warming the shared tables (``DataAccess.warm``);
+2. the first page over HTTP (Flask test client): the index, layout, dependencies, the page
+   router callback and the page's initial callbacks, on a warmed app;
+3. every page callback called as a function with varied arguments (each first call misses the
+   cache): p50, p95 and max, against the 150 ms budget;
+4. the same callbacks posted to ``/_dash-update-component`` (HTTP), with the ratio to a
+   baseline request (``GET /_dash-layout``) measured in the same process;
+5. with ``--browser`` (default when Chromium is at /usr/bin/chromium): the time headless
+   Chromium takes to render each page, and the map drawn two ways (Dash Cytoscape canvas vs
+   plotly WebGL ``scattergl``) for a quarter and for the whole programme.
+
+Run: ``.venv/bin/python benchmarks/bench_app.py [--no-browser] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+BUDGET_MS = 150.0
+FIRST_PAGE_BUDGET_S = 1.5
+ALL = ["peer", "professional", "institutional"]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync"]
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def _stats(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def _cases(access, repeat: int) -> dict[str, list[tuple]]:
+    """Varied arguments for each callback (module, function) -> list of argument tuples."""
+    n = len(access.months()) - 1
+    ranges = [[lo, min(lo + w, n)] for w in (3, 6, 12) for lo in range(0, n - w + 1, 4)]
+    ranges = (ranges * repeat)[: max(12, 4 * repeat)]
+    a = access.actors
+    households = list(a.index[a["kind"] == "household"][:: max(1, len(a) // 40)])[:12]
+    organisations = list(a.index[a["kind"].isin(["association", "facilitator"])][:6])
+    cps = [cp for cp, _ in access.community_points()]
+    as_of = [d.isoformat() for d in access.worklist_dates()[1::2]]
+    from dash_app.components import period_choices
+
+    periods = [v for v, _, _ in period_choices(access)]
+    groups = ["all", *[f"cp:{c}" for c in cps], "programme:housing", "programme:work"]
+    return {
+        ("overview", "update"): [(g, "it") for g in groups],
+        ("map", "update_map"): [(r, None, None, None, ALL, "kind", "degree", "it")
+                                for r in ranges]
+        + [([9, 12], ["housing"], None, None, ["peer"], "community", "strength", "en"),
+           ([0, n], None, cps[:1], ["household"], ALL, "cp", "degree", "it")],
+        ("map", "panel"): [(h, r, "it") for h, r in zip(households, ranges, strict=False)],
+        ("isolation", "update"): [(d, m, None, None, "it") for d in as_of
+                                  for m in ("warning", "flagged")]
+        + [(as_of[-1], "flagged", cps[:2], None, "en")],
+        ("bridges", "update"): [(v, g, "it") for v in periods[::2] for g in ("cp", "programme")],
+        ("bridges", "what_if"): [(x, periods[k], "it") for k, x in enumerate(organisations)],
+        ("communities", "update"): [(v, "it") for v in periods],
+        ("report", "update"): [(c, "it") for c in ("years", "whole", "y1", "y2", "y3")],
+        ("actor", "update_ego"): [(r, h, "it") for h, r in zip(households, ranges, strict=False)],
+    }
+
+
+def bench_functions(app, access, repeat: int) -> list[tuple[str, list[float]]]:
+    results = []
+    with app.server.test_request_context("/"):
+        for (module, function), cases in _cases(access, repeat).items():
+            func = getattr(sys.modules[f"dash_app.pages.{module}"], function)
+            times = []
+            for args in cases:
+                t0 = time.perf_counter()
+                func(*args)
+                times.append(time.perf_counter() - t0)
+            results.append((f"{module}.{function}", times))
+        # layouts are the page router's work: the actor page for households never seen
+        layout = sys.modules["dash_app.pages.actor"].layout
+        a = access.actors
+        times = []
+        for h in list(a.index[a["kind"] == "household"][1::37])[:12]:
+            t0 = time.perf_counter()
+            layout(actor_id=h)
+            times.append(time.perf_counter() - t0)
+        results.append(("actor.layout", times))
+    return results
+
+
+def bench_http(app, access, repeat: int) -> tuple[list[tuple[str, list[float]]], float]:
+    from dash_app.testing import callback_spec, post_output
+
+    client = app.server.test_client()
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    base = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        client.get("/_dash-layout")
+        base.append(time.perf_counter() - t0)
+    results = []
+    for (module, function), cases in _cases(access, repeat).items():
+        key, _ = callback_spec(app, module, function)
+        dep = next(d for d in deps if d["output"] == key)
+        n_in = len(dep["inputs"])
+        times = []
+        for args in cases:
+            # a fresh argument set (other period) so that the cache is not what is measured
+            t0 = time.perf_counter()
+            response = post_output(client, key, list(args[:n_in]), list(args[n_in:]), deps)
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200, (module, function, response.status_code)
+        results.append((f"{module}.{function}", times))
+    return results, statistics.median(base)
+
+
+def first_page(app) -> float:
+    """Seconds to serve what the browser asks for to show the first page (overview)."""
+    from dash_app.testing import callback_spec, post_output
+
+    client = app.server.test_client()
+    t0 = time.perf_counter()
+    client.get("/")
+    client.get("/_dash-layout")
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    router = next(d for d in deps if "_pages_content" in d["output"])
+    post_output(client, router["output"], ["/", ""], [None] * len(router["state"]), deps)
+    key, _ = callback_spec(app, "overview", "update")
+    post_output(client, key, ["all"], ["it"], deps)
+    return time.perf_counter() - t0
+
+
+def _print_table(title: str, rows: list[tuple[str, list[float]]], baseline: float | None = None):
+    print(f"\n{title}")
+    head = f"  {'callback':24s} {'calls':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}"
+    head += f" {'p95/budget':>10s}" + (f" {'p50/baseline':>12s}" if baseline else "")
+    print(head)
+    for name, times in rows:
+        p50, p95, worst = _stats(times)
+        line = (f"  {name:24s} {len(times):5d} {_ms(p50):8.1f} {_ms(p95):8.1f} {_ms(worst):8.1f}"
+                f" {_ms(p95) / BUDGET_MS:10.2f}")
+        if baseline:
+            line += f" {p50 / baseline:12.1f}"
+        print(line)
+    worst95 = max(_stats(t)[1] for _, t in rows)
+    print(f"  worst p95: {_ms(worst95):.1f} ms (budget {BUDGET_MS:.0f} ms)")
+
+
+def bench_browser(app, access) -> None:
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from dash_app.figures import cytoscape_elements, network_figure
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    hh = access.actors.index[access.actors["kind"] == "household"][0]
+    pages = {"overview": ("/", ".js-plotly-plot .main-svg"), "map": ("/map", None),
+             "isolation": ("/isolation", ".ag-row"), "bridges": ("/bridges", ".ag-row"),
+             "communities": ("/communities", ".ag-row"), "report": ("/report", ".ag-row"),
+             "actor": (f"/actor/{hh}", ".js-plotly-plot .main-svg")}
+    cy_ready = ("() => { const el = document.getElementById('map-graph');"
+                " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }")
+    print("\nbrowser (headless Chromium, 1400x900): time from navigation to the page drawn")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(url + "/")  # scripts cached, as for a returning user
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        for name, (path, selector) in pages.items():
+            samples = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                page.goto(url + path)
+                if selector:
+                    page.wait_for_selector(selector, timeout=30_000)
+                else:
+                    page.wait_for_function(cy_ready, timeout=30_000)
+                samples.append(time.perf_counter() - t0)
+            print(f"  {name:12s} median {_ms(statistics.median(samples)):7.0f} ms "
+                  f"(runs: {', '.join(f'{_ms(s):.0f}' for s in samples)})")
+
+        print("\nmap renderer on the sample district (same nodes and ties, fixed positions)")
+        page.goto(url + "/")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        page.goto(url + "/map")
+        page.wait_for_function(cy_ready, timeout=30_000)
+        page.evaluate("() => new Promise(r => { const s = document.createElement('script');"
+                      " s.src = '/_dash-component-suites/plotly/package_data/plotly.min.js';"
+                      " s.onload = r; document.head.appendChild(s); })")
+        months = access.months()
+        for label, (start, end) in {"quarter": (months[9], months[12]),
+                                    "whole programme": (months[0], months[-1])}.items():
+            nodes, edges = access.nodes(start, end)
+            t0 = time.perf_counter()
+            elements = cytoscape_elements(nodes, edges)
+            cy_json = json.dumps(elements)
+            t_cy_server = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            fig_json = network_figure(nodes, edges, "it").to_json()
+            t_pl_server = time.perf_counter() - t0
+            cy_ms = page.evaluate(
+                """(els) => new Promise(resolve => {
+                    const cy = document.getElementById('map-graph')._cyreg.cy;
+                    const t0 = performance.now();
+                    cy.batch(() => { cy.elements().remove(); cy.add(els); });
+                    cy.layout({name: 'preset', fit: true}).run();
+                    requestAnimationFrame(() => requestAnimationFrame(
+                        () => resolve(performance.now() - t0)));
+                })""", elements)
+            pl_ms = page.evaluate(
+                """(fig) => new Promise(resolve => {
+                    let div = document.getElementById('bench-plotly');
+                    if (!div) { div = document.createElement('div'); div.id = 'bench-plotly';
+                        div.style.width = '900px'; div.style.height = '640px';
+                        document.body.appendChild(div); }
+                    const f = JSON.parse(fig);
+                    const t0 = performance.now();
+                    Plotly.newPlot(div, f.data, f.layout).then(() =>
+                        requestAnimationFrame(() => requestAnimationFrame(
+                            () => resolve(performance.now() - t0))));
+                })""", fig_json)
+            print(f"  {label:16s} {len(nodes):4d} actors {len(edges):6d} ties | "
+                  f"cytoscape: server {_ms(t_cy_server):5.0f} ms, {len(cy_json) / 1e6:5.2f} MB,"
+                  f" draw {cy_ms:6.0f} ms | plotly scattergl: server {_ms(t_pl_server):5.0f} ms,"
+                  f" {len(fig_json) / 1e6:5.2f} MB, draw {pl_ms:6.0f} ms")
+        browser.close()
+    server.shutdown()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--browser", dest="browser", action="store_true", default=None)
+    parser.add_argument("--no-browser", dest="browser", action="store_false")
+    parser.add_argument("--repeat", type=int, default=3, help="argument sets per callback / 4")
+    args = parser.parse_args()
+    browser = os.path.exists(CHROMIUM) if args.browser is None else args.browser
+
+    from dash_app import create_app
+    from dash_app.app import warm_app
+    from dash_app.data import CONFIG_KEY
+    from genera_graph.sample import generate_district
+
+    t0 = time.perf_counter()
+    ds = generate_district(2016).dataset
+    t_data = time.perf_counter() - t0
+    print(f"sample district: {len(ds.actors)} actors, {len(ds.interactions)} interactions, "
+          f"{len(ds.participations)} participations, {len(ds.relations)} relations "
+          f"(generated in {t_data:.1f} s)")
+    app = create_app(ds)
+    access = app.server.config[CONFIG_KEY]
+    t0 = time.perf_counter()
+    warm_app(app)
+    print(f"warm-up (shared tables, once at start-up): {time.perf_counter() - t0:.1f} s")
+    t_first = first_page(app)
+    print(f"first page (index, layout, dependencies, router, overview callbacks), warmed app: "
+          f"{t_first:.3f} s (budget {FIRST_PAGE_BUDGET_S} s, ratio {t_first / 1.5:.2f})")
+
+    _print_table("page callbacks called as functions (first call of each argument set)",
+                 bench_functions(app, access, args.repeat))
+    http, base = bench_http(app, access, args.repeat + 1)
+    _print_table(f"page callbacks over HTTP (POST /_dash-update-component; baseline GET "
+                 f"/_dash-layout {_ms(base):.1f} ms)", http, base)
+    if browser:
+        bench_browser(app, access)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main())
