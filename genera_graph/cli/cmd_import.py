@@ -1,0 +1,71 @@
+"""``genera import PATH...``: import register files (CSV or XLSX) or folders into the store.
+
+Strict by default: a file with any error writes nothing and the command exits 1. With
+``--partial`` the valid rows are committed and the others quarantined (in the store, and with
+``--quarantine DIR`` as CSV files). Every problem is printed with its file, spreadsheet row,
+column, rule and value, and written to a ``;``-separated CSV report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="import register files (CSV or XLSX) or folders into the store",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="register files (actors.csv, contacts.xlsx, ...) or folders of them")
+    p.add_argument("--partial", action="store_true",
+                   help="commit the valid rows and quarantine the others (default: any error "
+                        "writes nothing)")
+    p.add_argument("--report", metavar="FILE.csv",
+                   help="write every problem to this CSV file (default, when there are "
+                        "problems: import-problems-<time>.csv in the current folder)")
+    p.add_argument("--quarantine", metavar="DIR",
+                   help="with --partial, also write the quarantined rows to DIR/<register>."
+                        "quarantine.csv")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when stderr is a terminal)")
+    p.add_argument("--chunk-rows", type=int, default=None, metavar="N",
+                   help="rows read per chunk (default: 100000)")
+    p.set_defaults(func=run)
+
+
+def _store_target(args: argparse.Namespace) -> str:
+    try:
+        from genera_graph.cli._common import store_url
+    except ImportError:  # pragma: no cover - the CLI package always has it
+        return args.store
+    return store_url(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from genera_graph.io.store import Store
+
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    with Store(_store_target(args)) as store:
+        result = store.import_paths(args.paths, partial=args.partial, progress=progress,
+                                    chunk_rows=args.chunk_rows)
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        report = Path(args.report or f"import-problems-{datetime.now():%Y%m%d-%H%M%S}.csv")
+        result.report_frame().to_csv(report, sep=";", index=False)
+        print(f"{len(result.problems)} problem(s) written to {report}")
+    if args.partial and args.quarantine and result.committed and result.rejected_rows:
+        folder = Path(args.quarantine)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, rows in result.rejected_rows.items():
+            target = folder / f"{Path(name).stem}.quarantine.csv"
+            rows.rename_axis("row").to_csv(target, sep=";")
+            print(f"{len(rows)} quarantined row(s) of {name} written to {target}")
+    print(result.summary())
+    return 0 if result.committed else 1
