@@ -85,7 +85,7 @@ _REASONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BrokerageResult:
     """Gould–Fernandez brokerage counts, null moments and z-scores.
 

@@ -22,7 +22,7 @@ Examples
 >>> medici = table.loc["Medici"]
 >>> int(medici["degree"]), float(medici["betweenness"]), bool(medici["cut_vertex"])
 (6, 47.5, True)
->>> round(float(table.loc["Medici", "betweenness_normalized"]), 5), table.attrs["betweenness_norm_n"]
+>>> round(float(medici["betweenness_normalized"]), 5), table.attrs["betweenness_norm_n"]
 (0.52198, 15)
 """
 
@@ -90,7 +90,8 @@ CONVENTIONS: dict[str, dict[str, str]] = {
         "definition": "raw shortest-path betweenness: sum over pairs s != v != t of the share of "
         "s-t geodesics through v",
         "convention": "Brandes' algorithm; undirected: each unordered pair counted once; weighted: "
-        "distance = 1 / weight",
+        "distance = 1 / weight; exact unless the table's attrs say betweenness_exact=False "
+        "(estimated from betweenness_samples sources)",
         "reference": _BRANDES,
     },
     "betweenness_normalized": {
@@ -335,8 +336,10 @@ def bridging_table(
     - networkx returns NaN constraint and effective size for an actor of a directed graph whose
       ties are all incoming (it looks at successors only); here they are defined.
 
-    Complexity: betweenness dominates, O(n m) unweighted and O(n m + n^2 log n) weighted; the
-    rest is O(m + triangles). About 0.2 s for 1,000 actors and 20,000 ties (see
+    Complexity: exact betweenness dominates, O(n m) unweighted and O(n m + n^2 log n) weighted
+    (igraph, C); the rest is O(m + triangles). For 1,000 actors and 20,000 ties about 0.25 s
+    unweighted, of which 0.2 s is igraph's exact betweenness, and about 0.4 s weighted; with
+    ``betweenness_samples=k`` the betweenness part costs k / n of that, as an estimate (see
     ``benchmarks/bench_bridging.py``).
 
     References
@@ -490,9 +493,10 @@ def participation_coefficient(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``actor_id``: ``community``, ``degree`` (k_i: ties, or strength when
-        weighted), ``participation`` (nullable ``Float64``, missing for isolates), ``isolated``
-        and ``participation_status`` (``"ok"`` / ``"isolated"``).
+        Indexed by ``actor_id``: ``community``, ``degree`` (number of contacts), ``strength``
+        (sum of the weights; equals degree when unweighted), ``participation`` (nullable
+        ``Float64``, missing for isolates; from strengths when weighted), ``isolated`` and
+        ``participation_status`` (``"ok"`` / ``"isolated"``).
 
     Raises
     ------
@@ -527,7 +531,8 @@ def participation_coefficient(
     codes, _ = pd.factorize(pd.Series(communities, dtype=object))
     n = prep.n
     n_comm = int(codes.max()) + 1 if n else 0
-    edges = np.asarray(prep.und.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = _int_rows(prep.und.get_edgelist(), 2)
+    degree = np.bincount(edges.ravel(), minlength=n).astype(np.int64)
     w = prep.und_weights if (weight is not None and prep.und_weights is not None) else None
     if w is None:
         w = np.ones(len(edges))
@@ -542,7 +547,8 @@ def participation_coefficient(
     return pd.DataFrame(
         {
             "community": pd.Series(communities, dtype=object).to_numpy(),
-            "degree": k_i if weight is not None else k_i.astype(np.int64),
+            "degree": degree,
+            "strength": k_i,
             "participation": _nullable(p, isolated),
             "isolated": isolated,
             "participation_status": pd.array(np.where(isolated, "isolated", "ok"), dtype="string"),

@@ -195,8 +195,9 @@ def nx_oracle(g: nx.Graph, weighted: bool) -> pd.DataFrame:
 def test_table_matches_networkx(seed, weighted, directed):
     """networkx (an independent implementation) on seeded random graphs with isolates: Brandes
     betweenness with distance 1/weight (exact fractions in networkx, so that 1/2 + 1/2 ties with
-    1/1 as it does in igraph's tolerant comparison; float sums can split such ties), Burt constraint and effective size (NaN for isolates in
-    networkx), articulation points, local bridges, degree and strength."""
+    1/1 as it does in igraph's tolerant comparison; float sums can split such ties), Burt
+    constraint and effective size (NaN for isolates in networkx), articulation points, local
+    bridges, degree and strength."""
     g = random_graph(seed, weighted=weighted, directed=directed)
     ours = bridging_table(g, weight="weight" if weighted else None)
     oracle = nx_oracle(g, weighted).loc[ours.index]
@@ -290,7 +291,8 @@ def test_participation_matches_definition(weighted):
         else:
             expected = 1 - sum((x / total) ** 2 for x in k.values())
             assert ours.loc[v, "participation"] == pytest.approx(expected)
-            assert ours.loc[v, "degree"] == total
+            assert ours.loc[v, "strength"] == total
+            assert ours.loc[v, "degree"] == g.degree(v)
 
 
 def test_participation_requires_every_membership():
