@@ -104,8 +104,12 @@ class BrokerageResult:
         where the null variance is 0 (see ``notes``).
     global_raw, global_expected, global_sd, global_z
         Whole-network counts and moments, indexed by role code.
+    group_raw
+        Counts summed over the brokers of each group (rows: groups in order of first
+        appearance): how much brokerage each Community Point or programme does.
     group_expected, group_sd
-        Nodal null moments per group (rows: groups in order of first appearance).
+        Nodal null moments per group (same rows): what one broker of the group is expected to
+        do under the null.
     group
         Group of each actor.
     group_sizes
@@ -124,6 +128,7 @@ class BrokerageResult:
     global_expected: pd.Series
     global_sd: pd.Series
     global_z: pd.Series
+    group_raw: pd.DataFrame
     group_expected: pd.DataFrame
     group_sd: pd.DataFrame
     group: pd.Series
@@ -372,6 +377,8 @@ def brokerage(graph: GraphLike, groups: Mapping[Hashable, Hashable]) -> Brokerag
     exp_nodal = ebr[grp]
     sd_nodal, z_nodal = _z(raw, exp_nodal, vbr[grp])
     graw = raw.sum(axis=0)
+    group_raw = np.zeros((n_groups, len(_COLUMNS)), dtype=np.int64)
+    np.add.at(group_raw, grp, raw)
     egbr, vgbr = _global_moments(sizes, float(N), d)
     sd_global, z_global = _z(graw, egbr, vgbr)
 
@@ -401,6 +408,7 @@ def brokerage(graph: GraphLike, groups: Mapping[Hashable, Hashable]) -> Brokerag
         global_expected=series(egbr, "expected"),
         global_sd=series(sd_global, "sd"),
         global_z=series(z_global, "z"),
+        group_raw=frame(group_raw, group_index),
         group_expected=frame(ebr, group_index),
         group_sd=frame(np.sqrt(np.maximum(vbr, 0.0)), group_index),
         group=pd.Series(labels.to_numpy(), index=index, name="group"),

@@ -98,6 +98,11 @@ def test_hand_worked_digraph_covers_every_role():
         "w_I": 1, "w_O": 2, "b_IO": 1, "b_OI": 1, "b_O": 3, "total": 8,
     }  # fmt: skip
     assert result.density == pytest.approx(20 / (25 * 24))
+    # per broker group: A brokers x2 (w_I) and z2 (b_IO); B brokers y2, u2, v2 and h; C none
+    assert result.group_raw.loc["A"].tolist() == [1, 0, 1, 0, 0, 2]
+    assert result.group_raw.loc["B"].tolist() == [0, 2, 0, 1, 3, 6]
+    assert result.group_raw.loc["C"].tolist() == [0, 0, 0, 0, 0, 0]
+    assert result.group_sizes.to_dict() == {"A": 16, "B": 7, "C": 2}
 
 
 def test_hand_worked_undirected_path():
