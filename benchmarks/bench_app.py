@@ -194,6 +194,10 @@ def bench_browser(app, access) -> None:
                 else:
                     page.wait_for_function(cy_ready, timeout=30_000)
                 samples.append(time.perf_counter() - t0)
+            shots = Path(__file__).resolve().parents[1] / "test-artefacts" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / f"sample-{name}.png"), full_page=True)
             print(f"  {name:12s} median {_ms(statistics.median(samples)):7.0f} ms "
                   f"(runs: {', '.join(f'{_ms(s):.0f}' for s in samples)})")
 
@@ -206,9 +210,15 @@ def bench_browser(app, access) -> None:
                       " s.src = '/_dash-component-suites/plotly/package_data/plotly.min.js';"
                       " s.onload = r; document.head.appendChild(s); })")
         months = access.months()
-        for label, (start, end) in {"quarter": (months[9], months[12]),
-                                    "whole programme": (months[0], months[-1])}.items():
+        from dash_app.pages.map import MAX_DRAWN_TIES
+
+        cases = {"quarter": (months[9], months[12], None),
+                 "whole programme": (months[0], months[-1], None),
+                 "whole, capped": (months[0], months[-1], MAX_DRAWN_TIES)}
+        for label, (start, end, cap) in cases.items():
             nodes, edges = access.nodes(start, end)
+            if cap:
+                edges = edges.nlargest(cap, "weight")
             t0 = time.perf_counter()
             elements = cytoscape_elements(nodes, edges)
             cy_json = json.dumps(elements)

@@ -54,6 +54,19 @@ _PERSONAL_KINDS = ("household", "individual")
 _EDGE_COLUMNS = ["a", "b", "weight", "peer", "professional", "institutional", "nature"]
 
 
+def _spread(xy: np.ndarray) -> np.ndarray:
+    """Keep each point's angle around the centroid; make its radius the square root of its
+    radius rank (an even density over the disc)."""
+    if len(xy) < 3:
+        return xy
+    centred = xy - np.median(xy, axis=0)
+    radius = np.hypot(centred[:, 0], centred[:, 1])
+    angle = np.arctan2(centred[:, 1], centred[:, 0])
+    rank = radius.argsort().argsort() / (len(xy) - 1)
+    new = np.sqrt(rank)
+    return np.column_stack([new * np.cos(angle), new * np.sin(angle)])
+
+
 def _empty_edges() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=float) for c in _EDGE_COLUMNS})
     for c in ("a", "b", "nature"):
@@ -442,7 +455,9 @@ class DataAccess:
 
         One layout for the whole programme keeps each actor in place while the date slider
         moves (the coordinator's mental map); computed once (igraph Fruchterman-Reingold,
-        seeded) and cached.
+        seeded) and cached. The dense core is then spread out: each actor keeps its direction
+        from the centre, and its distance becomes its distance rank (so actors fill the disc
+        evenly instead of piling up in the middle).
         """
         import igraph as ig
 
@@ -458,6 +473,7 @@ class DataAccess:
         layout = g.layout_fruchterman_reingold(seed=seed, niter=300,
                                                weights=np.log1p(pairs["w"]).tolist())
         xy = np.asarray(layout.coords, dtype=float)
+        xy = _spread(xy)
         xy -= xy.min(axis=0)
         span = xy.max(axis=0)
         span[span == 0] = 1.0

@@ -42,6 +42,7 @@ __all__ = [
     "empty_figure",
     "escape",
     "growth_figure",
+    "map_legend",
     "network_figure",
     "peer_share_figure",
     "slider_marks",
@@ -56,7 +57,9 @@ KIND_COLOURS = {
 EVENT_COLOURS = {"birth": "#1b9e77", "growth": "#66a61e", "continue": "#a6cee3",
                  "shrink": "#fdae6b", "merge": "#7570b3", "split": "#e7298a",
                  "death": "#999999"}
-NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#d95f02"}
+NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#e6ab02"}
+#: how many of the largest actors are always named on the map (others when zoomed in)
+MAP_NAMED = 12
 COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
                      "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"]
@@ -212,20 +215,25 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     >>> els[0]["data"]["label"], els[-1]["data"]["source"]
     ('<b>A</b>', 'H1')
     """
-    sizes = _sizes(nodes, size_by)
+    sizes = np.round(_sizes(nodes, size_by), 1).tolist()
     colours = _colours(nodes, colour_by)
-    els: list[dict] = []
-    for (i, row), size, colour in zip(nodes.iterrows(), sizes, colours, strict=True):
-        els.append({"data": {"id": str(i), "label": str(row["name"]), "kind": row["kind"],
-                             "size": round(float(size), 1), "colour": colour},
-                    "position": {"x": round(float(row["x"]) * scale, 1),
-                                 "y": round(float(row["y"]) * scale, 1)}})
-    present = set(nodes.index)
-    for a, b, w, nature in zip(edges["a"], edges["b"], edges["weight"], edges["nature"],
-                               strict=True):
-        if a in present and b in present:
-            els.append({"data": {"source": str(a), "target": str(b), "nature": nature,
-                                 "w": round(min(1 + math.log1p(float(w)), 6), 2)}})
+    xs = np.round(nodes["x"].to_numpy(dtype=float) * scale, 1).tolist()
+    ys = np.round(nodes["y"].to_numpy(dtype=float) * scale, 1).tolist()
+    metric = nodes[size_by] if size_by in ("degree", "strength") else nodes["degree"]
+    named = set(metric.nlargest(MAP_NAMED).index) if len(nodes) else set()
+    els: list[dict] = [
+        {"data": {"id": str(i), "label": str(name), "kind": kind, "size": size,
+                  "colour": colour, "named": int(i in named)}, "position": {"x": x, "y": y}}
+        for i, name, kind, size, colour, x, y in zip(
+            nodes.index, nodes["name"], nodes["kind"], sizes, colours, xs, ys, strict=True)
+    ]
+    present = nodes.index
+    keep = (edges["a"].isin(present) & edges["b"].isin(present)).to_numpy()
+    widths = np.round(np.minimum(1 + np.log1p(edges["weight"].to_numpy(dtype=float)), 6), 2)
+    els += [{"data": {"source": str(a), "target": str(b), "nature": nature, "w": w}}
+            for a, b, nature, w in zip(edges["a"].to_numpy()[keep], edges["b"].to_numpy()[keep],
+                                       edges["nature"].to_numpy()[keep], widths[keep].tolist(),
+                                       strict=True)]
     return els
 
 
@@ -245,22 +253,37 @@ def cytoscape_stylesheet(selected: str | None = None,
         {"selector": 'edge[nature = "peer"]', "style": {"line-color": NATURE_COLOURS["peer"]}},
         {"selector": 'edge[nature = "institutional"]',
          "style": {"line-color": NATURE_COLOURS["institutional"]}},
-        {"selector": "node[size > 20]", "style": {"label": "data(label)", "font-size": 18,
-                                                  "text-outline-color": "#fff",
-                                                  "text-outline-width": 2}},
+        # every name appears once zoomed in enough to read it; the largest actors always
+        {"selector": "node", "style": {"label": "data(label)", "font-size": 14,
+                                       "min-zoomed-font-size": 9, "color": "#222",
+                                       "text-outline-color": "#fff",
+                                       "text-outline-width": 2}},
+        {"selector": "node[named > 0]", "style": {"font-size": 34, "font-weight": "bold",
+                                                  "min-zoomed-font-size": 0,
+                                                  "z-index": 10}},
     ]
     if selected and all(_safe_id(i) for i in [selected, *(neighbours or [])]):
         style.append({"selector": "node", "style": {"opacity": 0.25}})
         style.append({"selector": "edge", "style": {"opacity": 0.08}})
         ids = ", ".join(f'node[id = "{i}"]' for i in [selected, *(neighbours or [])])
-        style.append({"selector": ids, "style": {"opacity": 1, "label": "data(label)",
-                                                 "font-size": 18, "text-outline-color": "#fff",
-                                                 "text-outline-width": 2}})
+        style.append({"selector": ids, "style": {"opacity": 1, "font-size": 28,
+                                                 "min-zoomed-font-size": 0, "z-index": 20}})
         style.append({"selector": f'node[id = "{selected}"]',
                       "style": {"border-width": 6, "border-color": "#000"}})
         style.append({"selector": f'edge[source = "{selected}"], edge[target = "{selected}"]',
                       "style": {"opacity": 0.9, "line-color": "#000"}})
     return style
+
+
+def map_legend(lang: str) -> list[tuple[str, str, str]]:
+    """``(shape, colour, label)`` of the map's legend: actor kinds (dots), tie natures
+    (lines)."""
+    kinds = [("dot", KIND_COLOURS[k], kind_label(k, lang)) for k in
+             ("household", "association", "formal_group", "company", "school", "public_entity",
+              "community_point", "facilitator")]
+    ties = [("line", NATURE_COLOURS[n], nature_label(n, lang)) for n in NATURE_COLOURS]
+    ties[1] = ("line", "#bbbbbb", nature_label("professional", lang))
+    return kinds + ties
 
 
 def _safe_id(value: str) -> bool:

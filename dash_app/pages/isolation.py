@@ -32,9 +32,9 @@ def layout(**_: object) -> html.Div:
                                   options=[{"label": fmt_date(d), "value": d.isoformat()}
                                            for d in reversed(dates)])], md=2),
             dbc.Col([dbc.Label(t("iso.mode", lang)),
-                     dcc.RadioItems(id=ids.ISO_MODE, value="warning",
+                     dcc.RadioItems(id=ids.ISO_MODE, value="flagged",
                                     options=options((m, t(f"iso.mode.{m}", lang))
-                                                    for m in ("warning", "flagged")),
+                                                    for m in ("flagged", "warning")),
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
             dbc.Col([dbc.Label(t("common.cp", lang)),
                      dropdown(ids.ISO_CP, lang, multi=True, placeholder=t("common.all", lang),

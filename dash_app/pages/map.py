@@ -24,7 +24,7 @@ from dash_app.components import (
 )
 from dash_app.data import current
 from dash_app.downloads import csv_download
-from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure
+from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure, map_legend
 from dash_app.i18n import (
     fmt_date,
     kind_label,
@@ -97,6 +97,14 @@ def layout(**_: object) -> html.Div:
                                stylesheet=cytoscape_stylesheet(), minZoom=0.05, maxZoom=4,
                                style={"width": "100%", "height": "640px",
                                       "border": "1px solid #dee2e6", "background": "#fff"}),
+                html.Div([html.Span([
+                    html.Span(style={"display": "inline-block", "width": "14px",
+                                     "height": "10px" if shape == "dot" else "3px",
+                                     "borderRadius": "50%" if shape == "dot" else "0",
+                                     "background": colour, "marginRight": "4px",
+                                     "verticalAlign": "middle"}),
+                    label], className="me-3 small text-nowrap")
+                    for shape, colour, label in map_legend(lang)], className="mt-1"),
                 html.Div(id=ids.MAP_STATS, className="small text-muted mt-1"),
                 download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
             ], lg=8),
