@@ -46,8 +46,15 @@ import numpy as np
 import pandas as pd
 
 from genera_graph.model import AnalysisConfig
-from genera_graph.temporal import TemporalGraph, as_date, day_number
-from genera_graph.temporal._log import INTERACTION, PARTICIPATION, PEER, RELATION
+from genera_graph.temporal import (
+    INTERACTION,
+    PARTICIPATION,
+    PEER,
+    RELATION,
+    TemporalGraph,
+    as_date,
+    day_number,
+)
 
 __all__ = [
     "CONVENTIONS",

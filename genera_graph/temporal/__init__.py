@@ -4,6 +4,10 @@
 :meth:`~TemporalGraph.window`, :meth:`~TemporalGraph.cumulative` and
 :meth:`~TemporalGraph.rolling` derive cached :class:`View`\\ s; :func:`coparticipation` projects
 the actor–activity participations onto actor–actor ties.
+
+Event-kind codes of the log (``tg.log.kind``): :data:`INTERACTION`, :data:`RELATION`,
+:data:`PARTICIPATION` (names in :data:`EVENT_KINDS`); nature codes (``tg.log.nature``) index
+:data:`NATURES`, :data:`PEER` being the code of peer ties.
 """
 
 from genera_graph.temporal._dates import (
@@ -14,10 +18,24 @@ from genera_graph.temporal._dates import (
     month_ends,
     month_windows,
 )
+from genera_graph.temporal._log import (
+    EVENT_KINDS,
+    INTERACTION,
+    NATURES,
+    PARTICIPATION,
+    PEER,
+    RELATION,
+)
 from genera_graph.temporal.graph import TemporalGraph, View, ViewSpec
 from genera_graph.temporal.projection import coparticipation
 
 __all__ = [
+    "EVENT_KINDS",
+    "INTERACTION",
+    "NATURES",
+    "PARTICIPATION",
+    "PEER",
+    "RELATION",
     "DateLike",
     "TemporalGraph",
     "View",

@@ -193,7 +193,20 @@ class TemporalGraph:
         >>> TemporalGraph.from_dataset(Dataset.empty()).n_events
         0
         """
-        return cls(build_log(**ds.tables(), config=config), config)
+        tg = cls(build_log(**ds.tables(), config=config), config)
+        tg._attach_actor_attributes(ds.actors)
+        return tg
+
+    #: actor columns kept beside the log for the analytics (never names: personal data stays
+    #: in the dataset)
+    ACTOR_ATTRIBUTES = ("municipality", "facilitator_id", "left_on")
+
+    def _attach_actor_attributes(self, actors: pd.DataFrame) -> None:
+        extra = actors.set_index("actor_id")
+        for col in self.ACTOR_ATTRIBUTES:
+            if col in extra:
+                values = extra[col].reindex(self.actors["actor_id"]).to_numpy()
+                self.actors[col] = values
 
     @classmethod
     def from_frames(
@@ -232,7 +245,9 @@ class TemporalGraph:
         frames = {
             name: getattr(empty, name) if frame is None else frame for name, frame in tables.items()
         }
-        return cls(build_log(**frames, config=config), config)
+        tg = cls(build_log(**frames, config=config), config)
+        tg._attach_actor_attributes(actors)
+        return tg
 
     # ------------------------------------------------------------------ description
     @property
