@@ -412,8 +412,8 @@ def _compute(tg: TemporalGraph, at: date, cfg: AnalysisConfig):
         else:
             status = "connected"
         statuses.append((status, ";".join(codes)))
-    out["status"] = [s for s, _ in statuses]
-    out["reasons"] = [c for _, c in statuses]
+    out["status"] = pd.Series([s for s, _ in statuses], index=out.index, dtype=object)
+    out["reasons"] = pd.Series([c for _, c in statuses], index=out.index, dtype=object)
     reasons = pd.DataFrame(rows, columns=["actor_id", "reason", "status", "description",
                                           "date_from", "date_to", "value", "partner_id"])
     for col in ("date_from", "date_to"):

@@ -122,8 +122,11 @@ def analysis_tables(
     out["bridging"] = (frame, dictionary_for(frame, bridging.CONVENTIONS, _KIND))
 
     membership = _groups(tg, g, groups)
-    result = bridging.brokerage(g, membership)
-    broker = result.to_frame().reset_index()
+    if g.vcount() >= 3:
+        broker = bridging.brokerage(g, membership).to_frame().reset_index()
+    else:  # brokerage needs an open two-path: fewer than three actors have none
+        broker = pd.DataFrame(columns=["actor_id", "group", *bridging.ROLES, "total",
+                                       *[f"z_{r}" for r in (*bridging.ROLES, "total")]])
     out["brokerage"] = (broker, dictionary_for(broker, bridging.CONVENTIONS, {
         "group": {"definition": f"the actor's group ({groups})",
                   "convention": "actors without a Community Point form the group 'district'"

@@ -153,3 +153,12 @@ def test_early_warning_lists_worsened_households_most_urgent_first(district):
 def test_previous_must_precede(district):
     with pytest.raises(ValueError, match="before"):
         early_warning(district, "2017-06-30", previous="2017-07-30")
+
+
+def test_a_date_before_any_household_gives_empty_tables(district):
+    from genera_graph.analytics.tables import analysis_tables
+
+    tables = analysis_tables(district, "2016-02-05")
+    assert tables["isolation"][0].empty
+    assert tables["early_warning"][0].empty
+    assert tables["brokerage"][0].empty  # fewer than three actors: no two-path to broker
