@@ -146,37 +146,55 @@ def _circle_layout(nodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
                height: int = 380) -> go.Figure:
-    """An ego network: the ego in the centre, partners around, ties coloured by nature.
+    """An ego network: the ego in the centre, partners around it, the ego's ties coloured by
+    nature and the ties among partners in light grey.
 
     ``nodes`` is indexed by actor id (``name``, ``kind``, ``ego``); ``edges`` has ``a``, ``b``,
-    ``weight`` and ``nature``.
+    ``weight`` and ``nature``. Names are written outside the circle, away from the centre.
     """
     if len(nodes) <= 1:
         return empty_figure(t("common.empty", lang))
     x, y = _circle_layout(nodes)
     pos = {i: (xi, yi) for i, xi, yi in zip(nodes.index, x, y, strict=True)}
+    ego_ids = set(nodes.index[nodes["ego"]]) if "ego" in nodes else set()
     fig = go.Figure(layout=_BASE_LAYOUT)
-    for nature, part in edges.groupby("nature", sort=True):
+
+    def segments(part: pd.DataFrame) -> tuple[list, list]:
         xs: list[float | None] = []
         ys: list[float | None] = []
         for a, b in zip(part["a"], part["b"], strict=True):
             if a in pos and b in pos:
                 xs += [pos[a][0], pos[b][0], None]
                 ys += [pos[a][1], pos[b][1], None]
+        return xs, ys
+
+    touches = edges["a"].isin(ego_ids) | edges["b"].isin(ego_ids)
+    among = edges[~touches]
+    if len(among):
+        xs, ys = segments(among)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color="#d0d0d0", width=0.6)))
+    for nature, part in edges[touches].groupby("nature", sort=True):
+        xs, ys = segments(part)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                 line=dict(color=NATURE_COLOURS.get(nature, "#999"), width=1.5),
+                                 line=dict(color=NATURE_COLOURS.get(nature, "#999"), width=2.5),
                                  name=nature_label(nature, lang)))
     names = [escape(n) for n in nodes["name"]]
     hover = [f"{nm}<br>{kind_label(k, lang)}" for nm, k in zip(names, nodes["kind"], strict=True)]
+    where = ["bottom center" if e else ("middle right" if xi > 0.05 else
+                                        "middle left" if xi < -0.05 else
+                                        "top center" if yi > 0 else "bottom center")
+             for e, xi, yi in zip(nodes.index.isin(ego_ids), x, y, strict=True)]
     fig.add_trace(go.Scatter(
-        x=x, y=y, mode="markers+text", text=names, textposition="top center",
+        x=x, y=y, mode="markers+text", text=names, textposition=where,
+        textfont=dict(size=10 if len(nodes) > 16 else 12),
         hovertext=hover, hoverinfo="text", showlegend=False, customdata=list(nodes.index),
-        marker=dict(size=np.where(nodes["ego"], 22, 12),
+        marker=dict(size=np.where(nodes.index.isin(ego_ids), 22, 11),
                     color=[KIND_COLOURS.get(k, "#999") for k in nodes["kind"]],
                     line=dict(width=1, color="#333"))))
-    fig.update_layout(height=height, xaxis=dict(visible=False, range=[-1.5, 1.5]),
-                      yaxis=dict(visible=False, range=[-1.35, 1.35]),
-                      margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_layout(height=height, xaxis=dict(visible=False, range=[-2.3, 2.3]),
+                      yaxis=dict(visible=False, range=[-1.25, 1.25]),
+                      margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 

@@ -101,3 +101,15 @@ def test_ties_by_nature_matches_a_month_by_month_count(district):
             for nature in ("peer", "professional", "institutional"):
                 expected = len(set(partner[(active["nature"] == nature).to_numpy()]))
                 assert got[(lo, nature)] == expected, (actor, m0, nature)
+
+
+def test_load_source_reads_a_store(district, tmp_path):
+    from genera_graph.io.store import Store
+
+    path = tmp_path / "store.sqlite"
+    store = Store(str(path))
+    store.import_dataset(district)
+    store.close()
+    access = DataAccess(str(path), Viewer(role="facilitator", community_point_id="CP01"))
+    assert set(access.actors.index[access.actors["kind"] == "household"]) == {"H01", "H02",
+                                                                            "H03"}
