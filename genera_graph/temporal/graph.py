@@ -54,6 +54,7 @@ from genera_graph.temporal._dates import (
 from genera_graph.temporal._kernels import active_partner_matrix
 from genera_graph.temporal._log import (
     ACTOR_KINDS,
+    EVENT_KINDS,
     INDIVIDUAL,
     INSTITUTIONAL,
     INTERACTION,
@@ -716,6 +717,44 @@ class View:
         a = self._arrays()
         return a["u"], a["v"]
 
+    def tie_events(self) -> pd.DataFrame:
+        """The interactions and relations behind the view's direct ties, one row per event.
+
+        Columns: ``source``, ``target`` (actor ids at the view's level), ``event_kind``
+        (``"interaction"`` or ``"relation"``), ``start``, ``end`` (``datetime64``; an
+        interaction has ``end == start``; an open relation ends on the log's open end),
+        ``nature``, ``programme``, ``community_point_id``. Co-participation ties are
+        projections, not events: they are not listed. Used for dynamic exports (spells and
+        timestamps).
+
+        Examples
+        --------
+        >>> from genera_graph.temporal.testing import toy_dataset
+        >>> ds = toy_dataset()
+        >>> tg = TemporalGraph.from_dataset(ds)
+        >>> events = tg.window("2016-06-01", "2016-07-01").tie_events()
+        >>> june = ds.interactions["date"].dt.month == 6
+        >>> len(events) == june.sum() and set(events["event_kind"]) == {"interaction"}
+        True
+        """
+        tg, spec, log = self.tg, self.spec, self.tg.log
+        idx = _direct_events(tg, spec, _in_view(tg, spec))
+        src, tgt = _endpoints(tg, spec)
+        ids = np.asarray(log.actor_ids, dtype=object)
+        cp = np.asarray(list(log.cp_ids) + [None], dtype=object)
+        return pd.DataFrame(
+            {
+                "source": ids[src[idx]],
+                "target": ids[tgt[idx]],
+                "event_kind": np.asarray(EVENT_KINDS, dtype=object)[log.kind[idx]],
+                "start": days_to_datetime64(log.day[idx]),
+                "end": days_to_datetime64(log.end[idx]),
+                "nature": np.asarray(NATURES, dtype=object)[log.nature[idx]],
+                "programme": np.asarray(PROGRAMMES, dtype=object)[log.programme[idx]],
+                "community_point_id": cp[log.cp[idx]],
+            }
+        )
+
     def vertex_index(self) -> np.ndarray:
         """Actor indices of the vertices, increasing (vertex ``i`` of :meth:`igraph`)."""
         if self._vertex_index is None:
@@ -872,12 +911,10 @@ def _aggregate_edges(
     return out
 
 
-def _edge_arrays(tg: TemporalGraph, spec: ViewSpec) -> dict[str, np.ndarray]:
+def _in_view(tg: TemporalGraph, spec: ViewSpec) -> np.ndarray:
+    """Events in the view's time span, programmes and Community Points (a boolean mask)."""
     log = tg.log
-    n = log.n_actors
-    kind = log.kind
-    is_interval = kind == RELATION
-    is_instant = ~is_interval
+    is_interval = log.kind == RELATION
     if spec.mode == "window":
         lo = -np.inf if spec.start is None else spec.start
         hi = spec.end
@@ -898,32 +935,58 @@ def _edge_arrays(tg: TemporalGraph, spec: ViewSpec) -> dict[str, np.ndarray]:
         mask &= np.isin(log.programme, spec.programme)
     if spec.community_point is not None:
         mask &= np.isin(log.cp, spec.community_point)
-    household = spec.level == "household"
-    src = log.source_unit if household else log.source
-    tgt = log.target_unit if household else log.target
+    return mask
 
-    tie = mask & (kind != PARTICIPATION)
+
+def _endpoints(tg: TemporalGraph, spec: ViewSpec) -> tuple[np.ndarray, np.ndarray]:
+    log = tg.log
+    if spec.level == "household":
+        return log.source_unit, log.target_unit
+    return log.source, log.target
+
+
+def _direct_events(tg: TemporalGraph, spec: ViewSpec, mask: np.ndarray) -> np.ndarray:
+    """Indices of the interactions and relations of a view, every filter applied."""
+    log = tg.log
+    keep = mask & (log.kind != PARTICIPATION)
+    if spec.nature is not None:
+        keep &= np.isin(log.nature, spec.nature)
+    if spec.actor_kind is not None:
+        src, tgt = _endpoints(tg, spec)
+        kinds = log.actor_kind
+        keep &= np.isin(kinds[src], spec.actor_kind) & np.isin(kinds[tgt], spec.actor_kind)
+    return np.flatnonzero(keep)
+
+
+def _edge_arrays(tg: TemporalGraph, spec: ViewSpec) -> dict[str, np.ndarray]:
+    log = tg.log
+    n = log.n_actors
+    mask = _in_view(tg, spec)
+    src, tgt = _endpoints(tg, spec)
+
+    tie = _direct_events(tg, spec, mask)
     u, v, nat = src[tie], tgt[tie], log.nature[tie]
     w = log.weight[tie]
     if spec.mode == "at" and spec.half_life_days is not None:
         age = spec.t - log.day[tie]
-        w = np.where(is_instant[tie], w * 0.5 ** (age / spec.half_life_days), w)
+        instant = log.kind[tie] != RELATION
+        w = np.where(instant, w * 0.5 ** (age / spec.half_life_days), w)
     if spec.include_coparticipation:
-        part = mask & (kind == PARTICIPATION)
+        part = mask & (log.kind == PARTICIPATION)
         pu, pv, pw, pn = _project(
             src[part], log.target[part], log.nature[part], n, spec.coparticipation_weighting
         )
         if spec.directed:
             pu, pv = np.r_[pu, pv], np.r_[pv, pu]
             pw, pn = np.r_[pw, pw], np.r_[pn, pn]
-        u, v, w, nat = np.r_[u, pu], np.r_[v, pv], np.r_[w, pw], np.r_[nat, pn]
-    if spec.nature is not None:
-        keep = np.isin(nat, spec.nature)
-        u, v, w, nat = u[keep], v[keep], w[keep], nat[keep]
-    if spec.actor_kind is not None:
-        kinds = log.actor_kind
-        keep = np.isin(kinds[u], spec.actor_kind) & np.isin(kinds[v], spec.actor_kind)
-        u, v, w, nat = u[keep], v[keep], w[keep], nat[keep]
+        keep = np.ones(len(pu), bool)
+        if spec.nature is not None:
+            keep &= np.isin(pn, spec.nature)
+        if spec.actor_kind is not None:
+            kinds = log.actor_kind
+            keep &= np.isin(kinds[pu], spec.actor_kind) & np.isin(kinds[pv], spec.actor_kind)
+        u, v = np.r_[u, pu[keep]], np.r_[v, pv[keep]]
+        w, nat = np.r_[w, pw[keep]], np.r_[nat, pn[keep]]
     return _aggregate_edges(u, v, w, nat, n, directed=spec.directed)
 
 
