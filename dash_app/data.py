@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import importlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -206,14 +206,6 @@ def _cached(method: Callable) -> Callable:
         return value
 
     return wrapper
-
-
-def _tuple(values: Sequence[str] | str | None) -> tuple[str, ...]:
-    if values is None:
-        return ()
-    if isinstance(values, str):
-        return (values,)
-    return tuple(sorted(str(v) for v in values))
 
 
 class DataAccess:

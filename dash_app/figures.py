@@ -186,7 +186,7 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
                                         "top center" if yi > 0 else "bottom center")
              for e, xi, yi in zip(nodes.index.isin(ego_ids), x, y, strict=True)]
     fig.add_trace(go.Scatter(
-        x=x, y=y, mode="markers+text", text=names, textposition=where,
+        x=x, y=y, mode="markers+text", text=names, textposition=where, cliponaxis=False,
         textfont=dict(size=10 if len(nodes) > 16 else 12),
         hovertext=hover, hoverinfo="text", showlegend=False, customdata=list(nodes.index),
         marker=dict(size=np.where(nodes.index.isin(ego_ids), 22, 11),
