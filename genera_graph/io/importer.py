@@ -318,52 +318,57 @@ def _header_problems(source: _Source, register: Register) -> list[Problem]:
 
 
 class _Keys:
-    """Natural keys seen so far in one import, to report repeats (the first occurrence wins)."""
+    """Natural keys seen so far in one import, to report repeats (the first occurrence wins).
+
+    Keys are 64-bit hashes (a collision among a million keys has a probability near 3e-8),
+    kept sorted for a binary search: O(n log n) per chunk, no Python loop but on repeats.
+    """
 
     def __init__(self, key: tuple[str, ...]):
         self.key = key
-        self.hashes = np.empty(0, dtype=np.uint64)
-        self.rows = np.empty(0, dtype=np.int64)
+        self.sorted = np.empty(0, dtype=np.uint64)
+        self.hashes: list[np.ndarray] = []  # in reading order, with rows and files
+        self.rows: list[np.ndarray] = []
+        self.file_of: list[np.ndarray] = []
         self.files: list[str] = []
-        self.file_of = np.empty(0, dtype=np.int64)
 
     def check(self, typed: pd.DataFrame, file: str) -> tuple[list[Problem], np.ndarray]:
         if not len(typed):
             return [], np.zeros(0, dtype=bool)
         hashes = pd.util.hash_pandas_object(typed[list(self.key)], index=False).to_numpy()
         rows = typed.index.to_numpy(dtype=np.int64)
-        within = pd.Series(hashes).duplicated(keep="first").to_numpy()
-        before = (np.isin(hashes, self.hashes) if self.hashes.size
-                  else np.zeros(len(hashes), dtype=bool))
-        repeat = within | before
-        problems: list[Problem] = []
+        repeat = pd.Series(hashes).duplicated(keep="first").to_numpy()
+        if self.sorted.size:
+            pos = np.minimum(np.searchsorted(self.sorted, hashes), self.sorted.size - 1)
+            repeat = repeat | (self.sorted[pos] == hashes)
         if file not in self.files:
             self.files.append(file)
         file_id = self.files.index(file)
-        if repeat.any():
-            # where each repeated key was first seen: earlier chunks first, then this chunk
-            first = pd.DataFrame({
-                "hash": np.concatenate([self.hashes, hashes[~repeat]]),
-                "row": np.concatenate([self.rows, rows[~repeat]]),
-                "file": np.concatenate([self.file_of,
-                                        np.full((~repeat).sum(), file_id, dtype=np.int64)]),
-            }).drop_duplicates("hash").set_index("hash")
-            found = first.reindex(hashes[repeat])
-            column = self.key[0] if len(self.key) == 1 else None
-            label = " + ".join(self.key)
-            values = typed.loc[repeat, list(self.key)].astype(object)
-            for row, (_, cells), first_row, first_file in zip(
-                    rows[repeat], values.iterrows(), found["row"], found["file"], strict=True):
-                where = f"row {int(first_row)}"
-                if self.files[int(first_file)] != file:
-                    where += f" of {self.files[int(first_file)]}"
-                shown = " / ".join(_show(v) for v in cells)
-                problems.append(Problem(file, int(row), column,
-                                        f"duplicate {label}: already on {where}", shown))
-        self.hashes = np.concatenate([self.hashes, hashes[~repeat]])
-        self.rows = np.concatenate([self.rows, rows[~repeat]])
-        self.file_of = np.concatenate([self.file_of,
-                                       np.full((~repeat).sum(), file_id, dtype=np.int64)])
+        fresh = ~repeat
+        self.hashes.append(hashes[fresh])
+        self.rows.append(rows[fresh])
+        self.file_of.append(np.full(int(fresh.sum()), file_id, dtype=np.int64))
+        # two sorted runs: the stable sort (timsort) merges them in linear time
+        self.sorted = np.sort(np.concatenate([self.sorted, np.sort(hashes[fresh])]),
+                              kind="stable")
+        if not repeat.any():
+            return [], repeat
+        first = pd.DataFrame({"row": np.concatenate(self.rows),
+                              "file": np.concatenate(self.file_of)},
+                             index=np.concatenate(self.hashes))
+        found = first.loc[hashes[repeat]]
+        column = self.key[0] if len(self.key) == 1 else None
+        label = " + ".join(self.key)
+        values = typed.loc[repeat, list(self.key)].astype(object)
+        problems = []
+        for row, (_, cells), first_row, first_file in zip(
+                rows[repeat], values.iterrows(), found["row"], found["file"], strict=True):
+            where = f"row {int(first_row)}"
+            if self.files[int(first_file)] != file:
+                where += f" of {self.files[int(first_file)]}"
+            shown = " / ".join(_show(v) for v in cells)
+            problems.append(Problem(file, int(row), column,
+                                    f"duplicate {label}: already on {where}", shown))
         return problems, repeat
 
 
@@ -441,10 +446,15 @@ class _Run:
                      ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, dict[int, list[str]]]]:
         """Yield (raw chunk, valid typed rows, row -> problem texts) for a source."""
         for raw, read_problems in source.chunks(self.chunk_rows):
-            tally.read += len(raw)
             formulas = {(p.row, p.column) for p in read_problems}
             typed, problems = parse_register_frame(raw, register, file=source.name,
                                                    first_row=None, check_unique=False)
+            lost = sorted({p.row for p in read_problems if p.row is not None} - set(raw.index))
+            if lost:  # lines the CSV parser could not split (too many cells): rows read too
+                filler = pd.DataFrame("", index=pd.Index(lost, dtype=np.int64),
+                                      columns=raw.columns, dtype="str")
+                raw = pd.concat([raw, filler]).sort_index()
+            tally.read += len(raw)
             problems = read_problems + [p for p in problems if (p.row, p.column) not in formulas]
             bad = {p.row for p in problems if p.severity == "error" and p.row is not None}
             if bad:
@@ -467,7 +477,7 @@ class _Run:
     def import_streaming(self, source: _Source, register: Register, tally: _Tally) -> None:
         table = register.table
         before = _count(self.conn, table)
-        for raw, typed, why in _prefetch(self.typed_chunks(source, register, tally)):
+        for raw, typed, why in self.typed_chunks(source, register, tally):
             problems, bad = _reference_problems(typed, table, self.known, source.name)
             self.add_problems(problems)
             for p in problems:
@@ -527,53 +537,6 @@ class _Run:
             self.reject(raw, accepted.index, why, tallies[i])
         for i, tally in enumerate(tallies):
             tally.new = before[i]
-
-
-def _prefetch(items: Iterator[object], depth: int = 2) -> Iterator[object]:
-    """Run an iterator in a thread, ``depth`` items ahead of the consumer.
-
-    Reading and validating the next chunk (pandas' parser and Arrow release the GIL) overlaps
-    with writing the current one. An exception in the thread is raised in the consumer.
-    """
-    import queue
-    import threading
-
-    first = next(items, None)  # a one-chunk file needs no thread
-    if first is None:
-        return
-    yield first
-    box: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        box.put((True, item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            box.put((True, done))
-        except BaseException as exc:  # handed to the consumer
-            box.put((False, exc))
-
-    thread = threading.Thread(target=produce, name="genera-import-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            ok, item = box.get()
-            if not ok:
-                raise item
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[str]]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
@@ -240,9 +241,7 @@ def parse_register_frame(
             continue
         cells = text[col]
         present = cells.notna()
-        shaped = cells.where(~present, cells.str.match(_DATE_RE, na=False))
-        parsed = pd.to_datetime(cells.where(present & shaped.astype(bool)), format=DATE_FORMAT,
-                                errors="coerce")
+        parsed = _parse_dates(cells)
         for row in cells.index[present & parsed.isna()]:
             problems.append(Problem(file, int(row), col, "not a valid date dd/mm/yyyy",
                                     cells[row]))
@@ -287,6 +286,20 @@ def parse_register_frame(
         empty = _empty_typed(register)
         valid = schema.validate(empty) if len(empty.columns) else empty
     return valid, problems
+
+
+def _parse_dates(cells: pd.Series) -> pd.Series:
+    """``dd/mm/yyyy`` text to ``datetime64[ns]`` (``NaT`` where missing or not a real date).
+
+    A register holds few distinct days: each distinct text is parsed once (O(n) factorize,
+    then O(distinct) parsing), several times faster than parsing every cell.
+    """
+    codes, uniques = pd.factorize(cells)  # missing cells get code -1
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    shaped = texts.str.match(_DATE_RE, na=False).astype(bool)
+    days = pd.to_datetime(texts.where(shaped), format=DATE_FORMAT, errors="coerce")
+    values = np.append(days.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(values[codes], index=cells.index, dtype="datetime64[ns]")
 
 
 def _clean_text(cells: pd.Series) -> pd.Series:

@@ -116,8 +116,11 @@ def test_row_with_too_many_cells_is_reported_and_later_rows_keep_numbers(base_st
     lines = [CONTACTS_HEADER, row.format(1), row.format(2) + ";extra", row.format(3),
              row.format(4).replace("support", "alien")]
     (folder / "contacts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = base_store.import_paths(folder)
+    result = base_store.import_paths(folder, partial=True)
     assert sorted((p.row, p.column) for p in result.errors) == [(3, None), (5, "kind")]
+    (outcome,) = result.files
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_quarantined) == (4, 2, 2)
+    assert sorted(base_store.quarantine()["row_number"]) == [3, 5]
 
 
 # -- XLSX ------------------------------------------------------------------------------------
