@@ -82,7 +82,7 @@ def grid_payload(frame: pd.DataFrame, lang: str,
     for name in data.columns:
         key = f"col.{name}"
         header = t(key, lang) if key in _translations() else str(name)
-        col: dict[str, Any] = {"field": str(name), "headerName": header}
+        col: dict[str, Any] = {"field": str(name), "headerName": header, "headerTooltip": header}
         series = data[name]
         if pd.api.types.is_datetime64_any_dtype(series):
             data[name] = series.dt.strftime("%Y-%m-%d")
