@@ -201,3 +201,12 @@ def test_not_a_zip_is_not_an_xlsx(tmp_path: Path):
     path = tmp_path / "actors.xlsx"
     shutil.copy(CORPUS / "base" / "actors.csv", path)
     assert "not a valid XLSX file" in open_spreadsheet(path).problems[0].rule
+
+
+def test_ids_keep_leading_zeros(base_store: Store, tmp_path: Path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(CONTACTS_HEADER + "\n"
+                    "000042;03/04/2017;I0001;F01;support;professional;housing;;survey\n",
+                    encoding="utf-8")
+    assert base_store.import_paths(path).ok
+    assert base_store.load().interactions["interaction_id"].tolist() == ["000042"]
