@@ -269,6 +269,7 @@ def _expand(paths: Iterable[str | os.PathLike] | str | os.PathLike,
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     files: list[Path] = []
+    seen: set[Path] = set()
     for item in paths:
         path = Path(item)
         if path.is_dir():
@@ -283,8 +284,10 @@ def _expand(paths: Iterable[str | os.PathLike] | str | os.PathLike,
                     problems.append(Problem(child.name, None, None,
                                             "not a register file: skipped", severity="warning"))
                     continue
-                files.append(child)
                 found += 1
+                if child.resolve() not in seen:
+                    seen.add(child.resolve())
+                    files.append(child)
             if not found:
                 problems.append(Problem(path.name or str(path), None, None,
                                         "no register files in this folder"))
@@ -298,7 +301,9 @@ def _expand(paths: Iterable[str | os.PathLike] | str | os.PathLike,
             except KeyError as exc:
                 problems.append(Problem(path.name, None, None, str(exc.args[0]).split(": ", 1)[1]))
                 continue
-            files.append(path)
+            if path.resolve() not in seen:  # the same file named twice is read once
+                seen.add(path.resolve())
+                files.append(path)
         else:
             problems.append(Problem(str(path), None, None, "no such file or folder"))
     return files
@@ -526,17 +531,14 @@ class _Run:
             if not changed:
                 break
         self.known[table] = ids
-        before = {i: 0 for i in range(len(group))}
         for k, (i, raw, typed, why) in enumerate(parts):
             accepted = typed.loc[alive[k]]
             if self.may_write():
                 count = _count(self.conn, table)
                 _upsert(self.conn, table, accepted, columns=group[i][0].header)
-                before[i] += _count(self.conn, table) - count
+                tallies[i].new += _count(self.conn, table) - count
             tallies[i].accepted += len(accepted)
             self.reject(raw, accepted.index, why, tallies[i])
-        for i, tally in enumerate(tallies):
-            tally.new = before[i]
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[str]]:

@@ -31,7 +31,7 @@ import contextlib
 import io
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -347,7 +347,8 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def import_paths(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
-                     partial: bool = False, progress: object = False,
+                     partial: bool = False,
+                     progress: bool | Callable[[str, int], None] = False,
                      chunk_rows: int | None = None) -> ImportResult:
         """Import register files (CSV or XLSX) or folders of them, in one transaction.
 

@@ -263,3 +263,10 @@ def test_partial_import_accounts_for_every_row(tmp_path_factory: pytest.TempPath
             rows = spoiled.get(outcome.file, set())
             assert outcome.rows_quarantined == len(rows), outcome
         assert len(store.quarantine()) == sum(len(r) for r in spoiled.values())
+
+
+def test_a_file_named_twice_is_read_once(store: Store, tmp_path: Path):
+    folder = _registers(tmp_path / "in")
+    result = store.import_paths([folder, folder / "actors.csv"])
+    assert result.ok
+    assert [f.file for f in result.files].count("actors.csv") == 1
