@@ -150,3 +150,15 @@ def test_round_trip_import_export_import(tmp_path_factory: pytest.TempPathFactor
         result = second.import_paths(folder / "registers")
         assert result.ok, [str(p) for p in result.problems]
         assert_same_dataset(second.load(), loaded)
+
+
+def test_sqlite_readers_are_not_blocked_by_an_open_import(tmp_path: Path):
+    path = tmp_path / "g.sqlite"
+    with Store(path) as writer, Store(path, busy_timeout_s=0.2) as other:
+        writer.import_dataset(tiny_dataset())
+        with writer._write() as conn:  # an import in progress holds the write lock
+            conn.exec_driver_sql("DELETE FROM interactions")
+            assert len(other.load().interactions) == len(tiny_dataset().interactions)
+            with pytest.raises(sa.exc.OperationalError, match="locked"):
+                other.import_dataset(tiny_dataset(), label="second")
+        assert len(other.load().interactions) == 0
