@@ -10,7 +10,8 @@ Examples
 >>> from genera_graph.temporal import TemporalGraph
 >>> from genera_graph.temporal.testing import toy_dataset
 >>> tg = TemporalGraph.from_dataset(toy_dataset())
->>> table = growth(tg, [("2016-06-01", "2016-07-01"), ("2016-07-01", "2016-08-01")])
+>>> table = growth(tg, [("2016-06-01", "2016-07-01"), ("2016-07-01", "2016-08-01")],
+...                include_coparticipation=True)
 >>> table[["window_start", "active_ties", "new_ties", "lost_ties", "peer_share"]]
   window_start  active_ties  new_ties  lost_ties  peer_share
 0   2016-06-01            5         5       <NA>         0.5
@@ -56,7 +57,7 @@ def growth(
     *,
     by: Literal["programme", "community_point"] | None = None,
     level: Literal["individual", "household"] = "individual",
-    include_coparticipation: bool = True,
+    include_coparticipation: bool = False,
     coparticipation_weighting: str = "count",
     vertices: Literal["active", "met", "all"] = "active",
     horizon_days: int | None = None,
@@ -77,7 +78,11 @@ def growth(
     level : {"individual", "household"}
         Level of the window graphs (see :meth:`TemporalGraph.window`).
     include_coparticipation : bool
-        Count co-participation ties (count weighting by default).
+        Also count co-participation ties (default ``False``: recorded ties only). The
+        projection of an activity is a clique of its participants, so on the sample district
+        co-participation ties outnumber recorded ties several times over and the peer share
+        then measures attendance at large events rather than the peer bonds the programme
+        aims at (it even falls over time, while the recorded ties' peer share rises).
     coparticipation_weighting : {"count", "newman"}
         Weighting of the projection (it changes no count here, only the edge weights).
     vertices : {"active", "met", "all"}

@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from genera_graph.exports.network import view_tables
 
     out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "gexf":
         nodes, edges = view_tables(view, ds.actors, dynamic=True)
         write_gexf(nodes, edges, out, mode="dynamic",

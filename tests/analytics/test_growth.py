@@ -62,7 +62,7 @@ def test_structure_matches_networkx(ds, vertices):
     tg = TemporalGraph.from_dataset(ds)
     windows = [(DAY0, DAY0 + timedelta(days=120)), (DAY0 + timedelta(days=120),
                                                     DAY0 + timedelta(days=400))]
-    table = growth(tg, windows, vertices=vertices)
+    table = growth(tg, windows, vertices=vertices, include_coparticipation=True)
     for row, (s, e) in zip(table.itertuples(index=False), windows, strict=True):
         g = tg.window(s, e, vertices=vertices, include_coparticipation=True).networkx()
         assert row.vertices == g.number_of_nodes()
