@@ -18,10 +18,6 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 #: an actor name that a spreadsheet would run as a formula
 FORMULA_NAME = "=HYPERLINK(\"http://x\")"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 
 
 def small_district(seed: int = 7) -> Dataset:
@@ -132,13 +128,6 @@ def live_url(app) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium with the flags that work on these machines (no browser download)."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS]}
 
 
 @pytest.fixture(scope="session")

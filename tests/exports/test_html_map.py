@@ -11,12 +11,6 @@ import pytest
 
 from genera_graph.exports.html import vis_network_assets, write_html_map
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync",
-]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "exports"
 
 
@@ -116,53 +110,48 @@ def test_bad_arguments(nodes, spell_edges, tmp_path):
 
 
 @pytest.mark.browser
-def test_in_headless_chromium(map_path, nodes, hostile):
+def test_in_headless_chromium(map_path, nodes, hostile, browser):
     """Open the file from disk: no dialog, no injected <img>, nodes drawn, tooltip is text."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     dialogs: list[str] = []
     errors: list[str] = []
     requests: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(map_path.as_uri())
-            page.wait_for_function("window.generaMapReady === true", timeout=20_000)
-            drawn = page.evaluate(
-                "Object.keys(window.generaNetwork.body.nodes)"
-                ".filter(k => !k.startsWith('edgeId:')).length"
-            )
-            assert drawn == len(nodes)
-            assert page.locator("img").count() == 0
-            assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
-            assert page.title() == f"Map of {hostile}"
-            assert page.locator("h1").inner_text() == f"Map of {hostile}"
-            # hover the hostile node: its tooltip shows the name literally
-            box = page.locator("#map").bounding_box()
-            where = page.evaluate(
-                "(() => { const n = window.generaNetwork;"
-                " return n.canvasToDOM(n.getPositions(['X999'])['X999']); })()"
-            )
-            page.mouse.move(box["x"] + where["x"] + 20, box["y"] + where["y"] + 20)
-            page.mouse.move(box["x"] + where["x"], box["y"] + where["y"])
-            tooltip = page.locator("div.vis-tooltip")
-            tooltip.wait_for(state="visible", timeout=10_000)
-            assert tooltip.inner_text().splitlines()[0] == hostile
-            # text only: innerText turns line breaks into <br>, and nothing else
-            assert tooltip.evaluate(
-                "el => [...el.querySelectorAll('*')].every(c => c.tagName === 'BR')"
-            )
-            ARTEFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTEFACTS / "html_map_hover.png"))
-            page.wait_for_timeout(300)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(map_path.as_uri())
+        page.wait_for_function("window.generaMapReady === true", timeout=20_000)
+        drawn = page.evaluate(
+            "Object.keys(window.generaNetwork.body.nodes)"
+            ".filter(k => !k.startsWith('edgeId:')).length"
+        )
+        assert drawn == len(nodes)
+        assert page.locator("img").count() == 0
+        assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+        assert page.title() == f"Map of {hostile}"
+        assert page.locator("h1").inner_text() == f"Map of {hostile}"
+        # hover the hostile node: its tooltip shows the name literally
+        box = page.locator("#map").bounding_box()
+        where = page.evaluate(
+            "(() => { const n = window.generaNetwork;"
+            " return n.canvasToDOM(n.getPositions(['X999'])['X999']); })()"
+        )
+        page.mouse.move(box["x"] + where["x"] + 20, box["y"] + where["y"] + 20)
+        page.mouse.move(box["x"] + where["x"], box["y"] + where["y"])
+        tooltip = page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        assert tooltip.inner_text().splitlines()[0] == hostile
+        # text only: innerText turns line breaks into <br>, and nothing else
+        assert tooltip.evaluate(
+            "el => [...el.querySelectorAll('*')].every(c => c.tagName === 'BR')"
+        )
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "html_map_hover.png"))
+        page.wait_for_timeout(300)
+    finally:
+        page.close()
     assert dialogs == []
     assert errors == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
