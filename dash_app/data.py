@@ -591,18 +591,27 @@ class DataAccess:
         periods = [(start, end)] if start and end else None
         return monitoring_report(self.dataset, periods)
 
+    def bridge_view(self, start: date, end: date) -> Any:
+        """The graph of the bridging analytics: recorded ties between actors in ``[start, end)``.
+
+        The convention of ``genera analyze`` (``genera_graph.analytics.tables.graph_for``):
+        individual actors, interactions and relations only; co-participation cliques would
+        rank attendance at big events, not brokerage.
+        """
+        return self.temporal().window(start, end)
+
     @_cached
     def bridging(self, start: date, end: date) -> pd.DataFrame:
-        """The bridging table of the window's household-level graph, with names and kinds.
+        """The bridging table of the window's graph (:meth:`bridge_view`), with names and kinds.
 
-        ``genera_graph.analytics.bridging.bridging_table`` on the weighted view (interaction
-        counts as strengths), normalised by the actors present in the window.
+        ``genera_graph.analytics.bridging.bridging_table`` (unweighted betweenness),
+        normalised by the actors present in the window.
         """
         bridging_table = _optional("genera_graph.analytics.bridging", "bridging_table")
-        graph = self.view(start, end).igraph()
+        graph = self.bridge_view(start, end).igraph()
         if graph.vcount() == 0:
             return pd.DataFrame()
-        table = bridging_table(graph, weight="weight")
+        table = bridging_table(graph)
         a = self.actors
         table.insert(0, "name", [self.name_of(i) for i in table.index])
         table.insert(1, "kind", a["kind"].reindex(table.index).to_numpy())
@@ -617,7 +626,7 @@ class DataAccess:
         in the window (``by="programme"``). Actors without a group are left out."""
         brokerage = _optional("genera_graph.analytics.bridging", "brokerage")
         roles = _optional("genera_graph.analytics.bridging", "ROLES")
-        graph = self.view(start, end).igraph()
+        graph = self.bridge_view(start, end).igraph()
         groups = self._groups(start, end, by)
         keep = [v.index for v in graph.vs if v["name"] in groups.index]
         sub = graph.induced_subgraph(keep)
@@ -651,7 +660,7 @@ class DataAccess:
         """Fragmentation and components of the window's graph before and after ``actor_id``
         leaves (``key_player_impact``; Borgatti's F)."""
         key_player_impact = _optional("genera_graph.analytics.bridging", "key_player_impact")
-        graph = self.view(start, end).igraph()
+        graph = self.bridge_view(start, end).igraph()
         if actor_id not in set(graph.vs["name"]):
             return {}
         impact = key_player_impact(graph, [actor_id], distance=False).iloc[0]

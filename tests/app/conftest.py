@@ -48,7 +48,10 @@ def small_district(seed: int = 7) -> Dataset:
         met = next(a[5] for a in actors if a[0] == h)
         for k in range(n):
             iid = f"I{h[1:]}{k}"
-            individuals.append((iid, "individual", f"Persona {iid}", cp, None, met))
+            # the head of H03 carries the hostile name too: individuals are the bridging
+            # table's actors, so the name reaches that grid as well
+            name = XSS_NAME if (h, k) == ("H03", 0) else f"Persona {iid}"
+            individuals.append((iid, "individual", name, cp, None, met))
             members.append((h, iid, "head" if k == 0 else "child", met, pd.NaT))
     actor_frame = pd.DataFrame(actors + individuals, columns=[
         "actor_id", "kind", "name", "community_point_id", "facilitator_id", "first_met"])
