@@ -91,6 +91,15 @@ def warm_app(app: Dash) -> None:
 
     access = app.server.config[CONFIG_KEY]
     access.warm([(s, e) for _, s, e in period_choices(access)])
+    # plotly builds its property validators on the first figure of each trace kind: do it
+    # here, so that the first click on an actor is not the one that pays for it
+    from dash_app.figures import ego_figure
+
+    households = access.actors.index[access.actors["kind"] == "household"]
+    choices = period_choices(access)
+    if len(households) and choices:
+        _, start, end = choices[0]
+        ego_figure(*access.ego(households[0], start, end), "it")
 
 
 def _shell() -> html.Div:
