@@ -2,13 +2,16 @@
 
 Commands live in modules ``cmd_*.py`` of this package; each defines ``register(subparsers)``
 (adding its subparser with ``set_defaults(func=run)``) and ``run(args) -> int``. They are found
-at start-up, so a new command is a new module.
+at start-up, so a new command is a new module. Layers above the library (the explorer's
+``genera serve``) add theirs through the entry-point group :data:`ENTRY_POINT_GROUP`, so that
+the library never imports them.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import logging
 import os
 import pkgutil
@@ -17,7 +20,10 @@ from collections.abc import Sequence
 
 from genera_graph import __version__
 
-__all__ = ["DEFAULT_STORE", "build_parser", "main"]
+__all__ = ["DEFAULT_STORE", "ENTRY_POINT_GROUP", "build_parser", "main"]
+
+#: entry-point group of command modules contributed by other packages
+ENTRY_POINT_GROUP = "genera.commands"
 
 #: the store used when neither ``--store`` nor ``$GENERA_STORE`` is given
 DEFAULT_STORE = "genera.sqlite"
@@ -42,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
+    for entry in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
+                        key=lambda e: e.name):
+        entry.load().register(sub)
     return parser
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from genera_graph.cli import build_parser, cmd_serve
+from dash_app import cli as cmd_serve
+from genera_graph.cli import build_parser
 
 
 def test_serve_defaults_to_loopback():

@@ -1,5 +1,8 @@
 """``genera serve``: the explorer (Dash app) on 127.0.0.1:8050, reading the store.
 
+The app plugs this command into the ``genera`` command line through the entry-point group
+``genera.commands`` (``pyproject.toml``), so that the library never imports the app.
+
 Only the loopback interface by default: serving personal data on every interface must be asked
 for explicitly with ``--host``.
 """
