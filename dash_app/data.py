@@ -284,66 +284,35 @@ class DataAccess:
         except KeyError:
             return actor_id
 
-    @_cached
-    def unit_of(self) -> pd.Series:
-        """Actor id -> the unit shown on the map: an individual's household, else itself."""
-        ds = self.dataset
-        units = pd.Series(ds.actors["actor_id"].to_numpy(), index=ds.actors["actor_id"].to_numpy())
-        members = ds.household_members.sort_values("start_date")
-        first = members.drop_duplicates("individual_id", keep="last")
-        known = first[first["household_id"].isin(units.index)]
-        units.loc[known["individual_id"].to_numpy()] = known["household_id"].to_numpy()
-        return units
-
     # ----------------------------------------------------------------- ties
     @_cached
     def tie_events(self) -> pd.DataFrame:
         """Every tie event between map units, once.
 
         Columns ``a``, ``b`` (unit ids, ``a < b``), ``start``, ``end`` (inclusive day; an
-        instantaneous event ends the day it happens, an open relation at the programme end),
-        ``nature``, ``programme``, ``cp`` and ``weight`` (1 per event). Interactions and
-        relations are taken as recorded; activity participations enter as co-participation ties
-        when :mod:`genera_graph.temporal` provides the projection.
+        instantaneous event ends the day it happens, an open relation at the end of the log),
+        ``nature``, ``programme``, ``cp`` and ``weight`` (1 per event): the interactions and
+        relations of the household-level view of the whole log
+        (:meth:`genera_graph.temporal.View.tie_events`), ties inside a household left out.
         """
-        ds = self.dataset
-        unit = self.unit_of()
-        end_of_programme = pd.Timestamp(self.config.programme_end)
-        parts = []
-        inter = ds.interactions
-        if len(inter):
-            parts.append(pd.DataFrame({
-                "a": inter["source_actor_id"].map(unit).to_numpy(),
-                "b": inter["target_actor_id"].map(unit).to_numpy(),
-                "start": inter["date"].to_numpy(), "end": inter["date"].to_numpy(),
-                "nature": inter["nature"].to_numpy(), "programme": inter["programme"].to_numpy(),
-                "cp": inter["community_point_id"].to_numpy(),
-            }))
-        rel = ds.relations
-        if len(rel):
-            parts.append(pd.DataFrame({
-                "a": rel["actor_id"].map(unit).to_numpy(),
-                "b": rel["partner_id"].map(unit).to_numpy(),
-                "start": rel["start_date"].to_numpy(),
-                "end": rel["end_date"].fillna(end_of_programme).to_numpy(),
-                "nature": rel["nature"].to_numpy(), "programme": rel["programme"].to_numpy(),
-                "cp": rel["community_point_id"].to_numpy(),
-            }))
-        columns = ["a", "b", "start", "end", "nature", "programme", "cp"]
-        if not parts:
+        tg = self.temporal()
+        columns = ["a", "b", "start", "end", "nature", "programme", "cp", "weight"]
+        if tg.last_day is None:
             frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-            frame["start"] = pd.Series([], dtype="datetime64[ns]")
-            frame["end"] = pd.Series([], dtype="datetime64[ns]")
-        else:
-            frame = pd.concat(parts, ignore_index=True)
-        frame = frame.dropna(subset=["a", "b"])
-        frame = frame[frame["a"] != frame["b"]]
-        lo = np.minimum(frame["a"].to_numpy(dtype=object), frame["b"].to_numpy(dtype=object))
-        hi = np.maximum(frame["a"].to_numpy(dtype=object), frame["b"].to_numpy(dtype=object))
-        frame = frame.assign(a=lo, b=hi, weight=1.0)
-        frame["start"] = pd.to_datetime(frame["start"]).astype("datetime64[ns]")
-        frame["end"] = pd.to_datetime(frame["end"]).astype("datetime64[ns]")
-        return frame.reset_index(drop=True)
+            for col in ("start", "end"):
+                frame[col] = pd.Series([], dtype="datetime64[ns]")
+            return frame
+        events = tg.cumulative(tg.last_day, level="household").tie_events()
+        events = events[events["source"] != events["target"]]
+        a = events["source"].to_numpy(dtype=object)
+        b = events["target"].to_numpy(dtype=object)
+        frame = pd.DataFrame({
+            "a": np.minimum(a, b), "b": np.maximum(a, b),
+            "start": events["start"].to_numpy(), "end": events["end"].to_numpy(),
+            "nature": events["nature"].to_numpy(), "programme": events["programme"].to_numpy(),
+            "cp": events["community_point_id"].to_numpy(), "weight": 1.0,
+        })
+        return frame[columns]
 
     @_cached
     def temporal(self) -> Any:
