@@ -27,7 +27,7 @@ import pandas as pd
 from genera_graph.analytics import bridging, isolation
 from genera_graph.temporal import TemporalGraph
 
-__all__ = ["analysis_tables", "dictionary_for", "graph_for"]
+__all__ = ["analysis_tables", "bridging_tables", "dictionary_for", "graph_for"]
 
 ViewKind = Literal["at", "cumulative"]
 
@@ -115,11 +115,7 @@ def analysis_tables(
     reasons = isolation.isolation_reasons(tg, at)
     out["isolation_reasons"] = (reasons, dictionary_for(reasons, isolation.CONVENTIONS))
 
-    table = bridging.bridging_table(g, weight=weight)
-    names = pd.Series(g.vs["kind"], index=g.vs["name"]) if g.vcount() else pd.Series(dtype=object)
-    table.insert(0, "kind", names.reindex(table.index).to_numpy())
-    frame = table.reset_index()
-    out["bridging"] = (frame, dictionary_for(frame, bridging.CONVENTIONS, _KIND))
+    out["bridging"] = bridging_tables(g, weight=weight)
 
     membership = _groups(tg, g, groups)
     if g.vcount() >= 3:
@@ -136,6 +132,20 @@ def analysis_tables(
 
 
 _KIND = {"kind": {"definition": "actor kind", "convention": "", "reference": "DESIGN.md §2"}}
+
+
+def bridging_tables(g, *, weight: str | None = None
+                    ) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """The bridging table of a view's igraph graph with each actor's kind, and its dictionary.
+
+    ``actor_id`` is a column (ready to write); see
+    :func:`~genera_graph.analytics.bridging.bridging_table` for the measures.
+    """
+    table = bridging.bridging_table(g, weight=weight)
+    kinds = pd.Series(g.vs["kind"], index=g.vs["name"]) if g.vcount() else pd.Series(dtype=object)
+    table.insert(0, "kind", kinds.reindex(table.index).to_numpy())
+    frame = table.reset_index()
+    return frame, dictionary_for(frame, bridging.CONVENTIONS, _KIND)
 
 
 def _groups(tg: TemporalGraph, g, groups: str) -> dict[str, str]:

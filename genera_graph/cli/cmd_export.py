@@ -98,15 +98,10 @@ def _view(args: argparse.Namespace, tg):
 
 
 def _metrics(args: argparse.Namespace, view) -> int:
-    from genera_graph.analytics.bridging import CONVENTIONS, bridging_table
-    from genera_graph.analytics.tables import dictionary_for
+    from genera_graph.analytics.tables import bridging_tables
     from genera_graph.exports import write_table
 
-    table = bridging_table(view.igraph())
-    table.insert(0, "kind", view.vertices.set_index("actor_id")["kind"].reindex(table.index))
-    frame = table.reset_index()
-    dictionary = dictionary_for(frame, CONVENTIONS, {
-        "kind": {"definition": "actor kind", "convention": "", "reference": "DESIGN.md §2"}})
+    frame, dictionary = bridging_tables(view.igraph())
     written = write_table(frame, args.out, "metrics", dictionary)
     print(f"wrote {', '.join(str(p) for p in written.values())} ({len(frame)} actors)")
     return 0
