@@ -74,7 +74,7 @@ from genera_graph.io.store import (
     _count,
     _ids,
     _isin,
-    _upsert,
+    _Upserts,
 )
 from genera_graph.model import Dataset
 
@@ -412,21 +412,26 @@ class _Tally:
 class _Run:
     """The state of one import while its transaction is open."""
 
-    def __init__(self, conn: sa.Connection, partial: bool, progress: bool | ProgressCallback,
+    def __init__(self, upserts: _Upserts, partial: bool, progress: bool | ProgressCallback,
                  chunk_rows: int):
-        self.conn = conn
+        self.upserts = upserts
         self.partial = partial
         self.chunk_rows = chunk_rows
         self.problems: list[Problem] = []
         self.failed = False
         self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
-        self.known = {t: _ids(conn, t) for t in ("actors", "activities")}
+        self.known = {t: _ids(self.conn, t) for t in ("actors", "activities")}
         self.callback = progress if callable(progress) else None
         self.bar = None
         if progress is True:
             from tqdm import tqdm
 
             self.bar = tqdm(unit=" rows", unit_scale=True, desc="import", leave=True)
+
+    @property
+    def conn(self) -> sa.Connection:
+        """The transaction's connection, once the pending upsert is written."""
+        return self.upserts.conn
 
     def add_problems(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
@@ -493,7 +498,7 @@ class _Run:
                 self.known[table] = self.known[table].append(
                     pd.Index(typed[primary], dtype="str"))
             if self.may_write():
-                _upsert(self.conn, table, typed, columns=source.header)
+                self.upserts.upsert(table, typed, columns=source.header)
             tally.accepted += len(typed)
             self.reject(raw, typed.index, why, tally)
             self.advance(source.name, len(raw), tally.read)
@@ -535,7 +540,7 @@ class _Run:
             accepted = typed.loc[alive[k]]
             if self.may_write():
                 count = _count(self.conn, table)
-                _upsert(self.conn, table, accepted, columns=group[i][0].header)
+                self.upserts.upsert(table, accepted, columns=group[i][0].header)
                 tallies[i].new += _count(self.conn, table) - count
             tallies[i].accepted += len(accepted)
             self.reject(raw, accepted.index, why, tallies[i])
@@ -576,10 +581,10 @@ def _run(store: Store, sources: list[tuple[_Source, Register]], problems: list[P
     committed = False
     run: _Run | None = None
     try:
-        with store._write() as conn:
-            run = _Run(conn, partial, progress, chunk_rows)
+        with store._bulk_write() as upserts:
+            run = _Run(upserts, partial, progress, chunk_rows)
             run.add_problems(problems)
-            latest = _latest_hashes(conn)
+            latest = _latest_hashes(run.conn)
             todo: list[int] = []
             for i, (source, register) in enumerate(sources):
                 if source.sha256 in latest.get(register.file, set()):
@@ -610,9 +615,9 @@ def _run(store: Store, sources: list[tuple[_Source, Register]], problems: list[P
                 source, register = sources[i]
                 tally = tallies[i]
                 quarantined = tally.read - tally.accepted
-                run_id = _record_run(conn, batch, source, register, tally, quarantined)
+                run_id = _record_run(run.conn, batch, source, register, tally, quarantined)
                 if tally.rejected:
-                    _record_quarantine(conn, run_id, source.name, tally.rejected)
+                    _record_quarantine(run.conn, run_id, source.name, tally.rejected)
                 outcomes[i] = FileOutcome(source.name, register.file,
                                           "partial" if quarantined else "imported", tally.read,
                                           tally.accepted, quarantined, tally.new, source.sha256,

@@ -280,6 +280,34 @@ class Store:
                 yield conn
 
     @contextlib.contextmanager
+    def _bulk_write(self) -> Iterator[_Upserts]:
+        """One write transaction for an import, whose rows go through :class:`_Upserts`.
+
+        On SQLite, foreign keys are not enforced row by row inside it (that is a third of the
+        writing time of a large import); instead, before the commit, every id the upserts wrote
+        into a reference column is looked up in its table
+        (:meth:`_Upserts.check_references`), so the transaction still commits only if no
+        reference dangles. Imports never delete nor re-key an actor or an activity, so this is
+        the check the database would have made. Other transactions, and other connections,
+        keep enforcement on. PostgreSQL enforces foreign keys as usual.
+        """
+        sqlite = self.dialect == "sqlite"
+        with self._engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            if sqlite:  # a no-op inside a transaction: set before BEGIN, reset after the end
+                dbapi.execute("PRAGMA foreign_keys = OFF")
+            try:
+                conn = conn.execution_options(genera_begin="IMMEDIATE")
+                with conn.begin(), _Upserts(conn, check_references=sqlite) as upserts:
+                    if self.dialect == "postgresql":
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+                    yield upserts
+                    upserts.check_references()
+            finally:
+                if sqlite:
+                    dbapi.execute("PRAGMA foreign_keys = ON")
+
+    @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         """One read transaction on a consistent snapshot."""
         with self._engine.connect() as conn:
@@ -483,6 +511,16 @@ def _db_values(frame: pd.DataFrame, table: str) -> dict[str, np.ndarray]:
     return out
 
 
+def _conflict_clause(table: str, columns: Iterable[str] | None) -> str:
+    """``ON CONFLICT (key) DO UPDATE SET ...`` for the columns the source has."""
+    cols = _columns(table)
+    key = TABLE_KEYS[table]
+    present = set(cols if columns is None else columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in key and c in present)
+    return f"ON CONFLICT ({', '.join(key)}) " + (f"DO UPDATE SET {updates}" if updates
+                                                 else "DO NOTHING")
+
+
 def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
             columns: Iterable[str] | None = None) -> None:
     """Insert or update (by natural key) the rows of a typed table, in bulk.
@@ -490,18 +528,17 @@ def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
     ``columns``: the columns the source has; an update leaves the others as they were (a
     register without its optional ``municipality`` column does not erase municipalities).
 
-    SQLite: one ``executemany`` of tuples with ``ON CONFLICT DO UPDATE``. PostgreSQL: ``COPY``
-    into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``. The rows
-    must not repeat a key.
+    SQLite: one ``INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE`` (see
+    :class:`_Upserts`). PostgreSQL: ``COPY`` into a temporary table, then one
+    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``. The rows must not repeat a key.
     """
     if not len(frame):
         return
+    if conn.dialect.name == "sqlite":
+        conn.connection.dbapi_connection.execute(*_sqlite_upsert(table, frame, columns))
+        return
     cols = _columns(table)
-    key = TABLE_KEYS[table]
-    present = set(cols if columns is None else columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in key and c in present)
-    conflict = f"ON CONFLICT ({', '.join(key)}) " + (f"DO UPDATE SET {updates}" if updates
-                                                     else "DO NOTHING")
+    conflict = _conflict_clause(table, columns)
     values = _db_values(frame, table)
     dbapi = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
@@ -527,6 +564,117 @@ def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
         cursor.executemany(sql, zip(*(values[c] for c in cols), strict=True))
     finally:
         cursor.close()
+
+
+def _sqlite_upsert(table: str, frame: pd.DataFrame,
+                   columns: Iterable[str] | None) -> tuple[str, tuple[str]]:
+    """The SQLite upsert of a typed table as one statement and one parameter: the rows as JSON.
+
+    SQLite unpacks the JSON array of rows itself (``json_each``), so the whole chunk is one
+    ``sqlite3_step`` call, during which Python's sqlite3 module releases the GIL.
+    """
+    import orjson
+
+    cols = _columns(table)
+    values = _db_values(frame, table)
+    rows = orjson.dumps(list(zip(*(values[c] for c in cols), strict=True))).decode()
+    select = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(cols)))
+    # "WHERE true": SQLite's grammar needs it between a SELECT and an upsert's ON CONFLICT
+    sql = (f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM json_each(?) "
+           f"WHERE true {_conflict_clause(table, columns)}")
+    return sql, (rows,)
+
+
+class _Upserts:
+    """The upserts of one write transaction, written while the caller prepares the next.
+
+    On SQLite each :meth:`upsert` hands its statement (:func:`_sqlite_upsert`) to one
+    background thread and returns: the statement runs inside SQLite without the GIL while the
+    caller reads and validates the next chunk. At most one statement is pending;
+    :meth:`wait` (called before the next one, and by :attr:`conn` before any other use of the
+    connection) waits for it and re-raises its error. Other databases write synchronously.
+
+    Use as a context manager: leaving it waits for the pending statement (so the connection is
+    idle before its transaction commits or rolls back) and stops the thread.
+    """
+
+    def __init__(self, conn: sa.Connection, *, check_references: bool = False):
+        self._conn = conn
+        self._pool = None
+        self._pending = None
+        #: referenced table -> distinct ids written into its reference columns, per upsert
+        self._written_refs: dict[str, list[np.ndarray]] | None = (
+            {} if check_references else None)
+        if conn.dialect.name == "sqlite":
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="genera-upsert")
+
+    @property
+    def conn(self) -> sa.Connection:
+        """The connection, once no statement is pending on it."""
+        self.wait()
+        return self._conn
+
+    def upsert(self, table: str, frame: pd.DataFrame,
+               columns: Iterable[str] | None = None) -> None:
+        """Insert or update the rows of a typed table (see :func:`_upsert`)."""
+        if not len(frame):
+            return
+        if self._written_refs is not None:
+            for col, target in REFERENCES[table].items():
+                if col in frame:
+                    ids = frame[col].dropna().unique()
+                    self._written_refs.setdefault(target, []).append(
+                        np.asarray(ids, dtype=object))
+        if self._pool is None:
+            _upsert(self.conn, table, frame, columns)
+            return
+        statement = _sqlite_upsert(table, frame, columns)  # built here, under the GIL
+        dbapi = self.conn.connection.dbapi_connection
+        self._pending = self._pool.submit(dbapi.execute, *statement)
+
+    def wait(self) -> None:
+        """Wait for the pending statement; re-raise its error."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def check_references(self) -> None:
+        """Raise ``IntegrityError`` if an id written into a reference column names nothing.
+
+        Each referenced table is queried once, with the distinct ids written (as a JSON array):
+        O(distinct ids x log(table size)).
+        """
+        import orjson
+
+        if not self._written_refs:
+            return
+        dbapi = self.conn.connection.dbapi_connection
+        for target, parts in self._written_refs.items():
+            ids = pd.unique(np.concatenate(parts))
+            key = _PRIMARY[target]
+            sql = (f"SELECT count(*) FROM json_each(?) WHERE NOT EXISTS "
+                   f"(SELECT 1 FROM {target} WHERE {target}.{key} = json_each.value)")
+            dangling = dbapi.execute(sql, (orjson.dumps(ids.tolist()).decode(),)).fetchone()[0]
+            if dangling:
+                message = (f"FOREIGN KEY constraint failed: {dangling} id(s) written in this "
+                           f"import name no row of {target}")
+                raise sa.exc.IntegrityError(sql, None, RuntimeError(message))
+
+    def __enter__(self) -> _Upserts:
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        pending, self._pending = self._pending, None
+        try:
+            if pending is not None and exc_type is None:
+                pending.result()
+            elif pending is not None:  # an error is on its way: let the statement end first
+                pending.exception()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:
