@@ -225,8 +225,10 @@ def import_paths(store: Store, paths: Iterable[str | os.PathLike] | str | os.Pat
     Notes
     -----
     Streaming: memory is O(chunk) for every register but actors (whose rows refer to each other
-    and are checked together). Validation is vectorised; SQLite writes are one
-    ``executemany`` per chunk, PostgreSQL writes a ``COPY`` per chunk.
+    and are checked together). Validation is vectorised. SQLite: each chunk is one
+    ``INSERT ... SELECT FROM json_each(?)`` run in a background thread while the next chunk is
+    read and validated, and the ids written into reference columns are checked once before the
+    commit (``Store._bulk_write``); PostgreSQL: a ``COPY`` per chunk.
     """
     problems: list[Problem] = []
     sources: list[tuple[_Source, Register]] = []

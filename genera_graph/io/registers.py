@@ -34,6 +34,7 @@ from genera_graph.model import TABLE_SCHEMAS, Dataset, RelationKind
 __all__ = [
     "DATE_FORMAT",
     "FIRST_DATA_ROW",
+    "NUL_RULE",
     "REGISTERS",
     "Problem",
     "Register",
@@ -50,6 +51,9 @@ DATE_FORMAT = "%d/%m/%Y"
 _DATE_RE = r"^\d{1,2}/\d{1,2}/\d{4}$"
 #: spreadsheet row of the first data row (the header is row 1)
 FIRST_DATA_ROW = 2
+
+#: the problem of a cell holding a NUL character (a damaged file, or not a text export)
+NUL_RULE = "a NUL character in the cell: the file is damaged or not a text export"
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,12 @@ def parse_register_frame(
 
     typed = text.copy()
     bad_rows: set[int] = set()
+    for col in text.columns:  # no text store keeps a NUL intact (SQLite's JSON cuts at it)
+        nul = text[col].str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)
+        for row in text.index[nul]:
+            problems.append(Problem(file, int(row), col, NUL_RULE,
+                                    text.at[row, col].replace("\x00", "\\x00")))
+            bad_rows.add(int(row))
     for col in register.date_columns:
         if col not in text:
             continue

@@ -3,7 +3,8 @@
 The six tables of the data model live in tables of the same names and columns (ids as text,
 dates as SQL ``DATE``), keyed by the registers' natural keys
 (:attr:`~genera_graph.io.registers.Register.key`), with foreign keys from every actor or
-activity reference (deferred: checked at commit). Two more tables record the imports:
+activity reference (deferred: checked at commit; an SQLite import checks the ids it wrote
+once, before its commit, instead of row by row: see ``Store._bulk_write``). Two more tables record the imports:
 ``import_runs`` (one row per imported file: content hash, file name, time, counts, status) and
 ``quarantine`` (the rows a partial import set aside, with their problems).
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -528,14 +531,12 @@ def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
     ``columns``: the columns the source has; an update leaves the others as they were (a
     register without its optional ``municipality`` column does not erase municipalities).
 
-    SQLite: one ``INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE`` (see
-    :class:`_Upserts`). PostgreSQL: ``COPY`` into a temporary table, then one
-    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``. The rows must not repeat a key.
+    PostgreSQL: ``COPY`` into a temporary table, then one
+    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``; other databases: ``executemany``. SQLite
+    writes through :class:`_Upserts` instead (:func:`_sqlite_upsert`). The rows must not
+    repeat a key.
     """
     if not len(frame):
-        return
-    if conn.dialect.name == "sqlite":
-        conn.connection.dbapi_connection.execute(*_sqlite_upsert(table, frame, columns))
         return
     cols = _columns(table)
     conflict = _conflict_clause(table, columns)
@@ -567,22 +568,117 @@ def _upsert(conn: sa.Connection, table: str, frame: pd.DataFrame,
 
 
 def _sqlite_upsert(table: str, frame: pd.DataFrame,
-                   columns: Iterable[str] | None) -> tuple[str, tuple[str]]:
-    """The SQLite upsert of a typed table as one statement and one parameter: the rows as JSON.
+                   columns: Iterable[str] | None) -> tuple[str, list[pa.Array]]:
+    """The SQLite upsert of a typed table: one statement, and its rows as Arrow columns.
 
-    SQLite unpacks the JSON array of rows itself (``json_each``), so the whole chunk is one
+    The statement takes one parameter, the rows as a JSON array of arrays
+    (:func:`_json_rows`), that SQLite unpacks itself (``json_each``): the whole chunk is one
     ``sqlite3_step`` call, during which Python's sqlite3 module releases the GIL.
     """
-    import orjson
-
     cols = _columns(table)
-    values = _db_values(frame, table)
-    rows = orjson.dumps(list(zip(*(values[c] for c in cols), strict=True))).decode()
     select = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(cols)))
     # "WHERE true": SQLite's grammar needs it between a SELECT and an upsert's ON CONFLICT
     sql = (f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM json_each(?) "
            f"WHERE true {_conflict_clause(table, columns)}")
-    return sql, (rows,)
+    return sql, _arrow_columns(frame, table)
+
+
+def _arrow_columns(frame: pd.DataFrame, table: str) -> list[pa.Array]:
+    """A typed table's columns, in the store's order, as Arrow arrays (no copy of text)."""
+    arrays = []
+    for col in _columns(table):
+        if col in frame:
+            arrays.append(pa.array(frame[col].array if frame[col].dtype != "float64"
+                                   else frame[col].to_numpy(), from_pandas=True))
+        else:
+            arrays.append(pa.nulls(len(frame)))
+    return arrays
+
+
+_JSON = pa.large_string()
+
+
+def _json_rows(arrays: list[pa.Array]) -> str:
+    r"""Columns as the JSON text of an array of row arrays, built by Arrow kernels.
+
+    ``arrays`` may be Arrow arrays or chunked arrays of equal length. Text is escaped as JSON
+    requires (backslash, quote, control characters), dates are ISO
+    ``yyyy-mm-dd`` strings, finite numbers are numbers, and missing values (and non-finite
+    numbers) are ``null``. Arrow's kernels release the GIL.
+
+    Examples
+    --------
+    >>> _json_rows([pa.array(['a"b', None]), pa.array([1.5, float("nan")]),
+    ...             pa.array([pd.Timestamp("2017-04-03"), None])])
+    '[["a\\"b",1.5,"2017-04-03"],[null,null,null]]'
+    """
+    import pyarrow.compute as pc
+
+    # each row is "[" cell "," cell ... "]": literal text between the cells is merged, and a
+    # text or date column without missing values gets its quotes there too (no per-cell work)
+    pieces: list[pa.Array | pa.ChunkedArray | str] = ["["]
+    for i, array in enumerate(arrays):
+        if i:
+            pieces.append(",")
+        if pa.types.is_floating(array.type):
+            number = pc.if_else(pc.is_finite(array), pc.cast(array, _JSON), None)
+            pieces.append(pc.fill_null(number, pa.scalar("null", _JSON)))
+            continue
+        if pa.types.is_null(array.type):
+            pieces.append("null")
+            continue
+        if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+            text = pc.cast(pc.cast(array, pa.date32()), _JSON)
+        else:
+            text = pc.cast(array, _JSON)
+            if _needs_escape(text):
+                for char, escaped in _JSON_ESCAPES:
+                    text = pc.replace_substring(text, char, escaped)
+        if text.null_count:
+            quote, empty = pa.scalar('"', _JSON), pa.scalar("", _JSON)
+            quoted = pc.binary_join_element_wise(quote, text, quote, empty)
+            pieces.append(pc.fill_null(quoted, pa.scalar("null", _JSON)))
+        else:
+            pieces += ['"', text, '"']
+    pieces.append("]")
+    merged: list[pa.Array | pa.ChunkedArray | pa.Scalar] = []
+    literal = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            literal += piece
+            continue
+        if literal:
+            merged.append(pa.scalar(literal, _JSON))
+            literal = ""
+        merged.append(piece)
+    merged.append(pa.scalar(literal, _JSON))
+    rows = pc.binary_join_element_wise(*merged, pa.scalar("", _JSON))
+    if isinstance(rows, pa.ChunkedArray):  # columns of a frame made by concatenation
+        rows = rows.combine_chunks()
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
+    return "[" + pc.binary_join(whole, pa.scalar(",", _JSON))[0].as_py() + "]"
+
+
+def _needs_escape(text: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any byte of the text is a quote, a backslash or a control character.
+
+    Scans the UTF-8 bytes of the data buffers (numpy, no per-value work); a buffer's bytes
+    outside the array's values can only make it answer ``True``, which is always safe.
+    """
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        raw = np.frombuffer(data, dtype=np.uint8)
+        if ((raw < 0x20) | (raw == 0x22) | (raw == 0x5C)).any():
+            return True
+    return False
+
+
+#: JSON escapes of text: the backslash first, then the quote and the control characters
+_JSON_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), *(
+    (chr(c), f"\\u{c:04x}") for c in range(32))]
 
 
 class _Upserts:
@@ -630,9 +726,12 @@ class _Upserts:
         if self._pool is None:
             _upsert(self.conn, table, frame, columns)
             return
-        statement = _sqlite_upsert(table, frame, columns)  # built here, under the GIL
+        # the rows are turned into JSON here: in the thread, each of the Arrow calls would
+        # wait for the GIL (up to the switch interval) while this thread runs pandas code
+        sql, arrays = _sqlite_upsert(table, frame, columns)
+        rows = _json_rows(arrays)
         dbapi = self.conn.connection.dbapi_connection
-        self._pending = self._pool.submit(dbapi.execute, *statement)
+        self._pending = self._pool.submit(dbapi.execute, sql, (rows,))
 
     def wait(self) -> None:
         """Wait for the pending statement; re-raise its error."""
@@ -646,8 +745,6 @@ class _Upserts:
         Each referenced table is queried once, with the distinct ids written (as a JSON array):
         O(distinct ids x log(table size)).
         """
-        import orjson
-
         if not self._written_refs:
             return
         dbapi = self.conn.connection.dbapi_connection
@@ -656,7 +753,7 @@ class _Upserts:
             key = _PRIMARY[target]
             sql = (f"SELECT count(*) FROM json_each(?) WHERE NOT EXISTS "
                    f"(SELECT 1 FROM {target} WHERE {target}.{key} = json_each.value)")
-            dangling = dbapi.execute(sql, (orjson.dumps(ids.tolist()).decode(),)).fetchone()[0]
+            dangling = dbapi.execute(sql, (json.dumps(ids.tolist()),)).fetchone()[0]
             if dangling:
                 message = (f"FOREIGN KEY constraint failed: {dangling} id(s) written in this "
                            f"import name no row of {target}")

@@ -6,11 +6,14 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from genera_graph.io import importer
 from genera_graph.io.registers import REGISTERS, write_registers
 from genera_graph.io.store import Store
 from tests.io.helpers import assert_same_dataset, tiny_dataset
@@ -150,6 +153,24 @@ def test_ids_are_checked_against_the_store_and_the_files(store: Store, tmp_path:
     assert [(p.file, p.row, p.column, p.value) for p in result.errors] == [
         ("contacts.csv", 3, "target_actor_id", "I0404")]
     assert "unknown actor id" in result.errors[0].rule
+
+
+def test_the_database_refuses_what_a_validation_bug_would_let_through(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The store's own reference check stands behind the importer's (SQLite: once per import,
+    on the ids written; PostgreSQL: its deferred foreign keys)."""
+    store.import_paths(_registers(tmp_path / "in"))
+    before = store.counts()
+    monkeypatch.setattr(importer, "_reference_problems",
+                        lambda typed, *_: ([], np.zeros(len(typed), dtype=bool)))
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "contacts.csv").write_text(
+        "interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;source\n"
+        "C0101;02/01/2017;I0001;I0404;support;professional;work;survey\n", encoding="utf-8")
+    with pytest.raises(sa.exc.IntegrityError, match="(?i)foreign key"):
+        store.import_paths(new)
+    assert store.counts() == before
 
 
 def test_rows_referring_to_rejected_rows_are_quarantined_too(store: Store, tmp_path: Path):

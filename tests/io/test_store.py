@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import math
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from genera_graph.io import store as store_module
 from genera_graph.io.registers import REGISTERS, read_registers
 from genera_graph.io.store import (
     _METADATA,
@@ -16,6 +22,7 @@ from genera_graph.io.store import (
     TABLE_KEYS,
     Store,
     StoreVersionError,
+    _json_rows,
     _upgrade_connection,
 )
 from genera_graph.io.store import store_url as to_url
@@ -162,3 +169,65 @@ def test_sqlite_readers_are_not_blocked_by_an_open_import(tmp_path: Path):
             with pytest.raises(sa.exc.OperationalError, match="locked"):
                 other.import_dataset(tiny_dataset(), label="second")
         assert len(other.load().interactions) == 0
+
+
+# -- the SQLite bulk path: rows as JSON, written in a background thread -------------------
+
+_cells = st.one_of(st.none(), st.text(st.characters(exclude_categories=["Cs"]), max_size=8))
+#: text a register cell can hold: no NUL (refused on reading, see test_registers)
+_cell_text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+                     min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(_cells, _cells, st.one_of(st.none(), st.floats()),
+                               st.one_of(st.none(), st.dates())), max_size=12),
+       chunked=st.booleans())
+def test_json_rows_is_the_json_the_standard_library_writes(rows: list[tuple], chunked: bool):
+    """Arrow-built JSON == json.dumps of the same rows (text exactly, non-finite -> null)."""
+    columns = list(zip(*rows, strict=True)) or [(), (), (), ()]
+    types = [pa.string(), pa.string(), pa.float64(), pa.date32()]
+    arrays = []
+    for values, kind in zip(columns, types, strict=True):
+        if chunked:  # a frame made by concatenation hands over chunked columns
+            half = len(values) // 2
+            arrays.append(pa.chunked_array([list(values[:half]), list(values[half:])], kind))
+        else:
+            arrays.append(pa.array(list(values), kind))
+    expected = [[a, b, x if x is not None and math.isfinite(x) else None,
+                 d.isoformat() if d is not None else None] for a, b, x, d in rows]
+    assert json.loads(_json_rows(arrays)) == expected
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(_cell_text, min_size=1, max_size=20))
+def test_sqlite_import_stores_any_text_exactly(tmp_path_factory: pytest.TempPathFactory,
+                                               names: list[str]):
+    """Quotes, backslashes, control characters, emoji: what is upserted is what is read."""
+    frame = pd.DataFrame({
+        "actor_id": pd.Series([f"I{i:04d}" for i in range(len(names))], dtype="str"),
+        "kind": pd.Series(["individual"] * len(names), dtype="str"),
+        "name": pd.Series(names, dtype="str"),
+        "first_met": pd.Series(pd.to_datetime(["2016-06-01"] * len(names))),
+    })
+    with Store(tmp_path_factory.mktemp("text") / "g.sqlite") as store:
+        with store._bulk_write() as upserts:
+            upserts.upsert("actors", frame, columns=list(frame.columns))
+        assert store.load().actors["name"].tolist() == names
+
+
+def test_sqlite_bulk_write_failure_rolls_back_and_restores_foreign_keys(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An error in the background statement reaches the caller; nothing is written."""
+    with Store(tmp_path / "g.sqlite") as store:
+        monkeypatch.setattr(store_module, "_conflict_clause",
+                            lambda table, columns: "ON CONFLICT (no_such_column) DO NOTHING")
+        with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
+            store.import_dataset(tiny_dataset())
+        monkeypatch.undo()
+        assert set(store.counts().values()) == {0}
+        with store._read() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert store.import_dataset(tiny_dataset()).ok
+        assert_same_dataset(store.load(), tiny_dataset())
