@@ -17,7 +17,14 @@ import pandas as pd
 from dash import dcc, html
 
 from dash_app.figures import slider_marks
-from dash_app.i18n import DROPDOWN_LABELS, GRID_LOCALE_IT, fmt_date, t
+from dash_app.i18n import (
+    DROPDOWN_LABELS,
+    GRID_LOCALE_IT,
+    NUMBER_LOCALES,
+    fmt_date,
+    fmt_number,
+    t,
+)
 
 __all__ = [
     "DATE_FORMATTER",
@@ -28,6 +35,7 @@ __all__ = [
     "grid",
     "grid_payload",
     "message",
+    "number_formatter",
     "month_range_slider",
     "options",
     "parse_period",
@@ -41,6 +49,13 @@ __all__ = [
 DATE_FORMATTER = {"function": "params.value ? params.value.slice(8, 10) + '/' + "
                               "params.value.slice(5, 7) + '/' + params.value.slice(0, 4) : ''"}
 _LINK = "link"
+
+
+def number_formatter(lang: str) -> dict[str, str]:
+    """An AG Grid ``valueFormatter`` that writes a number as ``lang`` does (``1.234,5``)."""
+    return {"function": "params.value == null ? '' : Number(params.value).toLocaleString("
+                        f"'{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}', "
+                        "{maximumFractionDigits: 3})"}
 #: text columns given room (names)
 _WIDE = {"name", "partner", "facilitator", "examples", "label"}
 #: the default period of the month sliders: the last quarter of the first programme year
@@ -67,7 +82,9 @@ def options(pairs: Any, lang: str | None = None, all_label: bool = False) -> lis
 def grid_payload(frame: pd.DataFrame, lang: str,
                  link_column: str | None = None) -> tuple[list[dict], list[dict]]:
     """``(columnDefs, rowData)`` of a frame: headers from ``col.<name>`` translations, dates as
-    ISO text shown ``dd/mm/yyyy``, floats rounded to 3 decimals.
+    ISO text shown ``dd/mm/yyyy``, floats rounded to 3 decimals, numbers shown as ``lang``
+    writes them (``0,125`` in Italian) while sorting and filtering as numbers; a number in a
+    text column (a column that also holds words) is written the same way.
 
     ``link_column`` names a column of actor ids; a link column to each actor's page is added.
 
@@ -93,11 +110,14 @@ def grid_payload(frame: pd.DataFrame, lang: str,
         elif pd.api.types.is_float_dtype(series):
             data[name] = series.round(3)
             col["filter"] = "agNumberColumnFilter"
+            col["valueFormatter"] = number_formatter(lang)
         elif pd.api.types.is_integer_dtype(series):
             col["filter"] = "agNumberColumnFilter"
+            col["valueFormatter"] = number_formatter(lang)
         else:
             data[name] = series.astype(object).where(series.notna(), None).map(
-                lambda v: v if v is None else str(v))
+                lambda v: v if v is None else (
+                    fmt_number(v, lang) if isinstance(v, float | np.floating) else str(v)))
             col["filter"] = "agTextColumnFilter"
             if name in _WIDE:
                 col["minWidth"] = 200

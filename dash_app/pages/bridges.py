@@ -23,7 +23,7 @@ from dash_app.components import (
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
 from dash_app.figures import brokerage_figure, empty_figure
-from dash_app.i18n import fmt_date, kind_label, request_lang, t
+from dash_app.i18n import fmt_date, fmt_number, kind_label, request_lang, t
 
 __all__ = ["bridging_frame", "download", "layout", "update", "what_if"]
 
@@ -135,9 +135,9 @@ def what_if(actor_id, value, lang):
         html.H6(access.name_of(actor_id), className="text-break"),
         dbc.Row([
             dbc.Col([html.Div(t("br.whatif.before", lang), className="small text-muted"),
-                     html.Div(f"{result['before']:.3f}", className="fs-3")]),
+                     html.Div(fmt_number(result["before"], lang, 3), className="fs-3")]),
             dbc.Col([html.Div(t("br.whatif.after", lang), className="small text-muted"),
-                     html.Div(f"{result['after']:.3f}", className="fs-3 fw-bold")]),
+                     html.Div(fmt_number(result["after"], lang, 3), className="fs-3 fw-bold")]),
         ]),
         html.Div(t("br.whatif.components", lang, before=result["components_before"],
                    after=result["components_after"]), className="mt-2"),

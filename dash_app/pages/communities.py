@@ -20,7 +20,7 @@ from dash_app.components import (
 from dash_app.data import DataAccess, Unavailable, current
 from dash_app.downloads import csv_download
 from dash_app.figures import community_events_figure, empty_figure
-from dash_app.i18n import kind_label, request_lang, t
+from dash_app.i18n import fmt_number, kind_label, request_lang, t
 
 __all__ = ["communities_frame", "download", "layout", "update"]
 
@@ -85,7 +85,7 @@ def update(value, lang):
         text = t("common.unavailable", lang, what=exc.what)
         return [], [], "", empty_figure(text), message(text, "warning")
     cols, rows = grid_payload(frame, lang)
-    summary = t("com.summary", lang, n=len(frame), q=f"{result['modularity']:.3f}")
+    summary = t("com.summary", lang, n=len(frame), q=fmt_number(result["modularity"], lang, 3))
     return cols, rows, summary, community_events_figure(history, lang), ""
 
 

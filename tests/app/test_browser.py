@@ -4,6 +4,8 @@ no actor name is ever rendered as HTML. Screenshots go to ``test-artefacts/scree
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -140,3 +142,14 @@ def test_names_are_never_rendered_as_html(watched, live_url, screenshots):
     page.screenshot(path=str(screenshots / "xss-bridges.png"), full_page=True)
     assert page.locator("img[src='x']").count() == 0
     assert events["dialogs"] == []
+
+
+def test_numbers_are_written_with_the_decimal_comma(watched, live_url, screenshots):
+    page, events = watched
+    page.goto(live_url + PAGES["bridges"])
+    _ready(page, "bridges")
+    cells = page.locator('.ag-row .ag-cell[col-id="betweenness_norm"]').all_inner_texts()
+    assert cells and all(re.fullmatch(r"\d+(,\d+)?", c) for c in cells), cells
+    assert any("," in c for c in cells), cells
+    page.screenshot(path=str(screenshots / "bridges_numbers.png"))
+    assert events["errors"] == []

@@ -181,7 +181,22 @@ def test_report_headers_are_day_first(ctx):
 def test_communities(ctx):
     cols, rows, summary, fig, status = pg("communities").update(WHOLE, "it")
     assert rows and "comunità" in summary
+    assert re.search(r"modularità -?\d,\d{3}$", summary), summary  # a decimal comma
     assert sum(r["size"] for r in rows) >= 6
+
+
+@pytest.mark.parametrize(("lang", "locale", "decimal"), [("it", "it-IT", ","), ("en", "en-GB", ".")])
+def test_numbers_are_written_as_the_language_writes_them(ctx, lang, locale, decimal):
+    cols, rows, _fig, _ = pg("bridges").update(WHOLE, "cp", lang)
+    by_field = {c["field"]: c for c in cols}
+    for field in ("degree", "betweenness", "betweenness_norm"):  # numbers: sorted as numbers
+        assert f"'{locale}'" in by_field[field]["valueFormatter"]["function"], field
+        assert by_field[field]["filter"] == "agNumberColumnFilter"
+    # constraint also holds words (isolated actors): its numbers are text written in lang
+    numbers = [r["constraint"] for r in rows if re.fullmatch(r"\d+\D\d+", r["constraint"])]
+    assert numbers and all(decimal in n for n in numbers)
+    what_if = str(pg("bridges").what_if("F01", WHOLE, lang))
+    assert re.search(rf"'\d{re.escape(decimal)}\d{{3}}'", what_if), what_if
 
 
 def test_actor_page(ctx):
