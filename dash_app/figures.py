@@ -65,6 +65,13 @@ COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c
                      "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"]
 _BASE_LAYOUT = dict(margin=dict(l=50, r=20, t=40, b=40), template="plotly_white",
                     separators=",.", legend=dict(orientation="h", y=-0.15))
+#: Plotly's decimal and thousands separators of each language
+_SEPARATORS = {"it": ",.", "en": ".,"}
+
+
+def _figure(lang: str) -> go.Figure:
+    """An empty figure with the common layout, numbers written as ``lang`` writes them."""
+    return go.Figure(layout={**_BASE_LAYOUT, "separators": _SEPARATORS.get(lang, ",.")})
 
 
 def escape(text: object) -> str:
@@ -94,7 +101,7 @@ def growth_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Monthly reach (cumulative), active, new and lost ties (lines), ``month`` on x."""
     if not len(frame):
         return empty_figure(t("common.empty", lang))
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     for column in ("reach", "active_ties", "new_ties", "lost_ties"):
         fig.add_trace(go.Scatter(
             x=frame["month"], y=frame[column], mode="lines+markers", name=t(f"series.{column}",
@@ -109,7 +116,7 @@ def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     data = frame.dropna(subset=["peer_share"]) if len(frame) else frame
     if not len(data):
         return empty_figure(t("common.empty", lang))
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     fig.add_trace(go.Scatter(
         x=data["month"], y=data["peer_share"] * 100, mode="lines+markers",
         name=t("series.peer_share", lang), line=dict(color=NATURE_COLOURS["peer"]),
@@ -123,7 +130,7 @@ def ties_by_nature_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Stacked monthly distinct partners by tie nature (tidy ``month, nature, partners``)."""
     if not len(frame) or frame["partners"].sum() == 0:
         return empty_figure(t("common.empty", lang))
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     for nature, part in frame.groupby("nature", sort=False):
         fig.add_trace(go.Bar(x=part["month"], y=part["partners"], name=nature_label(nature, lang),
                              marker_color=NATURE_COLOURS.get(nature),
@@ -157,7 +164,7 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
     x, y = _circle_layout(nodes)
     pos = {i: (xi, yi) for i, xi, yi in zip(nodes.index, x, y, strict=True)}
     ego_ids = set(nodes.index[nodes["ego"]]) if "ego" in nodes else set()
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
 
     def segments(part: pd.DataFrame) -> tuple[list, list]:
         xs: list[float | None] = []
@@ -321,7 +328,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_b
     b = pos.reindex(edges["b"]).to_numpy()
     xs = np.column_stack([a[:, 0], b[:, 0], np.full(len(a), np.nan)]).ravel()
     ys = np.column_stack([a[:, 1], b[:, 1], np.full(len(a), np.nan)]).ravel()
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                line=dict(width=0.5, color="#bbbbbb")))
     hover = [f"{escape(n)}<br>{kind_label(k, lang)}"
@@ -340,7 +347,7 @@ def brokerage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Brokerage roles per group (tidy ``group``, ``role``, ``count``), grouped bars."""
     if not len(frame):
         return empty_figure(t("common.empty", lang))
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     for role, part in frame.groupby("role", sort=False):
         key = f"role.{role}"
         fig.add_trace(go.Bar(x=[escape(g) for g in part["group"]], y=part["count"],
@@ -355,7 +362,7 @@ def community_events_figure(events: pd.DataFrame, lang: str) -> go.Figure:
     if not len(events):
         return empty_figure(t("common.empty", lang))
     counts = events.groupby(["window_start", "event"]).size().reset_index(name="n")
-    fig = go.Figure(layout=_BASE_LAYOUT)
+    fig = _figure(lang)
     for event, part in counts.groupby("event", sort=True):
         label = t(f"event.{event}", lang) if f"event.{event}" in TRANSLATIONS else str(event)
         fig.add_trace(go.Bar(x=part["window_start"], y=part["n"], name=label,

@@ -49,6 +49,14 @@ def test_ties_by_nature_is_stacked_with_day_first_hovers():
     assert all("%d/%m/%Y" in d["hovertemplate"] for d in fig["data"])
 
 
+def test_charts_write_numbers_as_the_language_does():
+    frame = pd.DataFrame({"month": pd.to_datetime(["2016-03-01"]), "nature": ["peer"],
+                          "partners": [1234.5]})
+    italian = figures.ties_by_nature_figure(frame, "it").to_dict()["layout"]
+    english = figures.ties_by_nature_figure(frame, "en").to_dict()["layout"]
+    assert (italian["separators"], english["separators"]) == (",.", ".,")
+
+
 def test_slider_marks_are_day_first():
     import datetime as dt
 
