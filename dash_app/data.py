@@ -234,6 +234,7 @@ class DataAccess:
         self._cache: dict[Any, Any] = {}
         self._lock = threading.Lock()
         self._dataset: Dataset | None = None
+        self._district: Dataset | None = None
 
     # ----------------------------------------------------------------- base tables
     @property
@@ -242,7 +243,10 @@ class DataAccess:
         if self._dataset is None:
             with self._lock:
                 if self._dataset is None:
-                    self._dataset = _scope(load_source(self.source), self.viewer)
+                    district = load_source(self.source)
+                    self._dataset = _scope(district, self.viewer)
+                    # kept only where it differs: isolation is judged on it (district_temporal)
+                    self._district = district if self.viewer.scoped else None
         return self._dataset
 
     @property
@@ -319,6 +323,26 @@ class DataAccess:
         """The viewer's :class:`genera_graph.temporal.TemporalGraph` (built once)."""
         temporal_graph = _optional("genera_graph.temporal", "TemporalGraph")
         return temporal_graph.from_dataset(self.dataset, self.config)
+
+    @_cached
+    def district_temporal(self) -> Any:
+        """The whole district's :class:`~genera_graph.temporal.TemporalGraph`, for isolation.
+
+        A household's isolation is judged on all its ties, whoever looks: on a facilitator's
+        scoped dataset, the ties to other points' households are gone, and a family linked to
+        the district only through them would be reported cut off. The results are then cut to
+        the viewer's households (see :meth:`isolation_report`). For an unscoped viewer this is
+        :meth:`temporal`.
+        """
+        _ = self.dataset  # loading it keeps the district as well
+        if self._district is None:
+            return self.temporal()
+        temporal_graph = _optional("genera_graph.temporal", "TemporalGraph")
+        return temporal_graph.from_dataset(self._district, self.config)
+
+    def _visible(self, ids: pd.Index | pd.Series) -> np.ndarray:
+        """Which of these actor ids the viewer may see."""
+        return np.asarray(pd.Index(ids).isin(self.actors.index), dtype=bool)
 
     def view(self, start: date, end: date, programmes: tuple[str, ...] = (),
              cps: tuple[str, ...] = (), natures: tuple[str, ...] = (),
@@ -683,15 +707,22 @@ class DataAccess:
         """Isolation status of every visible household on ``as_of``, with names
         (``genera_graph.analytics.isolation.isolation_report``)."""
         isolation_report = _optional("genera_graph.analytics.isolation", "isolation_report")
-        report = isolation_report(self.temporal(), as_of, config=self.config)
+        report = isolation_report(self.district_temporal(), as_of, config=self.config)
+        report = report[self._visible(report.index)]
         report.insert(0, "name", [self.name_of(i) for i in report.index])
         return report
 
     @_cached
     def isolation_reasons(self, as_of: date) -> pd.DataFrame:
-        """One row per (household, reason) on ``as_of``, with the supporting dates."""
+        """One row per (household, reason) on ``as_of``, with the supporting dates; a bridge
+        (``partner_id``) the viewer may not see is left missing."""
         isolation_reasons = _optional("genera_graph.analytics.isolation", "isolation_reasons")
-        return isolation_reasons(self.temporal(), as_of, config=self.config)
+        reasons = isolation_reasons(self.district_temporal(), as_of, config=self.config)
+        reasons = reasons[self._visible(reasons["actor_id"])].reset_index(drop=True)
+        if "partner_id" in reasons:
+            partner = reasons["partner_id"]
+            reasons["partner_id"] = partner.where(partner.isna() | self._visible(partner))
+        return reasons
 
     @_cached
     def early_warning(self, as_of: date, cps: tuple[str, ...] = (),
@@ -699,9 +730,10 @@ class DataAccess:
         """The early-warning worklist on ``as_of`` (households whose status worsened), with
         names, for some Community Points and facilitators (all when empty)."""
         early_warning = _optional("genera_graph.analytics.isolation", "early_warning")
-        table = early_warning(self.temporal(), as_of, config=self.config,
+        table = early_warning(self.district_temporal(), as_of, config=self.config,
                               community_point=list(cps) or None,
                               facilitator=list(facilitators) or None)
+        table = table[self._visible(table.index)]
         table.insert(0, "name", [self.name_of(i) for i in table.index])
         return table
 

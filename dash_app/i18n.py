@@ -185,6 +185,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "iso.mode.flagged": {"it": "tutte le isolate o a rischio", "en": "all isolated or at risk"},
     "iso.reason_dates": {"it": "{reason} ({start} – {end})", "en": "{reason} ({start} – {end})"},
     "iso.bridge": {"it": "tramite {name}", "en": "through {name}"},
+    "iso.bridge.hidden": {"it": "tramite un attore di un altro Punto di Comunità",
+                          "en": "through an actor of another Community Point"},
     # community life cycle
     "event.birth": {"it": "nascita", "en": "birth"},
     "event.death": {"it": "scomparsa", "en": "death"},

@@ -61,6 +61,8 @@ def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
                  start=fmt_date(row.date_from), end=fmt_date(row.date_to))
         if isinstance(getattr(row, "partner_id", None), str) and row.partner_id:
             text += " " + t("iso.bridge", lang, name=access.name_of(row.partner_id))
+        elif row.reason == "single_bridge":  # the bridge belongs to a point the viewer can't see
+            text += " " + t("iso.bridge.hidden", lang)
         texts.append(text)
     return pd.Series(texts, index=reasons["actor_id"].to_numpy()).groupby(level=0).agg("; ".join)
 

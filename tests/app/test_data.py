@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dash_app.data import DataAccess, Viewer, load_source
+from genera_graph.analytics.isolation import isolation_report
 
 START, END = dt.date(2016, 2, 1), dt.date(2019, 2, 1)
 
@@ -24,6 +25,47 @@ def test_facilitator_sees_only_their_points_households(district):
     assert not hidden & (set(edges["a"]) | set(edges["b"]))
     assert not hidden & set(access.bridging(START, END).index)
     assert access.community_points() == (("CP02", "Punto Sud"),)
+
+
+def test_a_facilitator_gets_the_districts_isolation_verdicts_for_their_households(district):
+    """Scoping hides other points' families; it must not change how one's own are judged
+    (a family tied to the district only through another point's families is not cut off)."""
+    coordinator = DataAccess(district, Viewer())
+    facilitator = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
+    own = ["H04", "H05", "H06"]
+    differs = 0
+    for day in coordinator.worklist_dates():
+        mine = facilitator.isolation_report(day)
+        whole = coordinator.isolation_report(day)
+        whole = whole[whole.index.isin(own)]
+        assert list(mine.index) == list(whole.index) and len(mine), day
+        assert mine["status"].tolist() == whole["status"].tolist(), day
+        reasons = facilitator.isolation_reasons(day)
+        expected = coordinator.isolation_reasons(day)
+        expected = expected[expected["actor_id"].isin(own)].reset_index(drop=True)
+        assert reasons[["actor_id", "reason"]].equals(expected[["actor_id", "reason"]]), day
+        bridges = set(reasons["partner_id"].dropna())
+        assert bridges <= set(facilitator.actors.index), "a hidden bridge is named"
+        # what the scoped dataset alone would have said (the mistake this guards against)
+        scoped = isolation_report(facilitator.temporal(), day, config=facilitator.config)
+        differs += int((scoped.loc[whole.index, "status"] != whole["status"]).sum())
+    assert differs, "the small district should show why scoping the analysis is wrong"
+
+
+def test_a_bridge_of_another_point_is_not_named(app, district):  # app: pages need one
+    from dash_app.pages.isolation import plain_reasons
+
+    day = dt.date(2019, 1, 31)
+    coordinator = DataAccess(district, Viewer())
+    reasons = coordinator.isolation_reasons(day)
+    bridge = reasons.loc[reasons["actor_id"].eq("H03") & reasons["reason"].eq("single_bridge"),
+                         "partner_id"].item()
+    assert coordinator.actors.at[bridge, "community_point_id"] == "CP02"
+    facilitator = DataAccess(district, Viewer(role="facilitator", community_point_id="CP01"))
+    text = plain_reasons(facilitator, day, "it")["H03"]
+    assert "tramite un attore di un altro Punto di Comunità" in text
+    assert coordinator.name_of(bridge) not in text and bridge not in text
+    assert coordinator.name_of(bridge) in plain_reasons(coordinator, day, "it")["H03"]
 
 
 def test_coordinator_sees_everything(district):
