@@ -91,6 +91,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "ov.growth": {"it": "Crescita della rete", "en": "Growth of the network"},
     "ov.peer": {"it": "Quota di legami tra pari nel tempo", "en": "Share of peer ties over time"},
     "ov.table": {"it": "Serie mensile", "en": "Monthly series"},
+    "ov.lost.note": {
+        "it": "Un legame è perso se non si rinnova nei {days} giorni dall'inizio del mese: "
+              "per i mesi più vicini alla fine del registro non è ancora noto e manca.",
+        "en": "A tie is lost if it is not renewed within {days} days of the month's start: for "
+              "the months closest to the end of the record this is not yet known, and missing."},
     "series.reach": {"it": "Raggiunti (cumulato)", "en": "Reached (cumulative)"},
     "series.active_ties": {"it": "Legami attivi", "en": "Active ties"},
     "series.new_ties": {"it": "Legami nuovi", "en": "New ties"},

@@ -102,7 +102,8 @@ def growth(
         - ``active_ties``: distinct pairs with activity in the window;
         - ``new_ties``: active pairs with no activity before the window (first seen in it);
         - ``lost_ties``: pairs active in the previous window with no activity in the
-          ``horizon_days`` days from this window's start (missing for the first window);
+          ``horizon_days`` days from this window's start (missing for the first window, and
+          for a window whose horizon runs past the end of the record: not yet known);
         - ``density``: ties / possible ties among the vertices;
         - ``components``: connected components (isolated vertices count);
         - ``giant_share``: share of the vertices in the largest component;
@@ -116,8 +117,10 @@ def growth(
     -----
     Reach when split: by Community Point, actors whose own ``community_point_id`` is that point;
     by programme, actors with an event of that programme (as either side, or as a participant)
-    before ``window_end``. Lost ties look up to ``horizon_days`` past the window start, so near
-    the end of the record a tie may be counted lost that later data would have renewed.
+    before ``window_end``. Lost ties look up to ``horizon_days`` past the window start; where that
+    runs past the end of the record (the later of ``config.programme_end`` and the log's last
+    day), a tie could still be renewed by data not yet recorded, so the count is right-censored
+    and left missing rather than overstated.
     A window graph costs :math:`O(E \\log E)` for ``E`` events.
 
     Examples
@@ -153,6 +156,8 @@ def growth(
     log = tg.log
     n = log.n_actors
     kind_names = np.asarray(tg.actors["kind"], dtype=object)
+    last = tg.last_day
+    record_end = day_number(max(config.programme_end, last) if last else config.programme_end)
     records = []
     for group in groups:
         filt = dict(options)
@@ -176,9 +181,10 @@ def growth(
             row["reached"] = int(reached.sum())
             row["active_ties"] = len(active)
             row["new_ties"] = int((~np.isin(active, before, assume_unique=True)).sum())
+            censored = s + horizon > record_end + 1  # the horizon passes the record's end
             row["lost_ties"] = (
                 pd.NA
-                if previous is None
+                if previous is None or censored
                 else int((~np.isin(previous, renewed, assume_unique=True)).sum())
             )
             row.update(_structure(view))

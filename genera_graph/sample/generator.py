@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -564,7 +565,8 @@ class _Builder:
 
     def _peer_ties(self) -> None:
         """Lay peer interactions block by block so that every connected household has at least
-        ``peer_partners_per_block`` distinct partners in each block from 30 days after first_met.
+        ``peer_partners_per_block`` distinct partners in each block from 30 days after first_met
+        (proportionally fewer in the record's shorter last block).
         """
         cfg = self.cfg
         hh = self.households
@@ -577,9 +579,13 @@ class _Builder:
             avail_ids = {h.idx for h in avail}
             got: dict[int, set[int]] = defaultdict(set)
             required = [h for h in avail if h.first + 30 <= s]
+            # the record's last block is shorter: ask for proportionally fewer partners, or its
+            # days would hold a full block's ties (a burst of ties in the record's last month)
+            share = (e - s) / cfg.block_days
             for j in self.rng.permutation(len(required)):
                 h = required[int(j)]
-                target = self._peer_target(h, s)
+                exact = self._peer_target(h, s) * share  # rounded at random: the same mean
+                target = max(1, math.floor(exact) + int(self.rng.random() < exact % 1))
                 circle = [hh[g] for g in h.circle if g in avail_ids]
                 tries = 0
                 while len(got[h.idx]) < target:
