@@ -4,9 +4,9 @@ The six tables of the data model live in tables of the same names and columns (i
 dates as SQL ``DATE``), keyed by the registers' natural keys
 (:attr:`~genera_graph.io.registers.Register.key`), with foreign keys from every actor or
 activity reference (deferred: checked at commit; an SQLite import checks the ids it wrote
-once, before its commit, instead of row by row: see ``Store._bulk_write``). Two more tables record the imports:
-``import_runs`` (one row per imported file: content hash, file name, time, counts, status) and
-``quarantine`` (the rows a partial import set aside, with their problems).
+once, before its commit, instead of row by row: see ``Store._bulk_write``). Two more tables
+record the imports: ``import_runs`` (one row per imported file: content hash, file name, time,
+counts, status) and ``quarantine`` (the rows a partial import set aside, with their problems).
 
 The schema is versioned (table ``genera_schema``): opening a store upgrades it, in one
 transaction, through the numbered steps of ``_MIGRATIONS``; a store newer than the code is
@@ -286,7 +286,7 @@ class Store:
     def _bulk_write(self) -> Iterator[_Upserts]:
         """One write transaction for an import, whose rows go through :class:`_Upserts`.
 
-        On SQLite, foreign keys are not enforced row by row inside it (that is a third of the
+        On SQLite, foreign keys are not enforced row by row inside it (that is over 40% of the
         writing time of a large import); instead, before the commit, every id the upserts wrote
         into a reference column is looked up in its table
         (:meth:`_Upserts.check_references`), so the transaction still commits only if no
