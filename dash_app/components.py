@@ -35,8 +35,8 @@ __all__ = [
     "grid",
     "grid_payload",
     "message",
-    "number_formatter",
     "month_range_slider",
+    "number_formatter",
     "options",
     "parse_period",
     "period",
@@ -56,6 +56,8 @@ def number_formatter(lang: str) -> dict[str, str]:
     return {"function": "params.value == null ? '' : Number(params.value).toLocaleString("
                         f"'{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}', "
                         "{maximumFractionDigits: 3})"}
+
+
 #: text columns given room (names)
 _WIDE = {"name", "partner", "facilitator", "examples", "label"}
 #: the default period of the month sliders: the last quarter of the first programme year

@@ -344,6 +344,15 @@ class DataAccess:
         """Which of these actor ids the viewer may see."""
         return np.asarray(pd.Index(ids).isin(self.actors.index), dtype=bool)
 
+    def _for_viewer(self, table: pd.DataFrame, ids: pd.Index | pd.Series) -> pd.DataFrame:
+        """The rows of ``table`` whose ``ids`` the viewer may see, with every bridge the viewer
+        may not see (``bridge_id``, ``partner_id``: another point's family) left missing."""
+        table = table[self._visible(ids)].copy()
+        for col in ("bridge_id", "partner_id"):
+            if col in table:
+                table[col] = table[col].where(table[col].isna() | self._visible(table[col]))
+        return table
+
     def view(self, start: date, end: date, programmes: tuple[str, ...] = (),
              cps: tuple[str, ...] = (), natures: tuple[str, ...] = (),
              kinds: tuple[str, ...] = ()) -> Any:
@@ -708,7 +717,7 @@ class DataAccess:
         (``genera_graph.analytics.isolation.isolation_report``)."""
         isolation_report = _optional("genera_graph.analytics.isolation", "isolation_report")
         report = isolation_report(self.district_temporal(), as_of, config=self.config)
-        report = report[self._visible(report.index)]
+        report = self._for_viewer(report, report.index)
         report.insert(0, "name", [self.name_of(i) for i in report.index])
         return report
 
@@ -718,11 +727,7 @@ class DataAccess:
         (``partner_id``) the viewer may not see is left missing."""
         isolation_reasons = _optional("genera_graph.analytics.isolation", "isolation_reasons")
         reasons = isolation_reasons(self.district_temporal(), as_of, config=self.config)
-        reasons = reasons[self._visible(reasons["actor_id"])].reset_index(drop=True)
-        if "partner_id" in reasons:
-            partner = reasons["partner_id"]
-            reasons["partner_id"] = partner.where(partner.isna() | self._visible(partner))
-        return reasons
+        return self._for_viewer(reasons, reasons["actor_id"]).reset_index(drop=True)
 
     @_cached
     def early_warning(self, as_of: date, cps: tuple[str, ...] = (),
@@ -733,7 +738,7 @@ class DataAccess:
         table = early_warning(self.district_temporal(), as_of, config=self.config,
                               community_point=list(cps) or None,
                               facilitator=list(facilitators) or None)
-        table = table[self._visible(table.index)]
+        table = self._for_viewer(table, table.index)
         table.insert(0, "name", [self.name_of(i) for i in table.index])
         return table
 

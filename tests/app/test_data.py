@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dash_app.data import DataAccess, Viewer, load_source
@@ -44,7 +45,8 @@ def test_a_facilitator_gets_the_districts_isolation_verdicts_for_their_household
         expected = coordinator.isolation_reasons(day)
         expected = expected[expected["actor_id"].isin(own)].reset_index(drop=True)
         assert reasons[["actor_id", "reason"]].equals(expected[["actor_id", "reason"]]), day
-        bridges = set(reasons["partner_id"].dropna())
+        bridges = set(reasons["partner_id"].dropna()) | set(mine["bridge_id"].dropna())
+        bridges |= set(facilitator.early_warning(day)["bridge_id"].dropna())
         assert bridges <= set(facilitator.actors.index), "a hidden bridge is named"
         # what the scoped dataset alone would have said (the mistake this guards against)
         scoped = isolation_report(facilitator.temporal(), day, config=facilitator.config)
@@ -62,6 +64,7 @@ def test_a_bridge_of_another_point_is_not_named(app, district):  # app: pages ne
                          "partner_id"].item()
     assert coordinator.actors.at[bridge, "community_point_id"] == "CP02"
     facilitator = DataAccess(district, Viewer(role="facilitator", community_point_id="CP01"))
+    assert pd.isna(facilitator.isolation_report(day).at["H03", "bridge_id"])
     text = plain_reasons(facilitator, day, "it")["H03"]
     assert "tramite un attore di un altro Punto di Comunità" in text
     assert coordinator.name_of(bridge) not in text and bridge not in text
