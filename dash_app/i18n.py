@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from genera_graph.io.registers import format_number as fmt_number
+
 __all__ = [
     "DEFAULT_LANG",
     "DROPDOWN_LABELS",
@@ -369,23 +371,6 @@ def fmt_date(value: date | str | pd.Timestamp | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return pd.Timestamp(value).strftime(DATE_FORMAT)
-
-
-def fmt_number(value: float | None, lang: str = DEFAULT_LANG, digits: int | None = None) -> str:
-    """A number as the language writes it: ``1.234,5`` in Italian, ``1,234.5`` in English.
-
-    ``digits``: that many decimals (``None``: as many as the value needs). Missing values give
-    an empty text.
-
-    >>> fmt_number(0.4197896, "it", 3), fmt_number(0.4197896, "en", 3)
-    ('0,420', '0.420')
-    >>> fmt_number(12345.5, "it"), fmt_number(12345.5, "en"), fmt_number(None)
-    ('12.345,5', '12,345.5', '')
-    """
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
 
 
 def request_lang() -> str:

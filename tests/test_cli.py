@@ -21,7 +21,18 @@ def test_report_prints_the_first_year(capsys):
     assert main(["report", "--registers", str(SAMPLE), "--from", "01/02/2016",
                  "--to", "01/02/2017", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "530" in out and "9500" in out.replace(",", "").replace(".", "")
+    assert "530" in out and "9,500 €" in out and "530.0" not in out
+
+
+def test_report_is_written_the_italian_way(capsys):
+    assert main(["report", "--registers", str(SAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "01/02/2016–31/01/2017" in lines[0]
+    row = {line.split("  ")[0]: line.split()[-3:] for line in lines[1:]}
+    assert row["Persone intercettate"][0] == "530"
+    assert lines[-1].startswith("Fondi assegnati alle idee") and "9.500 €" in lines[-1]
+    share = next(v for k, v in row.items() if k.startswith("Quota di residenti"))
+    assert share[0] == "100%"
 
 
 def test_analyze_writes_every_table_with_its_dictionary(tmp_path, capsys):

@@ -35,6 +35,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "Indicator",
     "monitoring_report",
+    "report_text",
     "report_wide",
 ]
 
@@ -363,3 +364,35 @@ def report_wide(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
         out[header] = out["indicator"].map(values.set_index("indicator")["value"]).astype(
             np.float64)
     return out
+
+
+def report_text(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
+    """The monitoring table as a reader sees it: labels, then each period's values as text.
+
+    Counts are whole numbers, shares percentages, amounts carry ``€``; numbers are written as
+    ``lang`` writes them (``9.500 €`` in Italian) and a missing value is ``–``.
+
+    Examples
+    --------
+    >>> ds = Dataset.empty()
+    >>> text = report_text(monitoring_report(ds), lang="it")
+    >>> text.iloc[0].tolist()
+    ['Persone intercettate', '0', '0', '0']
+    """
+    from genera_graph.io.registers import format_number
+
+    wide = report_wide(report, lang=lang)
+    periods = list(wide.columns[4:])
+    out = wide[["label"]].copy()
+    for col in periods:
+        cells = []
+        for value, unit in zip(wide[col], wide["unit"], strict=True):
+            if pd.isna(value):
+                cells.append("–")
+            elif unit == "share":
+                cells.append(f"{format_number(value * 100, lang, 0)}%")
+            else:
+                number = format_number(value, lang, 0 if float(value).is_integer() else 2)
+                cells.append(f"{number} €" if unit == "EUR" else number)
+        out[col] = cells
+    return out.rename(columns={"label": ""})

@@ -23,9 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
 
-    from genera_graph.analytics.report import monitoring_report, report_wide
+    from genera_graph.analytics.report import monitoring_report, report_text
 
     ds = load_dataset(args)
     periods = None
@@ -34,10 +33,14 @@ def run(args: argparse.Namespace) -> int:
             raise SystemExit("genera report: give both --from and --to, or neither")
         periods = [(args.start, args.end)]
     table = monitoring_report(ds, periods)
-    wide = report_wide(table, lang=args.lang)
-    with pd.option_context("display.max_rows", None, "display.width", 200,
-                           "display.max_colwidth", 60):
-        print(wide.to_string())
+    text = report_text(table, lang=args.lang)
+    labels, periods = text.iloc[:, 0], list(text.columns[1:])
+    width = max(len(x) for x in labels)
+    widths = [max(len(c), *(len(v) for v in text[c])) for c in periods]
+    print(" " * width + "  " + "  ".join(c.rjust(w) for c, w in zip(periods, widths, strict=True)))
+    for label, *cells in text.itertuples(index=False):
+        print(label.ljust(width) + "  "
+              + "  ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True)))
     if args.csv:
         from genera_graph.exports.tables import write_csv
 

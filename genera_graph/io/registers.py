@@ -35,6 +35,7 @@ __all__ = [
     "DATE_FORMAT",
     "FIRST_DATA_ROW",
     "NUL_RULE",
+    "format_number",
     "REGISTERS",
     "Problem",
     "Register",
@@ -296,6 +297,24 @@ def parse_register_frame(
         empty = _empty_typed(register)
         valid = schema.validate(empty) if len(empty.columns) else empty
     return valid, problems
+
+
+def format_number(value: float | None, lang: str = "it", digits: int | None = None) -> str:
+    """A number as the language writes it: ``1.234,5`` in Italian, ``1,234.5`` in English.
+
+    ``digits``: that many decimals (``None``: as many as the value needs). Missing values give
+    an empty text. (The reading side of the Italian convention is in the registers' parsing
+    of decimals.)
+
+    >>> format_number(0.4197896, "it", 3), format_number(0.4197896, "en", 3)
+    ('0,420', '0.420')
+    >>> format_number(12345.5, "it"), format_number(12345.5, "en"), format_number(None)
+    ('12.345,5', '12,345.5', '')
+    """
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
 
 
 def _parse_dates(cells: pd.Series) -> pd.Series:
