@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ __all__ = [
     "escape",
     "growth_figure",
     "map_legend",
+    "point_colours",
     "network_figure",
     "peer_share_figure",
     "slider_marks",
@@ -218,10 +220,9 @@ def _colours(nodes: pd.DataFrame, colour_by: str) -> list[str]:
         return [COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)] if c >= 0 else "#bbbbbb"
                 for c in nodes["community"].astype(int)]
     if colour_by == "cp":
-        points = sorted({str(c) for c in nodes["community_point_id"].dropna()})
-        idx = {p: i for i, p in enumerate(points)}
-        return [COMMUNITY_COLOURS[idx[str(c)] % len(COMMUNITY_COLOURS)]
-                if isinstance(c, str) else "#bbbbbb" for c in nodes["community_point_id"]]
+        colours = point_colours(nodes["community_point_id"].dropna())
+        return [colours[c] if isinstance(c, str) else "#bbbbbb"
+                for c in nodes["community_point_id"]]
     return [KIND_COLOURS.get(k, "#999999") for k in nodes["kind"]]
 
 
@@ -300,15 +301,41 @@ def cytoscape_stylesheet(selected: str | None = None,
     return style
 
 
-def map_legend(lang: str) -> list[tuple[str, str, str]]:
-    """``(shape, colour, label)`` of the map's legend: actor kinds (dots), tie natures
-    (lines)."""
-    kinds = [("dot", KIND_COLOURS[k], kind_label(k, lang)) for k in
-             ("household", "association", "formal_group", "company", "school", "public_entity",
-              "community_point", "facilitator")]
+def map_legend(lang: str, nodes: pd.DataFrame | None = None,
+               colour_by: str = "kind") -> list[tuple[str, str, str]]:
+    """``(shape, colour, label)`` of the map's legend: what the dots' colours mean (actor
+    kinds, Community Points or communities, as :func:`cytoscape_elements` colours them for
+    ``nodes``), then tie natures (lines). Shape ``"text"`` is a label without a mark."""
+    if colour_by == "cp" and nodes is not None:
+        points = point_colours(nodes["community_point_id"].dropna())
+        dots = [("dot", colour, str(point)) for point, colour in points.items()]
+        if nodes["community_point_id"].isna().any():
+            dots.append(("dot", "#bbbbbb", t("map.legend.no_point", lang)))
+    elif colour_by == "community" and nodes is not None and "community" in nodes:
+        sizes = nodes["community"].astype(int)
+        sizes = sizes[sizes >= 0].value_counts()
+        shown = sorted(sizes.index[:_LEGEND_COMMUNITIES])
+        dots = [("dot", COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)],
+                 t("map.legend.community", lang, n=c + 1)) for c in shown]
+        if len(sizes) > len(shown):
+            dots.append(("text", "", t("map.legend.more", lang, n=len(sizes) - len(shown))))
+    else:
+        dots = [("dot", KIND_COLOURS[k], kind_label(k, lang)) for k in
+                ("household", "association", "formal_group", "company", "school",
+                 "public_entity", "community_point", "facilitator")]
     ties = [("line", NATURE_COLOURS[n], nature_label(n, lang)) for n in NATURE_COLOURS]
     ties[1] = ("line", "#bbbbbb", nature_label("professional", lang))
-    return kinds + ties
+    return dots + ties
+
+
+#: communities named in the map's legend (the largest ones)
+_LEGEND_COMMUNITIES = 8
+
+
+def point_colours(points: Iterable[str]) -> dict[str, str]:
+    """Community Point -> its colour on the map when colouring by point (ids in order)."""
+    ordered = sorted({str(p) for p in points})
+    return {p: COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)] for i, p in enumerate(ordered)}
 
 
 def _safe_id(value: str) -> bool:

@@ -35,7 +35,7 @@ from dash_app.i18n import (
 )
 from genera_graph.model import ActorKind, Programme, TieNature
 
-__all__ = ["chosen", "download", "layout", "panel", "select", "update_map"]
+__all__ = ["chosen", "download", "layout", "legend", "panel", "select", "update_map"]
 
 dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
 
@@ -97,14 +97,7 @@ def layout(**_: object) -> html.Div:
                                stylesheet=cytoscape_stylesheet(), minZoom=0.05, maxZoom=4,
                                style={"width": "100%", "height": "640px",
                                       "border": "1px solid #dee2e6", "background": "#fff"}),
-                html.Div([html.Span([
-                    html.Span(style={"display": "inline-block", "width": "14px",
-                                     "height": "10px" if shape == "dot" else "3px",
-                                     "borderRadius": "50%" if shape == "dot" else "0",
-                                     "background": colour, "marginRight": "4px",
-                                     "verticalAlign": "middle"}),
-                    label], className="me-3 small text-nowrap")
-                    for shape, colour, label in map_legend(lang)], className="mt-1"),
+                html.Div(legend(map_legend(lang)), id=ids.MAP_LEGEND, className="mt-1"),
                 html.Div(id=ids.MAP_STATS, className="small text-muted mt-1"),
                 download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
             ], lg=8),
@@ -150,6 +143,7 @@ def _filters(access, value, programmes, cps, kinds, natures):
     Output(ids.MAP_GRAPH, "elements"),
     Output(ids.MAP_STATS, "children"),
     Output(ids.MAP_RANGE_LABEL, "children"),
+    Output(ids.MAP_LEGEND, "children"),
     Input(ids.MAP_RANGE, "value"),
     Input(ids.MAP_PROGRAMME, "value"),
     Input(ids.MAP_CP, "value"),
@@ -160,7 +154,8 @@ def _filters(access, value, programmes, cps, kinds, natures):
     State(ids.LANG, "data"),
 )
 def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
-    """The map's elements for the period and filters, its summary line and period label."""
+    """The map's elements for the period and filters, its summary line, period label and
+    legend (what the colours mean)."""
     lang = lang or "it"
     access = current()
     key = _filters(access, value, programmes, cps, kinds, natures)
@@ -173,7 +168,20 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
     if len(shown) < len(edges):
         stats += " · " + t("map.capped", lang, n=len(shown))
-    return elements, stats, text
+    return elements, stats, text, legend(map_legend(lang, nodes, colour or "kind"))
+
+
+def legend(entries: list[tuple[str, str, str]]) -> list:
+    """The legend's marks and labels (labels as plain text)."""
+    out = []
+    for shape, colour, label in entries:
+        mark = [] if shape == "text" else [html.Span(style={
+            "display": "inline-block", "width": "14px",
+            "height": "10px" if shape == "dot" else "3px",
+            "borderRadius": "50%" if shape == "dot" else "0", "background": colour,
+            "marginRight": "4px", "verticalAlign": "middle"})]
+        out.append(html.Span([*mark, label], className="me-3 small text-nowrap"))
+    return out
 
 
 @dash.callback(

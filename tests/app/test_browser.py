@@ -81,6 +81,20 @@ def test_map_slider_moves_the_period(watched, live_url, screenshots):
     assert events["errors"] == []
 
 
+def test_map_legend_follows_the_colouring(watched, live_url, screenshots):
+    page, events = watched
+    page.goto(live_url + "/map")
+    _ready(page, "map")
+    legend = page.locator("#map-legend")
+    expect(legend).to_contain_text("Famiglia")
+    page.locator("#map-colour").get_by_text("Punto di Comunità", exact=True).click()
+    expect(legend).to_contain_text("CP02", timeout=WAIT)
+    expect(legend).not_to_contain_text("Famiglia")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(screenshots / "map-by-point.png"), full_page=True)
+    assert events["errors"] == []
+
+
 def test_clicking_an_actor_opens_its_panel(watched, live_url, screenshots):
     page, events = watched
     page.goto(live_url + "/map")

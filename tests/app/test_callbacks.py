@@ -70,7 +70,8 @@ def test_overview_point_filter_narrows_reach(ctx):
 
 def test_map_filters(ctx):
     update = pg("map").update_map
-    els, stats, label = update([9, 12], None, None, None, ALL_NATURES, "kind", "degree", "it")
+    els, stats, label, _legend = update([9, 12], None, None, None, ALL_NATURES, "kind",
+                                        "degree", "it")
     edges = [e for e in els if "source" in e["data"]]
     assert edges and "01/11/2016" in label and "31/01/2017" in label
     peer_only, *_ = update([9, 12], None, None, None, ["peer"], "kind", "degree", "it")
@@ -162,8 +163,8 @@ def test_period_choices_cover_quarters_years_and_the_whole_programme(ctx):
 
 def test_map_draws_at_most_the_strongest_ties(ctx, monkeypatch):
     monkeypatch.setattr(pg("map"), "MAX_DRAWN_TIES", 5)
-    els, stats, _ = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, "kind",
-                                         "degree", "it")
+    els, stats, *_ = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, "kind",
+                                          "degree", "it")
     assert len([e for e in els if "source" in e["data"]]) == 5
     assert "disegnati i 5 legami più intensi" in stats
 
@@ -235,3 +236,23 @@ def test_map_colours_by_community(ctx):
                                    "degree", "it")
     colours = {e["data"]["colour"] for e in els if "colour" in e["data"]}
     assert len(colours) >= 2 and colours <= set(COMMUNITY_COLOURS) | {"#bbbbbb"}
+
+
+@pytest.mark.parametrize("colour", ["kind", "cp", "community"])
+def test_map_legend_says_what_the_colours_mean(ctx, colour):
+    els, *_, legend = pg("map").update_map([0, 36], None, None, None, ALL_NATURES, colour,
+                                           "degree", "it")
+    text = " ".join(str(part) for item in legend for part in item.children
+                    if isinstance(part, str))
+    dots = {item.children[0].style["background"] for item in legend
+            if len(item.children) == 2 and item.children[0].style["height"] == "10px"}
+    drawn = {e["data"]["colour"] for e in els if "colour" in e["data"]}
+    assert "tra pari" in text  # the tie natures are always there
+    if colour == "kind":
+        assert "Famiglia" in text and "comunità" not in text
+    elif colour == "cp":
+        assert "CP01" in text and "CP02" in text and "Famiglia" not in text
+        assert drawn <= dots  # every colour on the map is explained
+    else:
+        assert "comunità 1" in text and "Famiglia" not in text
+        assert drawn - {"#bbbbbb"} <= dots
