@@ -23,7 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     from genera_graph.analytics.report import monitoring_report, report_text
 
     ds = load_dataset(args)
@@ -34,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
         periods = [(args.start, args.end)]
     table = monitoring_report(ds, periods)
     text = report_text(table, lang=args.lang)
-    labels, periods = text.iloc[:, 0], list(text.columns[1:])
-    width = max(len(x) for x in labels)
-    widths = [max(len(c), *(len(v) for v in text[c])) for c in periods]
-    print(" " * width + "  " + "  ".join(c.rjust(w) for c, w in zip(periods, widths, strict=True)))
+    headers = list(text.columns[1:])
+    width = max(len(x) for x in text.iloc[:, 0])
+    widths = [max(len(c), *(len(v) for v in text[c])) for c in headers]
+    print(" " * width + "  " + "  ".join(c.rjust(w) for c, w in zip(headers, widths, strict=True)))
     for label, *cells in text.itertuples(index=False):
         print(label.ljust(width) + "  "
               + "  ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True)))

@@ -137,3 +137,19 @@ def live_url(app) -> Iterator[str]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def page_ready(page, name: str, timeout: int) -> None:
+    """Wait until a page's main content has been drawn by its callbacks: the map's nodes, the
+    overview's or actor page's first chart, or any other page's first grid row."""
+    from playwright.sync_api import expect
+
+    if name == "map":
+        page.wait_for_function(
+            "() => { const el = document.getElementById('map-graph');"
+            " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }", timeout=timeout)
+    elif name in ("overview", "actor"):
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=timeout)
+    else:
+        expect(page.locator(".ag-row").first).to_be_visible(timeout=timeout)
+    page.wait_for_timeout(300)  # let the last paint settle for the screenshot

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.app.conftest import page_ready
+
 pytestmark = pytest.mark.browser
 
 XSS_NAME = "<img src=x onerror=alert(1)>"  # as in conftest.small_district
@@ -42,16 +44,7 @@ def watched(page: Page):
 
 
 def _ready(page: Page, name: str) -> None:
-    """Wait until the page's main content has been drawn by its callbacks."""
-    if name == "map":
-        page.wait_for_function(
-            "() => { const el = document.getElementById('map-graph');"
-            " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }", timeout=WAIT)
-    elif name in ("overview", "actor"):
-        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=WAIT)
-    else:
-        expect(page.locator(".ag-row").first).to_be_visible(timeout=WAIT)
-    page.wait_for_timeout(300)  # let the last paint settle for the screenshot
+    page_ready(page, name, WAIT)
 
 
 @pytest.mark.parametrize("name", list(PAGES))

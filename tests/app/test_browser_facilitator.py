@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from genera_graph.io.store import Store
-from tests.app.conftest import XSS_NAME, small_district
+from tests.app.conftest import XSS_NAME, page_ready, small_district
 
 pytestmark = pytest.mark.browser
 
@@ -81,15 +81,7 @@ def facilitator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _ready(page: Page, name: str) -> None:
-    if name == "map":
-        page.wait_for_function(
-            "() => { const el = document.getElementById('map-graph');"
-            " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }", timeout=WAIT)
-    elif name == "overview":
-        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=WAIT)
-    else:
-        expect(page.locator(".ag-row").first).to_be_visible(timeout=WAIT)
-    page.wait_for_timeout(300)
+    page_ready(page, name, WAIT)
 
 
 @pytest.mark.parametrize("name,path", [
