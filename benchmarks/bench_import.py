@@ -39,7 +39,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from genera_graph.io.store import Store, _columns, _conflict_clause
+from genera_graph.io.bulk import conflict_clause
+from genera_graph.io.schema import columns as table_columns
+from genera_graph.io.store import Store
 
 
 def write_registers(folder: Path, rows: int, actors: int, seed: int = 7) -> Path:
@@ -92,7 +94,7 @@ def _sqlite_floor(source: Path, target: Path, folder: Path) -> float:
     store (foreign keys not enforced row by row, as in an import)."""
     with Store(target) as store:
         assert store.import_paths(folder / "actors.csv").ok
-    columns = ", ".join(_columns("interactions"))
+    columns = ", ".join(table_columns("interactions"))
     con = sqlite3.connect(target, isolation_level=None)
     try:
         con.execute("PRAGMA journal_mode = WAL")
@@ -101,7 +103,7 @@ def _sqlite_floor(source: Path, target: Path, folder: Path) -> float:
         t0 = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
         con.execute(f"INSERT INTO interactions ({columns}) SELECT {columns} FROM "
-                    f"source.interactions WHERE true {_conflict_clause('interactions', None)}")
+                    f"source.interactions WHERE true {conflict_clause('interactions', None)}")
         con.execute("COMMIT")
         return time.perf_counter() - t0
     finally:
@@ -183,7 +185,7 @@ def main() -> None:
 
         if args.postgres:
             with Store(args.postgres) as store:
-                with store._write() as conn:
+                with store.write_transaction() as conn:
                     for table in ("quarantine", "import_runs", "relations", "interactions",
                                   "participations", "household_members", "activities",
                                   "actors"):

@@ -52,6 +52,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from genera_graph.io.bulk import Upserts, count_rows, table_ids
+from genera_graph.io.database import Database
 from genera_graph.io.registers import (
     FIRST_DATA_ROW,
     REGISTERS,
@@ -61,20 +63,11 @@ from genera_graph.io.registers import (
     parse_register_frame,
     register_for,
 )
+from genera_graph.io.schema import METADATA, REFERENCES, TABLE_KEYS
 from genera_graph.io.spreadsheets import (
     DEFAULT_CHUNK_ROWS,
     SPREADSHEET_SUFFIXES,
     open_spreadsheet,
-)
-from genera_graph.io.store import (
-    _METADATA,
-    REFERENCES,
-    TABLE_KEYS,
-    Store,
-    _count,
-    _ids,
-    _isin,
-    _Upserts,
 )
 from genera_graph.model import Dataset
 
@@ -199,7 +192,7 @@ class _Abort(Exception):
     """Raised inside the transaction to roll it back (strict import with errors)."""
 
 
-def import_paths(store: Store, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
+def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
                  partial: bool = False, progress: bool | ProgressCallback = False,
                  chunk_rows: int | None = None) -> ImportResult:
     """Import register files (CSV or XLSX) or folders of them into a store, in one transaction.
@@ -228,7 +221,7 @@ def import_paths(store: Store, paths: Iterable[str | os.PathLike] | str | os.Pat
     and are checked together). Validation is vectorised. SQLite: each chunk is one
     ``INSERT ... SELECT FROM json_each(?)`` run in a background thread while the next chunk is
     read and validated, and the ids written into reference columns are checked once before the
-    commit (``Store._bulk_write``); PostgreSQL: a ``COPY`` per chunk.
+    commit (:meth:`~genera_graph.io.database.Database.bulk_write`); PostgreSQL: a ``COPY`` per chunk.
     """
     problems: list[Problem] = []
     sources: list[tuple[_Source, Register]] = []
@@ -239,7 +232,7 @@ def import_paths(store: Store, paths: Iterable[str | os.PathLike] | str | os.Pat
                 chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS)
 
 
-def import_dataset(store: Store, dataset: Dataset, *, partial: bool = False,
+def import_dataset(store: Database, dataset: Dataset, *, partial: bool = False,
                    label: str = "dataset", chunk_rows: int | None = None) -> ImportResult:
     """Import an in-memory dataset exactly as if it were its register files.
 
@@ -414,7 +407,7 @@ class _Tally:
 class _Run:
     """The state of one import while its transaction is open."""
 
-    def __init__(self, upserts: _Upserts, partial: bool, progress: bool | ProgressCallback,
+    def __init__(self, upserts: Upserts, partial: bool, progress: bool | ProgressCallback,
                  chunk_rows: int):
         self.upserts = upserts
         self.partial = partial
@@ -422,7 +415,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.failed = False
         self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
-        self.known = {t: _ids(self.conn, t) for t in ("actors", "activities")}
+        self.known = {t: table_ids(self.conn, t) for t in ("actors", "activities")}
         self.callback = progress if callable(progress) else None
         self.bar = None
         if progress is True:
@@ -488,7 +481,7 @@ class _Run:
 
     def import_streaming(self, source: _Source, register: Register, tally: _Tally) -> None:
         table = register.table
-        before = _count(self.conn, table)
+        before = count_rows(self.conn, table)
         for raw, typed, why in self.typed_chunks(source, register, tally):
             problems, bad = _reference_problems(typed, table, self.known, source.name)
             self.add_problems(problems)
@@ -504,7 +497,7 @@ class _Run:
             tally.accepted += len(typed)
             self.reject(raw, typed.index, why, tally)
             self.advance(source.name, len(raw), tally.read)
-        tally.new = _count(self.conn, table) - before
+        tally.new = count_rows(self.conn, table) - before
 
     def import_together(self, group: list[tuple[_Source, Register]],
                         tallies: list[_Tally]) -> None:
@@ -541,11 +534,24 @@ class _Run:
         for k, (i, raw, typed, why) in enumerate(parts):
             accepted = typed.loc[alive[k]]
             if self.may_write():
-                count = _count(self.conn, table)
+                count = count_rows(self.conn, table)
                 self.upserts.upsert(table, accepted, columns=group[i][0].header)
-                tallies[i].new += _count(self.conn, table) - count
+                tallies[i].new += count_rows(self.conn, table) - count
             tallies[i].accepted += len(accepted)
             self.reject(raw, accepted.index, why, tallies[i])
+
+
+def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """``values.isin(known)`` for text, through Arrow (pandas' own is slow on big sets)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    array = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string()) \
+        if values.dtype == object else pa.array(values.array).cast(pa.large_string())
+    value_set = pa.array(np.asarray(known, dtype=object), type=pa.large_string())
+    return pc.is_in(array, value_set=value_set).to_numpy(zero_copy_only=False)
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[str]]:
@@ -572,7 +578,7 @@ def _latest_hashes(conn: sa.Connection) -> dict[str, set[str]]:
     return latest.groupby("register")["content_hash"].agg(set).to_dict()
 
 
-def _run(store: Store, sources: list[tuple[_Source, Register]], problems: list[Problem], *,
+def _run(store: Database, sources: list[tuple[_Source, Register]], problems: list[Problem], *,
          partial: bool, progress: bool | ProgressCallback, chunk_rows: int) -> ImportResult:
     order = {r.file: i for i, r in enumerate(REGISTERS)}
     sources = sorted(sources, key=lambda s: order[s[1].file])
@@ -583,7 +589,7 @@ def _run(store: Store, sources: list[tuple[_Source, Register]], problems: list[P
     committed = False
     run: _Run | None = None
     try:
-        with store._bulk_write() as upserts:
+        with store.bulk_write() as upserts:
             run = _Run(upserts, partial, progress, chunk_rows)
             run.add_problems(problems)
             latest = _latest_hashes(run.conn)
@@ -653,7 +659,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 def _record_run(conn: sa.Connection, batch: str, source: _Source, register: Register,
                 tally: _Tally, quarantined: int) -> int:
-    table = _METADATA.tables["import_runs"]
+    table = METADATA.tables["import_runs"]
     result = conn.execute(sa.insert(table).values(
         batch_id=batch, file_name=source.name, register=register.file,
         content_hash=source.sha256, imported_at=datetime.now(UTC).replace(tzinfo=None),
@@ -665,7 +671,7 @@ def _record_run(conn: sa.Connection, batch: str, source: _Source, register: Regi
 
 def _record_quarantine(conn: sa.Connection, run_id: int, name: str,
                        frames: list[pd.DataFrame]) -> None:
-    table = _METADATA.tables["quarantine"]
+    table = METADATA.tables["quarantine"]
     rows = []
     for frame in frames:
         cells = frame.drop(columns="problems")

@@ -14,16 +14,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from genera_graph.io import store as store_module
+from genera_graph.io import bulk as bulk_module
+from genera_graph.io.bulk import json_rows
 from genera_graph.io.registers import REGISTERS, read_registers
+from genera_graph.io.schema import METADATA, upgrade_connection
 from genera_graph.io.store import (
-    _METADATA,
     SCHEMA_VERSION,
     TABLE_KEYS,
     Store,
     StoreVersionError,
-    _json_rows,
-    _upgrade_connection,
 )
 from genera_graph.io.store import store_url as to_url
 from genera_graph.model import TABLE_SCHEMAS, Dataset
@@ -35,7 +34,7 @@ def test_store_tables_follow_the_model_schemas():
     """A model change without a schema migration fails here."""
     for name, schema in TABLE_SCHEMAS.items():
         model = schema.to_schema().columns
-        table = _METADATA.tables[name]
+        table = METADATA.tables[name]
         assert list(table.c.keys()) == list(model), name
         for col, column in model.items():
             assert table.c[col].nullable == column.nullable or table.c[col].primary_key, col
@@ -97,7 +96,7 @@ def test_import_runs_record_hash_counts_and_status(store: Store):
 
 def test_database_enforces_foreign_keys(store: Store):
     store.import_dataset(tiny_dataset())
-    with pytest.raises(sa.exc.IntegrityError), store._write() as conn:
+    with pytest.raises(sa.exc.IntegrityError), store.write_transaction() as conn:
         conn.exec_driver_sql(
             "INSERT INTO participations (activity_id, actor_id, date, role, source) "
             "VALUES ('A001', 'NOBODY', '2017-01-01', 'participant', 'survey')")
@@ -107,7 +106,7 @@ def test_database_enforces_foreign_keys(store: Store):
 def test_upgrade_from_version_1_keeps_data(store_url: str):
     engine = sa.create_engine(to_url(store_url))
     with engine.begin() as conn:
-        _upgrade_connection(conn, 0, 1)
+        upgrade_connection(conn, 0, 1)
         conn.exec_driver_sql("INSERT INTO actors (actor_id, kind, name, first_met) "
                              "VALUES ('007', 'individual', 'Persona Finta', '2016-06-01')")
     with engine.connect() as conn:
@@ -120,14 +119,14 @@ def test_upgrade_from_version_1_keeps_data(store_url: str):
 
 
 def test_store_newer_than_the_code_is_refused(store_url: str):
-    with Store(store_url) as store, store._write() as conn:
+    with Store(store_url) as store, store.write_transaction() as conn:
         conn.exec_driver_sql(f"UPDATE genera_schema SET version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreVersionError, match="upgrade genera_graph"):
         Store(store_url)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path):
-    with Store(tmp_path / "g.sqlite", busy_timeout_s=7) as store, store._read() as conn:
+    with Store(tmp_path / "g.sqlite", busy_timeout_s=7) as store, store.read_transaction() as conn:
         pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
                   for name in ("journal_mode", "foreign_keys", "busy_timeout")}
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 7000}
@@ -163,7 +162,7 @@ def test_sqlite_readers_are_not_blocked_by_an_open_import(tmp_path: Path):
     path = tmp_path / "g.sqlite"
     with Store(path) as writer, Store(path, busy_timeout_s=0.2) as other:
         writer.import_dataset(tiny_dataset())
-        with writer._write() as conn:  # an import in progress holds the write lock
+        with writer.write_transaction() as conn:  # an import in progress holds the write lock
             conn.exec_driver_sql("DELETE FROM interactions")
             assert len(other.load().interactions) == len(tiny_dataset().interactions)
             with pytest.raises(sa.exc.OperationalError, match="locked"):
@@ -196,7 +195,7 @@ def test_json_rows_is_the_json_the_standard_library_writes(rows: list[tuple], ch
             arrays.append(pa.array(list(values), kind))
     expected = [[a, b, x if x is not None and math.isfinite(x) else None,
                  d.isoformat() if d is not None else None] for a, b, x, d in rows]
-    assert json.loads(_json_rows(arrays)) == expected
+    assert json.loads(json_rows(arrays)) == expected
 
 
 @settings(max_examples=25, deadline=None,
@@ -212,7 +211,7 @@ def test_sqlite_import_stores_any_text_exactly(tmp_path_factory: pytest.TempPath
         "first_met": pd.Series(pd.to_datetime(["2016-06-01"] * len(names))),
     })
     with Store(tmp_path_factory.mktemp("text") / "g.sqlite") as store:
-        with store._bulk_write() as upserts:
+        with store.bulk_write() as upserts:
             upserts.upsert("actors", frame, columns=list(frame.columns))
         assert store.load().actors["name"].tolist() == names
 
@@ -221,13 +220,13 @@ def test_sqlite_bulk_write_failure_rolls_back_and_restores_foreign_keys(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """An error in the background statement reaches the caller; nothing is written."""
     with Store(tmp_path / "g.sqlite") as store:
-        monkeypatch.setattr(store_module, "_conflict_clause",
+        monkeypatch.setattr(bulk_module, "conflict_clause",
                             lambda table, columns: "ON CONFLICT (no_such_column) DO NOTHING")
         with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
             store.import_dataset(tiny_dataset())
         monkeypatch.undo()
         assert set(store.counts().values()) == {0}
-        with store._read() as conn:
+        with store.read_transaction() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert store.import_dataset(tiny_dataset()).ok
         assert_same_dataset(store.load(), tiny_dataset())

@@ -1,0 +1,243 @@
+"""A store's database: the engine, its transactions, the schema upgrade, and typed reading.
+
+SQLite files run in WAL mode with foreign keys on and a busy timeout; every import is one
+transaction (``BEGIN IMMEDIATE``), so a killed import leaves the store exactly as before.
+PostgreSQL writers serialise on an advisory lock; readers read a ``REPEATABLE READ`` snapshot.
+
+Opening a store upgrades its schema (:mod:`genera_graph.io.schema`) in one transaction; a store
+newer than the code is refused (:class:`StoreVersionError`).
+
+Callers open a :class:`~genera_graph.io.store.Store`, which adds imports and exports to
+:class:`Database`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Self
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from genera_graph.io.bulk import Upserts, count_rows, read_table
+from genera_graph.io.schema import (
+    DATA_TABLES,
+    METADATA,
+    SCHEMA_VERSION,
+    schema_version,
+    upgrade_connection,
+)
+from genera_graph.model import Dataset
+
+__all__ = ["Database", "StoreVersionError", "store_url"]
+
+_log = logging.getLogger(__name__)
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer version of genera_graph."""
+
+
+def store_url(url_or_path: str | os.PathLike) -> sa.URL:
+    """The SQLAlchemy URL of a store given as a URL or as a file path.
+
+    A path (no ``://``) is an SQLite file; a ``postgresql://`` URL without a driver uses
+    psycopg 3.
+
+    Examples
+    --------
+    >>> store_url("postgresql://u@127.0.0.1:5432/db").drivername
+    'postgresql+psycopg'
+    >>> store_url("/tmp/x.sqlite").database
+    '/tmp/x.sqlite'
+    """
+    text = os.fspath(url_or_path)
+    if "://" not in text:
+        return sa.URL.create("sqlite", database=str(Path(text).expanduser().absolute()))
+    url = sa.make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+class Database:
+    """A store's database: connections, transactions, schema upgrade and reading.
+
+    :class:`~genera_graph.io.store.Store` (what callers open) adds imports and exports.
+
+    Parameters
+    ----------
+    url_or_path : str or path-like
+        An SQLite file path (created if missing) or an SQLAlchemy URL
+        (``postgresql://user@host:port/db``).
+    busy_timeout_s : float
+        How long an SQLite writer waits for another one before giving up.
+
+    Notes
+    -----
+    Opening creates or upgrades the schema. The object holds a connection pool: call
+    :meth:`close` (or use it as a context manager) when done.
+    """
+
+    def __init__(self, url_or_path: str | os.PathLike, *, busy_timeout_s: float = 30.0):
+        self.url = store_url(url_or_path)
+        self.dialect = self.url.get_backend_name()
+        if self.dialect == "sqlite":
+            self._engine = sa.create_engine(self.url)
+            _sqlite_setup(self._engine, busy_timeout_s)
+        else:
+            self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+            if self.dialect == "postgresql":
+                _postgres_setup(self._engine)
+        self.schema_version = self._upgrade()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url.render_as_string(hide_password=True)!r})"
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[sa.Connection]:
+        """One write transaction (SQLite: ``BEGIN IMMEDIATE``); committed unless it raises."""
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(genera_begin="IMMEDIATE")
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+                yield conn
+
+    @contextlib.contextmanager
+    def bulk_write(self) -> Iterator[Upserts]:
+        """One write transaction for an import, whose rows go through :class:`~genera_graph.io.bulk.Upserts`.
+
+        On SQLite, foreign keys are not enforced row by row inside it (that is over 40% of the
+        writing time of a large import); instead, before the commit, every id the upserts wrote
+        into a reference column is looked up in its table
+        (:meth:`~genera_graph.io.bulk.Upserts.check_references`), so the transaction still commits only if no
+        reference dangles. Imports never delete nor re-key an actor or an activity, so this is
+        the check the database would have made. Other transactions, and other connections,
+        keep enforcement on. PostgreSQL enforces foreign keys as usual.
+        """
+        sqlite = self.dialect == "sqlite"
+        with self._engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            if sqlite:  # a no-op inside a transaction: set before BEGIN, reset after the end
+                dbapi.execute("PRAGMA foreign_keys = OFF")
+            try:
+                conn = conn.execution_options(genera_begin="IMMEDIATE")
+                with conn.begin(), Upserts(conn, check_references=sqlite) as upserts:
+                    if self.dialect == "postgresql":
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+                    yield upserts
+                    upserts.check_references()
+            finally:
+                if sqlite:
+                    dbapi.execute("PRAGMA foreign_keys = ON")
+
+    @contextlib.contextmanager
+    def read_transaction(self) -> Iterator[sa.Connection]:
+        """One read transaction on a consistent snapshot."""
+        with self._engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def _upgrade(self) -> int:
+        with self.write_transaction() as conn:
+            version = schema_version(conn)
+            if version > SCHEMA_VERSION:
+                raise StoreVersionError(
+                    f"the store has schema version {version}; this genera_graph knows up to "
+                    f"{SCHEMA_VERSION}: upgrade genera_graph")
+            if version < SCHEMA_VERSION:
+                upgrade_connection(conn, version, SCHEMA_VERSION)
+                _log.info("store schema upgraded from version %d to %d", version,
+                          SCHEMA_VERSION)
+        return SCHEMA_VERSION
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self) -> Dataset:
+        """The whole store as a :class:`~genera_graph.model.Dataset`.
+
+        Tables come sorted by their natural key, typed as the model's schemas coerce them
+        (ids ``str``, dates ``datetime64[ns]``, amounts ``float64``), read from one consistent
+        snapshot.
+        """
+        with self.read_transaction() as conn:
+            return Dataset(**{name: read_table(conn, name) for name in DATA_TABLES})
+
+    def fingerprint(self) -> str:
+        """A cheap token that changes whenever the data change (the last import run id).
+
+        Use it as a cache key for :meth:`load`.
+        """
+        with self.read_transaction() as conn:
+            last = conn.exec_driver_sql("SELECT max(run_id) FROM import_runs").scalar()
+        return f"v{self.schema_version}:r{last or 0}"
+
+    def import_runs(self) -> pd.DataFrame:
+        """Every recorded import run, oldest first (one row per imported file)."""
+        table = METADATA.tables["import_runs"]
+        with self.read_transaction() as conn:
+            rows = conn.execute(sa.select(table).order_by(table.c.run_id)).all()
+        frame = pd.DataFrame(rows, columns=list(table.c.keys()))
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"])
+        return frame
+
+    def quarantine(self) -> pd.DataFrame:
+        """Rows set aside by partial imports: run id, file, row number, problems, cells (JSON)."""
+        table = METADATA.tables["quarantine"]
+        with self.read_transaction() as conn:
+            rows = conn.execute(sa.select(table).order_by(table.c.id)).all()
+        return pd.DataFrame(rows, columns=list(table.c.keys()))
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows of every table (data, ``import_runs``, ``quarantine``)."""
+        with self.read_transaction() as conn:
+            return {name: count_rows(conn, name) for name in
+                    [*DATA_TABLES, "import_runs", "quarantine"]}
+
+
+# -- engine set-up ---------------------------------------------------------------------------
+
+def _sqlite_setup(engine: sa.Engine, busy_timeout_s: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+        # let SQLAlchemy's begin() emit BEGIN, so that reads and DDL are transactional too
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("genera_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgres_setup(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SET DateStyle TO ISO")
+        dbapi_conn.commit()
