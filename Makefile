@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= genera.sqlite
 
-.PHONY: demo test install system-deps lint bench clean
+.PHONY: demo test install system-deps lint bench clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) compile-messages
+
+# gettext catalogs (genera_graph/l10n/locale/<lang>/LC_MESSAGES/genera_graph.po, in the repo)
+LOCALE := genera_graph/l10n/locale
+POT    := $(LOCALE)/genera_graph.pot
+
+# extract every marked text from the code and merge it into each language's catalog
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+	    --project=genera_graph -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching \
+	    --omit-header --ignore-obsolete
+	@rm -f $(POT)
+
+# compile the catalogs into .mo beside them (build products, not committed; without them the
+# library compiles the .po in memory)
+compile-messages: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) -D genera_graph --statistics
 
 # Debian packages the tests need (headless Chromium + driver, PostgreSQL server)
 system-deps:
@@ -39,3 +56,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artefacts
+	find $(LOCALE) -name '*.mo' -delete

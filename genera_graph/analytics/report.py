@@ -26,6 +26,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from genera_graph.l10n import (
+    check_lang,
+    format_currency,
+    format_date,
+    format_number,
+    format_percent,
+)
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
 __all__ = [
@@ -326,8 +333,8 @@ def report_wide(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     report : DataFrame
         A table from :func:`monitoring_report`.
     lang : {"it", "en"}
-        Language of the labels and of the period headers (``01/02/2016–31/01/2017`` in
-        Italian, ``2016-02-01 – 2017-01-31`` in English: the last day is shown inclusive).
+        Language of the labels. The period headers are ``01/02/2016–31/01/2017`` (dd/mm/yyyy
+        in both languages, :func:`genera_graph.l10n.format_date`; the last day is inclusive).
 
     Returns
     -------
@@ -342,17 +349,13 @@ def report_wide(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     >>> list(wide.columns)[4:5]
     ['01/02/2016–31/01/2017']
     """
-    if lang not in ("it", "en"):
-        raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
+    check_lang(lang)
     order = {ind.key: k for k, ind in enumerate(INDICATORS)}
     periods = report[["period_start", "period_end"]].drop_duplicates()
     headers = {}
     for start, end in periods.itertuples(index=False):
         last = pd.Timestamp(end) - pd.Timedelta(days=1)
-        if lang == "it":
-            headers[(start, end)] = f"{start:%d/%m/%Y}–{last:%d/%m/%Y}"
-        else:
-            headers[(start, end)] = f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+        headers[(start, end)] = f"{format_date(start, lang)}–{format_date(last, lang)}"
     base = (report[["area", "indicator", "unit"]].drop_duplicates("indicator")
             .assign(_order=lambda f: f["indicator"].map(order).fillna(len(order)))
             .sort_values("_order", kind="stable").drop(columns="_order"))
@@ -379,20 +382,18 @@ def report_text(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     >>> text.iloc[0].tolist()
     ['Persone intercettate', '0', '0', '0']
     """
-    from genera_graph.io.registers import format_number
-
     wide = report_wide(report, lang=lang)
     periods = list(wide.columns[4:])
     out = wide[["label"]].copy()
     for col in periods:
         cells = []
         for value, unit in zip(wide[col], wide["unit"], strict=True):
-            if pd.isna(value):
-                cells.append("–")
-            elif unit == "share":
-                cells.append(f"{format_number(value * 100, lang, 0)}%")
+            if unit == "share":
+                cells.append(format_percent(value, lang))
+            elif unit == "EUR":
+                cells.append(format_currency(value, lang))
             else:
-                number = format_number(value, lang, 0 if float(value).is_integer() else 2)
-                cells.append(f"{number} €" if unit == "EUR" else number)
+                cells.append(format_number(value, lang, None if pd.isna(value)
+                                           or float(value).is_integer() else 2))
         out[col] = cells
     return out.rename(columns={"label": ""})

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from genera_graph.cli._common import load_dataset, parse_date
+from genera_graph.l10n import format_date
 
 __all__ = ["register", "run"]
 
@@ -43,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         written = write_table(frame, args.out, name, dictionary)
         print(f"{name}: {len(frame)} rows -> {written['csv'].name}, "
               f"{written['parquet'].name}, {written['dictionary'].name}")
-    print(f"analysis of {at:%d/%m/%Y} written to {args.out}")
+    print(f"analysis of {format_date(at)} written to {args.out}")
     return 0

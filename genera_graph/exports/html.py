@@ -48,6 +48,7 @@ from genera_graph.exports._tidy import (
     native,
     node_records,
 )
+from genera_graph.l10n import format_date
 
 __all__ = ["PALETTE", "vis_network_assets", "write_html_map"]
 
@@ -155,7 +156,7 @@ def _script_json(value: Any) -> str:
 def _text(value: Any) -> str:
     value = native(value)
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

@@ -300,21 +300,19 @@ def parse_register_frame(
 
 
 def format_number(value: float | None, lang: str = "it", digits: int | None = None) -> str:
-    """A number as the language writes it: ``1.234,5`` in Italian, ``1,234.5`` in English.
+    """A number as the language writes it: :func:`genera_graph.l10n.format_number` (Babel).
 
-    ``digits``: that many decimals (``None``: as many as the value needs). Missing values give
-    an empty text. (The reading side of the Italian convention is in the registers' parsing
-    of decimals.)
+    Kept here so that older imports keep working; new code imports it from
+    :mod:`genera_graph.l10n`. A missing value is ``–``.
 
     >>> format_number(0.4197896, "it", 3), format_number(0.4197896, "en", 3)
     ('0,420', '0.420')
     >>> format_number(12345.5, "it"), format_number(12345.5, "en"), format_number(None)
-    ('12.345,5', '12,345.5', '')
+    ('12.345,5', '12,345.5', '–')
     """
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
+    from genera_graph.l10n import format_number as _l10n_format_number
+
+    return _l10n_format_number(value, lang, digits)
 
 
 def _parse_dates(cells: pd.Series) -> pd.Series:

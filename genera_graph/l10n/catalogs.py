@@ -1,0 +1,130 @@
+"""Translations through gettext, one catalog per language kept inside the package.
+
+Message ids are the English texts, marked in the source with :func:`gettext` /
+:func:`ngettext` / :func:`pgettext` (or :data:`N_` where a text is only *declared*, e.g. in a
+module-level table, and translated where it is shown). Every call takes the language
+explicitly (``lang="it"`` by default): the explorer serves several people at once, so there
+is no process-wide "current language".
+
+The catalogs
+------------
+``genera_graph/l10n/locale/<lang>/LC_MESSAGES/genera_graph.po`` are the sources, in the
+repository. ``make messages`` extracts the ids from the code (``pybabel extract`` with
+``babel.cfg``) and merges them into both catalogs; translators edit the ``.po``;
+``make install`` (and ``make compile-messages``) compiles them into ``.mo`` files beside them.
+The ``.mo`` files are build products and are not committed (``.gitignore``): when one is
+missing or older than its ``.po`` (a fresh clone, an editable install before ``make``), the
+``.po`` is compiled in memory with Babel on first use, so the result is the same.
+
+Examples
+--------
+>>> gettext("Community Point", lang="it")
+'Punto di Comunità'
+>>> [ngettext("{n} household flagged", "{n} households flagged", n, lang="it").format(n=n)
+...  for n in (1, 2)]
+['1 famiglia segnalata', '2 famiglie segnalate']
+>>> pgettext("actors", "new", lang="it"), pgettext("households", "new", lang="it")
+('nuovi', 'nuove')
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import io
+from pathlib import Path
+
+from genera_graph.l10n.formatting import DEFAULT_LANG, check_lang
+
+__all__ = [
+    "DOMAIN",
+    "LOCALE_DIR",
+    "N_",
+    "catalog_path",
+    "gettext",
+    "ngettext",
+    "npgettext",
+    "pgettext",
+    "translations",
+]
+
+#: the gettext domain (the catalogs' file name)
+DOMAIN = "genera_graph"
+#: where the catalogs are: ``LOCALE_DIR/<lang>/LC_MESSAGES/genera_graph.po``
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for extraction without translating it (it is translated where shown).
+
+    >>> N_("Individuals reached")
+    'Individuals reached'
+    """
+    return message
+
+
+def catalog_path(lang: str, suffix: str = ".po") -> Path:
+    """The catalog file of ``lang`` (``.po`` source or ``.mo`` compiled)."""
+    return LOCALE_DIR / check_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def _compile_in_memory(po: Path) -> io.BytesIO:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
+    buffer.seek(0)
+    return buffer
+
+
+@functools.cache
+def translations(lang: str = DEFAULT_LANG) -> _gettext.GNUTranslations:
+    """The compiled catalog of ``lang`` (the ``.mo`` if up to date, else the ``.po`` compiled
+    in memory). Cached: a catalog is read once per process.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not a supported language.
+    FileNotFoundError
+        If the package has no catalog for it (a broken install).
+    """
+    po, mo = catalog_path(lang, ".po"), catalog_path(lang, ".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    if not po.exists():
+        raise FileNotFoundError(f"no catalog for language {lang!r}: {po} is missing")
+    return _gettext.GNUTranslations(_compile_in_memory(po))
+
+
+def gettext(message: str, lang: str = DEFAULT_LANG) -> str:
+    """``message`` (an English text) in ``lang``.
+
+    >>> gettext("Community Point", lang="en")
+    'Community Point'
+    """
+    return translations(lang).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str = DEFAULT_LANG) -> str:
+    """The form of ``singular``/``plural`` that ``n`` takes in ``lang`` (not yet formatted:
+    call ``.format(n=...)`` on the result, with ``n`` written by
+    :func:`~genera_graph.l10n.format_integer` if it can exceed 999).
+    """
+    return translations(lang).ngettext(singular, plural, int(n))
+
+
+def pgettext(context: str, message: str, lang: str = DEFAULT_LANG) -> str:
+    """``message`` in ``lang`` where the same English word needs another translation by
+    context (Italian gender: ``pgettext("households", "new")`` is ``nuove``)."""
+    return translations(lang).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int,
+              lang: str = DEFAULT_LANG) -> str:
+    """:func:`ngettext` with a context, as :func:`pgettext`."""
+    return translations(lang).npgettext(context, singular, plural, int(n))

@@ -1,0 +1,170 @@
+"""The formatting layer against the conventions people read, and the catalogs against the code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from genera_graph import l10n
+from genera_graph.l10n import (
+    LANGS,
+    format_currency,
+    format_date,
+    format_decimal,
+    format_integer,
+    format_number,
+    format_percent,
+    gettext,
+    ngettext,
+    pgettext,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# ---- formatting: the expected texts are the conventions of Italian and British writing ------
+
+
+@pytest.mark.parametrize(("value", "lang", "digits", "text"), [
+    (1234567.891, "it", 2, "1.234.567,89"),
+    (1234567.891, "en", 2, "1,234,567.89"),
+    (530.0, "it", None, "530"),          # counts are integers, never 530.0
+    (np.int64(12000), "it", None, "12.000"),
+    (0.1282051282051282, "it", None, "0,1282051282051282"),   # nothing rounded away
+    (-0.5, "it", 1, "-0,5"),
+    (0.4197896, "en", 3, "0.420"),
+    (7, "en", 2, "7.00"),
+])
+def test_numbers(value, lang, digits, text):
+    assert format_number(value, lang, digits) == text
+    assert format_decimal(value, lang, digits) == text
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA, pd.NaT])
+def test_missing_values_are_a_dash_everywhere(missing):
+    for func in (format_number, format_integer, format_currency, format_percent, format_date):
+        assert func(missing) == "–"
+        assert func(missing, "en", missing="") == ""
+
+
+def test_integers_currency_percent():
+    assert format_integer(1234.6) == "1.235" and format_integer(1234, "en") == "1,234"
+    assert format_currency(9500) == "9.500 €"
+    assert format_currency(9500, "en") == "€9,500"
+    assert format_currency(1234.5) == "1.234,50 €"
+    assert format_currency(3500, digits=2) == "3.500,00 €"
+    assert format_percent(0.128) == "13%" and format_percent(0.1284, "it", 1) == "12,8%"
+    assert format_percent(1) == "100%"
+
+
+@pytest.mark.parametrize("value", [dt.date(2016, 2, 1), dt.datetime(2016, 2, 1, 23, 59),
+                                   pd.Timestamp("2016-02-01"), np.datetime64("2016-02-01"),
+                                   "2016-02-01"])
+def test_dates_are_day_first_in_both_languages(value):
+    assert format_date(value) == "01/02/2016"
+    assert format_date(value, "en") == "01/02/2016"
+
+
+def test_unknown_language_is_a_clear_error():
+    for call in (lambda: format_number(1, "fr"), lambda: gettext("Community Point", "fr")):
+        with pytest.raises(ValueError, match="language must be one of it, en"):
+            call()
+
+
+def test_registers_format_number_delegates():
+    from genera_graph.io.registers import format_number as old
+
+    assert old(12345.5) == "12.345,5" and old(None) == "–" and old(3.0, "en") == "3"
+
+
+# ---- translations ------------------------------------------------------------------------------
+
+
+def test_italian_plurals_and_gender():
+    forms = [ngettext("{n} household flagged", "{n} households flagged", n, "it").format(n=n)
+             for n in (0, 1, 2)]
+    assert forms == ["0 famiglie segnalate", "1 famiglia segnalata", "2 famiglie segnalate"]
+    assert ngettext("{n} household flagged", "{n} households flagged", 1, "en") == \
+        "{n} household flagged"
+    assert pgettext("households", "new", "it") == "nuove"
+    assert pgettext("actors", "new", "it") == "nuovi"
+
+
+@functools.cache
+def _extracted() -> dict[tuple[str | None, str], str | None]:
+    """Every message id marked in the library's and the app's code (the babel.cfg mapping)."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = {}
+    for filename, _lineno, message, _comments, context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS):
+        if isinstance(message, tuple):
+            found[(context, message[0])] = message[1]
+        else:
+            found[(context, message)] = None
+        assert message, filename
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w*)[^}]*\}", text))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_message_of_the_code_is_translated(lang):
+    with l10n.catalog_path(lang).open("rb") as handle:
+        catalog = read_po(handle)
+    missing, fuzzy, fields = [], [], []
+    for (context, msgid), plural in _extracted().items():
+        entry = catalog.get(msgid, context=context)
+        strings = None if entry is None else (
+            list(entry.string) if isinstance(entry.string, tuple | list) else [entry.string])
+        if entry is None or not all(strings):
+            missing.append((context, msgid))
+            continue
+        if entry.fuzzy:
+            fuzzy.append(msgid)
+        wanted = _fields(msgid) | (_fields(plural) if plural else set())
+        if plural and len(strings) != catalog.num_plurals:
+            missing.append((context, msgid, "plural forms"))
+        for text in strings:
+            if _fields(text) - wanted or (not plural and _fields(text) != wanted):
+                fields.append((msgid, text))
+    assert not missing, f"{lang}: not in the catalog (run make messages): {missing}"
+    assert not fuzzy, f"{lang}: fuzzy (not used until reviewed): {fuzzy}"
+    assert not fields, f"{lang}: placeholders differ from the message id: {fields}"
+
+
+def test_catalog_without_mo_is_compiled_in_memory_and_equals_pybabel_compile(tmp_path,
+                                                                             monkeypatch):
+    from babel.messages.mofile import write_mo
+
+    for lang in LANGS:
+        target = tmp_path / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        shutil.copy(l10n.catalog_path(lang), target)
+    monkeypatch.setattr("genera_graph.l10n.catalogs.LOCALE_DIR", tmp_path)
+    l10n.translations.cache_clear()
+    try:
+        in_memory = gettext("Community Point", "it")
+        assert not list(tmp_path.rglob("*.mo"))
+        po = tmp_path / "it" / "LC_MESSAGES" / "genera_graph.po"
+        with po.open("rb") as src:
+            catalog = read_po(src)
+        catalog[("Community Point")].string = "Punto (compilato)"
+        with po.with_suffix(".mo").open("wb") as out:
+            write_mo(out, catalog)
+        l10n.translations.cache_clear()
+        assert in_memory == "Punto di Comunità"
+        assert gettext("Community Point", "it") == "Punto (compilato)"   # an up-to-date .mo wins
+    finally:
+        l10n.translations.cache_clear()
