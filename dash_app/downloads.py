@@ -1,4 +1,5 @@
-"""Downloads: what a table shows, as a spreadsheet-safe CSV.
+"""Downloads: what a table shows, as a spreadsheet-safe CSV, through one callback helper
+(:func:`table_download`) that every page's download button uses.
 
 The CSV conventions are the library's (:func:`genera_graph.exports.tables.write_csv`): ``;``
 separator, UTF-8, dates ``dd/mm/yyyy``, and every text cell that a spreadsheet would run as a
@@ -16,13 +17,15 @@ name;day
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from dash_app.i18n import TRANSLATIONS, t
 
-__all__ = ["csv_download", "csv_text", "display_frame"]
+__all__ = ["csv_download", "csv_text", "display_frame", "table_download"]
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -45,3 +48,37 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> dict:
     """A ``dcc.Download`` payload of what a table shows (headers in ``lang``)."""
     return {"content": csv_text(display_frame(frame, lang)), "filename": filename,
             "type": "text/csv", "base64": False}
+
+
+def table_download(download_id: str, button_id: str, states: list[tuple[str, str]],
+                   table: Callable[..., pd.DataFrame],
+                   filename: str | Callable[..., str]) -> Callable:
+    """Register the callback of a page's download button and return it.
+
+    The callback fires on ``button_id``'s clicks, reads ``states`` (``(component id,
+    property)`` pairs: the controls the table depends on) and the page's language, and sends
+    ``table(access, *state values, lang)`` as a CSV named ``filename`` (or
+    ``filename(*state values)``) to ``download_id``. Called as a function it takes
+    ``(n_clicks, *state values, lang)``, like every Dash callback.
+    """
+    import dash
+    from dash import Input, Output, State
+
+    from dash_app import ids
+    from dash_app.data import current
+
+    @dash.callback(
+        Output(download_id, "data"),
+        Input(button_id, "n_clicks"),
+        *[State(component, prop) for component, prop in states],
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_: Any, *values: Any) -> dict:
+        *controls, lang = values
+        lang = lang or "it"
+        name = filename(*controls) if callable(filename) else filename
+        return csv_download(table(current(), *controls, lang), name, lang)
+
+    download.__doc__ = f"The table of ``{button_id}`` as CSV."
+    return download

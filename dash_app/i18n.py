@@ -68,9 +68,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "common.nature": {"it": "Natura del legame", "en": "Tie nature"},
     "common.window": {"it": "Periodo", "en": "Period"},
     "common.from_to": {"it": "dal {start} al {end}", "en": "from {start} to {end}"},
-    "common.unavailable": {
-        "it": "Non ancora disponibile: questa analisi ({what}) non è ancora nella libreria.",
-        "en": "Not available yet: this analysis ({what}) is not in the library yet."},
     "common.empty": {"it": "Nessun dato per questa selezione.",
                      "en": "No data for this selection."},
     "common.name": {"it": "Nome", "en": "Name"},

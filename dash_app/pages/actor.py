@@ -19,8 +19,8 @@ from dash_app.components import (
     period,
     section,
 )
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
 from dash_app.figures import ego_figure, ties_by_nature_figure
 from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
 
@@ -75,24 +75,21 @@ def reasons_block(access: DataAccess, actor_id: str, lang: str) -> list:
     """
     if access.actors.at[actor_id, "kind"] != "household":
         return [html.P(t("act.reasons.none", lang), className="text-muted")]
-    try:
-        items = []
-        for day in reversed(access.as_of_dates()[2::3]):
-            report = access.isolation_report(day)
-            if actor_id not in report.index:
-                continue
-            status = report.at[actor_id, "status"]
-            if status not in ("isolated", "at_risk"):
-                continue
-            reasons = access.isolation_reasons(day)
-            mine = reasons[reasons["actor_id"] == actor_id]
-            words = [t("iso.reason_dates", lang, reason=t(f"reason.{r.reason}", lang),
-                       start=fmt_date(r.date_from), end=fmt_date(r.date_to))
-                     for r in mine.itertuples(index=False)]
-            items.append(html.Li([html.B(f"{fmt_date(day)} · {t(f'status.{status}', lang)}"),
-                                  html.Ul([html.Li(w) for w in words])]))
-    except Unavailable as exc:
-        return [message(t("common.unavailable", lang, what=exc.what), "warning")]
+    items = []
+    for day in reversed(access.as_of_dates()[2::3]):
+        report = access.isolation_report(day)
+        if actor_id not in report.index:
+            continue
+        status = report.at[actor_id, "status"]
+        if status not in ("isolated", "at_risk"):
+            continue
+        reasons = access.isolation_reasons(day)
+        mine = reasons[reasons["actor_id"] == actor_id]
+        words = [t("iso.reason_dates", lang, reason=t(f"reason.{r.reason}", lang),
+                   start=fmt_date(r.date_from), end=fmt_date(r.date_to))
+                 for r in mine.itertuples(index=False)]
+        items.append(html.Li([html.B(f"{fmt_date(day)} · {t(f'status.{status}', lang)}"),
+                              html.Ul([html.Li(w) for w in words])]))
     if not items:
         return [html.P(t("act.reasons.none", lang), className="text-muted")]
     return [html.Ul(items[:6], className="small")]
@@ -126,15 +123,5 @@ def update_ego(value, actor_id, lang):
     return fig
 
 
-@dash.callback(
-    Output(ids.ACT_DOWNLOAD, "data"),
-    Input(ids.ACT_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.ACT_ID, "data"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, actor_id, lang):
-    """The recorded ties as CSV."""
-    lang = lang or "it"
-    return csv_download(timeline_frame(current(), actor_id, lang), f"scheda_{actor_id}.csv",
-                        lang)
+download = table_download(ids.ACT_DOWNLOAD, ids.ACT_DOWNLOAD_BTN, [(ids.ACT_ID, "data")],
+                          timeline_frame, lambda actor_id: f"scheda_{actor_id}.csv")

@@ -20,9 +20,9 @@ from dash_app.components import (
     period_dropdown,
     section,
 )
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
-from dash_app.figures import brokerage_figure, empty_figure
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
+from dash_app.figures import brokerage_figure
 from dash_app.i18n import fmt_date, fmt_number, kind_label, request_lang, t
 
 __all__ = ["bridging_frame", "download", "layout", "update", "what_if"]
@@ -98,13 +98,9 @@ def update(value, groups, lang):
     """Bridging table and brokerage roles of the period."""
     lang = lang or "it"
     access = current()
-    try:
-        frame = bridging_frame(access, value, lang)
-        start, end = parse_period(access, value)
-        roles = access.brokerage_roles(start, end, groups or "cp")
-    except Unavailable as exc:
-        text = t("common.unavailable", lang, what=exc.what)
-        return [], [], empty_figure(text), message(text, "warning")
+    frame = bridging_frame(access, value, lang)
+    start, end = parse_period(access, value)
+    roles = access.brokerage_roles(start, end, groups or "cp")
     cols, rows = grid_payload(frame, lang, link_column="actor_id")
     note = html.Div(t("common.from_to", lang, start=fmt_date(start),
                       end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))),
@@ -125,10 +121,7 @@ def what_if(actor_id, value, lang):
         return ""
     access = current()
     start, end = parse_period(access, value)
-    try:
-        result = access.what_if(actor_id, start, end)
-    except Unavailable as exc:
-        return message(t("common.unavailable", lang, what=exc.what), "warning")
+    result = access.what_if(actor_id, start, end)
     if not result:
         return message(t("common.empty", lang))
     return html.Div([
@@ -144,20 +137,12 @@ def what_if(actor_id, value, lang):
     ])
 
 
-@dash.callback(
-    Output(ids.BR_DOWNLOAD, "data"),
-    Input(ids.BR_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.BR_RANGE, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, value, lang):
-    """The bridging table as CSV."""
-    lang = lang or "it"
-    try:
-        frame = bridging_frame(current(), value, lang)
-    except Unavailable:
-        return dash.no_update
-    frame = frame.assign(constraint=frame["constraint"].astype(str),
-                         effective_size=frame["effective_size"].astype(str))
-    return csv_download(frame, "ponti.csv", lang)
+def _download_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
+    """The bridging table as the download writes it (numbers and words as shown)."""
+    frame = bridging_frame(access, value, lang)
+    return frame.assign(constraint=frame["constraint"].astype(str),
+                        effective_size=frame["effective_size"].astype(str))
+
+
+download = table_download(ids.BR_DOWNLOAD, ids.BR_DOWNLOAD_BTN, [(ids.BR_RANGE, "value")],
+                          _download_frame, "ponti.csv")

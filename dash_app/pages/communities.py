@@ -12,14 +12,13 @@ from dash_app.components import (
     download_button,
     grid,
     grid_payload,
-    message,
     parse_period,
     period_dropdown,
     section,
 )
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
-from dash_app.figures import community_events_figure, empty_figure
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
+from dash_app.figures import community_events_figure
 from dash_app.i18n import fmt_number, kind_label, request_lang, t
 
 __all__ = ["communities_frame", "download", "layout", "update"]
@@ -78,29 +77,13 @@ def update(value, lang):
     """The communities of the period and the history of communities over the programme."""
     lang = lang or "it"
     access = current()
-    try:
-        frame, result = communities_frame(access, value, lang)
-        history = access.community_history()
-    except Unavailable as exc:
-        text = t("common.unavailable", lang, what=exc.what)
-        return [], [], "", empty_figure(text), message(text, "warning")
+    frame, result = communities_frame(access, value, lang)
+    history = access.community_history()
     cols, rows = grid_payload(frame, lang)
     summary = t("com.summary", lang, n=len(frame), q=fmt_number(result["modularity"], lang, 3))
     return cols, rows, summary, community_events_figure(history, lang), ""
 
 
-@dash.callback(
-    Output(ids.COM_DOWNLOAD, "data"),
-    Input(ids.COM_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.COM_RANGE, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, value, lang):
-    """The communities table as CSV."""
-    lang = lang or "it"
-    try:
-        frame, _ = communities_frame(current(), value, lang)
-    except Unavailable:
-        return dash.no_update
-    return csv_download(frame, "comunita.csv", lang)
+download = table_download(ids.COM_DOWNLOAD, ids.COM_DOWNLOAD_BTN, [(ids.COM_RANGE, "value")],
+                          lambda access, value, lang: communities_frame(access, value, lang)[0],
+                          "comunita.csv")

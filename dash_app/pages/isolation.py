@@ -8,9 +8,9 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.components import download_button, dropdown, grid, grid_payload, message, options
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
+from dash_app.components import download_button, dropdown, grid, grid_payload, options
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
 from dash_app.i18n import fmt_date, request_lang, t
 
 __all__ = ["download", "layout", "plain_reasons", "update", "worklist_frame"]
@@ -69,7 +69,7 @@ def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
 
 def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
                    cps: list | None, facilitators: list | None, lang: str) -> pd.DataFrame:
-    """The rows the worklist shows (raises :class:`Unavailable` without the library part)."""
+    """The rows the worklist shows."""
     day = pd.Timestamp(as_of or access.worklist_dates()[-1]).date()
     cps_t, fac_t = tuple(sorted(cps or ())), tuple(sorted(facilitators or ()))
     if mode == "flagged":
@@ -114,10 +114,7 @@ def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
 def update(as_of, mode, cps, facilitators, lang):
     """The worklist for a day, list mode, Community Points and facilitators."""
     lang = lang or "it"
-    try:
-        frame = worklist_frame(current(), as_of, mode, cps, facilitators, lang)
-    except Unavailable as exc:
-        return [], [], message(t("common.unavailable", lang, what=exc.what), "warning")
+    frame = worklist_frame(current(), as_of, mode, cps, facilitators, lang)
     cols, rows = grid_payload(frame, lang, link_column="actor_id")
     for col in cols:
         if col["field"] == "reasons":
@@ -125,21 +122,8 @@ def update(as_of, mode, cps, facilitators, lang):
     return cols, rows, html.Div(t("iso.count", lang, n=len(frame)), className="text-muted mb-1")
 
 
-@dash.callback(
-    Output(ids.ISO_DOWNLOAD, "data"),
-    Input(ids.ISO_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.ISO_AS_OF, "value"),
-    State(ids.ISO_MODE, "value"),
-    State(ids.ISO_CP, "value"),
-    State(ids.ISO_FACILITATOR, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, as_of, mode, cps, facilitators, lang):
-    """The worklist as CSV."""
-    lang = lang or "it"
-    try:
-        frame = worklist_frame(current(), as_of, mode, cps, facilitators, lang)
-    except Unavailable:
-        return dash.no_update
-    return csv_download(frame, "isolamento.csv", lang)
+download = table_download(
+    ids.ISO_DOWNLOAD, ids.ISO_DOWNLOAD_BTN,
+    [(ids.ISO_AS_OF, "value"), (ids.ISO_MODE, "value"), (ids.ISO_CP, "value"),
+     (ids.ISO_FACILITATOR, "value")],
+    worklist_frame, "isolamento.csv")

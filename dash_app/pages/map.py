@@ -23,7 +23,7 @@ from dash_app.components import (
     period,
 )
 from dash_app.data import current
-from dash_app.downloads import csv_download
+from dash_app.downloads import table_download
 from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure, map_legend
 from dash_app.i18n import (
     fmt_date,
@@ -35,7 +35,7 @@ from dash_app.i18n import (
 )
 from genera_graph.model import ActorKind, Programme, TieNature
 
-__all__ = ["chosen", "download", "layout", "legend", "panel", "select", "update_map"]
+__all__ = ["chosen", "download", "layout", "legend", "panel", "select", "ties_frame", "update_map"]
 
 dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
 
@@ -236,29 +236,21 @@ def panel(selected: str | None, value, lang):
     return children, cytoscape_stylesheet(selected, neighbours)
 
 
-@dash.callback(
-    Output(ids.MAP_DOWNLOAD, "data"),
-    Input(ids.MAP_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.MAP_RANGE, "value"),
-    State(ids.MAP_PROGRAMME, "value"),
-    State(ids.MAP_CP, "value"),
-    State(ids.MAP_KIND, "value"),
-    State(ids.MAP_NATURE, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, value, programmes, cps, kinds, natures, lang):
-    """The ties the map shows, with both names, as CSV."""
-    lang = lang or "it"
-    access = current()
+def ties_frame(access, value, programmes, cps, kinds, natures, lang: str) -> pd.DataFrame:
+    """The ties the map shows, with both names (what the download writes)."""
     key = _filters(access, value, programmes, cps, kinds, natures)
     _, edges = access.nodes(*key)
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "actor_id": edges["a"], "name": [access.name_of(i) for i in edges["a"]],
         "partner_id": edges["b"], "partner": [access.name_of(i) for i in edges["b"]],
         "nature": [nature_label(n, lang) for n in edges["nature"]],
         "count": edges["weight"].astype(int),
         "start": pd.Timestamp(key[0]), "end": pd.Timestamp(key[1]) - pd.Timedelta(days=1),
     })
-    return csv_download(frame, "mappa.csv", lang)
 
+
+download = table_download(
+    ids.MAP_DOWNLOAD, ids.MAP_DOWNLOAD_BTN,
+    [(ids.MAP_RANGE, "value"), (ids.MAP_PROGRAMME, "value"), (ids.MAP_CP, "value"),
+     (ids.MAP_KIND, "value"), (ids.MAP_NATURE, "value")],
+    ties_frame, "mappa.csv")

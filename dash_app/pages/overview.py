@@ -14,12 +14,11 @@ from dash_app.components import (
     dropdown,
     grid,
     grid_payload,
-    message,
     section,
 )
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
-from dash_app.figures import empty_figure, growth_figure, peer_share_figure
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
+from dash_app.figures import growth_figure, peer_share_figure
 from dash_app.i18n import fmt_date, programme_label, request_lang, t
 from genera_graph.model import Programme
 
@@ -91,16 +90,13 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: 
     else:
         at, values = "", ["0", "0", "–"]
     kind, _, value = (group or "all").partition(":")
-    try:
-        flagged = access.isolation()
-        if kind == "cp":
-            flagged = flagged[flagged["community_point_id"] == value]
-        isolated = str(len(flagged))
-        note = t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1]))
-        if kind == "programme":
-            note += " · " + t("ov.kpi.district", lang)
-    except Unavailable as exc:
-        isolated, note = "–", t("common.unavailable", lang, what=exc.what)
+    flagged = access.isolation()
+    if kind == "cp":
+        flagged = flagged[flagged["community_point_id"] == value]
+    isolated = str(len(flagged))
+    note = t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1]))
+    if kind == "programme":
+        note += " · " + t("ov.kpi.district", lang)
     labels = [t("ov.kpi.reach", lang), t("ov.kpi.active", lang), t("ov.kpi.peer", lang),
               t("ov.kpi.isolated", lang)]
     notes = [t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1])), at, at, note]
@@ -125,27 +121,12 @@ def update(group: str | None, lang: str | None):
     """Key figures, growth charts and the monthly table of the district or a group."""
     lang = lang or "it"
     access = current()
-    try:
-        frame = overview_frame(access, group)
-    except Unavailable as exc:
-        text = t("common.unavailable", lang, what=exc.what)
-        return [], empty_figure(text), empty_figure(text), [], [], message(text, "warning")
+    frame = overview_frame(access, group)
     cols, rows = grid_payload(frame, lang)
     return (kpi_cards(access, frame, group, lang), growth_figure(frame, lang),
             peer_share_figure(frame, lang), cols, rows, "")
 
 
-@dash.callback(
-    Output(ids.OV_DOWNLOAD, "data"),
-    Input(ids.OV_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.OV_GROUP, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_: int, group: str | None, lang: str | None):
-    """The monthly table as CSV."""
-    try:
-        frame = overview_frame(current(), group)
-    except Unavailable:
-        return dash.no_update
-    return csv_download(frame, "panoramica.csv", lang or "it")
+download = table_download(ids.OV_DOWNLOAD, ids.OV_DOWNLOAD_BTN, [(ids.OV_GROUP, "value")],
+                          lambda access, group, lang: overview_frame(access, group),
+                          "panoramica.csv")

@@ -8,9 +8,9 @@ import pandas as pd
 from dash import Input, Output, State, html
 
 from dash_app import ids
-from dash_app.components import download_button, dropdown, grid, grid_payload, message
-from dash_app.data import DataAccess, Unavailable, current
-from dash_app.downloads import csv_download
+from dash_app.components import download_button, dropdown, grid, grid_payload
+from dash_app.data import DataAccess, current
+from dash_app.downloads import table_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
 
 __all__ = ["download", "layout", "period_options", "report_frame", "update"]
@@ -94,10 +94,7 @@ def _labels() -> dict:
 def update(choice, lang):
     """The monitoring table for the chosen period."""
     lang = lang or "it"
-    try:
-        frame = report_frame(current(), choice, lang)
-    except Unavailable as exc:
-        return [], [], message(t("common.unavailable", lang, what=exc.what), "warning")
+    frame = report_frame(current(), choice, lang)
     cols, rows = grid_payload(frame, lang)
     for col in cols:
         if col["field"] == "label":
@@ -105,18 +102,5 @@ def update(choice, lang):
     return cols, rows, ""
 
 
-@dash.callback(
-    Output(ids.REP_DOWNLOAD, "data"),
-    Input(ids.REP_DOWNLOAD_BTN, "n_clicks"),
-    State(ids.REP_PERIOD, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download(_, choice, lang):
-    """The monitoring table as CSV."""
-    lang = lang or "it"
-    try:
-        frame = report_frame(current(), choice, lang)
-    except Unavailable:
-        return dash.no_update
-    return csv_download(frame, "rapporto.csv", lang)
+download = table_download(ids.REP_DOWNLOAD, ids.REP_DOWNLOAD_BTN, [(ids.REP_PERIOD, "value")],
+                          report_frame, "rapporto.csv")

@@ -1,0 +1,194 @@
+"""The analytics tables of the access object: growth, the monitoring report, bridging and
+brokerage, "what if this actor leaves", communities and their history, isolation worklists.
+
+Each is the library's pure function (``genera_graph.analytics``) applied to the viewer's graph,
+cached per arguments; :class:`AnalyticsTables` is a part of :class:`dash_app.data.DataAccess`.
+
+Examples
+--------
+>>> from genera_graph.model import Dataset
+>>> from dash_app.data import DataAccess
+>>> DataAccess(Dataset.empty()).worklist_dates()[-1]
+datetime.date(2019, 1, 31)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dash_app.data.cache import cached
+from genera_graph.analytics.bridging import ROLES, bridging_table, brokerage, key_player_impact
+from genera_graph.analytics.communities import community_history, leiden
+from genera_graph.analytics.growth import growth
+from genera_graph.analytics.isolation import early_warning, isolation_reasons, isolation_report
+from genera_graph.analytics.report import monitoring_report
+from genera_graph.temporal import View
+
+__all__ = ["AnalyticsTables"]
+
+
+class AnalyticsTables:
+    """The analytics the pages show, for the viewer (cached per arguments)."""
+
+    # ----------------------------------------------------------------- overview
+    @cached
+    def growth(self, by: str | None = None) -> pd.DataFrame:
+        """Monthly growth of the household-level network (``genera_graph.analytics.growth``),
+        for the district or split ``by`` ``"community_point"`` or ``"programme"``: reach,
+        active, new and lost ties, structure and the peer share, one row per month (and
+        group)."""
+        return growth(self.temporal(), by=by, level="household")
+
+    @cached
+    def report(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+        """The monitoring table (``genera_graph.analytics.report``) for a period, or per
+        programme year when no period is given."""
+        periods = [(start, end)] if start and end else None
+        return monitoring_report(self.dataset, periods)
+
+    def bridge_view(self, start: date, end: date) -> View:
+        """The graph of the bridging analytics: recorded ties between actors in ``[start, end)``.
+
+        The convention of ``genera analyze`` (``genera_graph.analytics.tables.graph_for``):
+        individual actors, interactions and relations only; co-participation cliques would
+        rank attendance at big events, not brokerage.
+        """
+        return self.temporal().window(start, end)
+
+    @cached
+    def bridging(self, start: date, end: date) -> pd.DataFrame:
+        """The bridging table of the window's graph (:meth:`bridge_view`), with names and kinds.
+
+        ``genera_graph.analytics.bridging.bridging_table`` (unweighted betweenness),
+        normalised by the actors present in the window.
+        """
+        graph = self.bridge_view(start, end).igraph()
+        if graph.vcount() == 0:
+            return pd.DataFrame()
+        table = bridging_table(graph)
+        a = self.actors
+        table.insert(0, "name", [self.name_of(i) for i in table.index])
+        table.insert(1, "kind", a["kind"].reindex(table.index).to_numpy())
+        table.insert(2, "community_point_id", a["community_point_id"].reindex(table.index)
+                     .to_numpy())
+        return table.sort_values("betweenness", ascending=False)
+
+    @cached
+    def brokerage_roles(self, start: date, end: date, by: str = "cp") -> pd.DataFrame:
+        """Gould-Fernandez brokerage counts summed by group (tidy ``group``, ``role``,
+        ``count``); groups are Community Points (``by="cp"``) or each actor's main programme
+        in the window (``by="programme"``). Actors without a group are left out."""
+        graph = self.bridge_view(start, end).igraph()
+        groups = self._groups(start, end, by)
+        keep = [v.index for v in graph.vs if v["name"] in groups.index]
+        sub = graph.induced_subgraph(keep)
+        if sub.vcount() < 3 or groups.reindex(sub.vs["name"]).nunique() < 2:
+            return pd.DataFrame({"group": [], "role": [], "count": []})
+        result = brokerage(sub, groups.reindex(sub.vs["name"]).to_dict())
+        raw = result.raw[list(ROLES)].copy()
+        raw["group"] = pd.Series(result.group).reindex(raw.index).to_numpy()
+        tidy = raw.groupby("group").sum().reset_index().melt(
+            id_vars="group", var_name="role", value_name="count")
+        tidy["role"] = tidy["role"].map(ROLES)
+        return tidy
+
+    def _groups(self, start: date, end: date, by: str) -> pd.Series:
+        a = self.actors
+        if by == "programme":
+            ev = self.tie_events()
+            lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+            ev = ev[(ev["start"] < hi) & (ev["end"] >= lo)]
+            long = pd.concat([ev[["a", "programme"]].rename(columns={"a": "id"}),
+                              ev[["b", "programme"]].rename(columns={"b": "id"})])
+            long = long.dropna()
+            if not len(long):
+                return pd.Series(dtype=object)
+            return long.groupby("id")["programme"].agg(lambda s: s.value_counts().index[0])
+        cp = a["community_point_id"].dropna()
+        return cp[cp.astype(str) != ""]
+
+    @cached
+    def what_if(self, actor_id: str, start: date, end: date) -> dict[str, float]:
+        """Fragmentation and components of the window's graph before and after ``actor_id``
+        leaves (``key_player_impact``; Borgatti's F)."""
+        graph = self.bridge_view(start, end).igraph()
+        if actor_id not in set(graph.vs["name"]):
+            return {}
+        impact = key_player_impact(graph, [actor_id], distance=False).iloc[0]
+        after = graph.copy()
+        after.delete_vertices([graph.vs.find(name=actor_id).index])
+        return {"before": float(impact["fragmentation_before"]),
+                "after": float(impact["fragmentation_after"]),
+                "delta": float(impact["fragmentation_delta"]),
+                "components_before": len(graph.connected_components()),
+                "components_after": len(after.connected_components())}
+
+    @cached
+    def communities(self, start: date, end: date) -> dict[str, Any]:
+        """Leiden communities of the window's household-level graph
+        (``genera_graph.analytics.communities.leiden``, modularity, the config's seed and
+        resolution): ``membership`` (Series unit id -> community, 0 the largest),
+        ``modularity`` and ``parameters``."""
+        result = leiden(self.view(start, end), resolution=self.config.leiden_resolution,
+                        seed=self.config.seed)
+        membership = result.membership.set_index("actor_id")["community"]
+        return {"membership": membership, "modularity": float(result.modularity),
+                "parameters": dict(result.parameters)}
+
+    @cached
+    def community_history(self) -> pd.DataFrame:
+        """Life-cycle events of the communities across the programme's quarters
+        (``community_history``: births, deaths, merges, splits, growth...): its ``events``."""
+        months = self.months()
+        windows = [(months[k], months[min(k + 3, len(months) - 1)])
+                   for k in range(0, len(months) - 1, 3)]
+        history = community_history(self.temporal(), windows,
+                                    resolution=self.config.leiden_resolution,
+                                    seed=self.config.seed, level="household",
+                                    include_coparticipation=True)
+        return history.events
+
+    def as_of_dates(self) -> tuple[date, ...]:
+        """The days a worklist can be made on: the last day of each programme month."""
+        return tuple(m - pd.Timedelta(days=1).to_pytimedelta() for m in self.months()[1:])
+
+    def worklist_dates(self) -> tuple[date, ...]:
+        """The days the worklist is offered on: each quarter's last day (the facilitators'
+        quarterly follow-up rhythm), the programme's last day included."""
+        return self.as_of_dates()[2::3]
+
+    @cached
+    def isolation_report(self, as_of: date) -> pd.DataFrame:
+        """Isolation status of every visible household on ``as_of``, with names
+        (``genera_graph.analytics.isolation.isolation_report``)."""
+        report = isolation_report(self.district_temporal(), as_of, config=self.config)
+        report = self._for_viewer(report, report.index)
+        report.insert(0, "name", [self.name_of(i) for i in report.index])
+        return report
+
+    @cached
+    def isolation_reasons(self, as_of: date) -> pd.DataFrame:
+        """One row per (household, reason) on ``as_of``, with the supporting dates; a bridge
+        (``partner_id``) the viewer may not see is left missing."""
+        reasons = isolation_reasons(self.district_temporal(), as_of, config=self.config)
+        return self._for_viewer(reasons, reasons["actor_id"]).reset_index(drop=True)
+
+    @cached
+    def early_warning(self, as_of: date, cps: tuple[str, ...] = (),
+                      facilitators: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The early-warning worklist on ``as_of`` (households whose status worsened), with
+        names, for some Community Points and facilitators (all when empty)."""
+        table = early_warning(self.district_temporal(), as_of, config=self.config,
+                              community_point=list(cps) or None,
+                              facilitator=list(facilitators) or None)
+        table = self._for_viewer(table, table.index)
+        table.insert(0, "name", [self.name_of(i) for i in table.index])
+        return table
+
+    def isolation(self) -> pd.DataFrame:
+        """Households isolated or at risk at the programme's last day."""
+        report = self.isolation_report(self.as_of_dates()[-1])
+        return report[report["status"].isin(("isolated", "at_risk"))]
