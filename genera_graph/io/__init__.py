@@ -23,7 +23,13 @@ from genera_graph.io.registers import (
     write_registers,
 )
 from genera_graph.io.spreadsheets import Spreadsheet, XlsxLimits, open_spreadsheet
-from genera_graph.io.store import SCHEMA_VERSION, Store, StoreVersionError, open_store
+from genera_graph.io.store import (
+    SCHEMA_VERSION,
+    Store,
+    StoreBusyError,
+    StoreVersionError,
+    open_store,
+)
 
 __all__ = [
     "DATE_FORMAT",
@@ -36,6 +42,7 @@ __all__ = [
     "RegisterError",
     "Spreadsheet",
     "Store",
+    "StoreBusyError",
     "StoreVersionError",
     "XlsxLimits",
     "format_register_frame",

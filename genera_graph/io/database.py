@@ -34,13 +34,36 @@ from genera_graph.io.schema import (
 )
 from genera_graph.model import Dataset
 
-__all__ = ["Database", "StoreVersionError", "store_url"]
+__all__ = ["Database", "StoreBusyError", "StoreVersionError", "store_url"]
 
 _log = logging.getLogger(__name__)
 
 
 class StoreVersionError(RuntimeError):
     """The store was written by a newer version of genera_graph."""
+
+
+class StoreBusyError(RuntimeError):
+    """Another writer held the store for longer than the writer's timeout: nothing written."""
+
+    def __init__(self, timeout_s: float):
+        self.timeout_s = timeout_s
+        super().__init__(
+            f"the store is busy: another import or correction has been writing to it for more "
+            f"than {timeout_s:g} s; nothing was written, try again when it has finished")
+
+
+def _is_busy(exc: sa.exc.OperationalError) -> bool:
+    text = str(exc.orig)
+    return ("database is locked" in text or "database is busy" in text
+            or "lock timeout" in text or "canceling statement due to lock timeout" in text)
+
+
+def _check_version(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"the store has schema version {version}; this genera_graph knows up to "
+            f"{SCHEMA_VERSION}: upgrade genera_graph")
 
 
 def store_url(url_or_path: str | os.PathLike) -> sa.URL:
@@ -76,7 +99,9 @@ class Database:
         An SQLite file path (created if missing) or an SQLAlchemy URL
         (``postgresql://user@host:port/db``).
     busy_timeout_s : float
-        How long an SQLite writer waits for another one before giving up.
+        How long a writer waits for another one before giving up with
+        :class:`StoreBusyError` (readers never wait for writers: SQLite runs in WAL mode,
+        PostgreSQL reads a snapshot).
 
     Notes
     -----
@@ -86,6 +111,7 @@ class Database:
 
     def __init__(self, url_or_path: str | os.PathLike, *, busy_timeout_s: float = 30.0):
         self.url = store_url(url_or_path)
+        self.busy_timeout_s = busy_timeout_s
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite":
             self._engine = sa.create_engine(self.url)
@@ -113,23 +139,43 @@ class Database:
 
     @contextlib.contextmanager
     def write_transaction(self) -> Iterator[sa.Connection]:
-        """One write transaction (SQLite: ``BEGIN IMMEDIATE``); committed unless it raises."""
+        """One write transaction (SQLite: ``BEGIN IMMEDIATE``); committed unless it raises.
+
+        Raises
+        ------
+        StoreBusyError
+            When another writer held the store for longer than ``busy_timeout_s``.
+        """
         with self._engine.connect() as conn:
             conn = conn.execution_options(genera_begin="IMMEDIATE")
-            with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+            with self._begin_write(conn):
                 yield conn
 
     @contextlib.contextmanager
+    def _begin_write(self, conn: sa.Connection) -> Iterator[None]:
+        """Begin a write transaction on ``conn``, waiting at most ``busy_timeout_s`` for it."""
+        try:
+            transaction = conn.begin()
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql(
+                    f"SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'")
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+        except sa.exc.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            raise StoreBusyError(self.busy_timeout_s) from exc
+        with transaction:
+            yield
+
+    @contextlib.contextmanager
     def bulk_write(self) -> Iterator[Upserts]:
-        """One write transaction for an import, whose rows go through :class:`~genera_graph.io.bulk.Upserts`.
+        """One write transaction for an import, its rows written by :class:`~.bulk.Upserts`.
 
         On SQLite, foreign keys are not enforced row by row inside it (that is over 40% of the
         writing time of a large import); instead, before the commit, every id the upserts wrote
         into a reference column is looked up in its table
-        (:meth:`~genera_graph.io.bulk.Upserts.check_references`), so the transaction still commits only if no
-        reference dangles. Imports never delete nor re-key an actor or an activity, so this is
+        (:meth:`~.bulk.Upserts.check_references`), so the transaction still commits only if
+        no reference dangles. Imports never delete nor re-key an actor or an activity, so this is
         the check the database would have made. Other transactions, and other connections,
         keep enforcement on. PostgreSQL enforces foreign keys as usual.
         """
@@ -140,9 +186,7 @@ class Database:
                 dbapi.execute("PRAGMA foreign_keys = OFF")
             try:
                 conn = conn.execution_options(genera_begin="IMMEDIATE")
-                with conn.begin(), Upserts(conn, check_references=sqlite) as upserts:
-                    if self.dialect == "postgresql":
-                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727010)")
+                with self._begin_write(conn), Upserts(conn, check_references=sqlite) as upserts:
                     yield upserts
                     upserts.check_references()
             finally:
@@ -159,12 +203,20 @@ class Database:
                 yield conn
 
     def _upgrade(self) -> int:
+        """Check the schema version; upgrade it if it is older than the code.
+
+        The version is read in a read transaction: opening a store that is up to date takes
+        no write lock (a reader opens it while an import runs). Only an upgrade takes the write
+        lock, and reads the version again under it (another process may have upgraded).
+        """
+        with self.read_transaction() as conn:
+            version = schema_version(conn)
+        _check_version(version)
+        if version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
         with self.write_transaction() as conn:
             version = schema_version(conn)
-            if version > SCHEMA_VERSION:
-                raise StoreVersionError(
-                    f"the store has schema version {version}; this genera_graph knows up to "
-                    f"{SCHEMA_VERSION}: upgrade genera_graph")
+            _check_version(version)
             if version < SCHEMA_VERSION:
                 upgrade_connection(conn, version, SCHEMA_VERSION)
                 _log.info("store schema upgraded from version %d to %d", version,

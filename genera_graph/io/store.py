@@ -39,14 +39,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from genera_graph.io import importer
-from genera_graph.io.database import Database, StoreVersionError, store_url
+from genera_graph.io.database import Database, StoreBusyError, StoreVersionError, store_url
 from genera_graph.io.importer import ImportResult
 from genera_graph.io.registers import write_registers
 from genera_graph.io.schema import REFERENCES, SCHEMA_VERSION, TABLE_KEYS
 from genera_graph.model import Dataset
 
-__all__ = ["SCHEMA_VERSION", "REFERENCES", "TABLE_KEYS", "Store", "StoreVersionError",
-           "open_store", "store_url"]
+__all__ = ["SCHEMA_VERSION", "REFERENCES", "TABLE_KEYS", "Store", "StoreBusyError",
+           "StoreVersionError", "open_store", "store_url"]
 
 
 class Store(Database):

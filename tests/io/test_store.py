@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from genera_graph.io.store import (
     SCHEMA_VERSION,
     TABLE_KEYS,
     Store,
+    StoreBusyError,
     StoreVersionError,
 )
 from genera_graph.io.store import store_url as to_url
@@ -165,8 +167,10 @@ def test_sqlite_readers_are_not_blocked_by_an_open_import(tmp_path: Path):
         with writer.write_transaction() as conn:  # an import in progress holds the write lock
             conn.exec_driver_sql("DELETE FROM interactions")
             assert len(other.load().interactions) == len(tiny_dataset().interactions)
-            with pytest.raises(sa.exc.OperationalError, match="locked"):
+            start = time.perf_counter()
+            with pytest.raises(StoreBusyError, match=r"more than 0\.2 s; nothing was written"):
                 other.import_dataset(tiny_dataset(), label="second")
+            assert 0.15 < time.perf_counter() - start < 5  # it waited its stated timeout
         assert len(other.load().interactions) == 0
 
 
