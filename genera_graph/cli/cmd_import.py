@@ -3,7 +3,9 @@
 Strict by default: a file with any error writes nothing and the command exits 1. With
 ``--partial`` the valid rows are committed and the others quarantined (in the store, and with
 ``--quarantine DIR`` as CSV files). Every problem is printed with its file, spreadsheet row,
-column, rule and value, and written to a ``;``-separated CSV report.
+column, rule and value, and written to a ``;``-separated CSV report (``--report FILE``;
+by default ``import-problems-<time>.csv`` beside the store). A path that does not exist stops
+the command before anything is created (no store, no report).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "writes nothing)")
     p.add_argument("--report", metavar="FILE.csv",
                    help="write every problem to this CSV file (default, when there are "
-                        "problems: import-problems-<time>.csv in the current folder)")
+                        "problems: import-problems-<time>.csv beside the store)")
     p.add_argument("--quarantine", metavar="DIR",
                    help="with --partial, also write the quarantined rows to DIR/<register>."
                         "quarantine.csv")
@@ -47,25 +49,45 @@ def _store_target(args: argparse.Namespace) -> str:
     return store_url(args)
 
 
-def run(args: argparse.Namespace) -> int:
-    from genera_graph.io.store import Store
+def _default_report(target: str) -> Path:
+    """``import-problems-<time>.csv`` beside an SQLite store (a URL: the current folder)."""
+    name = f"import-problems-{datetime.now():%Y%m%d-%H%M%S}.csv"
+    if "://" in target:
+        return Path(name)
+    return Path(target).expanduser().absolute().parent / name
 
+
+def run(args: argparse.Namespace) -> int:
+    from genera_graph.io.store import Store, StoreBusyError
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:  # before the store is opened: nothing is created
+        for path in missing:
+            print(f"genera import: no such file or folder: {path}", file=sys.stderr)
+        print("nothing imported (the store was not opened)", file=sys.stderr)
+        return 2
+    target = _store_target(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    with Store(_store_target(args)) as store:
-        result = store.import_paths(args.paths, partial=args.partial, progress=progress,
-                                    chunk_rows=args.chunk_rows)
+    try:
+        with Store(target) as store:
+            result = store.import_paths(args.paths, partial=args.partial, progress=progress,
+                                        chunk_rows=args.chunk_rows)
+    except StoreBusyError as exc:
+        print(f"genera import: {exc}", file=sys.stderr)
+        return 1
     for problem in result.problems:
         print(problem)
     if result.problems:
-        report = Path(args.report or f"import-problems-{datetime.now():%Y%m%d-%H%M%S}.csv")
+        report = Path(args.report) if args.report else _default_report(target)
+        report.parent.mkdir(parents=True, exist_ok=True)
         result.report_frame().to_csv(report, sep=";", index=False)
         print(f"{len(result.problems)} problem(s) written to {report}")
     if args.partial and args.quarantine and result.committed and result.rejected_rows:
         folder = Path(args.quarantine)
         folder.mkdir(parents=True, exist_ok=True)
         for name, rows in result.rejected_rows.items():
-            target = folder / f"{Path(name).stem}.quarantine.csv"
-            rows.rename_axis("row").to_csv(target, sep=";")
-            print(f"{len(rows)} quarantined row(s) of {name} written to {target}")
+            target_csv = folder / f"{Path(name).stem}.quarantine.csv"
+            rows.rename_axis("row").to_csv(target_csv, sep=";")
+            print(f"{len(rows)} quarantined row(s) of {name} written to {target_csv}")
     print(result.summary())
     return 0 if result.committed else 1

@@ -63,14 +63,16 @@ def test_partial_import_writes_quarantine_files(tmp_path: Path, registers: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture):
     _spoil(registers / "contacts.csv")
-    monkeypatch.chdir(tmp_path)  # the default report lands in the current folder
-    code = main(["--store", "g.sqlite", "import", str(registers), "--partial",
-                 "--quarantine", "q"])
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")  # the default report lands beside the store
+    code = main(["--store", str(tmp_path / "g.sqlite"), "import", str(registers), "--partial",
+                 "--quarantine", str(tmp_path / "q")])
     assert code == 0
     quarantined = pd.read_csv(tmp_path / "q" / "contacts.quarantine.csv", sep=";", dtype=str)
     assert quarantined["row"].tolist() == ["3"]
     assert quarantined["problems"].str.contains("nature").all()
     assert len(list(tmp_path.glob("import-problems-*.csv"))) == 1
+    assert not list((tmp_path / "cwd").iterdir())
     assert "1 quarantined" in capsys.readouterr().out
 
 
@@ -79,3 +81,13 @@ def test_export_store_without_a_store_is_an_error(tmp_path: Path,
     code = main(["--store", str(tmp_path / "missing.sqlite"), "export-store",
                  str(tmp_path / "out")])
     assert code == 2 and "no store" in capsys.readouterr().err
+
+
+def test_import_of_a_missing_path_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  registers: Path,
+                                                  capsys: pytest.CaptureFixture):
+    monkeypatch.chdir(tmp_path)
+    code = main(["--store", "g.sqlite", "import", str(registers), "nothere"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no such file or folder: nothere" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no store, no report
