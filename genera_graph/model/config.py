@@ -58,6 +58,34 @@ class AnalysisConfig:
         days earlier.
     leiden_resolution, seed
         Leiden community detection (modularity objective) resolution and random seed.
+    introduction_window_days
+        Suggested introductions (:mod:`genera_graph.analytics.introductions`) are scored on the
+        ties and attendances of this many days up to the day asked, and a pair tied directly
+        (a contact or a relation of any nature) in these days is "already tied": never
+        suggested. One year: the programme's yearly rhythm of activities.
+    introduction_half_life_days
+        Half-life of the recency weight of a tie or an attendance in the recency-weighted
+        indices (a contact this many days old counts half as much as one of today).
+    introduction_horizon_days
+        An introduction "worked" when a peer tie between the two appears within this many days
+        (the evaluation's hold-out horizon too, as in Liben-Nowell & Kleinberg 2007).
+    introduction_top
+        Suggestions kept per family by default.
+    introduction_katz_beta
+        Damping of the truncated Katz index (paths of length 1 to 3 weighted ``beta ** l``).
+    introduction_pagerank_damping
+        Probability of following a tie (versus returning to the family) in the personalised
+        PageRank walk (rooted PageRank of Liben-Nowell & Kleinberg).
+    introduction_similar_days
+        "A family in the same situation, now connected": isolated or at risk this many days
+        before, connected on the day asked.
+    introduction_newcomer_days
+        A candidate met fewer days ago than this is a newcomer.
+    introduction_weights
+        The documented combination of the indices: ``(index name, weight)`` pairs. Each index
+        is divided by its largest value among a family's candidates before weighting, so a
+        weight says how much that kind of evidence counts whatever its scale. Names and their
+        meaning: :data:`genera_graph.analytics.introductions.COMPONENTS`.
     """
 
     programme_start: date = date(2016, 2, 1)
@@ -73,6 +101,21 @@ class AnalysisConfig:
     early_warning_days: int = 30
     leiden_resolution: float = 1.0
     seed: int = 42
+    introduction_window_days: int = 365
+    introduction_half_life_days: float = 90.0
+    introduction_horizon_days: int = 90
+    introduction_top: int = 5
+    introduction_katz_beta: float = 0.05
+    introduction_pagerank_damping: float = 0.85
+    introduction_similar_days: int = 180
+    introduction_newcomer_days: int = 180
+    introduction_weights: tuple[tuple[str, float], ...] = (
+        ("katz", 1.0),
+        ("personalised_pagerank", 1.0),
+        ("same_place", 0.5),
+        ("newcomer", 0.5),
+        ("activity_resource_allocation", 0.2),
+    )
 
     def __post_init__(self) -> None:
         if self.programme_end < self.programme_start:
@@ -85,6 +128,19 @@ class AnalysisConfig:
             raise ValueError("half_life_days must be positive")
         if not 0 < self.shrink_ratio < 1:
             raise ValueError("shrink_ratio must lie in (0, 1)")
+        for name in ("introduction_window_days", "introduction_horizon_days",
+                     "introduction_top", "introduction_similar_days",
+                     "introduction_newcomer_days"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.introduction_half_life_days <= 0:
+            raise ValueError("introduction_half_life_days must be positive")
+        if not 0 < self.introduction_pagerank_damping < 1:
+            raise ValueError("introduction_pagerank_damping must lie in (0, 1)")
+        if self.introduction_katz_beta <= 0:
+            raise ValueError("introduction_katz_beta must be positive")
+        if any(w < 0 for _, w in self.introduction_weights):
+            raise ValueError("introduction_weights must not be negative")
 
     def replace(self, **changes: object) -> AnalysisConfig:
         """A copy with some fields changed (the object itself is frozen)."""

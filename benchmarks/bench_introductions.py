@@ -1,0 +1,130 @@
+"""Suggested introductions, evaluated as Liben-Nowell & Kleinberg (2007) do (issue 13).
+
+At each cut-off ``t``, every candidate pair is scored from the data before ``t`` and the new peer
+ties of ``[t, t + horizon)`` are the positives; the table gives, per method, the mean over
+(cut-off, target actor) of AUC, precision@5, precision@10 and recall@10, for the combined
+method and the baselines (random, preferential attachment, common neighbours, Adamic–Adar),
+plus the single indices the method combines.
+
+Two networks:
+
+1. the sample district (household level, every month end from 01/02/2017 to 31/10/2018,
+   horizon 90 days);
+2. a real public temporal contact network shipped inside a PyPI package: the face-to-face
+   contacts recorded with SocioPatterns proximity sensors at the GESIS Winter Symposium 2016
+   (``WS16``; Génois et al., "Combining sensors and surveys to study social interactions: a
+   case of four science conferences", Personality Science 2023), as shipped by the ``face2face``
+   package (``pip install --no-deps face2face==0.2.1a0``: only its data files are read, nothing
+   is imported or downloaded at run time). Each 20-second contact ``(t, i, j)`` becomes a peer
+   interaction; time is compressed, **one minute of the conference = one day of the log**, so the
+   protocol is the same: the 365-"day" window is the last 6 hours 5 minutes, "month ends" are
+   about every 30 minutes, the 90-"day" horizon is the next 90 minutes. The graph is built with
+   ``TemporalGraph.from_frames`` from the interactions alone (individual level; no Community
+   Point, municipality or activity: the focus and two-mode indices are empty there).
+
+Run: ``.venv/bin/python benchmarks/bench_introductions.py [--quick]``. Prints figures; asserts
+nothing. ``--quick`` evaluates every fourth cut-off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from genera_graph.analytics.introductions import (
+    BASELINES,
+    evaluate_link_prediction,
+    summarise_evaluation,
+)
+from genera_graph.temporal import TemporalGraph, month_ends
+
+METHODS = ("method", *BASELINES, "resource_allocation", "katz", "personalised_pagerank",
+           "same_place", "newcomer", "activity_resource_allocation")
+COLUMNS = ["targets", "positives", "auc", "precision_at_5", "precision_at_10", "recall_at_10",
+           "precision_at_10_x_random"]
+#: the conference's first day at minute resolution is mapped onto this day of the log
+_ORIGIN = pd.Timestamp("2000-01-01")
+
+
+def face2face_data(name: str = "WS16") -> Path | None:
+    """The folder of a data set of the installed ``face2face`` package (never imported)."""
+    spec = importlib.util.find_spec("face2face")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    return path if path.is_dir() else None
+
+
+def conference_graph(folder: Path) -> tuple[TemporalGraph, pd.DataFrame]:
+    """A :class:`TemporalGraph` of a SocioPatterns ``tij`` file, one minute = one log day."""
+    tij = next(folder.glob("tij_*.dat"))
+    raw = pd.read_csv(tij, sep=r"\s+", header=None, names=["t", "i", "j"])
+    minute = (raw["t"] - raw["t"].min()) // 60
+    pairs = pd.DataFrame({"minute": minute, "a": np.minimum(raw["i"], raw["j"]),
+                          "b": np.maximum(raw["i"], raw["j"])}).drop_duplicates()
+    date = _ORIGIN + pd.to_timedelta(pairs["minute"], unit="D")
+    people = pd.unique(np.r_[pairs["a"], pairs["b"]])
+    first = pd.concat([pd.Series(date.values, index=pairs["a"].values),
+                       pd.Series(date.values, index=pairs["b"].values)]).groupby(level=0).min()
+    actors = pd.DataFrame({"actor_id": [f"P{p}" for p in people], "kind": "individual",
+                           "name": [f"P{p}" for p in people],
+                           "first_met": first.reindex(people).values})
+    contacts = pd.DataFrame({
+        "interaction_id": [f"X{k}" for k in range(len(pairs))],
+        "date": date.values,
+        "source_actor_id": [f"P{p}" for p in pairs["a"]],
+        "target_actor_id": [f"P{p}" for p in pairs["b"]],
+        "kind": "meeting", "nature": "peer", "programme": "community", "source": "survey",
+    })
+    return TemporalGraph.from_frames(actors, interactions=contacts), raw
+
+
+def _print(title: str, summary: pd.DataFrame, seconds: float) -> None:
+    print(f"\n{title}  ({seconds:.1f} s)")
+    table = summary[[c for c in COLUMNS if c in summary]].copy()
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(float_format=lambda x: f"{x:.4f}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every fourth cut-off only")
+    args = parser.parse_args()
+    step = 4 if args.quick else 1
+
+    from genera_graph.sample import generate_district
+
+    t0 = time.perf_counter()
+    tg = TemporalGraph.from_dataset(generate_district(2016).dataset)
+    cuts = month_ends("2017-02-01", "2018-10-31")[::step]
+    t1 = time.perf_counter()
+    ev = evaluate_link_prediction(tg, cutoffs=cuts, methods=METHODS)
+    _print(f"sample district (seed 2016), household level, {len(cuts)} month ends "
+           f"{cuts[0]:%d/%m/%Y}-{cuts[-1]:%d/%m/%Y}, horizon 90 days; built in "
+           f"{t1 - t0:.1f} s", summarise_evaluation(ev), time.perf_counter() - t1)
+
+    folder = face2face_data("WS16")
+    if folder is None:
+        print("\nface2face is not installed (pip install --no-deps face2face==0.2.1a0): "
+              "the real network is skipped")
+        return
+    t0 = time.perf_counter()
+    ctg, raw = conference_graph(folder)
+    cuts = month_ends(_ORIGIN.date(), ctg.last_day)[::step]
+    ev = evaluate_link_prediction(ctg, cutoffs=cuts, level="individual", methods=METHODS)
+    hours = (raw["t"].max() - raw["t"].min()) / 3600
+    from importlib.metadata import version
+
+    _print(f"WS16 (SocioPatterns, face2face {version('face2face')}): {ctg.n_actors} "
+           f"people, {len(raw)} contact records over {hours:.1f} h; individual level, "
+           f"{len(cuts)} cut-offs, one minute = one day", summarise_evaluation(ev),
+           time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    main()
