@@ -6,6 +6,8 @@
 - :mod:`~genera_graph.analytics.isolation`: households' isolation status, reasons, worklist;
 - :mod:`~genera_graph.analytics.introductions`: suggested introductions, their evaluation and
   outcomes;
+- :mod:`~genera_graph.analytics.followups`: the follow-ups of flagged households (waiting,
+  coverage within 14 days);
 - :mod:`~genera_graph.analytics.bridging`: betweenness, structural holes, brokerage, key players;
 - :mod:`~genera_graph.analytics.tables`: the analysis tables of a date with data dictionaries.
 """
@@ -13,6 +15,7 @@
 from genera_graph.analytics import (
     bridging,
     communities,
+    followups,
     growth,
     introductions,
     isolation,
@@ -31,6 +34,7 @@ from genera_graph.analytics.bridging import (
     participation_coefficient,
 )
 from genera_graph.analytics.communities import community_history, leiden
+from genera_graph.analytics.followups import followup_coverage, followup_summary
 from genera_graph.analytics.growth import growth as growth_table
 from genera_graph.analytics.introductions import (
     evaluate_link_prediction,
@@ -53,6 +57,9 @@ __all__ = [
     "distance_fragmentation",
     "early_warning",
     "evaluate_link_prediction",
+    "followup_coverage",
+    "followup_summary",
+    "followups",
     "fragmentation",
     "greedy_key_players",
     "growth",

@@ -5,9 +5,12 @@
 - :mod:`~genera_graph.io.spreadsheets`: CSV and XLSX files as offices export them, read safely
   and in chunks;
 - :mod:`~genera_graph.io.store`: the store (SQLite file or PostgreSQL URL), versioned;
-- :mod:`~genera_graph.io.importer`: validated, atomic, idempotent imports into a store.
+- :mod:`~genera_graph.io.importer`: validated, atomic, idempotent imports into a store;
+- :mod:`~genera_graph.io.records`: single records written from the explorer (the importer's
+  validation, authors, history, follow-ups).
 """
 
+from genera_graph.io import records
 from genera_graph.io.importer import FileOutcome, ImportResult, import_dataset, import_paths
 from genera_graph.io.registers import (
     DATE_FORMAT,
@@ -50,6 +53,7 @@ __all__ = [
     "import_paths",
     "open_spreadsheet",
     "open_store",
+    "records",
     "parse_register_frame",
     "read_register",
     "read_registers",

@@ -236,13 +236,15 @@ class Database:
             return Dataset(**{name: read_table(conn, name) for name in DATA_TABLES})
 
     def fingerprint(self) -> str:
-        """A cheap token that changes whenever the data change (the last import run id).
+        """A cheap token that changes whenever the data change (the last record version
+        written from the explorer and the last import run id).
 
         Use it as a cache key for :meth:`load`.
         """
         with self.read_transaction() as conn:
             last = conn.exec_driver_sql("SELECT max(run_id) FROM import_runs").scalar()
-        return f"v{self.schema_version}:r{last or 0}"
+            version = conn.exec_driver_sql("SELECT max(version_id) FROM record_history").scalar()
+        return f"v{self.schema_version}:h{version or 0}:r{last or 0}"
 
     def import_runs(self) -> pd.DataFrame:
         """Every recorded import run, oldest first (one row per imported file)."""

@@ -71,7 +71,8 @@ from genera_graph.io.spreadsheets import (
 )
 from genera_graph.model import Dataset
 
-__all__ = ["FileOutcome", "ImportResult", "import_dataset", "import_paths"]
+__all__ = ["FileOutcome", "ImportResult", "RowCheck", "import_dataset", "import_paths",
+           "validate_rows"]
 
 _log = logging.getLogger(__name__)
 
@@ -192,9 +193,20 @@ class _Abort(Exception):
     """Raised inside the transaction to roll it back (strict import with errors)."""
 
 
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction to roll it back, outcomes kept."""
+
+
+#: an extra check of typed rows inside an import's transaction (e.g. the writer's scope,
+#: :func:`genera_graph.io.records.scope_check`): ``(conn, table, typed rows, file name) ->
+#: (problems, bad-row mask)``
+RowCheck = Callable[[sa.Connection, str, pd.DataFrame, str], tuple[list[Problem], np.ndarray]]
+
+
 def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
                  partial: bool = False, progress: bool | ProgressCallback = False,
-                 chunk_rows: int | None = None) -> ImportResult:
+                 chunk_rows: int | None = None, dry_run: bool = False,
+                 row_check: RowCheck | None = None) -> ImportResult:
     """Import register files (CSV or XLSX) or folders of them into a store, in one transaction.
 
     Parameters
@@ -210,6 +222,13 @@ def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.
         after each chunk, inside the open transaction.
     chunk_rows : int, optional
         Rows per chunk (default :data:`~genera_graph.io.spreadsheets.DEFAULT_CHUNK_ROWS`).
+    dry_run : bool
+        Run the whole import (every check, the writes inside the transaction) and roll it
+        back: the result says what the import would do (``committed`` is ``False``; each
+        file's status and counts are those it would get).
+    row_check : callable, optional
+        A further check of each chunk's typed rows (see :data:`RowCheck`): the rows it marks
+        are problems like any other.
 
     Returns
     -------
@@ -229,7 +248,56 @@ def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.
         sheet = open_spreadsheet(path)
         sources.append((sheet, register_for(path)))
     return _run(store, sources, problems, partial=partial, progress=progress,
-                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS)
+                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, dry_run=dry_run,
+                row_check=row_check)
+
+
+def validate_rows(conn: sa.Connection, register: Register, raw: pd.DataFrame, *, file: str,
+                  extra_ids: Mapping[str, Iterable[str]] | None = None
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate rows held in memory as an import validates the rows of a register file.
+
+    The same steps as :func:`import_paths` on one chunk: the register's schema
+    (:func:`~genera_graph.io.registers.parse_register_frame`), repeated natural keys among
+    the rows (the first wins), and every actor or activity id checked against the store
+    behind ``conn`` and ``extra_ids``. Nothing is written. Used for records made one at a
+    time (:mod:`genera_graph.io.records`).
+
+    Parameters
+    ----------
+    conn : Connection
+        An open transaction on the store.
+    register : Register
+    raw : DataFrame
+        Text cells with the register's columns, indexed by the row numbers to report.
+    file : str
+        The name problems carry.
+    extra_ids : mapping, optional
+        ``"actors"`` / ``"activities"`` -> ids that count as known besides the store's (rows
+        written in the same transaction).
+
+    Returns
+    -------
+    typed : DataFrame
+        The valid rows, typed.
+    problems : list of Problem
+    """
+    typed, problems = parse_register_frame(raw, register, file=file, first_row=None,
+                                           check_unique=False)
+    bad = {p.row for p in problems if p.severity == "error" and p.row is not None}
+    if bad:
+        typed = typed.drop(index=list(bad & set(typed.index)))
+    duplicates, repeat = _Keys(register.key).check(typed, file)
+    typed = typed.loc[~repeat]
+    known = {t: table_ids(conn, t) for t in ("actors", "activities")}
+    for table, ids in (extra_ids or {}).items():
+        known[table] = known[table].append(pd.Index(sorted(ids), dtype="str"))
+    if register.table in known:  # the rows may name each other (an actor's point)
+        primary = TABLE_KEYS[register.table][0]
+        known[register.table] = known[register.table].append(
+            pd.Index(typed[primary], dtype="str"))
+    references, dangling = _reference_problems(typed, register.table, known, file)
+    return typed.loc[~dangling], [*problems, *duplicates, *references]
 
 
 def import_dataset(store: Database, dataset: Dataset, *, partial: bool = False,
@@ -408,8 +476,9 @@ class _Run:
     """The state of one import while its transaction is open."""
 
     def __init__(self, upserts: Upserts, partial: bool, progress: bool | ProgressCallback,
-                 chunk_rows: int):
+                 chunk_rows: int, row_check: RowCheck | None = None):
         self.upserts = upserts
+        self.row_check = row_check
         self.partial = partial
         self.chunk_rows = chunk_rows
         self.problems: list[Problem] = []
@@ -467,6 +536,11 @@ class _Run:
             dup_problems, repeat = self.keys[register.table].check(typed, source.name)
             typed = typed.loc[~repeat]
             problems += dup_problems
+            if self.row_check is not None and len(typed):
+                checked, refused = self.row_check(self.conn, register.table, typed,
+                                                  source.name)
+                typed = typed.loc[~refused]
+                problems += checked
             self.add_problems(problems)
             yield raw, typed, _by_row(problems)
 
@@ -579,7 +653,8 @@ def _latest_hashes(conn: sa.Connection) -> dict[str, set[str]]:
 
 
 def _run(store: Database, sources: list[tuple[_Source, Register]], problems: list[Problem], *,
-         partial: bool, progress: bool | ProgressCallback, chunk_rows: int) -> ImportResult:
+         partial: bool, progress: bool | ProgressCallback, chunk_rows: int,
+         dry_run: bool = False, row_check: RowCheck | None = None) -> ImportResult:
     order = {r.file: i for i, r in enumerate(REGISTERS)}
     sources = sorted(sources, key=lambda s: order[s[1].file])
     outcomes: dict[int, FileOutcome] = {}
@@ -590,7 +665,7 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
     run: _Run | None = None
     try:
         with store.bulk_write() as upserts:
-            run = _Run(upserts, partial, progress, chunk_rows)
+            run = _Run(upserts, partial, progress, chunk_rows, row_check)
             run.add_problems(problems)
             latest = _latest_hashes(run.conn)
             todo: list[int] = []
@@ -629,8 +704,12 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
                 outcomes[i] = FileOutcome(source.name, register.file,
                                           "partial" if quarantined else "imported", tally.read,
                                           tally.accepted, quarantined, tally.new, source.sha256,
-                                          run_id)
+                                          None if dry_run else run_id)
+            if dry_run:
+                raise _DryRun
         committed = True
+    except _DryRun:
+        pass
     except _Abort:
         for i in todo:
             source, register = sources[i]

@@ -219,6 +219,43 @@ MIGRATIONS[1] = create_tables(*DATA_TABLES, "import_runs")
 _version_2_tables(METADATA)
 MIGRATIONS[2] = create_tables("quarantine")
 
+# -- step 3: records made in the explorer: every version of each, and follow-ups (workbench) --
+sa.Table(
+    "record_history", METADATA,
+    sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=True),
+    #: the data table of the record (or "followups")
+    sa.Column("table_name", sa.Text, nullable=False),
+    #: the natural key's cells, as a JSON list of register text
+    sa.Column("record_key", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    #: created, corrected or withdrawn
+    sa.Column("action", sa.Text, nullable=False),
+    #: the user id of the author of this version
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    #: the whole row of this version (for a withdrawal: the last one), a JSON object of cells
+    sa.Column("cells", sa.Text, nullable=False),
+    #: for a correction: JSON object column -> [old, new]
+    sa.Column("changes", sa.Text),
+    sa.Index("ix_record_history_key", "table_name", "record_key"),
+)
+sa.Table(
+    "followups", METADATA,
+    sa.Column("followup_id", sa.Text, primary_key=True),
+    sa.Column("household_id", sa.Text, sa.ForeignKey("actors.actor_id", deferrable=True,
+                                                     initially="DEFERRED"),
+              nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False),
+    #: a code of genera_graph.io.records.FOLLOWUP_ACTIONS
+    sa.Column("action", sa.Text, nullable=False),
+    #: a code of genera_graph.io.records.FOLLOWUP_OUTCOMES
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("community_point_id", sa.Text),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+MIGRATIONS[3] = create_tables("record_history", "followups")
+
 # -- new steps go above this line (see the module docstring) --
 
 #: the schema version this code writes (the last step)

@@ -1,0 +1,294 @@
+"""Single records written from the explorer (genera_graph.io.records), on SQLite and PostgreSQL:
+the importer's validation, one transaction, authors, history, scope, follow-ups, concurrency."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from genera_graph.io.records import (
+    Author,
+    correct_record,
+    followups,
+    record_followup,
+    record_history,
+    save_record,
+    save_records,
+    withdraw_record,
+)
+from genera_graph.io.schema import SCHEMA_VERSION, upgrade_connection
+from genera_graph.io.store import Store
+from genera_graph.io.store import store_url as to_url
+from tests.app.conftest import small_district
+
+COORD = Author("u-coord", "coordinator")
+F1 = Author("u-f1", "facilitator", ("CP01",))
+F1_OTHER = Author("u-f1b", "facilitator", ("CP01",))
+F2 = Author("u-f2", "facilitator", ("CP02",))
+
+CONTACT = {"date": "03/04/2017", "source_actor_id": "H01", "target_actor_id": "H02",
+           "kind": "mutual_help", "nature": "peer", "programme": "community"}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite store holding the small district, imported once and copied per test."""
+    path = tmp_path_factory.mktemp("records") / "template.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(small_district()).ok
+    return path
+
+
+@pytest.fixture
+def filled(template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store of the small district."""
+    shutil.copy(template, tmp_path / "genera.sqlite")
+    with Store(tmp_path / "genera.sqlite") as store:
+        yield store
+
+
+@pytest.fixture
+def filled_any(store_url: str, template: Path) -> Iterator[Store]:
+    """The small district in a fresh store, on SQLite (a copy) and on PostgreSQL."""
+    if "://" not in store_url:
+        shutil.copy(template, store_url)
+    with Store(store_url) as store:
+        if "://" in store_url:
+            assert store.import_dataset(small_district()).ok
+        yield store
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {**store.counts(), "history": len(record_history(store)),
+            "followups": len(followups(store))}
+
+
+def test_a_facilitators_contact_is_written_with_its_author_and_point(filled_any: Store):
+    filled = filled_any
+    before = len(filled.load().interactions)
+    result = save_record(filled, F1, "interactions", CONTACT)
+    assert result.ok, result.problems
+    key = result.keys[0]["interaction_id"]
+    inter = filled.load().interactions.set_index("interaction_id")
+    assert len(inter) == before + 1
+    row = inter.loc[key]
+    assert row["community_point_id"] == "CP01"  # defaulted from the author
+    assert row["source"] == "facilitator_record"
+    assert row["date"] == pd.Timestamp("2017-04-03")
+    history = record_history(filled)
+    assert history[["table_name", "action", "author", "version"]].values.tolist() == [
+        ["interactions", "created", "u-f1", 1]]
+    assert json.loads(history.at[0, "record_key"]) == [key]
+
+
+@pytest.mark.parametrize("field,value,rule", [
+    ("date", "31/02/2017", "not a valid date dd/mm/yyyy"),
+    ("date", "", "required value missing"),
+    ("target_actor_id", "NOBODY", "unknown actor id"),
+    ("target_actor_id", "H01", "an actor cannot interact with itself"),
+    ("nature", "friendly", "value not allowed"),
+    ("kind", "", "required value missing"),
+    ("programme", "sport", "value not allowed"),
+])
+def test_each_invalid_field_is_named_and_nothing_is_written(filled: Store, field, value, rule):
+    before = _counts(filled)
+    result = save_record(filled, F1, "interactions", {**CONTACT, field: value})
+    assert not result.ok
+    rules = result.by_column()
+    assert any(r.startswith(rule) for r in rules.get(field, [])), rules
+    assert _counts(filled) == before
+
+
+def test_a_facilitator_cannot_write_for_another_points_family(filled: Store):
+    before = _counts(filled)
+    result = save_record(filled, F2, "interactions", {**CONTACT, "target_actor_id": "H04"})
+    assert not result.ok
+    assert "not a family or person of your Community Point" in result.by_column()[
+        "source_actor_id"]
+    forged = save_record(filled, F2, "interactions",
+                         {**CONTACT, "source_actor_id": "H04", "target_actor_id": "H05",
+                          "community_point_id": "CP01"})
+    assert "not your Community Point" in forged.by_column()["community_point_id"]
+    assert not record_followup(filled, F2, "H01", "01/12/2026", "contacted", "reached").ok
+    assert _counts(filled) == before
+
+
+def test_researchers_write_nothing(filled: Store):
+    result = save_record(filled, Author("u-r", "researcher"), "interactions", CONTACT)
+    assert not result.ok and "may not write" in result.problems[0].rule
+
+
+def test_a_correction_keeps_the_old_version_and_the_analytics_see_the_new(filled: Store):
+    made = save_record(filled, F1, "interactions", CONTACT)
+    cells = made.rows[0][1]
+    refused = correct_record(filled, F1_OTHER, "interactions", {**cells, "date": "05/04/2017"})
+    assert not refused.ok and "only its author" in refused.problems[0].rule
+    fixed = correct_record(filled, F1, "interactions", {**cells, "date": "05/04/2017"})
+    assert fixed.ok, fixed.problems
+    key = made.keys[0]["interaction_id"]
+    assert filled.load().interactions.set_index("interaction_id").at[key, "date"] == \
+        pd.Timestamp("2017-04-05")
+    history = record_history(filled)
+    assert history["action"].tolist() == ["created", "corrected"]
+    assert json.loads(history.at[1, "changes"]) == {"date": ["03/04/2017", "05/04/2017"]}
+    assert json.loads(history.at[0, "cells"])["date"] == "03/04/2017"
+    assert correct_record(filled, COORD, "interactions", {**cells, "kind": "meeting"}).ok
+    bad = correct_record(filled, F1, "interactions", {**cells, "date": "32/04/2017"})
+    assert bad.by_column()["date"] == ["not a valid date dd/mm/yyyy"]
+
+
+def test_a_withdrawal_removes_the_record_from_the_data_and_keeps_it_in_history(filled: Store):
+    made = save_record(filled, F1, "interactions", CONTACT)
+    key = made.keys[0]
+    assert withdraw_record(filled, F1, "interactions", key).ok
+    assert key["interaction_id"] not in set(filled.load().interactions["interaction_id"])
+    last = record_history(filled).iloc[-1]
+    assert last["action"] == "withdrawn" and last["author"] == "u-f1"
+    assert json.loads(last["cells"])["source_actor_id"] == "H01"
+    again = withdraw_record(filled, F1, "interactions", key)
+    assert again.by_column()["interaction_id"] == ["no such record"]
+    named = withdraw_record(filled, COORD, "actors", {"actor_id": "H01"})
+    assert "still named by" in named.by_column()["actor_id"][0]
+
+
+def test_an_attendance_sheet_with_a_new_activity_and_a_new_person_is_one_transaction(
+        filled: Store):
+    activity = {"kind": "proximity_lab", "programme": "community", "community_point_id": "CP01",
+                "title": "Pranzo di vicinato", "start_date": "10/03/2018"}
+    person = {"actor_id": "I-new1", "kind": "individual", "name": "Persona Nuova",
+              "community_point_id": "CP01", "first_met": "10/03/2018"}
+    member = {"household_id": "H01", "individual_id": "I-new1", "role": "relative",
+              "start_date": "10/03/2018"}
+    rows = [("activities", {**activity, "activity_id": "ACT-new"}), ("actors", person),
+            ("household_members", member)]
+    rows += [("participations", {"activity_id": "ACT-new", "actor_id": a, "date": "10/03/2018",
+                                 "role": "participant"}) for a in ("I010", "I-new1", "I020")]
+    before = _counts(filled)
+    broken = save_records(filled, F1, [*rows, ("participations", {
+        "activity_id": "ACT-new", "actor_id": "I040", "date": "10/03/2018",
+        "role": "participant"})])  # I040 is a person of CP02
+    assert not broken.ok and broken.problems[0].row == 2 + len(rows)
+    assert _counts(filled) == before
+    result = save_records(filled, F1, rows)
+    assert result.ok, result.problems
+    ds = filled.load()
+    assert set(ds.participations.loc[ds.participations["activity_id"] == "ACT-new",
+                                     "actor_id"]) == {"I010", "I-new1", "I020"}
+    assert "I-new1" in set(ds.household_members["individual_id"])
+    assert len(record_history(filled)) == len(rows)
+
+
+def test_a_relation_is_ended_later_and_its_end_is_checked(filled: Store):
+    lease = {"kind": "lease", "actor_id": "H02", "partner_id": "C01", "start_date": "01/09/2017",
+             "nature": "institutional", "programme": "housing"}
+    made = save_record(filled, F1, "relations", lease)
+    assert made.ok, made.problems
+    cells = made.rows[0][1]
+    early = correct_record(filled, F1, "relations", {**cells, "end_date": "01/08/2017"})
+    assert early.by_column()["end_date"] == ["end_date before start_date"]
+    assert correct_record(filled, F1, "relations", {**cells, "end_date": "31/08/2018"}).ok
+    rel = filled.load().relations.set_index("relation_id")
+    assert rel.at[made.keys[0]["relation_id"], "end_date"] == pd.Timestamp("2018-08-31")
+
+
+def test_follow_ups_are_coded_and_scoped(filled: Store):
+    ok = record_followup(filled, F1, "H01", "01/12/2026", "home_visit", "reached")
+    assert ok.ok, ok.problems
+    bad = record_followup(filled, F1, "H01", "01/13/2026", "chatted", "")
+    assert set(bad.by_column()) == {"date", "action", "outcome"}
+    assert record_followup(filled, F1, "I010", "01/12/2026", "contacted",
+                           "reached").by_column()["household_id"] == ["not a household"]
+    table = followups(filled)
+    assert table[["household_id", "action", "outcome", "community_point_id", "author"]
+                 ].values.tolist() == [["H01", "home_visit", "reached", "CP01", "u-f1"]]
+    assert table.at[0, "date"] == pd.Timestamp("2026-12-01")
+
+
+def test_a_record_write_changes_the_fingerprint(filled: Store):
+    before = filled.fingerprint()
+    assert save_record(filled, F1, "interactions", CONTACT).ok
+    after = filled.fingerprint()
+    assert after != before
+    assert record_followup(filled, F1, "H01", "01/12/2026", "contacted", "reached").ok
+    assert filled.fingerprint() != after
+
+
+def test_two_users_saving_at_the_same_moment_both_land(filled_any: Store):
+    filled = filled_any
+    gate = threading.Barrier(2)
+    results = []
+
+    def save(author: Author, household: str, partner: str) -> None:
+        with Store(filled.url.render_as_string(hide_password=False)) as own:
+            gate.wait()
+            results.append(save_record(own, author, "interactions", {
+                **CONTACT, "source_actor_id": household, "target_actor_id": partner}))
+
+    threads = [threading.Thread(target=save, args=(F1, "H01", "H02")),
+               threading.Thread(target=save, args=(F2, "H04", "H05"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 2 and all(r.ok for r in results), results
+    assert len(record_history(filled)) == 2
+
+
+def test_upgrade_from_schema_version_2_keeps_data_and_takes_records(store_url: str):
+    engine = sa.create_engine(to_url(store_url))
+    with engine.begin() as conn:
+        upgrade_connection(conn, 0, 2)
+        conn.exec_driver_sql("INSERT INTO actors (actor_id, kind, name, community_point_id, "
+                             "first_met) VALUES ('CP01', 'community_point', 'Punto', 'CP01', "
+                             "'2016-05-18'), ('H01', 'household', 'Famiglia', 'CP01', "
+                             "'2016-06-01')")
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("record_history")
+    engine.dispose()
+    with Store(store_url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert len(store.load().actors) == 2
+        assert record_followup(store, F1, "H01", "02/12/2026", "contacted", "reached").ok
+        assert len(followups(store)) == 1
+
+
+def _contacts_file(folder: Path, rows: list[str]) -> Path:
+    path = folder / "contacts.csv"
+    header = ("interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
+              "community_point_id;source")
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_uploads_dry_run_reports_without_writing_and_scope_rows_are_problems(
+        filled: Store, tmp_path: Path):
+    from genera_graph.io.importer import import_paths
+    from genera_graph.io.records import scope_check
+
+    path = _contacts_file(tmp_path, [
+        "U1;01/03/2018;H01;H02;mutual_help;peer;community;CP01;facilitator_record",
+        "U2;31/02/2018;H01;H02;mutual_help;peer;community;CP01;facilitator_record",
+        "U3;01/03/2018;H04;H05;mutual_help;peer;community;CP02;facilitator_record",
+    ])
+    before = _counts(filled)
+    dry = import_paths(filled, [path], partial=True, dry_run=True, row_check=scope_check(F1))
+    assert not dry.committed and _counts(filled) == before
+    assert [(f.status, f.rows_read, f.rows_accepted, f.rows_quarantined) for f in dry.files] \
+        == [("partial", 3, 1, 2)]
+    assert {(p.row, p.column) for p in dry.errors} == {
+        (3, "date"), (4, "source_actor_id"), (4, "target_actor_id"), (4, "community_point_id")}
+    strict = import_paths(filled, [path], row_check=scope_check(F1))
+    assert not strict.committed and _counts(filled) == before
+    done = import_paths(filled, [path], partial=True, row_check=scope_check(F1))
+    assert done.committed and done.files[0].rows_accepted == 1
+    assert "U1" in set(filled.load().interactions["interaction_id"])
+    again = import_paths(filled, [path], partial=True, row_check=scope_check(F1))
+    assert again.files[0].status == "unchanged"
+    assert scope_check(COORD) is None
