@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.data import CONFIG_KEY, DataAccess, Source, Viewer
@@ -24,7 +24,7 @@ __all__ = ["create_app", "warm_app"]
 _HERE = Path(__file__).resolve().parent
 
 #: the pages in the navigation bar, in order (page module -> label key)
-NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report")
+NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report", "glossary")
 
 
 def create_app(source: Source, viewer: Viewer | None = None,
@@ -82,6 +82,28 @@ def create_app(source: Source, viewer: Viewer | None = None,
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
+    # one period and one set of filters across pages (dash_app/state.py, assets/state.js)
+    app.clientside_callback(
+        ClientsideFunction("genera", "fromLocation"),
+        Output(ids.SHARED, "data", allow_duplicate=True),
+        Input(ids.PAGES_LOCATION, "search"),
+        State(ids.SHARED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    app.clientside_callback(
+        ClientsideFunction("genera", "links"),
+        Output({"type": ids.NAV, "page": dash.ALL}, "href"),
+        Input(ids.SHARED, "data"),
+        State({"type": ids.NAV, "page": dash.ALL}, "href"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(n, open) { return n ? !open : open; }",
+        Output(ids.NAV_COLLAPSE, "is_open"),
+        Input(ids.NAV_TOGGLE, "n_clicks"),
+        State(ids.NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
     return app
 
 
@@ -111,24 +133,31 @@ def _shell() -> html.Div:
     viewer = current().viewer
     pages = {p["module"].rsplit(".", 1)[-1]: p for p in dash.page_registry.values()}
     links = [dbc.NavLink(t(f"nav.{name}", lang), href=pages[name]["relative_path"],
-                         active="exact", id=f"{ids.NAV}-{name}")
+                         active="exact", id={"type": ids.NAV, "page": name})
              for name in NAV_ORDER if name in pages]
     who = (t("app.viewer.facilitator", lang, cp=viewer.community_point_id)
            if viewer.role == "facilitator" else t("app.viewer.coordinator", lang))
+    # on a phone the links fold behind a button (Bootstrap's collapse below the lg width)
     header = dbc.Navbar(
         dbc.Container([
-            dbc.NavbarBrand(t("app.title", lang), href="/", className="me-4"),
-            dbc.Nav(links, pills=True, className="me-auto"),
-            html.Span(who, className="badge bg-light text-dark me-3"),
-            dbc.RadioItems(id=ids.LANG_SWITCH, value=lang, inline=True,
-                           options=[{"label": "IT", "value": "it"},
-                                    {"label": "EN", "value": "en"}],
-                           className="text-white", inputClassName="me-1"),
+            dbc.NavbarBrand(t("app.title", lang), href="/", className="me-4 text-wrap"),
+            dbc.NavbarToggler(id=ids.NAV_TOGGLE, n_clicks=0),
+            dbc.Collapse([
+                dbc.Nav(links, pills=True, className="me-auto"),
+                html.Span(who, className="badge bg-light text-dark me-3"),
+                dbc.RadioItems(id=ids.LANG_SWITCH, value=lang, inline=True,
+                               options=[{"label": "IT", "value": "it"},
+                                        {"label": "EN", "value": "en"}],
+                               className="text-white", inputClassName="me-1"),
+            ], id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
         ], fluid=True),
-        color="dark", dark=True, className="mb-3",
+        color="dark", dark=True, expand="lg", className="mb-3 d-print-none",
     )
+    months = [m.isoformat() for m in current().months()]
     return html.Div([
         dcc.Store(id=ids.LANG, data=lang),
+        dcc.Store(id=ids.SHARED, data={}),
+        dcc.Store(id=ids.MONTHS, data=months),
         header,
         dbc.Container(dash.page_container, fluid=True, className="pb-5"),
     ], lang=lang)

@@ -17,6 +17,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dash_app.figures import slider_marks
+from dash_app.glossary import explain
 from dash_app.i18n import (
     DROPDOWN_LABELS,
     GRID_LOCALE_IT,
@@ -28,7 +29,6 @@ from dash_app.i18n import (
 
 __all__ = [
     "DATE_FORMATTER",
-    "DEFAULT_RANGE",
     "download_button",
     "dropdown",
     "empty_grid",
@@ -60,14 +60,15 @@ def number_formatter(lang: str) -> dict[str, str]:
 
 #: text columns given room (names)
 _WIDE = {"name", "partner", "facilitator", "examples", "label"}
-#: the default period of the month sliders: the last quarter of the first programme year
-DEFAULT_RANGE = (9, 12)
 
 
 def period(access: Any, value: list[int] | None) -> tuple:
-    """``(start, end)`` dates of a month range-slider value (``end`` exclusive)."""
+    """``(start, end)`` dates of a month range-slider value (``end`` exclusive); the latest
+    complete quarter of the data when there is none (:func:`dash_app.state.default_window`)."""
+    from dash_app.state import default_window
+
     months = access.months()
-    lo, hi = value if value else DEFAULT_RANGE
+    lo, hi = value if value else default_window(access)
     lo = max(0, min(int(lo), len(months) - 2))
     hi = max(lo + 1, min(int(hi), len(months) - 1))
     return months[lo], months[hi]
@@ -101,7 +102,11 @@ def grid_payload(frame: pd.DataFrame, lang: str,
     for name in data.columns:
         key = f"col.{name}"
         header = t(key, lang) if key in _translations() else str(name)
-        col: dict[str, Any] = {"field": str(name), "headerName": header, "headerTooltip": header}
+        note = explain(key, lang)
+        col: dict[str, Any] = {"field": str(name), "headerName": header,
+                               "headerTooltip": f"{header}: {note}" if note else header}
+        if note:
+            col["headerClass"] = "explained"  # an ⓘ after the header (assets/app.css)
         series = data[name]
         if pd.api.types.is_datetime64_any_dtype(series):
             data[name] = series.dt.strftime("%Y-%m-%d")
@@ -146,7 +151,9 @@ def grid(grid_id: str, lang: str, height: int = 420) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id, columnDefs=[], rowData=[], columnSize="responsiveSizeToFit",
         defaultColDef={"sortable": True, "filter": True, "resizable": True,
-                       "floatingFilter": True, "minWidth": 90},
+                       "floatingFilter": True, "minWidth": 90,
+                       # headers wrap instead of being cut ("Partn…")
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 20,
                          "animateRows": False, "enableCellTextSelection": True,
                          "localeText": locale},
@@ -211,19 +218,19 @@ def period_dropdown(dropdown_id: str, access: Any, lang: str, value: str | None 
         if k == 0:
             text = f"{t('rep.whole', lang)}: {text}"
         labels.append({"label": text, "value": v})
-    months = access.months()
-    lo, hi = DEFAULT_RANGE
-    default = value or f"{months[lo].isoformat()}|{months[hi].isoformat()}"
+    from dash_app.state import period_value
+
+    default = value or period_value(access, {})
     return dropdown(dropdown_id, lang, clearable=False, value=default, options=labels)
 
 
 def parse_period(access: Any, value: str | None) -> tuple[date, date]:
-    """``(start, end)`` of a :func:`period_dropdown` value (the first quarter after the
-    programme's first months when missing or unknown)."""
+    """``(start, end)`` of a :func:`period_dropdown` value (the latest complete quarter of the
+    data when missing or unknown)."""
     for v, s, e in period_choices(access):
         if v == value:
             return s, e
-    return period(access, list(DEFAULT_RANGE))
+    return period(access, None)
 
 
 def dropdown(dropdown_id: str, lang: str, **props: Any) -> dcc.Dropdown:

@@ -60,6 +60,26 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "nav.communities": {"it": "Comunità", "en": "Communities"},
     "nav.report": {"it": "Rapporto", "en": "Report"},
     "nav.actor": {"it": "Scheda attore", "en": "Actor"},
+    "nav.glossary": {"it": "Glossario", "en": "Glossary"},
+    "glo.title": {"it": "Glossario: cosa vogliono dire i numeri", "en": "Glossary: what the figures mean"},
+    "glo.intro": {"it": "Ogni misura, stato e ragione dell'esploratore in poche parole, con il "
+                        "riferimento per chi fa ricerca. Passando il mouse su un'intestazione "
+                        "di tabella con (i) compare la stessa spiegazione.",
+                  "en": "Every measure, status and reason of the explorer in a few words, with "
+                        "the reference for researchers. Hovering a table header marked (i) shows "
+                        "the same explanation."},
+    "glo.ref": {"it": "Riferimento", "en": "Reference"},
+    "glo.worklist": {"it": "Elenco delle famiglie da seguire", "en": "The worklist"},
+    "glo.statuses": {"it": "Stati", "en": "Statuses"},
+    "glo.reasons": {"it": "Ragioni di una segnalazione", "en": "Reasons for a flag"},
+    "glo.bridges": {"it": "Ponti e intermediari", "en": "Bridges and brokers"},
+    "glo.roles": {"it": "Ruoli di intermediazione (tra gruppi)",
+                  "en": "Brokerage roles (between groups)"},
+    "glo.growth": {"it": "Crescita della rete", "en": "Growth of the network"},
+    "glo.communities": {"it": "Comunità", "en": "Communities"},
+    "com.modularity": {"it": "modularità", "en": "modularity"},
+    "col.main_reason": {"it": "Ragione principale", "en": "Main reason"},
+    "col.last_follow_up": {"it": "Ultima azione", "en": "Last follow-up"},
     "common.download": {"it": "Scarica CSV", "en": "Download CSV"},
     "common.all": {"it": "Tutti", "en": "All"},
     "common.cp": {"it": "Punto di Comunità", "en": "Community Point"},
@@ -127,7 +147,52 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                   "en": "Households to follow: isolation warnings"},
     "iso.intro": {"it": "Ogni famiglia segnalata ha le sue ragioni e le date che le sostengono.",
                   "en": "Each flagged household comes with its reasons and supporting dates."},
-    "iso.count": {"it": "{n} famiglie segnalate", "en": "{n} households flagged"},
+    "br.whatif.table": {"it": "Oppure clicca una riga della tabella dei ponti.",
+                        "en": "Or click a line of the bridging table."},
+    "br.whatif.cut": {"it": "Resterebbero fuori dalla rete principale ({n}):",
+                      "en": "Would be cut off from the main network ({n}):"},
+    "br.whatif.nobody": {"it": "Nessuno resterebbe fuori dalla rete principale.",
+                         "en": "Nobody would be cut off from the main network."},
+    "br.whatif.more": {"it": "e altri {n}", "en": "and {n} more"},
+    "br.brokerage.empty.cp": {
+        "it": "Nessun ruolo di intermediazione: nel periodo servono almeno tre attori legati "
+              "di almeno due Punti di Comunità diversi.",
+        "en": "No brokerage roles: the period needs at least three linked actors of at least "
+              "two different Community Points."},
+    "br.brokerage.empty.programme": {
+        "it": "Nessun ruolo di intermediazione: nel periodo servono almeno tre attori legati, "
+              "con attività prevalenti in almeno due programmi diversi.",
+        "en": "No brokerage roles: the period needs at least three linked actors whose main "
+              "activity is in at least two different programmes."},
+    "iso.count.one": {"it": "{n} famiglia segnalata", "en": "{n} household flagged"},
+    "iso.count.other": {"it": "{n} famiglie segnalate", "en": "{n} households flagged"},
+    "iso.count.of": {"it": "(su {total}: filtri della tabella attivi)",
+                     "en": "(of {total}: table filters on)"},
+    "iso.details.hint": {"it": "Clicca una riga per vedere tutte le ragioni con le date.",
+                         "en": "Click a line to see all the reasons with their dates."},
+    "iso.empty.flagged": {"it": "Al {date} nessuna famiglia è isolata o a rischio.",
+                          "en": "On {date} no household is isolated or at risk."},
+    "iso.empty.warning": {"it": "Al {date} nessuna famiglia è peggiorata rispetto a un mese "
+                                "prima: l'elenco mostra solo chi è passato a uno stato peggiore. "
+                                "Per vedere tutte le famiglie segnalate scegli «tutte le isolate o "
+                                "a rischio».",
+                          "en": "On {date} no household got worse than a month earlier: this "
+                                "list only shows those whose status worsened. To see every "
+                                "flagged household choose “all isolated or at risk”."},
+    "iso.empty.filters": {"it": "(con i filtri scelti per punto e facilitatore)",
+                          "en": "(with the chosen point and facilitator filters)"},
+    "col.community_point": {"it": "Punto di Comunità", "en": "Community Point"},
+    "reason.short.no_active_ties": {"it": "nessun legame", "en": "no ties"},
+    "reason.short.only_professional_ties": {"it": "solo operatori", "en": "professionals only"},
+    "reason.short.few_peer_partners": {"it": "pochi pari", "en": "few peers"},
+    "reason.short.shrinking_network": {"it": "rete in calo", "en": "shrinking network"},
+    "reason.short.single_bridge": {"it": "un solo ponte", "en": "a single bridge"},
+    "reason.short.outside_main_network": {"it": "fuori dalla rete", "en": "outside the network"},
+    "iso.line.days": {"it": "{n} giorni senza contatti tra pari",
+                      "en": "{n} days without peer contact"},
+    "iso.line.day": {"it": "1 giorno senza contatti tra pari",
+                     "en": "1 day without peer contact"},
+    "iso.line.never": {"it": "nessun contatto tra pari", "en": "no peer contact"},
     # bridges
     "br.title": {"it": "Attori ponte", "en": "Bridging actors"},
     "br.groups": {"it": "Gruppi per l'intermediazione", "en": "Groups for brokerage"},

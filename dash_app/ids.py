@@ -11,7 +11,12 @@ __all__ = [name for name in dir() if name.isupper()]  # refreshed at the end of 
 LANG = "lang-store"
 LANG_SWITCH = "lang-switch"
 NAV = "nav"
-I18N = "i18n"  # type of the pattern-matching ids of translated static text
+I18N = "i18n"
+SHARED = "shared-state"  # the period and filters kept across pages (dash_app/state.py)
+MONTHS = "months-store"  # the programme's month starts, ISO (for the clientside state)
+NAV_TOGGLE = "nav-toggle"
+NAV_COLLAPSE = "nav-collapse"
+PAGES_LOCATION = "_pages_location"  # Dash pages' own location component  # type of the pattern-matching ids of translated static text
 
 # --- overview ---
 OV_GROUP = "ov-group"
@@ -41,6 +46,10 @@ MAP_SELECTED = "map-selected"
 MAP_RESIZED = "map-resized"
 MAP_DOWNLOAD_BTN = "map-download-btn"
 MAP_DOWNLOAD = "map-download"
+MAP_PLAY = "map-play"
+MAP_PLAY_TIMER = "map-play-timer"
+MAP_PNG = "map-png"
+MAP_PNG_DONE = "map-png-done"
 
 # --- isolation worklist ---
 ISO_AS_OF = "iso-as-of"
@@ -49,6 +58,10 @@ ISO_CP = "iso-cp"
 ISO_FACILITATOR = "iso-facilitator"
 ISO_GRID = "iso-grid"
 ISO_STATUS = "iso-status"
+ISO_COUNT = "iso-count"
+ISO_COUNT_TEXT = "iso-count-text"
+ISO_DETAILS = "iso-details"
+ISO_LIST = "iso-list"
 ISO_DOWNLOAD_BTN = "iso-download-btn"
 ISO_DOWNLOAD = "iso-download"
 
@@ -60,6 +73,7 @@ BR_BROKERAGE = "br-brokerage"
 BR_ACTOR = "br-actor"
 BR_WHATIF = "br-whatif"
 BR_STATUS = "br-status"
+BR_CUT = "br-cut"
 BR_DOWNLOAD_BTN = "br-download-btn"
 BR_DOWNLOAD = "br-download"
 

@@ -30,6 +30,15 @@ from genera_graph.temporal import View
 __all__ = ["AnalyticsTables"]
 
 
+def _main(graph: Any) -> set[str]:
+    """The names in a graph's main network: its largest component (of two as large, the one
+    holding the smallest id)."""
+    if not len(graph.vs):
+        return set()
+    parts = [set(graph.vs[c]["name"]) for c in graph.connected_components()]
+    return min(parts, key=lambda p: (-len(p), min(p)))
+
+
 class AnalyticsTables:
     """The analytics the pages show, for the viewer (cached per arguments)."""
 
@@ -96,31 +105,51 @@ class AnalyticsTables:
         return tidy
 
     def _groups(self, start: date, end: date, by: str) -> pd.Series:
+        """Actor id -> its group: its Community Point, or (``by="programme"``) the programme
+        of most of its recorded interactions and relations in ``[start, end)``, at the actors'
+        own level (the bridging graph's individuals, not households)."""
         a = self.actors
         if by == "programme":
-            ev = self.tie_events()
             lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-            ev = ev[(ev["start"] < hi) & (ev["end"] >= lo)]
-            long = pd.concat([ev[["a", "programme"]].rename(columns={"a": "id"}),
-                              ev[["b", "programme"]].rename(columns={"b": "id"})])
-            long = long.dropna()
+            inter = self.dataset.interactions
+            inter = inter[(inter["date"] >= lo) & (inter["date"] < hi)]
+            rel = self.dataset.relations
+            rel = rel[(rel["start_date"] < hi) & (rel["end_date"].isna()
+                                                   | (rel["end_date"] >= lo))]
+            long = pd.concat([
+                inter[["source_actor_id", "programme"]].set_axis(["id", "programme"], axis=1),
+                inter[["target_actor_id", "programme"]].set_axis(["id", "programme"], axis=1),
+                rel[["actor_id", "programme"]].set_axis(["id", "programme"], axis=1),
+                rel[["partner_id", "programme"]].set_axis(["id", "programme"], axis=1),
+            ]).dropna()
+            long = long[long["programme"].astype(str) != ""]
             if not len(long):
                 return pd.Series(dtype=object)
-            return long.groupby("id")["programme"].agg(lambda s: s.value_counts().index[0])
+            counts = long.groupby(["id", "programme"], observed=True).size().reset_index(name="n")
+            counts = counts.sort_values(["id", "n", "programme"], ascending=[True, False, True])
+            main = counts.drop_duplicates("id")
+            return pd.Series(main["programme"].astype(str).to_numpy(), index=main["id"].to_numpy())
         cp = a["community_point_id"].dropna()
         return cp[cp.astype(str) != ""]
 
     @cached
-    def what_if(self, actor_id: str, start: date, end: date) -> dict[str, float]:
+    def what_if(self, actor_id: str, start: date, end: date) -> dict[str, Any]:
         """Fragmentation and components of the window's graph before and after ``actor_id``
-        leaves (``key_player_impact``; Borgatti's F)."""
+        leaves (``key_player_impact``; Borgatti's F), and ``cut_off``: the actors of the main
+        network (the largest component) that are no longer in it once the actor has gone,
+        by name (the actor's own household members included)."""
         graph = self.bridge_view(start, end).igraph()
         if actor_id not in set(graph.vs["name"]):
             return {}
         impact = key_player_impact(graph, [actor_id], distance=False).iloc[0]
         after = graph.copy()
         after.delete_vertices([graph.vs.find(name=actor_id).index])
-        return {"before": float(impact["fragmentation_before"]),
+        main_before = _main(graph)
+        main_before.discard(actor_id)
+        main_after = _main(after)
+        cut = sorted(main_before - main_after, key=lambda i: self.name_of(i).lower())
+        return {"cut_off": tuple(cut),
+                "before": float(impact["fragmentation_before"]),
                 "after": float(impact["fragmentation_after"]),
                 "delta": float(impact["fragmentation_delta"]),
                 "components_before": len(graph.connected_components()),
@@ -187,6 +216,15 @@ class AnalyticsTables:
         table = self._for_viewer(table, table.index)
         table.insert(0, "name", [self.name_of(i) for i in table.index])
         return table
+
+    def last_follow_ups(self, as_of: date) -> pd.Series:
+        """Household id -> its last follow-up on or before ``as_of``, in words with its date
+        (``"visita a domicilio, 12/01/2019"``): the worklist's "last follow-up" column.
+
+        The hook of the facilitator's workbench (follow-ups recorded in the explorer): until
+        follow-ups are stored, no household has one and the column stays empty.
+        """
+        return pd.Series(dtype=object)
 
     def isolation(self) -> pd.DataFrame:
         """Households isolated or at risk at the programme's last day."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dash_app import ids
+from dash_app import ids, state
 from dash_app.components import (
-    DEFAULT_RANGE,
     download_button,
     grid,
     grid_payload,
@@ -30,7 +29,7 @@ dash.register_page(__name__, path_template="/actor/<actor_id>", name="nav.actor"
                    title="genera_azioni · scheda", order=9)
 
 
-def layout(actor_id: str | None = None, **_: object) -> html.Div:
+def layout(actor_id: str | None = None, **query: object) -> html.Div:
     lang = request_lang()
     access = current()
     if not actor_id or actor_id not in access.actors.index:
@@ -40,14 +39,16 @@ def layout(actor_id: str | None = None, **_: object) -> html.Div:
     cp = row["community_point_id"] if isinstance(row["community_point_id"], str) else "–"
     return html.Div([
         dcc.Store(id=ids.ACT_ID, data=actor_id),
-        dcc.Link(t("act.back", lang), href="/map", className="small"),
+        dcc.Link(t("act.back", lang), href="/map" + state.query_string(
+            *[access.months()[k] for k in state.window(access, query)]), className="small"),
         html.H3(str(row["name"]), className="text-break mt-1"),
         html.Div(t("act.details", lang, kind=kind_label(row["kind"], lang), cp=cp,
                    date=fmt_date(row["first_met"])), className="text-muted mb-2"),
         dbc.Row([
             dbc.Col([
                 section(t("act.ego", lang),
-                        month_range_slider(ids.ACT_RANGE, access.months(), list(DEFAULT_RANGE)),
+                        month_range_slider(ids.ACT_RANGE, access.months(),
+                                           list(state.window(access, query))),
                         dcc.Graph(id=ids.ACT_EGO, config={"displaylogo": False})),
             ], lg=6),
             dbc.Col([
@@ -60,6 +61,16 @@ def layout(actor_id: str | None = None, **_: object) -> html.Div:
         section(t("act.timeline", lang), _timeline_grid(access, actor_id, lang),
                 download_button(ids.ACT_DOWNLOAD_BTN, ids.ACT_DOWNLOAD, lang)),
     ])
+
+
+dash.clientside_callback(
+    ClientsideFunction("genera", "fromSlider"),
+    Output(ids.SHARED, "data", allow_duplicate=True),
+    Input(ids.ACT_RANGE, "value"),
+    State(ids.MONTHS, "data"),
+    State(ids.SHARED, "data"),
+    prevent_initial_call="initial_duplicate",
+)
 
 
 def _timeline_grid(access: DataAccess, actor_id: str, lang: str):

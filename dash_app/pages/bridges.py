@@ -6,9 +6,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dash_app import ids
+from dash_app import ids, state
 from dash_app.components import (
     download_button,
     dropdown,
@@ -22,10 +22,11 @@ from dash_app.components import (
 )
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
-from dash_app.figures import brokerage_figure
-from dash_app.i18n import fmt_date, fmt_number, kind_label, request_lang, t
+from dash_app.figures import brokerage_figure, empty_figure
+from dash_app.i18n import fmt_date, fmt_number, kind_label, programme_label, request_lang, t
+from genera_graph.model import Programme
 
-__all__ = ["bridging_frame", "download", "layout", "update", "what_if"]
+__all__ = ["bridging_frame", "cut_off_block", "download", "layout", "pick", "update", "what_if"]
 
 dash.register_page(__name__, path="/bridges", name="nav.bridges",
                    title="genera_azioni · ponti", order=3)
@@ -34,15 +35,19 @@ _SHOWN = ["actor_id", "name", "kind", "community_point_id", "degree", "strength"
           "betweenness_norm", "constraint", "effective_size", "cut_vertex"]
 
 
-def layout(**_: object) -> html.Div:
+def layout(**query: object) -> html.Div:
     lang = request_lang()
     access = current()
-    candidates = access.actors[~access.actors["kind"].isin(("individual",))].sort_values("name")
+    # every actor can be picked (individuals too: they are most of the table's actors)
+    candidates = access.actors.sort_values("name")
+    labels = [f"{n} ({kind_label(k, lang)})" for n, k in zip(candidates["name"],
+                                                            candidates["kind"], strict=True)]
     return html.Div([
         html.H3(t("br.title", lang)),
         dbc.Row([
             dbc.Col([dbc.Label(t("common.window", lang)),
-                     period_dropdown(ids.BR_RANGE, access, lang)],
+                     period_dropdown(ids.BR_RANGE, access, lang,
+                                         value=state.period_value(access, query))],
                     md=8),
             dbc.Col([dbc.Label(t("br.groups", lang)),
                      dcc.RadioItems(id=ids.BR_GROUPS, value="cp",
@@ -57,8 +62,9 @@ def layout(**_: object) -> html.Div:
             dbc.Col(dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}), lg=7),
             dbc.Col(section(t("br.whatif", lang),
                             dropdown(ids.BR_ACTOR, lang, placeholder=t("br.whatif.pick", lang),
-                                         options=options(zip(candidates.index,
-                                                             candidates["name"], strict=True))),
+                                         options=options(zip(candidates.index, labels,
+                                                             strict=True))),
+                            html.Div(t("br.whatif.table", lang), className="small text-muted"),
                             html.Div(id=ids.BR_WHATIF, className="mt-3")), lg=5),
         ]),
     ])
@@ -85,6 +91,15 @@ def bridging_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
     })
 
 
+
+dash.clientside_callback(
+    ClientsideFunction("genera", "fromPeriod"),
+    Output(ids.SHARED, "data", allow_duplicate=True),
+    Input(ids.BR_RANGE, "value"),
+    State(ids.SHARED, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+
 @dash.callback(
     Output(ids.BR_GRID, "columnDefs"),
     Output(ids.BR_GRID, "rowData"),
@@ -102,10 +117,17 @@ def update(value, groups, lang):
     start, end = parse_period(access, value)
     roles = access.brokerage_roles(start, end, groups or "cp")
     cols, rows = grid_payload(frame, lang, link_column="actor_id")
+    if len(roles):
+        names = (dict(access.community_points()) if (groups or "cp") == "cp"
+                 else {p.value: programme_label(p, lang) for p in Programme})
+        roles = roles.assign(group=[names.get(g, g) for g in roles["group"]])
+        figure = brokerage_figure(roles, lang)
+    else:
+        figure = empty_figure(t(f"br.brokerage.empty.{groups or 'cp'}", lang))
     note = html.Div(t("common.from_to", lang, start=fmt_date(start),
                       end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))),
                     className="text-muted")
-    return cols, rows, brokerage_figure(roles, lang), note
+    return cols, rows, figure, note
 
 
 @dash.callback(
@@ -134,7 +156,43 @@ def what_if(actor_id, value, lang):
         ]),
         html.Div(t("br.whatif.components", lang, before=result["components_before"],
                    after=result["components_after"]), className="mt-2"),
+        cut_off_block(access, result["cut_off"], lang),
     ])
+
+
+def cut_off_block(access: DataAccess, cut: tuple[str, ...], lang: str) -> html.Div:
+    """Who would be cut off from the main network, by name (families first), as plain text."""
+    if not cut:
+        return html.Div(t("br.whatif.nobody", lang), className="mt-2 fw-bold")
+    kinds = access.actors["kind"].reindex(list(cut))
+    ordered = sorted(cut, key=lambda i: (kinds.get(i) not in ("household", "individual"),
+                                         access.name_of(i).lower()))
+    shown = ordered[:25]
+    items = [html.Li(f"{access.name_of(i)} ({kind_label(kinds.get(i), lang)})") for i in shown]
+    more = [html.Div(t("br.whatif.more", lang, n=len(ordered) - len(shown)),
+                     className="small text-muted")] if len(ordered) > len(shown) else []
+    return html.Div([html.Div(t("br.whatif.cut", lang, n=len(ordered)),
+                              className="mt-2 fw-bold"),
+                     html.Ul(items, className="small mb-1"), *more])
+
+
+@dash.callback(
+    Output(ids.BR_ACTOR, "value"),
+    Input(ids.BR_GRID, "cellClicked"),
+    State(ids.BR_GRID, "rowData"),
+    prevent_initial_call=True,
+)
+def pick(clicked, rows):
+    """A click on a line of the bridging table picks that actor for "what if"."""
+    if not clicked or not rows:
+        return dash.no_update
+    index = clicked.get("rowIndex")
+    data = clicked.get("data") if isinstance(clicked.get("data"), dict) else None
+    if data and data.get("actor_id"):
+        return data["actor_id"]
+    if isinstance(index, int) and 0 <= index < len(rows):
+        return rows[index].get("actor_id")
+    return dash.no_update
 
 
 def _download_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:

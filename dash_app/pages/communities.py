@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dash_app import ids
+from dash_app import ids, state
 from dash_app.components import (
     download_button,
     grid,
@@ -27,13 +27,14 @@ dash.register_page(__name__, path="/communities", name="nav.communities",
                    title="genera_azioni · comunità", order=4)
 
 
-def layout(**_: object) -> html.Div:
+def layout(**query: object) -> html.Div:
     lang = request_lang()
     access = current()
     return html.Div([
         html.H3(t("com.title", lang)),
         dbc.Row(dbc.Col([dbc.Label(t("common.window", lang)),
-                         period_dropdown(ids.COM_RANGE, access, lang)], md=8), className="mb-2"),
+                         period_dropdown(ids.COM_RANGE, access, lang,
+                                         value=state.period_value(access, query))], md=8), className="mb-2"),
         html.Div(id=ids.COM_STATUS),
         html.Div(id=ids.COM_SUMMARY, className="fw-bold"),
         dbc.Row([
@@ -63,6 +64,15 @@ def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFram
                                         "examples"])
     return frame.sort_values("size", ascending=False), result
 
+
+
+dash.clientside_callback(
+    ClientsideFunction("genera", "fromPeriod"),
+    Output(ids.SHARED, "data", allow_duplicate=True),
+    Input(ids.COM_RANGE, "value"),
+    State(ids.SHARED, "data"),
+    prevent_initial_call="initial_duplicate",
+)
 
 @dash.callback(
     Output(ids.COM_GRID, "columnDefs"),

@@ -11,11 +11,10 @@ import dash
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html
 
-from dash_app import ids
+from dash_app import ids, state
 from dash_app.components import (
-    DEFAULT_RANGE,
     download_button,
     dropdown,
     month_range_slider,
@@ -49,10 +48,12 @@ def _period_text(start, end, lang: str) -> str:
              end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1)))
 
 
-def layout(**_: object) -> html.Div:
+def layout(**query: object) -> html.Div:
+    """The map page; the period and filters from the shared query (:mod:`dash_app.state`)."""
     lang = request_lang()
     access = current()
     months = access.months()
+    cp_codes = {cp for cp, _ in access.community_points()}
     names = access.actors[~access.actors["kind"].isin(("individual",))].sort_values("name")
     return html.Div([
         html.H3(t("map.title", lang)),
@@ -60,12 +61,15 @@ def layout(**_: object) -> html.Div:
             dbc.Col([
                 dbc.Label(t("common.window", lang)),
                 html.Div(id=ids.MAP_RANGE_LABEL, className="small text-muted"),
-                month_range_slider(ids.MAP_RANGE, months, list(DEFAULT_RANGE)),
+                month_range_slider(ids.MAP_RANGE, months, list(state.window(access, query))),
             ], md=12, className="mb-2"),
-            dbc.Col(dropdown(ids.MAP_PROGRAMME, lang, multi=True, placeholder=t(
+            dbc.Col(dropdown(ids.MAP_PROGRAMME, lang, multi=True,
+                             value=state.codes(query, "programme", {p.value for p in Programme}),
+                             placeholder=t(
                 "common.programme", lang), options=options(
                     (p.value, programme_label(p, lang)) for p in Programme)), md=3),
             dbc.Col(dropdown(ids.MAP_CP, lang, multi=True, placeholder=t("common.cp", lang),
+                             value=state.codes(query, "cp", cp_codes),
                                  options=options(access.community_points())), md=3),
             dbc.Col(dropdown(ids.MAP_KIND, lang, multi=True, placeholder=t("common.kind", lang),
                                  options=options((k.value, kind_label(k, lang))
@@ -107,6 +111,19 @@ def layout(**_: object) -> html.Div:
         dcc.Store(id=ids.MAP_SELECTED),
         dcc.Store(id=ids.MAP_RESIZED),
     ])
+
+
+# the period and filters are shared with the other pages (dash_app/state.py)
+dash.clientside_callback(
+    ClientsideFunction("genera", "fromMapControls"),
+    Output(ids.SHARED, "data", allow_duplicate=True),
+    Input(ids.MAP_RANGE, "value"),
+    Input(ids.MAP_PROGRAMME, "value"),
+    Input(ids.MAP_CP, "value"),
+    State(ids.MONTHS, "data"),
+    State(ids.SHARED, "data"),
+    prevent_initial_call="initial_duplicate",
+)
 
 
 # Cytoscape caches where its canvas sits on the page; controls above the map that render late
@@ -227,7 +244,8 @@ def panel(selected: str | None, value, lang):
                    date=fmt_date(row["first_met"])), className="small text-muted"),
         html.Div(t("map.panel.ties", lang, n=len(own), peer=int((own["nature"] == "peer").sum())),
                  className="mt-2"),
-        dcc.Link(t("map.panel.open", lang), href=f"/actor/{selected}",
+        dcc.Link(t("map.panel.open", lang),
+                 href=f"/actor/{selected}{state.query_string(start, end)}",
                  className="btn btn-sm btn-primary mt-2"),
         html.H6(t("map.panel.ego", lang), className="mt-3"),
         dcc.Graph(figure=ego_figure(nodes, edges, lang, height=340),

@@ -109,7 +109,7 @@ def test_map_click_opens_the_panel(ctx):
     assert pg("map").chosen({"id": "H01"}, "H02", ids.MAP_SEARCH) == "H02"
     children, style = pg("map").panel("H03", [0, 36], "en")
     assert children[0].children == XSS_NAME  # a text child, never markup
-    assert children[3].href == "/actor/H03"
+    assert children[3].href == "/actor/H03?from=2016-02-01&to=2019-02-01"  # the period kept
     selectors = [s["selector"] for s in style]
     assert 'node[id = "H03"]' in selectors
     hint, base = pg("map").panel(None, [9, 12], "en")
@@ -158,7 +158,8 @@ def test_period_choices_cover_quarters_years_and_the_whole_programme(ctx):
     choices = period_choices(access)
     assert len(choices) == 1 + 3 + 12
     assert parse_period(access, WHOLE) == (access.months()[0], access.months()[-1])
-    assert parse_period(access, "nonsense") == (access.months()[9], access.months()[12])
+    # unknown: the latest complete quarter of the data (dash_app.state.default_window)
+    assert parse_period(access, "nonsense") == (access.months()[30], access.months()[33])
 
 
 def test_map_draws_at_most_the_strongest_ties(ctx, monkeypatch):

@@ -1,0 +1,235 @@
+"""Usability of the explorer, called as functions on the small district: one period across
+pages (query string, latest complete quarter by default), the worklist one line per family,
+explanations for every metric, "what if this actor leaves" naming who is cut off."""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+
+WHOLE = "2016-02-01|2019-02-01"
+
+
+def pg(name: str):
+    return sys.modules[f"dash_app.pages.{name}"]
+
+
+def _find(component, component_id):
+    """The component of a layout with this id (depth first), or None."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_pages_open_on_the_latest_complete_quarter(ctx, district):
+    from dash_app import ids
+    from dash_app.data import current
+
+    access = current()
+    months = access.months()
+    # independently: the last recorded fact, then the last three-month step ending before it
+    last = max(district.interactions["date"].max(), district.participations["date"].max(),
+               district.relations["start_date"].max(), district.relations["end_date"].max())
+    ends = [k for k in range(3, len(months), 3) if pd.Timestamp(months[k]) - pd.Timedelta(
+        days=1) <= last]
+    lo, hi = ends[-1] - 3, ends[-1]
+    assert (lo, hi) == (30, 33)
+    assert _find(pg("map").layout(), ids.MAP_RANGE).value == [lo, hi]
+    assert _find(pg("actor").layout(actor_id="H01"), ids.ACT_RANGE).value == [lo, hi]
+    expected = f"{months[lo].isoformat()}|{months[hi].isoformat()}"
+    assert _find(pg("bridges").layout(), ids.BR_RANGE).value == expected
+    assert _find(pg("communities").layout(), ids.COM_RANGE).value == expected
+    as_of = _find(pg("isolation").layout(), ids.ISO_AS_OF).value
+    assert as_of == (months[hi] - timedelta(days=1)).isoformat()
+
+
+def test_a_link_opens_the_same_view_on_every_page(ctx):
+    from dash_app import ids
+
+    query = {"from": "2017-05-01", "to": "2017-08-01", "cp": "CP02,CP99", "programme": "work"}
+    layout = pg("map").layout(**query)
+    assert _find(layout, ids.MAP_RANGE).value == [15, 18]
+    assert _find(layout, ids.MAP_CP).value == ["CP02"]  # an unknown point is dropped
+    assert _find(layout, ids.MAP_PROGRAMME).value == ["work"]
+    assert _find(pg("bridges").layout(**query), ids.BR_RANGE).value == "2017-05-01|2017-08-01"
+    assert _find(pg("isolation").layout(**query), ids.ISO_AS_OF).value == "2017-07-31"
+    assert _find(pg("isolation").layout(**query), ids.ISO_CP).value == ["CP02"]
+    assert _find(pg("actor").layout(actor_id="H04", **query), ids.ACT_RANGE).value == [15, 18]
+    # a period the menus do not offer: the offered quarter holding its last day
+    odd = {"from": "2017-06-01", "to": "2017-07-01"}
+    assert _find(pg("communities").layout(**odd), ids.COM_RANGE).value == "2017-05-01|2017-08-01"
+    # nonsense in the query never breaks a page
+    assert _find(pg("map").layout(**{"from": "x", "to": "<b>"}), ids.MAP_RANGE).value == [30, 33]
+
+
+def test_a_facilitators_link_keeps_only_their_point(district):
+    from dash_app import state
+    from dash_app.data import DataAccess, Viewer
+
+    access = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
+    allowed = {cp for cp, _ in access.community_points()}
+    assert state.codes({"cp": "CP01,CP02"}, "cp", allowed) == ["CP02"]
+
+
+def test_the_worklist_is_one_line_per_family(ctx):
+    cols, rows, status = pg("isolation").update(None, "flagged", None, None, "it")
+    shown = [c["field"] for c in cols if not c.get("hide")]
+    assert shown == ["link", "urgency", "name", "status", "main_reason",
+                     "days_since_peer_contact", "last_follow_up"]
+    assert not any(c.get("wrapText") for c in cols)  # one line each
+    assert rows and status == ""
+    assert len({r["actor_id"] for r in rows}) == len(rows)
+    # the main reason in a few words, the full reasons in the tooltip and details
+    main = next(c for c in cols if c["field"] == "main_reason")
+    assert main["tooltipField"] == "reasons"
+    from dash_app.i18n import TRANSLATIONS
+
+    short = {v["it"]: k.rsplit(".", 1)[-1] for k, v in TRANSLATIONS.items()
+             if k.startswith("reason.short.")}
+    for r in rows:  # the main reason is the first of the full reasons, in fewer words
+        code = short[r["main_reason"]]
+        assert r["reasons"].startswith(TRANSLATIONS[f"reason.{code}"]["it"]), r
+        assert len(r["main_reason"]) <= 20
+    # priority: isolated first, then the longest without a peer contact
+    assert [r["urgency"] for r in rows] == list(range(1, len(rows) + 1))
+    isolated = [r["status"] == "isolata" for r in rows]
+    assert isolated == sorted(isolated, reverse=True)
+    # every line says what it was a quarter earlier (not an empty column)
+    assert all(r["previous_status"] for r in rows)
+    # days since the last peer contact agree with the date
+    day = pd.Timestamp("2019-01-31")  # no as_of: the latest worklist day
+    for r in rows:
+        if r["last_peer_contact"]:
+            assert r["days_since_peer_contact"] == (day - pd.Timestamp(
+                r["last_peer_contact"])).days
+
+
+def test_the_worklist_explains_priority_and_an_empty_list(ctx):
+    cols, _, _ = pg("isolation").update(None, "flagged", None, None, "it")
+    urgency = next(c for c in cols if c["field"] == "urgency")
+    assert urgency["headerName"] == "Priorità" and "contattare" in urgency["headerTooltip"]
+    _, rows, status = pg("isolation").update(None, "flagged", None, ["NOBODY"], "it")
+    assert rows == []
+    assert "nessuna famiglia" in str(status) and "filtri" in str(status)
+    # the "recently worsened" list says what it lists when it is empty
+    for day in ("2016-04-30", "2019-01-31"):
+        _, rows, status = pg("isolation").update(day, "warning", None, None, "it")
+        if not rows:
+            assert "peggiorata" in str(status) and "tutte le isolate" in str(status)
+
+
+def test_the_count_follows_the_grids_filters_with_plurals(ctx):
+    from dash_app import ids
+
+    texts = _find(pg("isolation").layout(), ids.ISO_COUNT_TEXT).data
+    assert texts["one"].format(n=1) == "1 famiglia segnalata"
+    assert texts["other"].format(n=3) == "3 famiglie segnalate"
+
+
+def test_a_worklist_line_opens_its_details(ctx):
+    _, rows, _ = pg("isolation").update(None, "flagged", None, None, "it")
+    row = rows[0]
+    block = pg("isolation").details({"rowIndex": 0, "data": row}, rows, "it")
+    text = str(block)
+    assert row["name"] in text and "Facilitatore" in text
+    for reason in row["reasons"].split("; "):
+        assert reason in text
+
+
+def test_every_explained_header_has_its_explanation(ctx):
+    from dash_app.glossary import ENTRIES, SECTIONS, explain
+
+    cols, _, _, _ = pg("bridges").update(WHOLE, "cp", "it")
+    explained = {c["field"]: c for c in cols if c.get("headerClass") == "explained"}
+    for field in ("betweenness", "constraint", "effective_size", "cut_vertex", "degree"):
+        assert explain(f"col.{field}", "it") in explained[field]["headerTooltip"]
+    listed = {k for _, keys in SECTIONS for k in keys}
+    assert listed == set(ENTRIES)  # the glossary page lists every explanation
+    page = str(pg("glossary").layout())
+    for key in ENTRIES:
+        assert explain(key, "it")[:40] in page
+    assert "Burt 1992" in page and "Gould e Fernandez 1989" in page
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_no_raw_code_reaches_the_glossary(ctx, lang):
+    from dash_app.glossary import ENTRIES, explain
+
+    for key in ENTRIES:
+        assert "_" not in explain(key, lang), key
+
+
+def _main_component(edges: list[tuple[str, str]], nodes: set[str]) -> set[str]:
+    """The largest connected set of ``nodes`` (of two as large, the one holding the smallest
+    id), by breadth-first search, independently of igraph."""
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b in edges:
+        if a in nodes and b in nodes:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    seen: set[str] = set()
+    parts: list[set[str]] = []
+    for start in nodes:
+        if start in seen:
+            continue
+        part, todo = {start}, deque([start])
+        while todo:
+            for m in neighbours[todo.popleft()] - part:
+                part.add(m)
+                todo.append(m)
+        seen |= part
+        parts.append(part)
+    return min(parts, key=lambda p: (-len(p), min(p))) if parts else set()
+
+
+def test_what_if_names_who_would_be_cut_off(ctx):
+    from dash_app.components import period_choices
+    from dash_app.data import current
+
+    access = current()
+    checked = 0
+    for value, start, end in period_choices(access):
+        graph = access.bridge_view(start, end).igraph()
+        names = set(graph.vs["name"])
+        edges = [(graph.vs[e.source]["name"], graph.vs[e.target]["name"]) for e in graph.es]
+        table = access.bridging(start, end)
+        if not len(table):
+            continue
+        for actor in table.index[table["cut_vertex"].astype(bool)]:
+            before = _main_component(edges, names) - {actor}
+            after = _main_component(edges, names - {actor})
+            expected = before - after
+            cut = access.what_if(actor, start, end)["cut_off"]
+            assert set(cut) == expected, (value, actor)
+            if expected and not checked:
+                text = str(pg("bridges").what_if(actor, value, "it"))
+                assert "Resterebbero fuori" in text and access.name_of(cut[0]) in text
+            checked += bool(expected)
+    assert checked, "some cut vertex of some period cuts someone off the main network"
+
+
+def test_any_actor_of_the_table_can_be_picked(ctx):
+    from dash_app import ids
+
+    cols, rows, _, _ = pg("bridges").update(WHOLE, "cp", "it")
+    options = {o["value"] for o in _find(pg("bridges").layout(), ids.BR_ACTOR).options}
+    assert {r["actor_id"] for r in rows} <= options  # individuals included
+    assert pg("bridges").pick({"rowIndex": 2, "data": rows[2]}, rows) == rows[2]["actor_id"]
+
+
+def test_brokerage_by_programme_has_words_not_codes(ctx):
+    _, _, fig, _ = pg("bridges").update(WHOLE, "programme", "it")
+    data = fig.to_dict()["data"]
+    assert data, "brokerage by programme is not empty on the whole programme"
+    groups = {g for trace in data for g in trace["x"]}
+    assert groups <= {"Abitare", "Lavoro", "Giovani", "Comunità", "Idee"}, groups
