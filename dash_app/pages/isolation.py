@@ -56,7 +56,7 @@ def layout(**query: object) -> html.Div:
         # on a phone: one short line per family instead of the wide grid
         html.Ol(id=ids.ISO_LIST, className="d-md-none ps-3 worklist-lines"),
         html.Div(t("iso.details.hint", lang), id=ids.ISO_DETAILS,
-                 className="small text-muted mt-2"),
+                 className="small text-muted mt-2 d-none d-md-block"),
         download_button(ids.ISO_DOWNLOAD_BTN, ids.ISO_DOWNLOAD, lang),
     ])
 
