@@ -1,0 +1,284 @@
+"""Erasure of a person (GDPR art. 17): everything naming them goes, and stays gone.
+
+:func:`erase_actors` removes, in one write transaction, the actors and every record naming
+them: their household memberships, participations, interactions and relations (either end),
+the references other rows make to them (an activity's partner, an actor's facilitator or
+Community Point: set empty), and the quarantined rows of past imports whose cells hold their id
+or their name. Other modules that keep rows about actors register a hook in
+:data:`ERASURE_HOOKS` and are erased in the same transaction.
+
+The erasure ledger (table ``erasures``) keeps one entry per erased id: when, by whom, the rows
+removed per table, and a keyed digest of the id (HMAC-SHA256 with a random salt of the store),
+never the id or a name in clear. Imports look every incoming row's actor references up in the
+ledger (:func:`erased_mask`): an old register that still holds the person is imported without
+them, each skipped row reported as a warning naming the file and row, not the person.
+
+On SQLite the deletion runs with ``secure_delete`` (freed pages are overwritten with zeros);
+then the write-ahead log is checkpointed and truncated, the file is rebuilt (``VACUUM``) and the
+log truncated again, so that the person's name is not left in the file's free pages nor in the
+log. On PostgreSQL the touched tables are vacuumed; copies in the server's WAL archive and in
+backups are outside the store's reach (say so to the person who asked).
+
+Examples
+--------
+>>> import dataclasses, tempfile, pathlib
+>>> import pandas as pd
+>>> from genera_graph.io.store import Store
+>>> from genera_graph.model import Dataset
+>>> actors = pd.DataFrame({"actor_id": ["CP01", "H01"], "kind": ["community_point", "household"],
+...     "name": ["Punto", "Famiglia Esposito"], "community_point_id": ["CP01", "CP01"],
+...     "first_met": pd.to_datetime(["2016-05-18", "2016-06-01"])})
+>>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
+>>> dataset = dataclasses.replace(Dataset.empty(), actors=actors)
+>>> store.import_dataset(dataset.validated()).ok
+True
+>>> result = erase_actors(store, ["H01"], by="cli:dpo")
+>>> result.removed["actors"], result.bytes_cleared
+(1, True)
+>>> store.import_dataset(dataset.validated()).warnings[0].rule
+'erased'
+>>> list(store.load().actors["actor_id"])
+['CP01']
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from genera_graph.io.auth_schema import define_auth_tables
+
+__all__ = ["ERASURE_HOOKS", "ACTOR_REFERENCES", "ErasureResult", "erase_actors",
+           "erased_digests", "erased_mask", "id_digest"]
+
+_log = logging.getLogger(__name__)
+
+_META = sa.MetaData()
+define_auth_tables(_META)
+_ERASURES = _META.tables["erasures"]
+_SECRETS = _META.tables["store_secrets"]
+
+#: table -> the columns that name an actor (rows naming an erased actor there are removed)
+ACTOR_REFERENCES: dict[str, tuple[str, ...]] = {
+    "household_members": ("household_id", "individual_id"),
+    "participations": ("actor_id",),
+    "interactions": ("source_actor_id", "target_actor_id"),
+    "relations": ("actor_id", "partner_id"),
+    "actors": ("actor_id",),
+}
+
+#: table -> the columns whose reference to an erased actor is set empty (the row stays)
+_NULLED: dict[str, tuple[str, ...]] = {
+    "activities": ("partner_id",),
+    "actors": ("facilitator_id", "community_point_id"),
+}
+
+#: hooks of other modules: ``hook(conn, ids) -> {table: rows removed}``, run in the erasure's
+#: transaction (for the tables those modules add: records' history, follow-ups...)
+ERASURE_HOOKS: list[Callable[[sa.Connection, list[str]], dict[str, int]]] = []
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What :func:`erase_actors` did.
+
+    Attributes
+    ----------
+    erased : tuple of str
+        The ids erased (as given: for the caller's eyes only, never logged).
+    removed : dict
+        Rows removed per table (and references set empty, as ``"<table>.<column>"``).
+    bytes_cleared : bool
+        SQLite: whether the checkpoint and ``VACUUM`` ran to the end (``False`` when another
+        connection kept the log busy: run the erasure's clean-up again with the explorer
+        stopped). PostgreSQL: whether the vacuum ran.
+    """
+
+    erased: tuple[str, ...]
+    removed: dict[str, int] = field(default_factory=dict)
+    bytes_cleared: bool = False
+
+
+def _salt(conn: sa.Connection, create: bool) -> bytes | None:
+    row = conn.execute(sa.select(_SECRETS.c.value).where(_SECRETS.c.name == "erasure_salt")
+                       ).first()
+    if row is not None:
+        return bytes.fromhex(row[0])
+    if not create:
+        return None
+    value = secrets.token_bytes(32)
+    conn.execute(sa.insert(_SECRETS).values(name="erasure_salt", value=value.hex()))
+    return value
+
+
+def id_digest(salt: bytes, actor_id: str) -> str:
+    """The ledger's digest of an id: hex HMAC-SHA256 of the id with the store's salt.
+
+    Examples
+    --------
+    >>> id_digest(bytes(32), "H0001")[:12]
+    'e892816c539a'
+    """
+    return hmac.new(salt, str(actor_id).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def erased_digests(conn: sa.Connection) -> tuple[bytes | None, frozenset[str]]:
+    """The store's salt and the digests of every erased id (``(None, empty)`` if none)."""
+    salt = _salt(conn, create=False)
+    if salt is None:
+        return None, frozenset()
+    rows = conn.execute(sa.select(_ERASURES.c.id_digest)).all()
+    return salt, frozenset(r[0] for r in rows)
+
+
+def erased_mask(conn: sa.Connection, table: str, frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of a register table name an erased actor (in any actor reference column).
+
+    Used by imports: such rows are skipped and reported (file and row, not the person).
+    """
+    salt, digests = erased_digests(conn)
+    mask = np.zeros(len(frame), dtype=bool)
+    if not digests or not len(frame):
+        return mask
+    columns = set(ACTOR_REFERENCES.get(table, ())) | set(_NULLED.get(table, ()))
+    if table == "activities":
+        columns = {"partner_id"}
+    for col in columns:
+        if col not in frame:
+            continue
+        values = frame[col]
+        present = values.notna().to_numpy()
+        unique = pd.unique(values[present].astype(str))
+        hit = {v for v in unique if id_digest(salt, v) in digests}
+        if hit:
+            mask |= present & values.astype(str).isin(hit).to_numpy()
+    return mask
+
+
+def _quarantine_hits(conn: sa.Connection, needles: list[str]) -> list[int]:
+    """Quarantine rows whose cells hold one of the needles (an id or a name)."""
+    if not sa.inspect(conn).has_table("quarantine"):
+        return []
+    rows = conn.exec_driver_sql("SELECT id, cells FROM quarantine").fetchall()
+    hits = []
+    for qid, cells in rows:
+        try:
+            values = [str(v).strip() for v in json.loads(cells).values()]
+        except (ValueError, AttributeError):
+            values = [cells]
+        if any(n and (n in values or n in cells) for n in needles):
+            hits.append(int(qid))
+    return hits
+
+
+def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - a Store
+                 with_members: bool = False) -> ErasureResult:
+    """Erase actors and every record naming them (see the module docstring).
+
+    Parameters
+    ----------
+    store : genera_graph.io.store.Store
+    actor_ids : iterable of str
+        The actors to erase.
+    by : str
+        Who asked (an account's user name or ``cli:<name>``), for the ledger.
+    with_members : bool
+        Also erase the individuals who are (or were) members of an erased household.
+
+    Returns
+    -------
+    ErasureResult
+
+    Raises
+    ------
+    KeyError
+        An id names no actor of the store (nothing is erased).
+    """
+    ids = sorted({str(i).strip() for i in actor_ids if str(i).strip()})
+    if not ids:
+        raise ValueError("no actor id to erase")
+    removed: dict[str, int] = {}
+    sqlite = store.dialect == "sqlite"
+    with store._write() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+        found = conn.execute(sa.text("SELECT actor_id, name, kind FROM actors "
+                                     "WHERE actor_id IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True)), {"ids": ids}).all()
+        missing = sorted(set(ids) - {r[0] for r in found})
+        if missing:
+            raise KeyError(f"no actor {', '.join(missing)} in the store")
+        if with_members:
+            households = [r[0] for r in found if r[2] == "household"]
+            if households:
+                members = conn.execute(sa.text(
+                    "SELECT DISTINCT individual_id FROM household_members "
+                    "WHERE household_id IN :h").bindparams(sa.bindparam("h", expanding=True)),
+                    {"h": households}).scalars().all()
+                ids = sorted(set(ids) | set(members))
+                found = conn.execute(sa.text("SELECT actor_id, name, kind FROM actors "
+                                             "WHERE actor_id IN :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)), {"ids": ids}).all()
+        names = [str(r[1]) for r in found]
+        in_ids = sa.bindparam("ids", expanding=True)
+        for table, columns in _NULLED.items():
+            for col in columns:
+                done = conn.execute(sa.text(
+                    f"UPDATE {table} SET {col} = NULL WHERE {col} IN :ids").bindparams(in_ids),
+                    {"ids": ids}).rowcount
+                if done:
+                    removed[f"{table}.{col}"] = int(done)
+        for table, columns in ACTOR_REFERENCES.items():
+            where = " OR ".join(f"{c} IN :ids" for c in columns)
+            done = conn.execute(sa.text(f"DELETE FROM {table} WHERE {where}").bindparams(
+                in_ids), {"ids": ids}).rowcount
+            removed[table] = int(done)
+        hits = _quarantine_hits(conn, ids + names)
+        if hits:
+            conn.execute(sa.text("DELETE FROM quarantine WHERE id IN :q").bindparams(
+                sa.bindparam("q", expanding=True)), {"q": hits})
+        removed["quarantine"] = len(hits)
+        for hook in ERASURE_HOOKS:
+            for table, count in hook(conn, ids).items():
+                removed[table] = removed.get(table, 0) + int(count)
+        salt = _salt(conn, create=True)
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        counts = json.dumps(removed, sort_keys=True)
+        conn.execute(sa.insert(_ERASURES), [
+            {"erased_at": at, "username": by, "id_digest": id_digest(salt, i),
+             "counts": counts} for i in ids])
+    cleared = _clear_bytes(store)
+    _log.info("erasure: %d actor(s), %d row(s) removed", len(ids), sum(removed.values()))
+    return ErasureResult(tuple(ids), removed, cleared)
+
+
+def _clear_bytes(store) -> bool:  # noqa: ANN001 - a Store
+    """Make the deleted rows' bytes go from the database files (see the module docstring)."""
+    store._engine.dispose()  # no pooled connection keeps an old snapshot
+    with store._engine.connect() as conn:
+        dbapi = conn.connection.dbapi_connection
+        if store.dialect == "sqlite":
+            busy = dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            dbapi.execute("VACUUM")
+            busy |= dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            return not busy
+        if store.dialect == "postgresql":
+            dbapi.autocommit = True
+            try:
+                for table in [*ACTOR_REFERENCES, *_NULLED, "quarantine"]:
+                    dbapi.execute(f"VACUUM {table}")
+            finally:
+                dbapi.autocommit = False
+            return True
+    return False
