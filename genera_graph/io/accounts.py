@@ -144,14 +144,14 @@ class Accounts:
 
     def get(self, username: str) -> Account | None:
         """The account of a user name (``None`` if there is none)."""
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             row = conn.execute(sa.select(_USERS).where(
                 _USERS.c.username == str(username).strip().lower())).first()
         return _row_account(row) if row else None
 
     def by_id(self, user_id: int) -> Account | None:
         """The account with this id (``None`` if there is none)."""
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             row = conn.execute(sa.select(_USERS).where(_USERS.c.user_id == int(user_id))
                                ).first()
         return _row_account(row) if row else None
@@ -159,7 +159,7 @@ class Accounts:
     def list(self) -> pd.DataFrame:
         """Every account, by user name: ``username``, ``display_name``, ``role``,
         ``community_points``, ``active``, ``created_at``, ``last_login`` (no hashes)."""
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             rows = conn.execute(sa.select(_USERS).order_by(_USERS.c.username)).all()
         columns = ["username", "display_name", "role", "community_points", "active",
                    "created_at", "last_login"]
@@ -168,7 +168,7 @@ class Accounts:
 
     def count(self) -> int:
         """How many accounts the store has."""
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(_USERS)).scalar())
 
     # -- writing ---------------------------------------------------------------------------
@@ -215,7 +215,7 @@ class Accounts:
         self._check_password(username, password)
         digest = self.hasher.hash(password)
         try:
-            with self.store._write() as conn:
+            with self.store.write_transaction() as conn:
                 conn.execute(sa.insert(_USERS).values(
                     username=username, display_name=str(display_name).strip() or username,
                     role=role, community_points=",".join(points), password_hash=digest,
@@ -273,7 +273,7 @@ class Accounts:
         password whose hash was made with older parameters is rehashed.
         """
         name = str(username or "").strip().lower()
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             row = conn.execute(sa.select(_USERS).where(_USERS.c.username == name)).first()
         if row is None:
             self._verify(self._dummy(), password)
@@ -291,7 +291,7 @@ class Accounts:
         except InvalidHashError:  # pragma: no cover - a hash this module did not write
             pass
         if values:
-            with self.store._write() as conn:
+            with self.store.write_transaction() as conn:
                 conn.execute(sa.update(_USERS).where(_USERS.c.user_id == row.user_id)
                              .values(**values))
         return SignIn(self.by_id(row.user_id), "ok")
@@ -318,7 +318,7 @@ class Accounts:
 
     def _update(self, username: str, **values: object) -> None:
         name = str(username).strip().lower()
-        with self.store._write() as conn:
+        with self.store.write_transaction() as conn:
             done = conn.execute(sa.update(_USERS).where(_USERS.c.username == name)
                                 .values(**values)).rowcount
         if not done:
@@ -333,7 +333,7 @@ class Accounts:
         if role != "facilitator" and points:
             raise AccountError(f"only a facilitator has Community Points, not a {role}")
         if points:
-            with self.store._read() as conn:
+            with self.store.read_transaction() as conn:
                 known = {r[0] for r in conn.exec_driver_sql(
                     "SELECT actor_id FROM actors WHERE kind = 'community_point'")}
             unknown = [p for p in points if p not in known]

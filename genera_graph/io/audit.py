@@ -168,7 +168,7 @@ class AuditLog:
         target_text = ",".join(ids)
         detail_text = _clean_detail(detail)
         at = datetime.now(UTC).isoformat(timespec="microseconds")
-        with _lock_for(self.store), self.store._write() as conn:
+        with _lock_for(self.store), self.store.write_transaction() as conn:
             last = conn.execute(sa.select(_LOG.c.seq, _LOG.c.hash)
                                 .order_by(_LOG.c.seq.desc()).limit(1)).first()
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -199,7 +199,7 @@ class AuditLog:
         if until is not None:
             end = pd.Timestamp(until) + pd.Timedelta(days=1)
             query = query.where(_LOG.c.at < end.strftime("%Y-%m-%d"))
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             rows = conn.execute(query).all()
         frame = pd.DataFrame(rows, columns=["seq", "at", "username", "action", "target",
                                             "detail"])
@@ -215,7 +215,7 @@ class AuditLog:
         hash is not the hash of its content (edited).
         """
         prev, expected, count = GENESIS, 1, 0
-        with self.store._read() as conn:
+        with self.store.read_transaction() as conn:
             rows = conn.execute(sa.select(_LOG).order_by(_LOG.c.seq)).all()
         for row in rows:
             count += 1

@@ -3,8 +3,8 @@
 :func:`erase_actors` removes, in one write transaction, the actors and every record naming
 them: their household memberships, participations, interactions and relations (either end),
 the references other rows make to them (an activity's partner, an actor's facilitator or
-Community Point: set empty), and the quarantined rows of past imports whose cells hold their id
-or their name. Other modules that keep rows about actors register a hook in
+Community Point: set empty), their follow-ups, and the rows kept as JSON text that hold their
+id or their name (quarantined rows of past imports, the explorer's record history). Other modules that keep rows about actors register a hook in
 :data:`ERASURE_HOOKS` and are erased in the same transaction.
 
 The erasure ledger (table ``erasures``) keeps one entry per erased id: when, by whom, the rows
@@ -35,10 +35,12 @@ True
 >>> result = erase_actors(store, ["H01"], by="cli:dpo")
 >>> result.removed["actors"], result.bytes_cleared
 (1, True)
->>> store.import_dataset(dataset.validated()).warnings[0].rule
-'erased'
+>>> again = dataclasses.replace(dataset, actors=pd.concat([actors, actors.iloc[[1]].assign(
+...     actor_id="H02", name="Famiglia Nuova")]))  # an old register, with a new row too
+>>> [(str(w.row), w.column, w.rule) for w in store.import_dataset(again.validated()).warnings]
+[('3', 'actor_id', 'erased')]
 >>> list(store.load().actors["actor_id"])
-['CP01']
+['CP01', 'H02']
 >>> store.close()
 """
 
@@ -59,7 +61,7 @@ import sqlalchemy as sa
 
 from genera_graph.io.auth_schema import define_auth_tables
 
-__all__ = ["ERASURE_HOOKS", "ACTOR_REFERENCES", "ErasureResult", "erase_actors",
+__all__ = ["ERASURE_HOOKS", "ACTOR_REFERENCES", "ErasedIds", "ErasureResult", "erase_actors",
            "erased_digests", "erased_mask", "id_digest"]
 
 _log = logging.getLogger(__name__)
@@ -75,7 +77,15 @@ ACTOR_REFERENCES: dict[str, tuple[str, ...]] = {
     "participations": ("actor_id",),
     "interactions": ("source_actor_id", "target_actor_id"),
     "relations": ("actor_id", "partner_id"),
+    "followups": ("household_id",),
     "actors": ("actor_id",),
+}
+
+#: tables keeping rows as JSON text (table -> id column, text columns): a row whose text holds
+#: an erased id or name is removed (past imports' quarantine, the explorer's record history)
+_JSON_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quarantine": ("id", ("cells",)),
+    "record_history": ("version_id", ("record_key", "cells", "changes")),
 }
 
 #: table -> the columns whose reference to an erased actor is set empty (the row stays)
@@ -142,43 +152,76 @@ def erased_digests(conn: sa.Connection) -> tuple[bytes | None, frozenset[str]]:
     return salt, frozenset(r[0] for r in rows)
 
 
-def erased_mask(conn: sa.Connection, table: str, frame: pd.DataFrame) -> np.ndarray:
-    """Which rows of a register table name an erased actor (in any actor reference column).
+class ErasedIds:
+    """The erased ids of a store, to look incoming rows up in (one import).
 
-    Used by imports: such rows are skipped and reported (file and row, not the person).
+    Each distinct incoming id is digested once (:func:`id_digest`) and compared with the
+    ledger's digests; a store without erasures costs nothing.
     """
-    salt, digests = erased_digests(conn)
+
+    def __init__(self, salt: bytes | None, digests: frozenset[str]) -> None:
+        self._salt = salt
+        self._digests = digests
+        self._seen: dict[str, bool] = {}
+
+    @classmethod
+    def from_conn(cls, conn: sa.Connection) -> ErasedIds:
+        return cls(*erased_digests(conn))
+
+    @property
+    def empty(self) -> bool:
+        return not self._digests
+
+    def mask(self, values: pd.Series) -> np.ndarray:
+        """Which values are erased ids."""
+        if self.empty or not len(values):
+            return np.zeros(len(values), dtype=bool)
+        present = values.notna().to_numpy(dtype=bool)
+        text = values.astype(object).where(present, None)
+        for v in pd.unique(text[present]):
+            key = str(v)
+            if key not in self._seen:
+                self._seen[key] = id_digest(self._salt, key) in self._digests
+        return np.fromiter((bool(v is not None and self._seen.get(str(v), False))
+                            for v in text), dtype=bool, count=len(values))
+
+    def rows_about(self, table: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Column -> rows of a register table that are about an erased actor (to be skipped:
+        every :data:`ACTOR_REFERENCES` column)."""
+        return {col: m for col in ACTOR_REFERENCES.get(table, ()) if col in frame
+                for m in [self.mask(frame[col])] if m.any()}
+
+    def references(self, table: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Column -> rows that merely refer to an erased actor (an activity's partner, an
+        actor's facilitator or point: the reference is left empty, the row kept)."""
+        return {col: m for col in _NULLED.get(table, ()) if col in frame
+                for m in [self.mask(frame[col])] if m.any()}
+
+
+def erased_mask(conn: sa.Connection, table: str, frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of a register table are about an erased actor (any column of
+    :data:`ACTOR_REFERENCES`)."""
+    erased = ErasedIds.from_conn(conn)
     mask = np.zeros(len(frame), dtype=bool)
-    if not digests or not len(frame):
-        return mask
-    columns = set(ACTOR_REFERENCES.get(table, ())) | set(_NULLED.get(table, ()))
-    if table == "activities":
-        columns = {"partner_id"}
-    for col in columns:
-        if col not in frame:
-            continue
-        values = frame[col]
-        present = values.notna().to_numpy()
-        unique = pd.unique(values[present].astype(str))
-        hit = {v for v in unique if id_digest(salt, v) in digests}
-        if hit:
-            mask |= present & values.astype(str).isin(hit).to_numpy()
+    for m in erased.rows_about(table, frame).values():
+        mask |= m
     return mask
 
 
-def _quarantine_hits(conn: sa.Connection, needles: list[str]) -> list[int]:
-    """Quarantine rows whose cells hold one of the needles (an id or a name)."""
-    if not sa.inspect(conn).has_table("quarantine"):
+def _json_hits(conn: sa.Connection, table: str, needles: list[str]) -> list[int]:
+    """Ids of the rows of a JSON-keeping table whose text holds one of the needles (an id or
+    a name, as a whole JSON string value or inside one)."""
+    id_col, text_cols = _JSON_TABLES[table]
+    if not sa.inspect(conn).has_table(table):  # pragma: no cover - every step has them
         return []
-    rows = conn.exec_driver_sql("SELECT id, cells FROM quarantine").fetchall()
+    rows = conn.exec_driver_sql(
+        f"SELECT {id_col}, {', '.join(text_cols)} FROM {table}").fetchall()
+    escaped = [json.dumps(n)[1:-1] for n in needles if n]
     hits = []
-    for qid, cells in rows:
-        try:
-            values = [str(v).strip() for v in json.loads(cells).values()]
-        except (ValueError, AttributeError):
-            values = [cells]
-        if any(n and (n in values or n in cells) for n in needles):
-            hits.append(int(qid))
+    for row in rows:
+        text = " ".join(str(v) for v in row[1:] if v is not None)
+        if any(n in text for n in needles if n) or any(e in text for e in escaped):
+            hits.append(int(row[0]))
     return hits
 
 
@@ -210,7 +253,7 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
         raise ValueError("no actor id to erase")
     removed: dict[str, int] = {}
     sqlite = store.dialect == "sqlite"
-    with store._write() as conn:
+    with store.write_transaction() as conn:
         if sqlite:
             conn.exec_driver_sql("PRAGMA secure_delete = ON")
         found = conn.execute(sa.text("SELECT actor_id, name, kind FROM actors "
@@ -244,11 +287,12 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
             done = conn.execute(sa.text(f"DELETE FROM {table} WHERE {where}").bindparams(
                 in_ids), {"ids": ids}).rowcount
             removed[table] = int(done)
-        hits = _quarantine_hits(conn, ids + names)
-        if hits:
-            conn.execute(sa.text("DELETE FROM quarantine WHERE id IN :q").bindparams(
-                sa.bindparam("q", expanding=True)), {"q": hits})
-        removed["quarantine"] = len(hits)
+        for table, (id_col, _) in _JSON_TABLES.items():
+            hits = _json_hits(conn, table, ids + names)
+            if hits:
+                conn.execute(sa.text(f"DELETE FROM {table} WHERE {id_col} IN :q").bindparams(
+                    sa.bindparam("q", expanding=True)), {"q": hits})
+            removed[table] = len(hits)
         for hook in ERASURE_HOOKS:
             for table, count in hook(conn, ids).items():
                 removed[table] = removed.get(table, 0) + int(count)
@@ -276,7 +320,7 @@ def _clear_bytes(store) -> bool:  # noqa: ANN001 - a Store
         if store.dialect == "postgresql":
             dbapi.autocommit = True
             try:
-                for table in [*ACTOR_REFERENCES, *_NULLED, "quarantine"]:
+                for table in [*ACTOR_REFERENCES, *_NULLED, *_JSON_TABLES]:
                     dbapi.execute(f"VACUUM {table}")
             finally:
                 dbapi.autocommit = False

@@ -54,6 +54,7 @@ import sqlalchemy as sa
 
 from genera_graph.io.bulk import Upserts, count_rows, table_ids
 from genera_graph.io.database import Database
+from genera_graph.io.erasure import ErasedIds
 from genera_graph.io.registers import (
     FIRST_DATA_ROW,
     REGISTERS,
@@ -101,6 +102,8 @@ class FileOutcome:
     rows_new: int
     content_hash: str
     run_id: int | None = None
+    #: rows about an erased person, skipped (each reported as a warning, never quarantined)
+    rows_erased: int = 0
 
 
 @dataclass(frozen=True)
@@ -469,6 +472,7 @@ class _Tally:
     read: int = 0
     accepted: int = 0
     new: int = 0
+    erased: int = 0
     rejected: list[pd.DataFrame] = field(default_factory=list)
 
 
@@ -485,6 +489,7 @@ class _Run:
         self.failed = False
         self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
         self.known = {t: table_ids(self.conn, t) for t in ("actors", "activities")}
+        self.erased = ErasedIds.from_conn(self.conn)
         self.callback = progress if callable(progress) else None
         self.bar = None
         if progress is True:
@@ -530,6 +535,9 @@ class _Run:
                 raw = pd.concat([raw, filler]).sort_index()
             tally.read += len(raw)
             problems = read_problems + [p for p in problems if (p.row, p.column) not in formulas]
+            if not self.erased.empty:
+                raw, typed, problems = self._skip_erased(raw, typed, problems, register,
+                                                         source.name, tally)
             bad = {p.row for p in problems if p.severity == "error" and p.row is not None}
             if bad:
                 typed = typed.drop(index=list(bad & set(typed.index)))
@@ -543,6 +551,39 @@ class _Run:
                 problems += checked
             self.add_problems(problems)
             yield raw, typed, _by_row(problems)
+
+    def _skip_erased(self, raw: pd.DataFrame, typed: pd.DataFrame, problems: list[Problem],
+                     register: Register, file: str, tally: _Tally
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+        """Leave out the rows about an erased person (:mod:`genera_graph.io.erasure`): not
+        written, not quarantined, their other problems dropped (they could show a name);
+        one warning per row names the file, row and column, never the person. A reference
+        to an erased actor in a row about someone else is left empty, with a warning."""
+        table = register.table
+        skip = np.zeros(len(raw), dtype=bool)
+        where: dict[int, str] = {}
+        for col, hit in self.erased.rows_about(
+                table, raw.apply(lambda c: c.str.strip()) if len(raw) else raw).items():
+            for r in raw.index[hit & ~skip]:
+                where[int(r)] = col
+            skip |= hit
+        for col, hit in self.erased.rows_about(table, typed).items():
+            for r in typed.index[hit]:
+                where.setdefault(int(r), col)
+        if where:
+            gone = set(where)
+            raw = raw.drop(index=[r for r in raw.index if int(r) in gone])
+            typed = typed.drop(index=[r for r in typed.index if int(r) in gone])
+            problems = [p for p in problems if p.row not in gone]
+            problems += [Problem(file, r, col, "erased", "", severity="warning")
+                         for r, col in sorted(where.items())]
+            tally.erased += len(gone)
+        for col, hit in self.erased.references(table, typed).items():
+            typed = typed.copy()
+            typed.loc[hit, col] = None
+            problems += [Problem(file, int(r), col, "erased", "", severity="warning")
+                         for r in typed.index[hit]]
+        return raw, typed, problems
 
     def reject(self, raw: pd.DataFrame, accepted: pd.Index, why: dict[int, list[str]],
                tally: _Tally) -> None:
@@ -697,14 +738,14 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
             for i in todo:
                 source, register = sources[i]
                 tally = tallies[i]
-                quarantined = tally.read - tally.accepted
+                quarantined = tally.read - tally.accepted - tally.erased
                 run_id = _record_run(run.conn, batch, source, register, tally, quarantined)
                 if tally.rejected:
                     _record_quarantine(run.conn, run_id, source.name, tally.rejected)
                 outcomes[i] = FileOutcome(source.name, register.file,
                                           "partial" if quarantined else "imported", tally.read,
                                           tally.accepted, quarantined, tally.new, source.sha256,
-                                          None if dry_run else run_id)
+                                          None if dry_run else run_id, tally.erased)
             if dry_run:
                 raise _DryRun
         committed = True
@@ -715,7 +756,8 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
             source, register = sources[i]
             tally = tallies[i]
             outcomes[i] = FileOutcome(source.name, register.file, "rejected", tally.read, 0,
-                                      tally.read - tally.accepted, 0, source.sha256)
+                                      tally.read - tally.accepted - tally.erased, 0,
+                                      source.sha256, None, tally.erased)
     finally:
         if run is not None:
             run.close()

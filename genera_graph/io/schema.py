@@ -41,6 +41,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from genera_graph.io.auth_schema import AUTH_TABLES, define_auth_tables
 from genera_graph.io.registers import REGISTERS
 from genera_graph.model import TABLE_SCHEMAS
 
@@ -255,6 +256,10 @@ sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
 MIGRATIONS[3] = create_tables("record_history", "followups")
+
+# -- step 4: accounts, the audit log, the erasure ledger (genera_graph.io.auth_schema) --
+define_auth_tables(METADATA)
+MIGRATIONS[4] = create_tables(*AUTH_TABLES)
 
 # -- new steps go above this line (see the module docstring) --
 

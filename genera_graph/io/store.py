@@ -26,7 +26,7 @@ Examples
 >>> import tempfile, pathlib
 >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
 >>> store.schema_version, store.fingerprint()
-(3, 'v3:h0:r0')
+(4, 'v4:h0:r0')
 >>> len(store.load().actors)
 0
 >>> store.close()
