@@ -62,6 +62,14 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "The facilitator's last recorded action for this family (contact, visit, "
               "referral...), with its date.",
         "ref": ""},
+    "col.days_without_followup": {
+        "it": "Giorni passati, fino a oggi, dall'ultima azione registrata per la famiglia (o "
+              "dal giorno della segnalazione, se non ne ha): le famiglie che aspettano da più "
+              "tempo vengono prima ordinando questa colonna.",
+        "en": "Days, to today, since the family's last recorded action (or since the day it "
+              "was flagged, if it has none): sort by this column to see who has waited "
+              "longest.",
+        "ref": ""},
     # --- statuses
     "status.isolated": {
         "it": "Nessun legame tra pari attivo, o fuori dalla rete principale.",
@@ -182,7 +190,8 @@ ENTRIES: dict[str, dict[str, str]] = {
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("glo.worklist", ("col.urgency", "col.status", "col.previous_status", "col.main_reason",
                       "col.reasons", "col.peer_partners", "col.last_peer_contact",
-                      "col.days_since_peer_contact", "col.last_follow_up")),
+                      "col.days_since_peer_contact", "col.last_follow_up",
+                      "col.days_without_followup")),
     ("glo.statuses", ("status.isolated", "status.at_risk", "status.connected", "status.new")),
     ("glo.reasons", tuple(k for k in ENTRIES if k.startswith("reason."))),
     ("glo.bridges", ("col.degree", "col.strength", "col.betweenness", "col.betweenness_norm",

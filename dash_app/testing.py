@@ -37,7 +37,8 @@ def _targets(key: str) -> list[dict]:
     out = []
     for part in parts:
         cid, prop = part.rsplit(".", 1)
-        out.append({"id": cid, "property": prop})
+        # a pattern-matching (dict) id is written as JSON in the output key
+        out.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop})
     return out
 
 

@@ -24,7 +24,14 @@ True
 """
 
 from dash_app.data.access import DataAccess
-from dash_app.data.source import CONFIG_KEY, Source, current, load_source
+from dash_app.data.source import (
+    CONFIG_KEY,
+    Source,
+    current,
+    generation,
+    invalidate,
+    load_source,
+)
 from dash_app.data.viewer import Viewer, scope_dataset
 
 __all__ = [
@@ -33,6 +40,8 @@ __all__ = [
     "Source",
     "Viewer",
     "current",
+    "generation",
+    "invalidate",
     "load_source",
     "scope_dataset",
 ]

@@ -28,7 +28,7 @@ import pandas as pd
 from dash_app.data.analytics import AnalyticsTables
 from dash_app.data.cache import cached
 from dash_app.data.network import NetworkTables
-from dash_app.data.source import Source, load_source
+from dash_app.data.source import Source, generation, load_source
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
@@ -62,11 +62,23 @@ class DataAccess(NetworkTables, AnalyticsTables):
         self._lock = threading.Lock()
         self._dataset: Dataset | None = None
         self._district: Dataset | None = None
+        self._generation = generation(source)
+
+    def check_fresh(self) -> None:
+        """Drop the dataset and every cached table if a write has touched the data since they
+        were made (:func:`dash_app.data.invalidate`)."""
+        now = generation(self.source)
+        if now != self._generation:
+            with self._lock:
+                self._dataset = self._district = None
+                self._cache.clear()
+                self._generation = now
 
     # ----------------------------------------------------------------- base tables
     @property
     def dataset(self) -> Dataset:
-        """The viewer's dataset (loaded and scoped on first use)."""
+        """The viewer's dataset (loaded and scoped on first use; again after a write)."""
+        self.check_fresh()
         if self._dataset is None:
             with self._lock:
                 if self._dataset is None:

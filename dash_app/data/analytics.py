@@ -217,14 +217,36 @@ class AnalyticsTables:
         table.insert(0, "name", [self.name_of(i) for i in table.index])
         return table
 
-    def last_follow_ups(self, as_of: date) -> pd.Series:
+    def last_follow_ups(self, as_of: date, lang: str = "it") -> pd.Series:
         """Household id -> its last follow-up on or before ``as_of``, in words with its date
         (``"visita a domicilio, 12/01/2019"``): the worklist's "last follow-up" column.
 
-        The hook of the facilitator's workbench (follow-ups recorded in the explorer): until
-        follow-ups are stored, no household has one and the column stays empty.
+        Follow-ups are recorded in the explorer (:mod:`genera_graph.io.records`); one recorded
+        after ``as_of`` (today, for a family flagged on the data's last day) counts too, up to
+        today. Empty without a store.
         """
-        return pd.Series(dtype=object)
+        from dash_app.workbench import followup_table, wt
+        from genera_graph.analytics.followups import followup_summary
+
+        table = followup_table(self)
+        if not len(table):
+            return pd.Series(dtype=object)
+        summary = followup_summary(table, table["household_id"].unique(), date.today())
+        summary = summary.dropna(subset=["last_followup"])
+        return pd.Series([f"{wt(f'action.{a}', lang)}, {d:%d/%m/%Y}" for a, d in
+                          zip(summary["last_action"], summary["last_followup"], strict=True)],
+                         index=summary.index, dtype=object)
+
+    def days_without_follow_up(self, as_of: date) -> pd.Series:
+        """Household id -> days it has waited without a follow-up, to today: since its last
+        follow-up, or since ``as_of`` (the day it was flagged) if it has none."""
+        from dash_app.workbench import followup_table
+        from genera_graph.analytics.followups import followup_summary
+
+        households = self.actors.index[self.actors["kind"] == "household"]
+        summary = followup_summary(followup_table(self), households, date.today(),
+                                   flag_day=as_of)
+        return summary["days_without_followup"]
 
     def isolation(self) -> pd.DataFrame:
         """Households isolated or at risk at the programme's last day."""

@@ -34,6 +34,9 @@ def cached(method: Callable) -> Callable:
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        fresh = getattr(self, "check_fresh", None)
+        if fresh is not None:  # a write may have made the cached tables stale
+            fresh()
         try:
             return self._cache[key]
         except KeyError:

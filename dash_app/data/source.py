@@ -18,7 +18,7 @@ from genera_graph.model import Dataset
 if TYPE_CHECKING:
     from dash_app.data.access import DataAccess
 
-__all__ = ["CONFIG_KEY", "Source", "current", "load_source"]
+__all__ = ["CONFIG_KEY", "Source", "current", "generation", "invalidate", "load_source"]
 
 #: What :func:`load_source` accepts: a dataset, a function returning one, a store URL or path,
 #: or a folder of register files.
@@ -54,3 +54,25 @@ def current() -> DataAccess:
     import flask
 
     return flask.current_app.config[CONFIG_KEY]
+
+
+#: source -> part ("data", "followups") -> how many writes through the explorer touched it
+_GENERATIONS: dict[str, dict[str, int]] = {}
+
+
+def _source_key(source: Source) -> str:
+    return str(source) if isinstance(source, str | Path) else f"object:{id(source)}"
+
+
+def generation(source: Source, part: str = "data") -> int:
+    """How many writes through this process have touched ``part`` of a source's data
+    (compared by every access object to know when its caches are stale)."""
+    return _GENERATIONS.get(_source_key(source), {}).get(part, 0)
+
+
+def invalidate(source: Source, parts: set[str] | frozenset[str] = frozenset({"data"})) -> None:
+    """After a write: every access object of ``source`` (every viewer's) drops the caches of
+    ``parts`` on its next read (``"data"``: the dataset and all that is derived from it)."""
+    counts = _GENERATIONS.setdefault(_source_key(source), {})
+    for part in parts:
+        counts[part] = counts.get(part, 0) + 1

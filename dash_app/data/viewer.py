@@ -34,6 +34,8 @@ class Viewer:
     community_point_id : str, optional
         A facilitator's Community Point (required for a facilitator); a coordinator may give one
         to restrict the view to a point as well.
+    user_id : str, optional
+        The user looking (the author of what they record).
 
     Examples
     --------
@@ -47,6 +49,8 @@ class Viewer:
 
     role: Literal["coordinator", "facilitator"] = "coordinator"
     community_point_id: str | None = None
+    #: the signed-in user (the author of the viewer's writes)
+    user_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ("coordinator", "facilitator"):

@@ -44,6 +44,7 @@ def layout(actor_id: str | None = None, **query: object) -> html.Div:
         html.H3(str(row["name"]), className="text-break mt-1"),
         html.Div(t("act.details", lang, kind=kind_label(row["kind"], lang), cp=cp,
                    date=fmt_date(row["first_met"])), className="text-muted mb-2"),
+        _record_links(actor_id, row["kind"], lang),
         dbc.Row([
             dbc.Col([
                 section(t("act.ego", lang),
@@ -71,6 +72,22 @@ dash.clientside_callback(
     State(ids.SHARED, "data"),
     prevent_initial_call="initial_duplicate",
 )
+
+
+def _record_links(actor_id: str, kind: str, lang: str) -> html.Div | None:
+    """Links to record what was done for this family, or a contact of this person."""
+    from dash_app.workbench import wt
+
+    if kind not in ("household", "individual"):
+        return None
+    links = [dcc.Link(wt("rec.tab.contact", lang), href=f"/record?tab=contact&actor={actor_id}",
+                      className="btn btn-sm btn-outline-primary me-2", id="act-record-contact")]
+    if kind == "household":
+        links.insert(0, dcc.Link(wt("fu.record", lang),
+                                 href=f"/record?tab=followup&actor={actor_id}",
+                                 className="btn btn-sm btn-primary me-2",
+                                 id="act-record-followup"))
+    return html.Div(links, className="mb-2")
 
 
 def _timeline_grid(access: DataAccess, actor_id: str, lang: str):

@@ -133,7 +133,8 @@ def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
     points = dict(access.community_points())
     last_peer = pd.to_datetime(table["last_peer_contact"])
     days = (pd.Timestamp(day) - last_peer).dt.days.astype("Int64")
-    follow = access.last_follow_ups(day)
+    follow = access.last_follow_ups(day, lang)
+    waited = access.days_without_follow_up(day).reindex(table.index)
     return pd.DataFrame({
         "actor_id": table.index.to_numpy(),
         "urgency": table["urgency"].to_numpy(),
@@ -142,6 +143,7 @@ def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
         "main_reason": main.reindex(table.index).fillna("").to_numpy(),
         "days_since_peer_contact": days.to_numpy(),
         "last_follow_up": follow.reindex(table.index).fillna("").to_numpy(),
+        "days_without_followup": waited.astype("Int64").to_numpy(),
         "previous_status": [t(f"status.{s}", lang) if s else "" for s in
                             table["previous_status"]],
         "reasons": words.reindex(table.index).fillna("").to_numpy(),
@@ -157,7 +159,7 @@ def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
 
 #: the columns of one worklist line; the others are in the row's details and the download
 _LINE = ("link", "urgency", "name", "status", "main_reason", "days_since_peer_contact",
-         "last_follow_up")
+         "last_follow_up", "days_without_followup")
 
 
 def empty_text(access: DataAccess, as_of: str | None, mode: str | None, cps, facilitators,

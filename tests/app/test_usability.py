@@ -85,7 +85,7 @@ def test_the_worklist_is_one_line_per_family(ctx):
     cols, rows, status = pg("isolation").update(None, "flagged", None, None, "it")
     shown = [c["field"] for c in cols if not c.get("hide")]
     assert shown == ["link", "urgency", "name", "status", "main_reason",
-                     "days_since_peer_contact", "last_follow_up"]
+                     "days_since_peer_contact", "last_follow_up", "days_without_followup"]
     assert not any(c.get("wrapText") for c in cols)  # one line each
     assert rows and status == ""
     assert len({r["actor_id"] for r in rows}) == len(rows)

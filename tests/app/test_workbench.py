@@ -1,0 +1,282 @@
+"""The recording, follow-up and upload pages' callbacks, called as functions (and one over HTTP,
+forged): every form saves valid entries, names each invalid field in Italian and writes nothing,
+and refuses another point's families; the worklist shows a follow-up at once."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from genera_graph.io.records import followups, record_history
+from genera_graph.io.store import Store
+from tests.app.conftest import small_district
+
+
+@pytest.fixture(autouse=True)
+def _pages(app):
+    """The page modules, once the session's app has registered them."""
+    global rec, upl, iso
+    rec, upl, iso = (sys.modules[f"dash_app.pages.{n}"] for n in ("record", "upload",
+                                                                  "isolation"))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("workbench") / "template.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(small_district()).ok
+    return path
+
+
+@pytest.fixture
+def as_viewer(app, template: Path, tmp_path: Path):
+    """``as_viewer(role, point)``: the app reads and writes a fresh copy of the small district's
+    store as that viewer, inside a request context (restored afterwards)."""
+    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
+
+    path = tmp_path / "genera.sqlite"
+    shutil.copy(template, path)
+    saved = app.server.config[CONFIG_KEY]
+    contexts = []
+
+    def use(role: str = "facilitator", point: str | None = "CP01") -> Store:
+        viewer = Viewer(role=role, community_point_id=point, user_id=f"u-{role}-{point}")
+        app.server.config[CONFIG_KEY] = DataAccess(str(path), viewer)
+        ctx = app.server.test_request_context("/")
+        ctx.push()
+        contexts.append(ctx)
+        return Store(path)
+
+    yield use
+    for ctx in reversed(contexts):
+        ctx.pop()
+    app.server.config[CONFIG_KEY] = saved
+
+
+def _errors(out: list, form: str) -> dict[str, str]:
+    return {f.name: e for f, e in zip(rec.FORMS[form], out[:-1], strict=True) if e}
+
+
+def _status(out: list) -> str:
+    return str(out[-1].children)
+
+
+def _state(store: Store) -> tuple:
+    return (store.counts(), len(record_history(store)), len(followups(store)))
+
+
+CONTACT = ["2017-04-03", "H01", "H02", "mutual_help", "peer", "community", "CP01"]
+
+
+def test_contact_form_saves_and_every_page_sees_it(as_viewer):
+    from dash_app.data import current
+
+    store = as_viewer()
+    before = len(current().dataset.interactions)
+    out = rec.SAVES["contact"](1, *CONTACT, "it")
+    assert _errors(out, "contact") == {} and "Salvato" in _status(out)
+    assert len(current().dataset.interactions) == before + 1  # no restart needed
+    assert record_history(store)["author"].tolist() == ["u-facilitator-CP01"]
+
+
+@pytest.mark.parametrize("index,value,field,words", [
+    (0, None, "date", "campo obbligatorio"),
+    (0, "31/02/2017", "date", "data non valida"),
+    (2, "H01", "target_actor_id", "due attori diversi"),
+    (2, None, "target_actor_id", "campo obbligatorio"),
+    (3, None, "kind", "campo obbligatorio"),
+    (4, "friendly", "nature", "valore non ammesso"),
+    (5, None, "programme", "campo obbligatorio"),
+    (6, "CP02", "community_point_id", "non è il tuo Punto di Comunità"),
+])
+def test_contact_form_names_each_invalid_field_and_writes_nothing(as_viewer, index, value,
+                                                                 field, words):
+    store = as_viewer()
+    before = _state(store)
+    values = list(CONTACT)
+    values[index] = value
+    out = rec.SAVES["contact"](1, *values, "it")
+    errors = _errors(out, "contact")
+    assert words in errors.get(field, ""), errors
+    assert "Non salvato" in _status(out)
+    assert _state(store) == before
+
+
+def test_a_cp02_facilitator_cannot_write_for_a_cp01_family(as_viewer):
+    store = as_viewer("facilitator", "CP02")
+    before = _state(store)
+    out = rec.SAVES["contact"](1, "2017-04-03", "H01", "H04", "mutual_help", "peer",
+                               "community", "CP02", "it")
+    assert "non è una famiglia o una persona del tuo Punto" in _errors(out, "contact")[
+        "source_actor_id"]
+    out = rec.SAVES["followup"](1, "H01", "2026-12-01", "contacted", "reached", "it")
+    assert "non è una famiglia" in _errors(out, "followup")["household_id"]
+    assert _state(store) == before
+
+
+def test_a_forged_callback_over_http_writes_nothing(app, as_viewer):
+    from dash_app.testing import post_callback
+
+    store = as_viewer("facilitator", "CP02")
+    before = _state(store)
+    response = post_callback(app, app.server.test_client(), "record", "save_followup", [1],
+                             ["H01", "2026-12-01", "home_visit", "reached", "it"])
+    assert response.status_code == 200
+    assert "non \\u00e8 una famiglia" in response.get_data(as_text=True) or \
+        "non è una famiglia" in response.get_data(as_text=True)
+    assert _state(store) == before
+
+
+def test_attendance_with_a_new_activity_and_a_new_person(as_viewer):
+    store = as_viewer()
+    out = rec.SAVES["attendance"](1, None, "Pranzo di vicinato", "proximity_lab", "community",
+                                  "2018-03-10", ["I010", "I020"], "Persona Nuova", "H01",
+                                  "CP01", "it")
+    assert _errors(out, "attendance") == {}, out
+    ds = store.load()
+    new = ds.activities[ds.activities["title"] == "Pranzo di vicinato"]
+    assert len(new) == 1
+    people = ds.participations[ds.participations["activity_id"] == new["activity_id"].iloc[0]]
+    assert len(people) == 3
+    assert "Persona Nuova" in set(ds.actors["name"])
+
+
+@pytest.mark.parametrize("values,field,words", [
+    ([None, "", None, None, "2018-03-10", ["I010"], "", None, "CP01"], "activity_id",
+     "campo obbligatorio"),
+    (["ACT1", "", None, None, "2018-03-10", [], "", None, "CP01"], "participants",
+     "campo obbligatorio"),
+    (["ACT1", "", None, None, None, ["I010"], "", None, "CP01"], "date", "campo obbligatorio"),
+    (["ACT1", "", None, None, "2018-03-10", ["I040"], "", None, "CP01"], "participants",
+     "non è una famiglia o una persona del tuo Punto"),
+    ([None, "Nuova", "fishing", "community", "2018-03-10", ["I010"], "", None, "CP01"], "kind",
+     "valore non ammesso"),
+])
+def test_attendance_form_names_each_invalid_field(as_viewer, values, field, words):
+    store = as_viewer()
+    before = _state(store)
+    out = rec.SAVES["attendance"](1, *values, "it")
+    assert words in _errors(out, "attendance").get(field, ""), out
+    assert _state(store) == before
+
+
+def test_person_and_organisation_forms(as_viewer):
+    store = as_viewer()
+    ok = rec.SAVES["person"](1, "Anna Nuova", "individual", "H01", "partner", "Rezzato",
+                             "2018-01-15", "CP01", "it")
+    assert _errors(ok, "person") == {}, ok
+    ds = store.load()
+    anna = ds.actors.loc[ds.actors["name"] == "Anna Nuova", "actor_id"].iloc[0]
+    assert anna in set(ds.household_members.loc[ds.household_members["household_id"] == "H01",
+                                                "individual_id"])
+    before = _state(store)
+    bad = rec.SAVES["person"](1, "", "individual", "H04", "partner", "", "2018-01-15", "CP01",
+                              "it")
+    errors = _errors(bad, "person")
+    assert "campo obbligatorio" in errors["name"]
+    bad = rec.SAVES["person"](1, "Bruno", "individual", "H04", "partner", "", "2018-01-15",
+                              "CP01", "it")
+    assert "non è una famiglia" in _errors(bad, "person")["household_id"]
+    assert _state(store) == before
+    assert _errors(rec.SAVES["organisation"](1, "Gruppo Cammino", "formal_group", "", "2018-02-01",
+                                            "CP01", "it"), "organisation") == {}
+    assert "data non valida" in _errors(rec.SAVES["organisation"](
+        1, "Gruppo", "association", "", "30/02/2018", "CP01", "it"), "organisation")["first_met"]
+
+
+def test_relation_form_and_its_end_recorded_later(as_viewer):
+    store = as_viewer()
+    out = rec.SAVES["relation"](1, "lease", "H02", "C01", "2017-09-01", None, "institutional",
+                                "housing", "CP01", "it")
+    assert _errors(out, "relation") == {}, out
+    rel = store.load().relations
+    new = rel.loc[(rel["actor_id"] == "H02") & (rel["kind"] == "lease"), "relation_id"].iloc[0]
+    early = rec.SAVES["relation_end"](1, new, "2017-08-01", "it")
+    assert "la fine è prima dell'inizio" in _errors(early, "relation_end")["end_date"]
+    assert _errors(rec.SAVES["relation_end"](1, new, None, "it"), "relation_end")["end_date"]
+    done = rec.SAVES["relation_end"](1, new, "2018-08-31", "it")
+    assert _errors(done, "relation_end") == {}
+    rel = store.load().relations.set_index("relation_id")
+    assert rel.at[new, "end_date"] == pd.Timestamp("2018-08-31")
+    assert record_history(store)["action"].tolist() == ["created", "corrected"]
+    bad = rec.SAVES["relation"](1, "lease", "H02", "H02", "2017-09-01", None, "institutional",
+                                "housing", "CP01", "it")
+    assert "due attori diversi" in _errors(bad, "relation")["partner_id"]
+
+
+def test_a_follow_up_shows_on_the_worklist_at_once(as_viewer):
+    from dash_app.data import current
+
+    store = as_viewer()
+    access = current()
+    day = access.worklist_dates()[-1].isoformat()
+    before = iso.worklist_frame(access, day, "flagged", None, None, "it")
+    assert len(before), "the small district flags no CP01 household"
+    family = before["actor_id"].iloc[0]
+    assert before["last_follow_up"].iloc[0] == ""
+    bad = rec.SAVES["followup"](1, family, "2026-12-01", None, "reached", "it")
+    assert "campo obbligatorio" in _errors(bad, "followup")["action"]
+    out = rec.SAVES["followup"](1, family, pd.Timestamp.today().date().isoformat(),
+                                "home_visit", "reached", "it")
+    assert _errors(out, "followup") == {}, out
+    after = iso.worklist_frame(access, day, "flagged", None, None, "it").set_index("actor_id")
+    assert after.at[family, "days_without_followup"] == 0
+    today = pd.Timestamp.today().strftime("%d/%m/%Y")
+    assert after.at[family, "last_follow_up"] == f"visita a casa, {today}"
+    others = after.drop(index=family)["days_without_followup"]
+    assert (others == (pd.Timestamp.today().normalize() - pd.Timestamp(day)).days).all()
+    assert len(followups(store)) == 1
+
+
+def _upload(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def test_upload_checks_first_then_commits_the_valid_rows(as_viewer):
+    store = as_viewer()
+    header = ("interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
+              "community_point_id;source")
+    text = "\n".join([header,
+                      "U1;01/03/2018;H01;H02;mutual_help;peer;community;CP01;facilitator_record",
+                      "U2;31/02/2018;H01;H02;mutual_help;peer;community;CP01;facilitator_record",
+                      "U3;02/03/2018;H02;H03;meeting;peer;community;CP01;facilitator_record"])
+    before = _state(store)
+    token, status, cols, rows, style = upl.check(_upload(text), "contacts.csv", "it")
+    assert token and style == {}
+    assert [(r["row"], r["column"]) for r in rows] == [(3, "date")]
+    assert "data non valida" in rows[0]["rule"]
+    assert _state(store) == before  # a dry run writes nothing
+    token2, *_ = upl.check(_upload(text), "contacts.csv", "it")
+    _, status, _ = upl.commit(None, None, 1, token2, "it", choice="cancel")
+    assert "Annullato" in str(status.children) and _state(store) == before
+    _, status, _ = upl.commit(1, None, None, token, "it", choice="strict")
+    assert "Non importato" in str(status.children) and _state(store) == before
+    token, *_ = upl.check(_upload(text), "contacts.csv", "it")
+    _, status, _ = upl.commit(None, 1, None, token, "it", choice="partial")
+    assert "2 righe scritte, 1 messe da parte" in str(status.children)
+    assert {"U1", "U3"} <= set(store.load().interactions["interaction_id"])
+    download = upl.quarantine_download(1, "it")
+    assert "31/02/2018" in download["content"]
+    _, status, *_ = upl.check(_upload(text), "contacts.csv", "it")
+    assert "già importato" in str(status.children)
+
+
+def test_a_facilitators_upload_of_another_points_rows_names_them(as_viewer):
+    as_viewer("facilitator", "CP02")
+    header = ("interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
+              "community_point_id;source")
+    text = "\n".join([header,
+                      "V1;01/03/2018;H04;H05;mutual_help;peer;community;CP02;facilitator_record",
+                      "V2;01/03/2018;H01;H05;mutual_help;peer;community;CP02;facilitator_record"])
+    _, _, _, rows, _ = upl.check(_upload(text), "contacts.csv", "it")
+    assert [(r["row"], r["column"]) for r in rows] == [(3, "source_actor_id")]
+
+
+def test_a_dataset_explorer_says_it_cannot_record(ctx):
+    out = rec.SAVES["contact"](1, *CONTACT, "it")
+    assert "non si può registrare" in _status(out)
