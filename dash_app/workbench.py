@@ -279,13 +279,39 @@ def author_of(viewer: Any) -> Author:
     return Author(str(user), role, tuple(points))
 
 
-def after_write(access: Any, touched: Iterable[str]) -> None:
+def after_write(access: Any, touched: Iterable[str], result: Any = None,
+                action: str = "save") -> None:
     """Make every page reflect a write at once: the access objects of the same source drop
     the caches the write touched (``"data"``: the dataset and everything derived from it;
-    ``"followups"``: the follow-up tables)."""
+    ``"followups"``: the follow-up tables). With the write's ``result`` (a
+    :class:`~genera_graph.io.records.RecordResult`), they patch the dataset they hold with
+    its rows instead of reading the whole store again."""
     from dash_app.data import invalidate
 
-    invalidate(access.source, frozenset(touched))
+    touched = frozenset(touched)
+    delta = _delta(result, action) if result is not None and "data" in touched else None
+    invalidate(access.source, touched, delta)
+
+
+def _delta(result: Any, action: str) -> Any:
+    """The rows a record write changed, typed as the store loads them."""
+    from dash_app.data.delta import Delta
+    from genera_graph.io.records import register_of
+    from genera_graph.io.registers import parse_register_frame
+
+    upserts, removals = [], []
+    for (table, cells), key in zip(result.rows, result.keys, strict=True):
+        if table == "followups":
+            continue
+        if action == "withdraw":
+            removals.append((table, key))
+            continue
+        register = register_of(table, cells.get("kind") or None)
+        typed, problems = parse_register_frame(pd.DataFrame([cells], dtype="str"), register)
+        if problems or len(typed) != 1:  # cannot happen after a committed write: reload
+            return None
+        upserts.append((table, typed.reset_index(drop=True)))
+    return Delta(tuple(upserts), tuple(removals))
 
 
 def people_options(access: Any, kinds: Iterable[str] = ("household", "individual"),

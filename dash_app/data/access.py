@@ -27,8 +27,9 @@ import pandas as pd
 
 from dash_app.data.analytics import AnalyticsTables
 from dash_app.data.cache import cached
+from dash_app.data.delta import apply_delta
 from dash_app.data.network import NetworkTables
-from dash_app.data.source import Source, generation, load_source
+from dash_app.data.source import Source, deltas_since, generation, load_source
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
@@ -63,13 +64,26 @@ class DataAccess(NetworkTables, AnalyticsTables):
         self._dataset: Dataset | None = None
         self._district: Dataset | None = None
         self._generation = generation(source)
+        #: the whole (unscoped) dataset as loaded, patched by each write's delta
+        self._loaded: Dataset | None = None
 
     def check_fresh(self) -> None:
         """Drop the dataset and every cached table if a write has touched the data since they
-        were made (:func:`dash_app.data.invalidate`)."""
+        were made (:func:`dash_app.data.invalidate`). The loaded dataset is patched with the
+        writes' deltas when they are all known, else read again on the next use."""
         now = generation(self.source)
         if now != self._generation:
             with self._lock:
+                if now == self._generation:
+                    return
+                deltas = deltas_since(self.source, self._generation)
+                loaded = self._loaded
+                if loaded is not None and deltas is not None:
+                    for delta in deltas:
+                        loaded = apply_delta(loaded, delta)
+                else:
+                    loaded = None
+                self._loaded = loaded
                 self._dataset = self._district = None
                 self._cache.clear()
                 self._generation = now
@@ -82,7 +96,9 @@ class DataAccess(NetworkTables, AnalyticsTables):
         if self._dataset is None:
             with self._lock:
                 if self._dataset is None:
-                    district = load_source(self.source)
+                    district = (self._loaded if self._loaded is not None
+                                else load_source(self.source))
+                    self._loaded = district
                     self._dataset = scope_dataset(district, self.viewer)
                     # kept only where it differs: isolation is judged on it (district_temporal)
                     self._district = district if self.viewer.scoped else None

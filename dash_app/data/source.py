@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from genera_graph.model import Dataset
 
 if TYPE_CHECKING:
     from dash_app.data.access import DataAccess
 
-__all__ = ["CONFIG_KEY", "Source", "current", "generation", "invalidate", "load_source"]
+__all__ = ["CONFIG_KEY", "Source", "current", "deltas_since", "generation", "invalidate",
+           "load_source"]
 
 #: What :func:`load_source` accepts: a dataset, a function returning one, a store URL or path,
 #: or a folder of register files.
@@ -70,9 +71,38 @@ def generation(source: Source, part: str = "data") -> int:
     return _GENERATIONS.get(_source_key(source), {}).get(part, 0)
 
 
-def invalidate(source: Source, parts: set[str] | frozenset[str] = frozenset({"data"})) -> None:
+#: source -> [(data generation, delta or None)]: what each recent write changed in the data
+_DELTAS: dict[str, list[tuple[int, Any]]] = {}
+_KEEP_DELTAS = 64
+
+
+def invalidate(source: Source, parts: set[str] | frozenset[str] = frozenset({"data"}),
+               delta: Any = None) -> None:
     """After a write: every access object of ``source`` (every viewer's) drops the caches of
-    ``parts`` on its next read (``"data"``: the dataset and all that is derived from it)."""
-    counts = _GENERATIONS.setdefault(_source_key(source), {})
+    ``parts`` on its next read (``"data"``: the dataset and all that is derived from it).
+
+    ``delta`` (a :class:`dash_app.data.delta.Delta`: the rows the write upserted or removed)
+    lets an access object patch the dataset it holds instead of reading the whole store again;
+    without it, the next read loads the store.
+    """
+    key = _source_key(source)
+    counts = _GENERATIONS.setdefault(key, {})
     for part in parts:
         counts[part] = counts.get(part, 0) + 1
+    if "data" in parts:
+        log = _DELTAS.setdefault(key, [])
+        log.append((counts["data"], delta))
+        del log[:-_KEEP_DELTAS]
+
+
+def deltas_since(source: Source, seen: int) -> list[Any] | None:
+    """The deltas of the writes after data generation ``seen``, oldest first, or ``None`` if
+    one of them is unknown (the dataset must then be read again)."""
+    now = generation(source)
+    log = {g: d for g, d in _DELTAS.get(_source_key(source), [])}
+    out = []
+    for g in range(seen + 1, now + 1):
+        if log.get(g) is None:
+            return None
+        out.append(log[g])
+    return out

@@ -339,7 +339,7 @@ def save_form(form: str, field_values: list, lang: str | None) -> tuple[list[str
         other = "; ".join(problems_by_field(by_field.get("", []), lang).values())
         text = wt("rec.not_saved", lang) + (f" {other}" if other else "")
         return errors, dbc.Alert(text, color="danger", className="py-2")
-    after_write(access, touched)
+    after_write(access, touched, result)
     return errors, dbc.Alert(wt("rec.saved", lang, n=len(result.rows)), color="success",
                              className="py-2")
 

@@ -81,6 +81,15 @@ def test_contact_form_saves_and_every_page_sees_it(as_viewer):
     out = rec.SAVES["contact"](1, *CONTACT, "it")
     assert _errors(out, "contact") == {} and "Salvato" in _status(out)
     assert len(current().dataset.interactions) == before + 1  # no restart needed
+    # the patched dataset is the one a fresh read of the store gives
+    from dash_app.data import scope_dataset
+
+    fresh = scope_dataset(store.load(), current().viewer).interactions
+    patched = current().dataset.interactions
+    key = "interaction_id"
+    pd.testing.assert_frame_equal(
+        patched.sort_values(key).reset_index(drop=True).astype(object),
+        fresh.sort_values(key).reset_index(drop=True)[list(patched.columns)].astype(object))
     assert record_history(store)["author"].tolist() == ["u-facilitator-CP01"]
 
 
