@@ -26,8 +26,9 @@ from genera_graph.temporal._log import (
     PEER,
     RELATION,
 )
-from genera_graph.temporal.graph import TemporalGraph, View, ViewSpec
+from genera_graph.temporal.graph import TemporalGraph
 from genera_graph.temporal.projection import coparticipation
+from genera_graph.temporal.view import View, ViewSpec
 
 __all__ = [
     "EVENT_KINDS",

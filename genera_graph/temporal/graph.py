@@ -35,9 +35,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -51,64 +50,24 @@ from genera_graph.temporal._dates import (
     days_to_datetime64,
     month_ends,
 )
+from genera_graph.temporal._edges import code_set
 from genera_graph.temporal._kernels import active_partner_matrix
 from genera_graph.temporal._log import (
     ACTOR_KINDS,
-    EVENT_KINDS,
-    INDIVIDUAL,
-    INSTITUTIONAL,
     INTERACTION,
     NATURES,
     PARTICIPATION,
-    PEER,
-    PROFESSIONAL,
     PROGRAMMES,
     RELATION,
-    ROLES,
     EventLog,
     build_log,
 )
-from genera_graph.temporal.projection import _project
-
-if TYPE_CHECKING:
-    import igraph
-    import networkx
+from genera_graph.temporal._spec import Level, Vertices, ViewSpec
+from genera_graph.temporal.view import View
 
 __all__ = ["TemporalGraph", "View", "ViewSpec"]
 
-Level = Literal["individual", "household"]
-Vertices = Literal["active", "met", "all"]
 _CACHE_SIZE = 512
-
-
-@dataclass(frozen=True)
-class ViewSpec:
-    """The parameters of a view (hashable: the key of the view cache).
-
-    Days are day numbers (see :func:`~genera_graph.temporal.day_number`). ``mode`` is
-    ``"window"`` (``[start, end)``, ``start`` may be ``None``) or ``"at"`` (``t``).
-    """
-
-    mode: Literal["window", "at"]
-    start: int | None = None
-    end: int | None = None
-    t: int | None = None
-    horizon_days: float | None = None
-    half_life_days: float | None = None
-    programme: tuple[int, ...] | None = None
-    community_point: tuple[int, ...] | None = None
-    actor_kind: tuple[int, ...] | None = None
-    nature: tuple[int, ...] | None = None
-    level: Level = "individual"
-    directed: bool = False
-    include_coparticipation: bool = False
-    coparticipation_weighting: str = "count"
-    vertices: Vertices = "active"
-
-    @property
-    def last_day(self) -> int | None:
-        """The last day the view covers (``end - 1`` for a window, ``t`` for ``at``)."""
-        return self.t if self.mode == "at" else self.end - 1  # type: ignore[operator]
 
 
 class TemporalGraph:
@@ -136,6 +95,9 @@ class TemporalGraph:
     actors : pandas.DataFrame
         ``actor_id``, ``kind``, ``community_point_id``, ``first_met``: one row per actor, in the
         order of the actor indices.
+    actor_columns : dict of str to numpy.ndarray
+        ``actor_id``, ``kind`` and ``community_point_id`` of :attr:`actors` as object arrays
+        (what the views' vertex tables and igraph attributes are cut from).
 
     Examples
     --------
@@ -162,7 +124,7 @@ class TemporalGraph:
                 "first_met": days_to_datetime64(log.actor_first_met),
             }
         )
-        self._actor_columns = {
+        self.actor_columns = {
             col: self.actors[col].to_numpy(dtype=object)
             for col in ("actor_id", "kind", "community_point_id")
         }
@@ -562,7 +524,7 @@ class TemporalGraph:
         mask = log.kind == INTERACTION
         if include_relations:
             mask |= log.kind == RELATION
-        natures = _code_set(nature, "nature", self)
+        natures = code_set(nature, "nature", self.log)
         if natures is not None:
             mask &= np.isin(log.nature, natures)
         src = log.source_unit if level == "household" else log.source
@@ -613,10 +575,10 @@ class TemporalGraph:
             return None if codes is None else tuple(sorted(int(c) for c in codes))
 
         return {
-            "programme": as_tuple(_code_set(programme, "programme", self)),
-            "community_point": as_tuple(_code_set(community_point, "community_point", self)),
-            "actor_kind": as_tuple(_code_set(actor_kind, "actor_kind", self)),
-            "nature": as_tuple(_code_set(nature, "nature", self)),
+            "programme": as_tuple(code_set(programme, "programme", self.log)),
+            "community_point": as_tuple(code_set(community_point, "community_point", self.log)),
+            "actor_kind": as_tuple(code_set(actor_kind, "actor_kind", self.log)),
+            "nature": as_tuple(code_set(nature, "nature", self.log)),
             "level": level,
             "directed": bool(directed),
             "include_coparticipation": bool(include_coparticipation),
@@ -630,196 +592,6 @@ class TemporalGraph:
             f"TemporalGraph({self.n_actors} actors, {self.n_events} events, "
             f"{self.first_day} .. {self.last_day})"
         )
-
-
-class View:
-    """A graph derived from the event log by a :class:`ViewSpec` (built lazily, cached).
-
-    Attributes
-    ----------
-    spec : ViewSpec
-        Its parameters.
-    edges : pandas.DataFrame
-        One row per tie: ``source``, ``target`` (actor ids; for an undirected view the actor
-        with the smaller index first), ``weight`` (number of events, or their decayed or Newman
-        weight), ``n_peer``, ``n_professional``, ``n_institutional`` (weight by nature) and
-        ``nature``. **Nature rule**: the nature with the largest weight; a tie between natures
-        goes to the more formal one (institutional, then professional), so that a pair is
-        counted as peer only when peer events are the majority.
-    vertices : pandas.DataFrame
-        ``actor_id``, ``kind``, ``community_point_id`` (the actor's own).
-
-    Examples
-    --------
-    >>> from genera_graph.temporal.testing import toy_dataset
-    >>> tg = TemporalGraph.from_dataset(toy_dataset())
-    >>> v = tg.window("2016-06-01", "2016-07-01", level="household", vertices="met")
-    >>> v.vertices["actor_id"].tolist()
-    ['H001', 'H002', 'F001', 'O001', 'CP1']
-    >>> g = v.networkx()
-    >>> sorted(g.edges("H002"))
-    [('H002', 'H001')]
-    """
-
-    def __init__(self, tg: TemporalGraph, spec: ViewSpec) -> None:
-        self.tg = tg
-        self.spec = spec
-        self._edges: pd.DataFrame | None = None
-        self._vertex_index: np.ndarray | None = None
-        self._edge_arrays: dict[str, np.ndarray] | None = None
-        self._igraph: igraph.Graph | None = None
-
-    # dates ------------------------------------------------------------------------
-    @property
-    def start(self) -> date | None:
-        """First day of a window view (``None``: open; for ``at``: ``None``)."""
-        return None if self.spec.start is None else day_to_date(self.spec.start)
-
-    @property
-    def end(self) -> date | None:
-        """First day after a window view (for ``at``: ``None``)."""
-        return None if self.spec.end is None else day_to_date(self.spec.end)
-
-    @property
-    def t(self) -> date | None:
-        """The day of an ``at`` view."""
-        return None if self.spec.t is None else day_to_date(self.spec.t)
-
-    # tables ------------------------------------------------------------------------
-    def _arrays(self) -> dict[str, np.ndarray]:
-        if self._edge_arrays is None:
-            self._edge_arrays = _edge_arrays(self.tg, self.spec)
-        return self._edge_arrays
-
-    @property
-    def edges(self) -> pd.DataFrame:
-        if self._edges is None:
-            a = self._arrays()
-            ids = self.tg.log.actor_ids
-            self._edges = pd.DataFrame(
-                {
-                    "source": np.asarray(ids, dtype=object)[a["u"]],
-                    "target": np.asarray(ids, dtype=object)[a["v"]],
-                    "weight": a["weight"],
-                    "n_peer": a["n_peer"],
-                    "n_professional": a["n_professional"],
-                    "n_institutional": a["n_institutional"],
-                    "nature": a["nature"],
-                }
-            )
-        return self._edges.copy()
-
-    def edge_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """Actor indices ``(u, v)`` of the ties, in the order of :attr:`edges`.
-
-        For an undirected view ``u < v``, so ``u * n_actors + v`` identifies a pair.
-        """
-        a = self._arrays()
-        return a["u"], a["v"]
-
-    def tie_events(self) -> pd.DataFrame:
-        """The interactions and relations behind the view's direct ties, one row per event.
-
-        Columns: ``source``, ``target`` (actor ids at the view's level), ``event_kind``
-        (``"interaction"`` or ``"relation"``), ``start``, ``end`` (``datetime64``; an
-        interaction has ``end == start``; an open relation ends on the log's open end),
-        ``nature``, ``programme``, ``community_point_id``. Co-participation ties are
-        projections, not events: they are not listed. Used for dynamic exports (spells and
-        timestamps).
-
-        Examples
-        --------
-        >>> from genera_graph.temporal.testing import toy_dataset
-        >>> ds = toy_dataset()
-        >>> tg = TemporalGraph.from_dataset(ds)
-        >>> events = tg.window("2016-06-01", "2016-07-01").tie_events()
-        >>> june = ds.interactions["date"].dt.month == 6
-        >>> len(events) == june.sum() and set(events["event_kind"]) == {"interaction"}
-        True
-        """
-        tg, spec, log = self.tg, self.spec, self.tg.log
-        idx = _direct_events(tg, spec, _in_view(tg, spec))
-        src, tgt = _endpoints(tg, spec)
-        ids = np.asarray(log.actor_ids, dtype=object)
-        cp = np.asarray(list(log.cp_ids) + [None], dtype=object)
-        return pd.DataFrame(
-            {
-                "source": ids[src[idx]],
-                "target": ids[tgt[idx]],
-                "event_kind": np.asarray(EVENT_KINDS, dtype=object)[log.kind[idx]],
-                "start": days_to_datetime64(log.day[idx]),
-                "end": days_to_datetime64(log.end[idx]),
-                "nature": np.asarray(NATURES, dtype=object)[log.nature[idx]],
-                "programme": np.asarray(PROGRAMMES, dtype=object)[log.programme[idx]],
-                "community_point_id": cp[log.cp[idx]],
-            }
-        )
-
-    def vertex_index(self) -> np.ndarray:
-        """Actor indices of the vertices, increasing (vertex ``i`` of :meth:`igraph`)."""
-        if self._vertex_index is None:
-            self._vertex_index = _vertex_index(self.tg, self.spec, self._arrays())
-        return self._vertex_index
-
-    @property
-    def vertices(self) -> pd.DataFrame:
-        idx = self.vertex_index()
-        cols = self.tg._actor_columns
-        return pd.DataFrame({name: cols[name][idx] for name in cols})
-
-    # graphs ------------------------------------------------------------------------
-    def igraph(self) -> igraph.Graph:
-        """The view as an :class:`igraph.Graph` (built once, then cached: do not modify it).
-
-        Vertex attributes ``name`` (actor id), ``kind``, ``community_point_id``; edge
-        attributes ``weight``, ``nature``, ``n_peer``, ``n_professional``, ``n_institutional``.
-        """
-        if self._igraph is None:
-            import igraph as ig
-
-            a = self._arrays()
-            vidx = self.vertex_index()
-            pos = np.full(self.tg.n_actors, -1, np.int64)
-            pos[vidx] = np.arange(len(vidx))
-            cols = self.tg._actor_columns
-            # pairs as tuples: a nested ``tolist`` allocates lists that trigger the collector
-            edges = list(zip(pos[a["u"]].tolist(), pos[a["v"]].tolist(), strict=True))
-            self._igraph = ig.Graph(
-                n=len(vidx),
-                edges=edges,
-                directed=self.spec.directed,
-                vertex_attrs={
-                    "name": cols["actor_id"][vidx].tolist(),
-                    "kind": cols["kind"][vidx].tolist(),
-                    "community_point_id": cols["community_point_id"][vidx].tolist(),
-                },
-                edge_attrs={
-                    col: a[col].tolist()
-                    for col in ("weight", "nature", "n_peer", "n_professional", "n_institutional")
-                },
-            )
-        return self._igraph
-
-    def networkx(self) -> networkx.Graph:
-        """The view as a (new) networkx ``Graph`` or ``DiGraph`` keyed by actor id."""
-        import networkx as nx
-
-        g = nx.DiGraph() if self.spec.directed else nx.Graph()
-        for row in self.vertices.itertuples(index=False):
-            g.add_node(row.actor_id, kind=row.kind, community_point_id=row.community_point_id)
-        e = self.edges
-        g.add_edges_from(
-            (r.source, r.target, {"weight": r.weight, "nature": r.nature, "n_peer": r.n_peer,
-                                  "n_professional": r.n_professional,
-                                  "n_institutional": r.n_institutional})
-            for r in e.itertuples(index=False)
-        )
-        return g
-
-    def __repr__(self) -> str:
-        s = self.spec
-        when = f"at {self.t}" if s.mode == "at" else f"[{self.start}, {self.end})"
-        return f"View({when}, level={s.level}, {len(self._arrays()['u'])} ties)"
 
 
 # ---------------------------------------------------------------------- internals
@@ -836,177 +608,3 @@ def _filter_kwargs(filters: dict[str, Any]) -> dict[str, Any]:
 
 def _days(value: int | timedelta) -> int:
     return value.days if isinstance(value, timedelta) else int(value)
-
-
-def _as_day_or_none(value: DateLike | None) -> int | None:
-    return None if value is None else day_number(value)
-
-
-def _code_set(values: Any, what: str, tg: TemporalGraph) -> np.ndarray | None:
-    """Codes of filter values (``None``: no filter); unknown values raise ``ValueError``."""
-    if values is None:
-        return None
-    items = [values] if isinstance(values, str) else [str(v) for v in values]
-    if what == "community_point":
-        codes = tg.log.cp_ids.get_indexer(pd.Index(items, dtype=object))
-        # an unknown point is not an error: it simply has no events
-        return np.asarray(sorted(set(codes.tolist()) - {-1}) or [-2], dtype=np.int64)
-    vocab = {
-        "programme": PROGRAMMES,
-        "actor_kind": ACTOR_KINDS,
-        "nature": NATURES,
-        "role": ROLES,
-    }[what]
-    bad = [v for v in items if v not in vocab]
-    if bad:
-        raise ValueError(f"unknown {what}: {', '.join(bad)} (expected one of {', '.join(vocab)})")
-    return np.asarray(sorted({vocab.index(v) for v in items}), dtype=np.int64)
-
-
-def _aggregate_edges(
-    u: np.ndarray,
-    v: np.ndarray,
-    w: np.ndarray,
-    nature: np.ndarray,
-    n: int,
-    *,
-    directed: bool,
-    count: bool = False,
-) -> dict[str, np.ndarray]:
-    """Sum event rows into one row per pair (``u < v`` unless directed), with the nature rule."""
-    u = np.asarray(u, np.int64)
-    v = np.asarray(v, np.int64)
-    if not directed:
-        u, v = np.minimum(u, v), np.maximum(u, v)
-    keep = u != v
-    u, v, w, nature = u[keep], v[keep], np.asarray(w, float)[keep], nature[keep]
-    key = u * n + v
-    order = np.argsort(key)
-    key, w, nature = key[order], w[order], nature[order]
-    if len(key) == 0:
-        starts = np.empty(0, np.int64)
-    else:
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    by_nature = []
-    for code in (PEER, PROFESSIONAL, INSTITUTIONAL):
-        wn = np.where(nature == code, w, 0.0)
-        by_nature.append(np.add.reduceat(wn, starts) if len(starts) else np.empty(0))
-    weight = np.add.reduceat(w, starts) if len(starts) else np.empty(0)
-    # nature rule: largest weight; ties go to the more formal nature
-    stacked = np.vstack([by_nature[2], by_nature[1], by_nature[0]])
-    rule = np.array([INSTITUTIONAL, PROFESSIONAL, PEER])[np.argmax(stacked, axis=0)] if len(
-        starts
-    ) else np.empty(0, np.int64)
-    out = {
-        "u": key[starts] // n if len(starts) else np.empty(0, np.int64),
-        "v": key[starts] % n if len(starts) else np.empty(0, np.int64),
-        "weight": weight,
-        "n_peer": by_nature[0],
-        "n_professional": by_nature[1],
-        "n_institutional": by_nature[2],
-        "nature": np.asarray(NATURES, dtype=object)[rule.astype(np.int64)],
-    }
-    if count:
-        out["count"] = np.diff(np.r_[starts, len(key)]).astype(np.int64)
-    return out
-
-
-def _in_view(tg: TemporalGraph, spec: ViewSpec) -> np.ndarray:
-    """Events in the view's time span, programmes and Community Points (a boolean mask)."""
-    log = tg.log
-    is_interval = log.kind == RELATION
-    if spec.mode == "window":
-        lo = -np.inf if spec.start is None else spec.start
-        hi = spec.end
-        in_time = np.where(
-            is_interval,
-            (log.day < hi) & (log.end >= lo),
-            (log.day >= lo) & (log.day < hi),
-        )
-    else:
-        t, h = spec.t, spec.horizon_days
-        in_time = np.where(
-            is_interval,
-            (log.day <= t) & (log.end >= t),
-            (log.day <= t) & (log.day > t - h),
-        )
-    mask = in_time
-    if spec.programme is not None:
-        mask &= np.isin(log.programme, spec.programme)
-    if spec.community_point is not None:
-        mask &= np.isin(log.cp, spec.community_point)
-    return mask
-
-
-def _endpoints(tg: TemporalGraph, spec: ViewSpec) -> tuple[np.ndarray, np.ndarray]:
-    log = tg.log
-    if spec.level == "household":
-        return log.source_unit, log.target_unit
-    return log.source, log.target
-
-
-def _direct_events(tg: TemporalGraph, spec: ViewSpec, mask: np.ndarray) -> np.ndarray:
-    """Indices of the interactions and relations of a view, every filter applied."""
-    log = tg.log
-    keep = mask & (log.kind != PARTICIPATION)
-    if spec.nature is not None:
-        keep &= np.isin(log.nature, spec.nature)
-    if spec.actor_kind is not None:
-        src, tgt = _endpoints(tg, spec)
-        kinds = log.actor_kind
-        keep &= np.isin(kinds[src], spec.actor_kind) & np.isin(kinds[tgt], spec.actor_kind)
-    return np.flatnonzero(keep)
-
-
-def _edge_arrays(tg: TemporalGraph, spec: ViewSpec) -> dict[str, np.ndarray]:
-    log = tg.log
-    n = log.n_actors
-    mask = _in_view(tg, spec)
-    src, tgt = _endpoints(tg, spec)
-
-    tie = _direct_events(tg, spec, mask)
-    u, v, nat = src[tie], tgt[tie], log.nature[tie]
-    w = log.weight[tie]
-    if spec.mode == "at" and spec.half_life_days is not None:
-        age = spec.t - log.day[tie]
-        instant = log.kind[tie] != RELATION
-        w = np.where(instant, w * 0.5 ** (age / spec.half_life_days), w)
-    if spec.include_coparticipation:
-        part = mask & (log.kind == PARTICIPATION)
-        pu, pv, pw, pn = _project(
-            src[part], log.target[part], log.nature[part], n, spec.coparticipation_weighting
-        )
-        if spec.directed:
-            pu, pv = np.r_[pu, pv], np.r_[pv, pu]
-            pw, pn = np.r_[pw, pw], np.r_[pn, pn]
-        keep = np.ones(len(pu), bool)
-        if spec.nature is not None:
-            keep &= np.isin(pn, spec.nature)
-        if spec.actor_kind is not None:
-            kinds = log.actor_kind
-            keep &= np.isin(kinds[pu], spec.actor_kind) & np.isin(kinds[pv], spec.actor_kind)
-        u, v = np.r_[u, pu[keep]], np.r_[v, pv[keep]]
-        w, nat = np.r_[w, pw[keep]], np.r_[nat, pn[keep]]
-    return _aggregate_edges(u, v, w, nat, n, directed=spec.directed)
-
-
-def _vertex_index(tg: TemporalGraph, spec: ViewSpec, arrays: dict[str, np.ndarray]) -> np.ndarray:
-    log = tg.log
-    n = log.n_actors
-    chosen = np.zeros(n, bool)
-    chosen[arrays["u"]] = True
-    chosen[arrays["v"]] = True
-    if spec.vertices != "active":
-        extra = np.ones(n, bool)
-        last = spec.last_day
-        if spec.vertices == "met":
-            extra &= log.actor_first_met <= last
-        if spec.level == "household":
-            ind = np.flatnonzero(log.actor_kind == INDIVIDUAL)
-            housed = log.household_of(ind, last) != ind
-            extra[ind[housed]] = False
-        if spec.actor_kind is not None:
-            extra &= np.isin(log.actor_kind, spec.actor_kind)
-        chosen |= extra
-    return np.flatnonzero(chosen)
-

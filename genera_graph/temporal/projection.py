@@ -24,10 +24,16 @@ import numpy as np
 import pandas as pd
 
 from genera_graph.temporal._dates import DateLike
-from genera_graph.temporal._log import PEER, PROFESSIONAL
+from genera_graph.temporal._edges import (
+    aggregate_edges,
+    as_day_or_none,
+    code_set,
+    project_participations,
+)
+from genera_graph.temporal._log import PARTICIPATION
 
 if TYPE_CHECKING:
-    from genera_graph.temporal.graph import TemporalGraph
+    from genera_graph.temporal.view import GraphSource
 
 __all__ = ["coparticipation"]
 
@@ -35,7 +41,7 @@ Weighting = Literal["count", "newman"]
 
 
 def coparticipation(
-    tg: TemporalGraph,
+    tg: GraphSource,
     start: DateLike | None = None,
     end: DateLike | None = None,
     *,
@@ -95,29 +101,27 @@ def coparticipation(
     >>> coparticipation(tg, weighting="newman")["weight"].tolist()
     [0.5, 0.5, 0.5]
     """
-    from genera_graph.temporal.graph import _as_day_or_none, _code_set
-
     log = tg.log
-    lo = _as_day_or_none(start)
-    hi = _as_day_or_none(end)
-    mask = log.kind == 2
+    lo = as_day_or_none(start)
+    hi = as_day_or_none(end)
+    mask = log.kind == PARTICIPATION
     if lo is not None:
         mask &= log.day >= lo
     if hi is not None:
         mask &= log.day < hi
-    progs = _code_set(programme, "programme", tg)
+    progs = code_set(programme, "programme", log)
     if progs is not None:
         mask &= np.isin(log.programme, progs)
-    cps = _code_set(community_point, "community_point", tg)
+    cps = code_set(community_point, "community_point", log)
     if cps is not None:
         mask &= np.isin(log.cp, cps)
     if roles is not None:
-        mask &= np.isin(log.role, _code_set(roles, "role", tg))
+        mask &= np.isin(log.role, code_set(roles, "role", log))
     units = (log.source_unit if level == "household" else log.source)[mask]
-    u, v, w, nat = _project(units, log.target[mask], log.nature[mask], log.n_actors, weighting)
-    from genera_graph.temporal.graph import _aggregate_edges
-
-    agg = _aggregate_edges(u, v, w, nat, log.n_actors, directed=False, count=True)
+    u, v, w, nat = project_participations(
+        units, log.target[mask], log.nature[mask], log.n_actors, weighting
+    )
+    agg = aggregate_edges(u, v, w, nat, log.n_actors, directed=False, count=True)
     ids = log.actor_ids
     return pd.DataFrame(
         {
@@ -130,48 +134,3 @@ def coparticipation(
             "nature": agg["nature"],
         }
     )
-
-
-def _project(
-    units: np.ndarray,
-    activities: np.ndarray,
-    side_nature: np.ndarray,
-    n: int,
-    weighting: str = "count",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Project (unit, activity) participations to one row per (pair, shared activity).
-
-    Returns ``u < v`` unit indices, the pair's weight from that activity and its nature code.
-    """
-    if weighting not in ("count", "newman"):
-        raise ValueError(f"weighting must be 'count' or 'newman', got {weighting!r}")
-    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8))
-    if len(units) == 0:
-        return empty
-    key = activities.astype(np.int64) * n + units.astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    nat = side_nature[order].astype(np.int8)
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    # a (unit, activity) is professional if any of its participations is
-    nat = np.maximum.reduceat(nat, first)
-    key = key[first]
-    act, unit = key // n, key % n
-    bounds = np.flatnonzero(np.r_[True, act[1:] != act[:-1], True])
-    sizes = np.diff(bounds)
-    starts = bounds[:-1]
-    us, vs, ws, ns = [], [], [], []
-    for p in np.unique(sizes[sizes >= 2]):
-        group_starts = starts[sizes == p]
-        rows = group_starts[:, None] + np.arange(p)[None, :]
-        iu, ju = np.triu_indices(int(p), 1)
-        members, natures = unit[rows], nat[rows]
-        us.append(members[:, iu].ravel())
-        vs.append(members[:, ju].ravel())
-        pair_nat = np.maximum(natures[:, iu], natures[:, ju]).ravel()
-        ns.append(np.where(pair_nat == PROFESSIONAL, PROFESSIONAL, PEER).astype(np.int8))
-        value = 1.0 if weighting == "count" else 1.0 / (p - 1)
-        ws.append(np.full(len(us[-1]), value))
-    if not us:
-        return empty
-    return np.concatenate(us), np.concatenate(vs), np.concatenate(ws), np.concatenate(ns)
