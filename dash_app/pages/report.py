@@ -43,7 +43,33 @@ def layout(**_: object) -> html.Div:
         html.Div(id=ids.REP_STATUS),
         grid(ids.REP_GRID, lang, height=640),
         download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
+        _followup_section(access, lang),
     ])
+
+
+def followup_frame(access: DataAccess, lang: str) -> tuple[object, pd.DataFrame]:
+    """``(flag day, table)``: per point and facilitator, the households flagged on the last
+    worklist day and how many had a follow-up within 14 days."""
+    from dash_app.workbench import followup_table
+    from genera_graph.analytics.followups import followup_coverage
+
+    day = access.worklist_dates()[-1]
+    report = access.isolation_report(day)
+    flagged = report[report["status"].isin(("isolated", "at_risk"))]
+    table = followup_coverage(flagged, followup_table(access), day)
+    names = dict(access.facilitators())
+    table["facilitator_id"] = [names.get(f, f) for f in table["facilitator_id"]]
+    return day, table
+
+
+def _followup_section(access: DataAccess, lang: str) -> html.Div:
+    from dash_app.workbench import wt
+
+    day, table = followup_frame(access, lang)
+    g = grid("rep-followups", lang, height=260)
+    g.columnDefs, g.rowData = grid_payload(table, lang)
+    return html.Div([html.H5(wt("rep.followups", lang, date=fmt_date(day)), className="mt-4"),
+                     g])
 
 
 def report_frame(access: DataAccess, choice: str | None, lang: str) -> pd.DataFrame:

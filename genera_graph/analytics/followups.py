@@ -13,6 +13,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from datetime import date
+from typing import Any
 >>> f = pd.DataFrame({"household_id": ["H1"], "date": pd.to_datetime(["2018-12-20"]),
 ...                   "action": ["home_visit"], "outcome": ["reached"]})
 >>> followup_summary(f, ["H1", "H2"], date(2018, 12, 31), flag_day=date(2018, 12, 1))[
@@ -24,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COVERAGE_DAYS", "followup_coverage", "followup_summary"]
+__all__ = ["COVERAGE_DAYS", "flagged_coverage", "followup_coverage", "followup_summary"]
 
 #: a flagged family counts as followed up when a follow-up comes within this many days
 COVERAGE_DAYS = 14
@@ -133,3 +135,28 @@ def followup_coverage(flagged: pd.DataFrame, followups: pd.DataFrame, flag_day: 
     out = out.astype({"flagged": "int64", "followed_up": "int64"})
     out["share"] = out["followed_up"] / out["flagged"]
     return out
+
+
+def flagged_coverage(temporal: Any, followups: pd.DataFrame, flag_day: date, *,
+                     config: Any = None, within_days: int = COVERAGE_DAYS) -> pd.DataFrame:
+    """:func:`followup_coverage` of the households the isolation report flags on ``flag_day``
+    (status ``isolated`` or ``at_risk``; :func:`~genera_graph.analytics.isolation.isolation_report`
+    on the temporal graph, with ``config``).
+
+    Examples
+    --------
+    >>> from genera_graph.sample import generate_district
+    >>> from genera_graph.temporal import TemporalGraph
+    >>> tg = TemporalGraph.from_dataset(generate_district(seed=2016).dataset)
+    >>> none = pd.DataFrame({"household_id": pd.Series([], dtype=str),
+    ...                      "date": pd.Series([], dtype="datetime64[ns]")})
+    >>> table = flagged_coverage(tg, none, date(2018, 12, 31))
+    >>> int(table["flagged"].sum()) > 0, int(table["followed_up"].sum())
+    (True, 0)
+    """
+    from genera_graph.analytics.isolation import isolation_report
+
+    kwargs = {} if config is None else {"config": config}
+    report = isolation_report(temporal, flag_day, **kwargs)
+    flagged = report[report["status"].isin(("isolated", "at_risk"))]
+    return followup_coverage(flagged, followups, flag_day, within_days=within_days)

@@ -40,9 +40,48 @@ def run(args: argparse.Namespace) -> int:
     for label, *cells in text.itertuples(index=False):
         print(label.ljust(width) + "  "
               + "  ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True)))
+    if not getattr(args, "registers", None):
+        _print_followups(args, ds, periods)
     if args.csv:
         from genera_graph.exports.tables import write_csv
 
         write_csv(table, args.csv)
         print(f"wrote {args.csv}")
     return 0
+
+
+def _print_followups(args: argparse.Namespace, ds, periods) -> None:
+    """Per point and facilitator: households flagged on the report's last day that had a
+    follow-up (recorded in the explorer) within 14 days."""
+    from datetime import timedelta
+
+    from genera_graph.analytics.followups import COVERAGE_DAYS, flagged_coverage
+    from genera_graph.cli._common import store_url
+    from genera_graph.io.records import followups
+    from genera_graph.io.store import Store
+    from genera_graph.model import DEFAULT_CONFIG
+    from genera_graph.temporal import TemporalGraph
+
+    end = periods[-1][1] if periods else DEFAULT_CONFIG.programme_years()[-1][1]
+    day = end - timedelta(days=1)
+    with Store(store_url(args)) as store:
+        recorded = followups(store)
+    table = flagged_coverage(TemporalGraph.from_dataset(ds, DEFAULT_CONFIG), recorded, day,
+                             config=DEFAULT_CONFIG)
+    it = args.lang == "it"
+    when = day.strftime("%d/%m/%Y")
+    print()
+    print(f"Famiglie segnalate al {when} con un follow-up entro {COVERAGE_DAYS} giorni"
+          if it else f"Households flagged on {when} with a follow-up within {COVERAGE_DAYS} days")
+    if not len(table):
+        print("  nessuna famiglia segnalata" if it else "  no household flagged")
+        return
+    total = (int(table["flagged"].sum()), int(table["followed_up"].sum()))
+    rows = [(f"{r.community_point_id or '-'} · {r.facilitator_id or '-'}", r.followed_up,
+             r.flagged) for r in table.itertuples(index=False)]
+    rows.append(("totale" if it else "total", total[1], total[0]))
+    width = max(len(r[0]) for r in rows)
+    for label, done, flagged in rows:
+        share = f"{100 * done / flagged:.0f} %" if flagged else "-"
+        of = "di" if it else "of"
+        print(f"  {label.ljust(width)}  {done} {of} {flagged}  ({share})")

@@ -289,3 +289,24 @@ def test_a_facilitators_upload_of_another_points_rows_names_them(as_viewer):
 def test_a_dataset_explorer_says_it_cannot_record(ctx):
     out = rec.SAVES["contact"](1, *CONTACT, "it")
     assert "non si può registrare" in _status(out)
+
+
+def test_the_report_page_counts_follow_ups_within_14_days(as_viewer):
+    from dash_app.data import current
+
+    as_viewer("coordinator", None)
+    report = sys.modules["dash_app.pages.report"]
+    day, before = report.followup_frame(current(), "it")
+    assert before["followed_up"].sum() == 0 and before["flagged"].sum() > 0
+    flagged = current().isolation_report(day)
+    family = flagged.index[flagged["status"].isin(("isolated", "at_risk"))][0]
+    late = (pd.Timestamp(day) + pd.Timedelta(days=15)).date().isoformat()
+    soon = (pd.Timestamp(day) + pd.Timedelta(days=14)).date().isoformat()
+    assert _errors(rec.SAVES["followup"](1, family, late, "contacted", "reached", "it"),
+                   "followup") == {}
+    assert report.followup_frame(current(), "it")[1]["followed_up"].sum() == 0
+    assert _errors(rec.SAVES["followup"](1, family, soon, "home_visit", "reached", "it"),
+                   "followup") == {}
+    _, after = report.followup_frame(current(), "it")
+    assert after["followed_up"].sum() == 1
+    assert "Follow-up delle famiglie segnalate" in str(report.layout())

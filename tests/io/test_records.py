@@ -292,3 +292,29 @@ def test_an_uploads_dry_run_reports_without_writing_and_scope_rows_are_problems(
     again = import_paths(filled, [path], partial=True, row_check=scope_check(F1))
     assert again.files[0].status == "unchanged"
     assert scope_check(COORD) is None
+
+
+def test_genera_report_counts_flagged_families_followed_up_within_14_days(filled: Store,
+                                                                          capsys):
+    from datetime import date
+
+    from genera_graph.analytics.isolation import isolation_report
+    from genera_graph.cli import main
+    from genera_graph.temporal import TemporalGraph
+
+    day = date(2019, 1, 31)  # the report's last day (--to is the day after)
+    report = isolation_report(TemporalGraph.from_dataset(filled.load()), day)
+    flagged = report[report["status"].isin(("isolated", "at_risk"))
+                     & report["community_point_id"].eq("CP01")]
+    assert len(flagged) >= 2, "the small district flags fewer than two CP01 households"
+    first, second = flagged.index[:2]
+    assert record_followup(filled, F1, first, "03/02/2019", "home_visit", "reached").ok
+    assert record_followup(filled, F1, second, "20/02/2019", "contacted", "reached").ok  # late
+    assert main(["--store", str(filled.url.database), "report", "--from", "01/02/2018",
+                 "--to", "01/02/2019"]) == 0
+    out = capsys.readouterr().out
+    assert "Famiglie segnalate al 31/01/2019 con un follow-up entro 14 giorni" in out
+    fac = flagged["facilitator_id"].iloc[0]
+    expected = int((flagged["facilitator_id"] == fac).sum())
+    line = next(x for x in out.splitlines() if x.strip().startswith(f"CP01 · {fac}"))
+    assert f"1 di {expected}" in line
