@@ -13,7 +13,6 @@ Examples
 --------
 >>> import pandas as pd
 >>> from datetime import date
-from typing import Any
 >>> f = pd.DataFrame({"household_id": ["H1"], "date": pd.to_datetime(["2018-12-20"]),
 ...                   "action": ["home_visit"], "outcome": ["reached"]})
 >>> followup_summary(f, ["H1", "H2"], date(2018, 12, 31), flag_day=date(2018, 12, 1))[
