@@ -26,8 +26,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from genera_graph.temporal import DateLike, TemporalGraph, View, day_number, month_windows
+from genera_graph.temporal import (
+    PARTICIPATION,
+    PEER,
+    DateLike,
+    TemporalGraph,
+    View,
+    ViewSpec,
+    day_number,
+    month_windows,
+)
 from genera_graph.temporal._dates import day_to_date
+from genera_graph.temporal._edges import code_set, vertex_index
+from genera_graph.temporal._log import ACTOR_KINDS, INSTITUTIONAL, PROFESSIONAL, PROGRAMMES
+
+_HOUSEHOLD = ACTOR_KINDS.index("household")
 
 __all__ = ["GROWTH_COLUMNS", "growth"]
 
@@ -121,7 +134,13 @@ def growth(
     runs past the end of the record (the later of ``config.programme_end`` and the log's last
     day), a tie could still be renewed by data not yet recorded, so the count is right-censored
     and left missing rather than overstated.
-    A window graph costs :math:`O(E \\log E)` for ``E`` events.
+    Without co-participation the table is computed on the event log's columns in one pass:
+    every event is mapped arithmetically to the windows it touches, each (window, pair) is one
+    ``int64`` key, de-duplicated by sorting; only the window graphs' structure (components,
+    clustering) is built per window, from those arrays. Time :math:`O(M \\log M)` for ``M``
+    = events x windows touched (horizon windows included), memory :math:`O(M)`; no view is
+    cached. With co-participation each window's graph is a cached view, :math:`O(E \\log E)`
+    per window for ``E`` events.
 
     Examples
     --------
@@ -158,30 +177,43 @@ def growth(
     kind_names = np.asarray(tg.actors["kind"], dtype=object)
     last = tg.last_day
     record_end = day_number(max(config.programme_end, last) if last else config.programme_end)
+    starts = np.asarray([b[0] for b in bounds], np.int64)
+    ends = np.asarray([b[1] for b in bounds], np.int64)
+    # the columnar path needs windows whose starts and ends both increase (so that the windows
+    # an event touches are a contiguous range); co-participation is a projection per window
+    columnar = _columnar_ok(include_coparticipation, starts, ends)
     records = []
     for group in groups:
         filt = dict(options)
         if by is not None:
             filt[by] = group
         met_day = _met_day(tg, by, group)
+        if columnar:
+            ties = _columnar_ties(tg, starts, ends, horizon, level, by, group, vertices)
         previous: np.ndarray | None = None
-        for s, e in bounds:
+        for k, (s, e) in enumerate(bounds):
             start, end = day_to_date(s), day_to_date(e)
-            view = tg.window(start, end, vertices=vertices, **filt)
-            active = _keys(view, n)
-            before = _keys(tg.window(None, start, **filt), n)
-            renewed = _keys(tg.window(start, day_to_date(s + horizon), **filt), n)
             row: dict[str, Any] = {"window_start": start, "window_end": end}
             if by is not None:
                 row[_GROUP_COLUMN[by]] = group
             reached = met_day < e
             counts = pd.Series(kind_names[reached]).value_counts()
-            for k in _KINDS:
-                row[f"reached_{k}"] = int(counts.get(k, 0))
+            for kind in _KINDS:
+                row[f"reached_{kind}"] = int(counts.get(kind, 0))
             row["reached"] = int(reached.sum())
+            censored = s + horizon > record_end + 1  # the horizon passes the record's end
+            if columnar:
+                row.update(ties[k])
+                if k == 0 or censored:
+                    row["lost_ties"] = pd.NA
+                records.append(row)
+                continue
+            view = tg.window(start, end, vertices=vertices, **filt)
+            active = _keys(view, n)
+            before = _keys(tg.window(None, start, **filt), n)
+            renewed = _keys(tg.window(start, day_to_date(s + horizon), **filt), n)
             row["active_ties"] = len(active)
             row["new_ties"] = int((~np.isin(active, before, assume_unique=True)).sum())
-            censored = s + horizon > record_end + 1  # the horizon passes the record's end
             row["lost_ties"] = (
                 pd.NA
                 if previous is None or censored
@@ -211,8 +243,6 @@ def _groups(tg: TemporalGraph, by: str | None) -> list[Any]:
     if by is None:
         return [None]
     if by == "programme":
-        from genera_graph.temporal._log import PROGRAMMES
-
         return list(PROGRAMMES)
     return list(tg.log.cp_ids)
 
@@ -226,8 +256,6 @@ def _met_day(tg: TemporalGraph, by: str | None, group: Any) -> np.ndarray:
     if by == "community_point":
         own = (tg.actors["community_point_id"] == group).to_numpy()
         return np.where(own, log.actor_first_met, never)
-    from genera_graph.temporal._log import PARTICIPATION, PROGRAMMES
-
     code = PROGRAMMES.index(group)
     sel = log.programme == code
     first = np.full(log.n_actors, never, np.int64)
@@ -235,6 +263,171 @@ def _met_day(tg: TemporalGraph, by: str | None, group: Any) -> np.ndarray:
     tie = sel & (log.kind != PARTICIPATION)
     np.minimum.at(first, log.target[tie], log.day[tie])
     return first
+
+
+def _columnar_ties(
+    tg: TemporalGraph,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    horizon: int,
+    level: str,
+    by: str | None,
+    group: Any,
+    vertices: str,
+) -> list[dict[str, Any]]:
+    """Tie counts, structure and peer share of every window, from the log's columns.
+
+    The same numbers as the window views (``tg.window``), without building or caching them.
+    """
+    log = tg.log
+    n = log.n_actors
+    keep = log.kind != PARTICIPATION
+    if by == "programme":
+        keep &= log.programme == PROGRAMMES.index(group)
+    elif by == "community_point":
+        keep &= np.isin(log.cp, code_set([group], "community_point", log))
+    idx = np.flatnonzero(keep)
+    day, last = log.day[idx], log.end[idx]
+    hh_src, hh_tgt = log.source_unit[idx], log.target_unit[idx]
+    if level == "household":
+        src, tgt = hh_src, hh_tgt
+    else:
+        src, tgt = log.source[idx], log.target[idx]
+    pair = np.minimum(src, tgt).astype(np.int64) * n + np.maximum(src, tgt)
+    loop = src == tgt
+    k_windows = len(starts)
+
+    # pairs as compact ids, with the first day each pair was seen
+    ok = ~loop
+    uniq, pid = _compact(pair[ok])
+    n_pairs = len(uniq)
+    first_seen = np.full(n_pairs, np.iinfo(np.int64).max)
+    np.minimum.at(first_seen, pid, day[ok])
+    d_ok, l_ok = day[ok], last[ok]
+
+    def by_window(w_ends: np.ndarray) -> np.ndarray:
+        """Sorted unique ``window * n_pairs + pair`` keys of the pairs active in each window."""
+        lo = np.searchsorted(w_ends, d_ok, side="right")  # first window ending after the day
+        hi = np.searchsorted(starts, l_ok, side="right")  # past the last window starting by end
+        reps = np.maximum(hi - lo, 0)
+        ev = np.repeat(np.arange(len(d_ok)), reps)
+        offset = np.arange(len(ev)) - np.repeat(np.cumsum(reps) - reps, reps)
+        key = (lo[ev] + offset) * n_pairs + pid[ev]
+        return _sorted_unique(key)
+
+    active = by_window(ends)
+    renewed = by_window(starts + horizon)
+    a_win, a_pair = active // max(n_pairs, 1), active % max(n_pairs, 1)
+    bounds = np.searchsorted(a_win, np.arange(k_windows + 1))
+    # lost: active in the previous window, not renewed in this one's horizon
+    shifted = (a_win + 1) * n_pairs + a_pair
+    gone = ~_member_of(shifted, renewed)
+    lost = np.bincount(a_win[gone] + 1, minlength=k_windows + 1)[:k_windows]
+    peer = _columnar_peer_share(tg, idx, hh_src, hh_tgt, starts, ends)
+    out = []
+    for k in range(k_windows):
+        ks = a_pair[bounds[k]:bounds[k + 1]]
+        row: dict[str, Any] = {
+            "active_ties": len(ks),
+            "new_ties": int((first_seen[ks] >= starts[k]).sum()),
+            "lost_ties": int(lost[k]),
+        }
+        u, v = uniq[ks] // n, uniq[ks] % n
+        spec = ViewSpec(mode="window", start=int(starts[k]), end=int(ends[k]), level=level,
+                        vertices=vertices)
+        vidx = vertex_index(log, spec, {"u": u, "v": v})
+        row.update(_structure_of(vidx, u, v, n))
+        row["peer_share"] = peer[k]
+        out.append(row)
+    return out
+
+
+def _columnar_peer_share(tg, idx, src, tgt, starts, ends) -> np.ndarray:
+    """Peer share of every window at household level (the nature rule of the views)."""
+    log = tg.log
+    n = log.n_actors
+    ok = src != tgt
+    src, tgt, idx = src[ok], tgt[ok], idx[ok]
+    day, last = log.day[idx], log.end[idx]
+    lo = np.searchsorted(ends, day, side="right")
+    hi = np.searchsorted(starts, last, side="right")
+    reps = np.maximum(hi - lo, 0)
+    ev = np.repeat(np.arange(len(day)), reps)
+    win = lo[ev] + (np.arange(len(ev)) - np.repeat(np.cumsum(reps) - reps, reps))
+    u, v = np.minimum(src, tgt)[ev].astype(np.int64), np.maximum(src, tgt)[ev].astype(np.int64)
+    key = (win * n + u) * n + v
+    order = np.argsort(key, kind="stable")
+    key, nat, w = key[order], log.nature[idx][ev][order], log.weight[idx][ev][order]
+    out = np.full(len(starts), np.nan)
+    if len(key) == 0:
+        return out
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sums = [np.add.reduceat(np.where(nat == c, w, 0.0), first)
+            for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+    # the nature rule: the largest weight, a tie going to the more formal nature
+    is_peer = np.argmax(np.vstack(sums), axis=0) == 2
+    pk = key[first]
+    pwin, pu, pv = pk // (n * n), (pk // n) % n, pk % n
+    is_household = log.actor_kind == _HOUSEHOLD
+    touches = is_household[pu] | is_household[pv]
+    total = np.bincount(pwin[touches], minlength=len(starts))
+    peers = np.bincount(pwin[touches & is_peer], minlength=len(starts))
+    has = total > 0
+    out[has] = peers[has] / total[has]
+    return out
+
+
+def _columnar_ok(include_coparticipation: bool, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether the columnar path applies: no projection, window starts and ends increasing."""
+    return not include_coparticipation and bool(
+        (np.diff(starts) >= 0).all() and (np.diff(ends) >= 0).all()
+    )
+
+
+def _compact(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and each key's position among them (``np.unique`` by sorting)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(keys) else np.empty(0, bool)
+    inverse = np.empty(len(keys), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
+def _sorted_unique(key: np.ndarray) -> np.ndarray:
+    key = np.sort(key)
+    if len(key) == 0:
+        return key
+    return key[np.r_[True, key[1:] != key[:-1]]]
+
+
+def _member_of(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in a sorted array (``np.isin`` by binary search)."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), bool)
+    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[pos] == values
+
+
+def _structure_of(vidx: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> dict[str, Any]:
+    """:func:`_structure` of the graph on vertices ``vidx`` with ties ``(u, v)``."""
+    import igraph as ig
+
+    nv = len(vidx)
+    if nv == 0:
+        return {"vertices": 0, "density": np.nan, "components": 0, "giant_share": np.nan,
+                "mean_clustering": np.nan}
+    pos = np.full(n, -1, np.int64)
+    pos[vidx] = np.arange(nv)
+    g = ig.Graph(n=nv, edges=list(zip(pos[u].tolist(), pos[v].tolist(), strict=True)))
+    components = g.connected_components(mode="weak")
+    return {
+        "vertices": nv,
+        "density": g.density(loops=False) if nv > 1 else np.nan,
+        "components": len(components),
+        "giant_share": max(components.sizes()) / nv,
+        "mean_clustering": g.transitivity_avglocal_undirected(mode="zero"),
+    }
 
 
 def _keys(view: View, n: int) -> np.ndarray:
