@@ -435,7 +435,8 @@ def test_approximate_betweenness_tracks_exact():
     g = nx.connected_watts_strogatz_graph(300, 6, 0.1, seed=2)
     exact = pd.Series(nx.betweenness_centrality(g, normalized=False))
     est = approximate_betweenness(g, samples=100, seed=1)
-    assert est.attrs == {"samples": 100, "n": 300, "exact": False}
+    assert est.attrs == {"samples": 100, "n": 300, "exact": False, "method": "source_sampling",
+                         "error_bound": None}
     assert spearman(est.loc[exact.index].to_numpy(), exact.to_numpy()) > 0.9
 
 
@@ -479,6 +480,40 @@ def test_table_with_sampled_betweenness():
     full = bridging_table(g, betweenness_samples=10_000)
     np.testing.assert_allclose(full["betweenness"], oracle.loc[full.index], atol=1e-9)
     assert full.attrs["betweenness_exact"]
+
+
+def test_kadabra_estimate_is_within_its_stated_bound():
+    """KADABRA (networkit) against networkx's exact betweenness, the independent oracle: every
+    raw value within the bound the table states (epsilon x n(n - 1) / 4), on a graph with two
+    components and an isolate."""
+    pytest.importorskip("networkit")
+    g = nx.disjoint_union(nx.connected_watts_strogatz_graph(300, 6, 0.1, seed=4),
+                          nx.les_miserables_graph())
+    g = nx.convert_node_labels_to_integers(g)
+    g.add_node("alone")
+    oracle = pd.Series(nx.betweenness_centrality(g, normalized=False))
+    table = bridging_table(g, betweenness_epsilon=0.01, betweenness_delta=0.1, seed=5)
+    n = g.number_of_nodes()
+    bound = 0.01 * n * (n - 1) / 4
+    assert table.attrs["betweenness_method"] == "kadabra"
+    assert not table.attrs["betweenness_exact"]
+    assert table.attrs["betweenness_error_bound"] == pytest.approx(bound)
+    error = (table["betweenness"] - oracle.loc[table.index]).abs()
+    assert error.max() <= bound
+    assert error.max() > 0  # an estimate, not the exact value under another name
+    top = set(oracle.nlargest(10).index)
+    assert len(top & set(table["betweenness"].nlargest(10).index)) >= 9
+    est = approximate_betweenness(g, epsilon=0.01, seed=5)
+    assert est.attrs["method"] == "kadabra"
+    assert est.attrs["error_bound"] == pytest.approx(bound)
+    assert (est - oracle.loc[est.index]).abs().max() <= bound
+    with pytest.raises(ValueError, match="unweighted"):
+        approximate_betweenness(nx.karate_club_graph(), epsilon=0.01, weight="weight")
+    with pytest.raises(ValueError):
+        bridging_table(g, betweenness_epsilon=0.01, betweenness_samples=10)
+    exact = bridging_table(nx.florentine_families_graph())
+    assert exact.attrs["betweenness_method"] == "brandes"
+    assert exact.attrs["betweenness_error_bound"] == 0.0
 
 
 # --- data dictionary -----------------------------------------------------------------------------
