@@ -17,6 +17,7 @@ from genera_graph.sample.generator import (
     generate_district,
     write_sample,
 )
+from genera_graph.sample.region import SampleRegion, generate_region, write_region
 from genera_graph.sample.truth import MECHANISMS, GroundTruth, read_truth, write_truth
 
 __all__ = [
@@ -26,8 +27,11 @@ __all__ = [
     "GroundTruth",
     "SampleConfig",
     "SampleDistrict",
+    "SampleRegion",
     "generate_district",
+    "generate_region",
     "read_truth",
+    "write_region",
     "write_sample",
     "write_truth",
 ]
