@@ -236,7 +236,11 @@ class _District:
         self._memberships()
         return self._export()
 
-    def _pick_households(self, ok: np.ndarray, k: int) -> np.ndarray:
+    def _pick_households(self, ok: np.ndarray, k: int, point: int | None = None) -> np.ndarray:
+        """``k`` households among ``ok``, of ``point`` when it has enough, else of any point
+        (a small district may have too few of one point met early enough)."""
+        if point is not None and (ok & (self.point == point)).sum() >= k:
+            ok = ok & (self.point == point)
         cands = np.flatnonzero(ok)
         if len(cands) < k:
             raise ValueError(f"district {self.prefix}: too few households to plant the truth")
@@ -250,21 +254,21 @@ class _District:
         # the departing volunteers (bridge_leaves), in points 1 and 4, and the volunteer bridge
         self.volunteers = []
         for k, n in enumerate((3, 2)):
-            ok = self._free() & (self.point == (1, 4)[k]) & (self.size >= 2) & (self.first <= 200)
-            v = int(self._pick_households(ok, 1)[0])
+            ok = self._free() & (self.size >= 2) & (self.first <= 200)
+            v = int(self._pick_households(ok, 1, (1, 4)[k])[0])
             self.reserved[v] = True
             b = int(self.member_start[v] + 1)  # the second adult leaves; the head stays
             self.volunteers.append((v, b, n))
-        ok = self._free() & (self.point == 3) & (self.size >= 2) & (self.first <= 250)
-        vb = int(self._pick_households(ok, 1)[0])
+        ok = self._free() & (self.size >= 2) & (self.first <= 250)
+        vb = int(self._pick_households(ok, 1, 3)[0])
         self.reserved[vb] = True
         self.bridge_volunteer = int(self.member_start[vb] + 1)
         rows = []
         for code, n in ((1, 9), (2, 7)):  # contact_stops, only_professional
             days = np.sort(rng.integers(366, 1003, n))
             for k, day in enumerate(days):
-                ok = self._free() & (self.point == k % 6) & (self.first <= day - 180)
-                h = int(self._pick_households(ok, 1)[0])
+                ok = self._free() & (self.first <= day - 180)
+                h = int(self._pick_households(ok, 1, k % 6)[0])
                 self.status[h], self.d_day[h] = code, day
                 rows.append((h, int(day), code, -1))
         windows = ((486, 668), (759, 973))  # 01/06/2017-30/11/2017, 01/03/2018-30/09/2018
@@ -279,9 +283,8 @@ class _District:
         firsts = ((250, 366), (366, 731), (366, 731), (731, 950))
         for k in range(4):  # never_connected
             f_lo, f_hi = firsts[k]
-            ok = (self._free() & (self.point == (k * 2 + 1) % 6) & (self.first >= f_lo)
-                  & (self.first < f_hi))
-            h = int(self._pick_households(ok, 1)[0])
+            ok = self._free() & (self.first >= f_lo) & (self.first < f_hi)
+            h = int(self._pick_households(ok, 1, (k * 2 + 1) % 6)[0])
             self.status[h], self.d_day[h] = 4, self.first[h]
             rows.append((h, int(self.first[h]), 4, -1))
         self.truth_rows = rows

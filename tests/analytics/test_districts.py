@@ -1,0 +1,66 @@
+"""Per-district analytics: the district cut keeps cross-district ties, and a Dask
+``LocalCluster`` of two workers reading the shared store gives the single-process tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from genera_graph.analytics.districts import (
+    district_dataset,
+    region_summary,
+    run_districts,
+)
+from genera_graph.io.importer import import_dataset
+from genera_graph.io.store import Store
+from genera_graph.sample.region import generate_region
+
+AT = "2018-06-30"
+
+
+@pytest.fixture(scope="module")
+def region_store(tmp_path_factory):
+    region = generate_region(districts=2, households_per_district=150, seed=8)
+    path = str(tmp_path_factory.mktemp("region") / "region.sqlite")
+    with Store(path) as store:
+        assert import_dataset(store, region.dataset).ok
+    return region, path
+
+
+def test_district_cut_keeps_its_actors_and_cross_district_ties(region_store):
+    region, _ = region_store
+    ds = region.dataset
+    part = district_dataset(ds, region.districts, "D01")
+    own = ds.actors["community_point_id"].astype(str).str.startswith("D01")
+    assert set(ds.actors.loc[own, "actor_id"].astype(str)) <= set(part.actors["actor_id"])
+    inter = ds.interactions
+    touches = (inter["source_actor_id"].astype(str).str.startswith("D01")
+               | inter["target_actor_id"].astype(str).str.startswith("D01"))
+    assert len(part.interactions) == int(touches.sum())
+    cross = part.interactions["source_actor_id"].str.startswith("RB") | part.interactions[
+        "target_actor_id"].str.startswith("RB")
+    assert cross.any()  # the region bridges' ties are kept, not dropped
+    part.validated()
+    with pytest.raises(KeyError):
+        district_dataset(ds, region.districts, "D99")
+
+
+@pytest.mark.slow
+def test_local_cluster_equals_the_single_process_path(region_store):
+    distributed = pytest.importorskip("distributed")
+    region, path = region_store
+    single = run_districts(path, region.districts, AT)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        spread = run_districts(path, region.districts, AT, client=client)
+    assert list(spread) == list(single) == ["D01", "D02"]
+    for district, bundle in single.items():
+        for name, frame in bundle.items():
+            assert len(frame) > 0
+            pd.testing.assert_frame_equal(spread[district][name], frame)
+    summary = region_summary(single)
+    assert summary["district_id"].tolist() == ["D01", "D02"]
+    iso = pd.concat([b["isolation"] for b in single.values()])
+    assert summary["isolated"].sum() == int((iso["status"] == "isolated").sum()) > 0
