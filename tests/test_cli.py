@@ -88,7 +88,9 @@ def test_metrics_export_keeps_types(tmp_path):
     assert list(back.dtypes.astype(str)) == list(parquet.dtypes.astype(str))
 
 
-def test_research_export_refuses_a_key_inside_the_export(tmp_path):
-    with pytest.raises(ValueError, match="outside the export"):
-        main(["export", "--registers", str(SAMPLE), "--research", "--study", "s",
-              "--out", str(tmp_path / "x"), "--secret", str(tmp_path / "x" / "s.key")])
+def test_research_export_refuses_a_key_inside_the_export(tmp_path, capsys):
+    code = main(["export", "--registers", str(SAMPLE), "--research", "--study", "s",
+                 "--out", str(tmp_path / "x"), "--secret", str(tmp_path / "x" / "s.key")])
+    err = capsys.readouterr().err
+    assert code == 2 and "outside the export" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from genera_graph.cli._common import load_dataset, parse_date
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a view (metrics, GraphML, GEXF, HTML map) or a "
                        "pseudonymised research dataset")
     p.add_argument("--format", choices=FORMATS, help="what to write (not with --research)")
-    p.add_argument("--out", required=True,
+    p.add_argument("--out",
                    help="output file (graphml, gexf, html) or folder (csv, parquet, research)")
     when = p.add_argument_group("view (default: everything up to the last day of the data)")
     when.add_argument("--at", type=parse_date, help="ties active on this day (dd/mm/yyyy)")
@@ -42,13 +43,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     res.add_argument("--secret", help="study key file, kept outside the export (default: "
                      "~/.config/genera/study-keys/STUDY.key)")
     res.add_argument("--dates", choices=["month", "quarter", "year", "shift"], default="month",
-                     help="how dates are protected (default: coarsened to the month)")
+                     help="finest date released (default: the month; shift: moved by a keyed "
+                     "per-person offset); coarser where k-anonymity needs it")
+    res.add_argument("--tier", choices=["aggregate", "records"], default="aggregate",
+                     help="aggregate (default): tables of counts that pass the checks; "
+                     "records: record-level tables too, generalised to k (with a warning)")
+    res.add_argument("--k", type=int, default=5,
+                     help="k-anonymity: every released group holds at least k persons (5)")
+    res.add_argument("--check", metavar="DIR",
+                     help="re-measure an existing research export in DIR and exit "
+                     "(0: every table passes, 1: not)")
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.research and args.check:
+        return _check(args)
+    if not args.out:
+        raise SystemExit("genera export: give --out")
     ds = load_dataset(args)
     if args.research:
         return _research(args, ds)
@@ -108,14 +122,80 @@ def _metrics(args: argparse.Namespace, view) -> int:
 
 
 def _research(args: argparse.Namespace, ds) -> int:
+    import warnings
+
     from genera_graph.exports.dataset import research_export
+    from genera_graph.exports.pseudonyms import StudyKeyError
 
     if not args.study:
         raise SystemExit("genera export --research: give --study NAME")
+    if args.k < 2:
+        raise SystemExit("genera export --research: --k must be at least 2")
     secret = Path(args.secret) if args.secret else (
         Path.home() / ".config" / "genera" / "study-keys" / f"{args.study}.key")
-    paths, _ = research_export(ds, args.out, study=args.study, secret_path=secret,
-                               date_method=args.dates)
-    print(f"wrote {len(paths)} files to {args.out} (study {args.study!r}; key kept at "
-          f"{secret}, outside the export)")
+    if args.tier == "records":
+        print("genera export: warning: --tier records writes record-level tables; each is "
+              "k-anonymous on its declared quasi-identifiers, but pseudonyms link them: "
+              "handle the export as personal data", file=sys.stderr)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the warning above already said it
+            paths, manifest = research_export(ds, args.out, study=args.study,
+                                              secret_path=secret, date_method=args.dates,
+                                              tier=args.tier, k=args.k,
+                                              audit=_audit_writer(args))
+    except StudyKeyError as error:
+        print(f"genera export: {error}", file=sys.stderr)
+        return 2
+    disclosure = manifest["disclosure"]
+    released = [n for n, e in disclosure["tables"].items() if e["released"]]
+    print(f"wrote {len(paths)} files to {args.out} (study {args.study!r}, tier "
+          f"{args.tier}, k = {args.k}; {len(released)} tables; key kept at {secret}, outside "
+          "the export)")
+    for name, reason in disclosure["withheld"].items():
+        print(f"  withheld {name}: {reason}")
     return 0
+
+
+def _audit_writer(args: argparse.Namespace):
+    """Writes the export's event in the store's audit log (none for ``--registers`` files)."""
+    if getattr(args, "registers", None):
+        return None
+
+    def write(event: dict) -> None:
+        from genera_graph.cli._common import store_url
+        from genera_graph.cli.cmd_users import cli_actor
+        from genera_graph.io.audit import AuditLog
+        from genera_graph.io.store import Store
+
+        detail = {key: value for key, value in event.items() if key != "action"}
+        with Store(store_url(args)) as store:
+            AuditLog(store).record(cli_actor(), event["action"], ["research"], **detail)
+
+    return write
+
+
+def _check(args: argparse.Namespace) -> int:
+    from genera_graph.exports.dataset import check_export
+
+    folder = Path(args.check)
+    if not (folder / "MANIFEST.json").is_file():
+        print(f"genera export --check: no MANIFEST.json in {folder}", file=sys.stderr)
+        return 2
+    result = check_export(folder)
+    if "problem" in result:
+        print(f"{folder}: {result['problem']}")
+    for name, row in result["tables"].items():
+        parts = [f"k = {row.get('k')}"]
+        if row.get("l") is not None:
+            parts.append(f"l = {row['l']}")
+        if "unique_share" in row:
+            parts.append(f"unique {100 * row['unique_share']:.1f}%, at risk "
+                         f"{100 * row['at_risk_share']:.1f}%")
+        if "cells" in row:
+            parts.append(f"{row['cells_suppressed']} of {row['cells']} cells suppressed, "
+                         f"{row['recomputable']} recomputable")
+        status = f"FAIL ({row['problem']})" if "problem" in row else "ok"
+        print(f"{name}: {status}; " + ", ".join(parts))
+    print("every table passes" if result["ok"] else "the export does not pass the checks")
+    return 0 if result["ok"] else 1

@@ -30,6 +30,7 @@ __all__ = [
     "PSEUDONYM_PREFIX",
     "SECRET_BYTES",
     "Pseudonymiser",
+    "StudyKeyError",
     "load_or_create_secret",
 ]
 
@@ -39,6 +40,17 @@ PSEUDONYM_LENGTH = 16
 SECRET_BYTES = 32
 _MIN_SECRET = 16
 _SEP = "\x1f"  # ASCII unit separator: cannot occur in a study name or an id typed in a register
+
+
+class StudyKeyError(ValueError):
+    """The study key cannot be used: inside the export, not a key, or not private.
+
+    The message says what to do; it never holds the key.
+    """
+
+
+class StudyKeyPermissionError(StudyKeyError, PermissionError):
+    """The study key file is readable or writable by group or others."""
 
 
 def _check_secret(secret: bytes) -> bytes:
@@ -144,10 +156,12 @@ def load_or_create_secret(path: str | os.PathLike,
 
     Raises
     ------
-    ValueError
-        If the key would be inside the export folder, or the file is not a key.
-    PermissionError
-        If an existing key file is readable or writable by group or others.
+    StudyKeyError
+        (a ValueError) If the key would be inside the export folder, the file is not a key
+        or cannot be read or written.
+    StudyKeyPermissionError
+        (a StudyKeyError and a PermissionError) If an existing key file is readable or
+        writable by group or others.
 
     Examples
     --------
@@ -163,21 +177,31 @@ def load_or_create_secret(path: str | os.PathLike,
     if export_dir is not None:
         export = Path(export_dir).absolute().resolve()
         if path.resolve() == export or export in path.resolve().parents:
-            raise ValueError("the secret must be kept outside the export folder")
-    if path.exists():
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise PermissionError(f"{path} is accessible by group or others (mode {mode:o})")
-        secret = path.read_bytes()
-        if len(secret) != SECRET_BYTES:
-            raise ValueError(f"{path} is not a {SECRET_BYTES}-byte key")
-        return secret
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    secret = os.urandom(SECRET_BYTES)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            raise StudyKeyError(f"the study key {path} is inside the export folder {export}: "
+                                "the secret must be kept outside the export folder")
     try:
-        os.fchmod(handle, 0o600)
-        os.write(handle, secret)
-    finally:
-        os.close(handle)
+        if path.exists():
+            if not path.is_file():
+                raise StudyKeyError(f"the study key {path} is not a file")
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                raise StudyKeyPermissionError(
+                    f"the study key {path} is accessible by group or others (mode {mode:o}): "
+                    f"make it private with chmod 600")
+            secret = path.read_bytes()
+            if len(secret) != SECRET_BYTES:
+                raise StudyKeyError(f"{path} is not a study key ({SECRET_BYTES} bytes)")
+            return secret
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = os.urandom(SECRET_BYTES)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(handle, 0o600)
+            os.write(handle, secret)
+        finally:
+            os.close(handle)
+    except StudyKeyError:
+        raise
+    except OSError as error:
+        raise StudyKeyError(f"the study key {path} cannot be used: {error.strerror}") from None
     return secret
