@@ -412,3 +412,25 @@ def test_generated_tables_are_k_anonymous_and_l_diverse(frame):
         table["suppressed"].sum())
     # no cell counts more persons than the table has
     assert (shown["persons"] <= frame["person"].nunique()).all()
+
+
+def test_an_export_from_the_store_is_in_the_audit_log(tmp_path, capsys):
+    from genera_graph.io.audit import AuditLog
+    from genera_graph.io.store import Store
+    from genera_graph.temporal.testing import toy_dataset
+
+    path = tmp_path / "genera.sqlite"
+    with Store(path) as store:
+        store.import_dataset(toy_dataset())
+    code = main(["--store", str(path), "export", "--research", "--study", "s",
+                 "--tier", "records", "--k", "2", "--out", str(tmp_path / "x"),
+                 "--secret", str(tmp_path / "keys" / "s.key")])
+    assert code == 0
+    assert "warning: --tier records" in capsys.readouterr().err
+    with Store(path) as store:
+        log = AuditLog(store)
+        entries = log.entries()
+        assert log.verify().ok
+    last = entries.iloc[-1]
+    assert last["action"] == "export" and last["target"] == "research"
+    assert '"tier":"records"' in last["detail"] and '"k":2' in last["detail"]
