@@ -80,13 +80,17 @@ __all__ = [
     "BASELINES",
     "COMPONENTS",
     "DECLINE_REASONS",
+    "INDICATORS",
     "INTRODUCTION_REASONS",
     "OUTCOMES",
+    "RESEARCH_COLUMNS",
     "conversion_rates",
     "evaluate_link_prediction",
+    "introduction_indicators",
     "introduction_outcomes",
     "introduction_reasons",
     "link_scores",
+    "research_table",
     "suggest_introductions",
     "summarise_evaluation",
 ]
@@ -1249,3 +1253,116 @@ def conversion_rates(
     rate = out["converted"] / out["followed"].where(out["followed"] > 0)
     out["conversion_rate"] = rate.astype("float64")
     return out
+
+
+# ----------------------------------------------------------------------------- monitoring rows
+#: indicator key -> (unit, Italian label, English label) of :func:`introduction_indicators`
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "introductions_proposed": ("introductions", "Presentazioni tra pari proposte",
+                               "Peer introductions proposed"),
+    "introductions_declined": ("introductions", "Presentazioni rifiutate",
+                               "Introductions declined"),
+    "introductions_done": ("introductions", "Presentazioni fatte", "Introductions made"),
+    "introductions_converted": ("introductions",
+                                "Presentazioni seguite da un legame tra pari entro 90 giorni",
+                                "Introductions followed by a peer tie within 90 days"),
+    "introductions_pending": ("introductions", "Presentazioni ancora da seguire",
+                              "Introductions still being followed"),
+    "introductions_conversion_rate": ("share", "Quota di presentazioni riuscite",
+                                      "Share of introductions that worked"),
+}
+
+
+def introduction_indicators(
+    outcomes: pd.DataFrame,
+    periods: Sequence[tuple[date, date]],
+) -> pd.DataFrame:
+    """The introductions section of the monitoring table (``genera report``).
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        From :func:`introduction_outcomes`.
+    periods : sequence of (date, date)
+        Half-open periods ``[start, end)``; an introduction belongs to the period of its date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows in the layout of :func:`genera_graph.analytics.report.monitoring_report`
+        (``period_start``, ``period_end``, ``area`` = ``"introductions"``, ``indicator``,
+        ``value``, ``unit``), the indicators of :data:`INDICATORS`; the conversion rate is
+        converted / (done - pending), missing when no introduction of the period has been
+        followed to its end.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"date": pd.to_datetime(["2016-06-01", "2016-07-01", "2016-08-01"]),
+    ...                   "outcome": ["converted", "not_converted", "declined"]})
+    >>> t = introduction_indicators(o, [(date(2016, 2, 1), date(2017, 2, 1))])
+    >>> t.set_index("indicator")["value"].to_dict()["introductions_conversion_rate"]
+    0.5
+    """
+    rows = []
+    when = pd.to_datetime(outcomes["date"])
+    for start, end in periods:
+        s, e = pd.Timestamp(start), pd.Timestamp(end)
+        o = outcomes["outcome"][(when >= s) & (when < e)]
+        done = int(o.isin(["converted", "not_converted", "pending"]).sum())
+        pending = int((o == "pending").sum())
+        converted = int((o == "converted").sum())
+        values = {
+            "introductions_proposed": int((o == "proposed").sum()),
+            "introductions_declined": int((o == "declined").sum()),
+            "introductions_done": done,
+            "introductions_converted": converted,
+            "introductions_pending": pending,
+            "introductions_conversion_rate": (converted / (done - pending)
+                                              if done > pending else np.nan),
+        }
+        for key, value in values.items():
+            rows.append((s, e, "introductions", key, float(value), INDICATORS[key][0]))
+    frame = pd.DataFrame(rows, columns=["period_start", "period_end", "area", "indicator",
+                                        "value", "unit"])
+    for col in ("period_start", "period_end"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+#: the columns of the introductions table of a research export (see
+#: :func:`research_table`), in order
+RESEARCH_COLUMNS = ("introduction_id", "actor_id", "candidate_id", "community_point_id",
+                    "facilitator_id", "status", "reason", "date", "outcome", "tie_kind",
+                    "tie_on", "days_to_tie")
+
+
+def research_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The introductions and their outcomes as a research export takes them: coded columns only.
+
+    Every column of :data:`RESEARCH_COLUMNS` (missing optional ones are empty); ``reason``
+    must be a code of :data:`INTRODUCTION_REASONS` or :data:`DECLINE_REASONS` (free text is
+    never exported: an unknown code is an error).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"actor_id": ["H1"], "candidate_id": ["H2"], "status": ["done"],
+    ...                   "date": pd.to_datetime(["2016-06-01"]), "outcome": ["converted"],
+    ...                   "reason": ["same_community_point"], "note": ["Rossi knows them"]})
+    >>> list(research_table(o).columns) == list(RESEARCH_COLUMNS)
+    True
+    """
+    out = pd.DataFrame(index=outcomes.index)
+    for col in RESEARCH_COLUMNS:
+        out[col] = outcomes.get(col)
+    known = set(INTRODUCTION_REASONS) | set(DECLINE_REASONS)
+    bad = sorted(set(out["reason"].dropna().astype(str)) - known)
+    if bad:
+        raise ValueError(f"{len(bad)} reason values are not codes (free text is never "
+                         "exported): record a code of INTRODUCTION_REASONS or DECLINE_REASONS")
+    for col in ("date", "tie_on"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    out["days_to_tie"] = pd.to_numeric(out["days_to_tie"]).astype("Float64")
+    if out["introduction_id"].isna().all():
+        out["introduction_id"] = [f"intro-{k}" for k in range(len(out))]
+    return out.reset_index(drop=True)

@@ -26,6 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from genera_graph.analytics.introductions import INDICATORS as _INTRODUCTION_INDICATORS
 from genera_graph.l10n import (
     check_lang,
     format_currency,
@@ -244,6 +245,9 @@ del _I
 INDICATOR_LABELS: dict[str, dict[str, str]] = {
     ind.key: {"it": ind.it, "en": ind.en} for ind in INDICATORS
 }
+# the introductions section (genera report --introductions): labels from its module
+INDICATOR_LABELS.update({key: {"it": it, "en": en}
+                         for key, (_, it, en) in _INTRODUCTION_INDICATORS.items()})
 
 
 def _periods(periods, config: AnalysisConfig) -> list[_Period]:

@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
     p.add_argument("--csv", metavar="PATH", help="also write the tidy table as CSV (;)")
+    p.add_argument("--introductions", metavar="CSV",
+                   help="add the introductions section: recorded introductions (actor_id;"
+                        "candidate_id;status;date dd/mm/yyyy, see genera_graph.io."
+                        "introductions) and whether a peer tie followed within 90 days")
     p.set_defaults(func=run)
 
 
@@ -32,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
             raise SystemExit("genera report: give both --from and --to, or neither")
         periods = [(args.start, args.end)]
     table = monitoring_report(ds, periods)
+    if getattr(args, "introductions", None):
+        table = _with_introductions(table, ds, args.introductions)
     text = report_text(table, lang=args.lang)
     headers = list(text.columns[1:])
     width = max(len(x) for x in text.iloc[:, 0])
@@ -85,3 +91,29 @@ def _print_followups(args: argparse.Namespace, ds, periods) -> None:
         share = f"{100 * done / flagged:.0f} %" if flagged else "-"
         of = "di" if it else "of"
         print(f"  {label.ljust(width)}  {done} {of} {flagged}  ({share})")
+
+
+def _with_introductions(table, ds, path):
+    """The monitoring table with the introductions section of the same periods appended."""
+    import pandas as pd
+
+    from genera_graph.analytics.introductions import (
+        introduction_indicators,
+        introduction_outcomes,
+    )
+    from genera_graph.io.introductions import read_introductions
+    from genera_graph.io.registers import RegisterError
+    from genera_graph.temporal import TemporalGraph
+
+    try:
+        recorded = read_introductions(path)
+    except (RegisterError, OSError) as exc:
+        raise SystemExit(f"genera report: {exc}") from exc
+    try:
+        outcomes = introduction_outcomes(TemporalGraph.from_dataset(ds), recorded)
+    except ValueError as exc:
+        raise SystemExit(f"genera report: {path}: {exc}") from exc
+    periods = table[["period_start", "period_end"]].drop_duplicates()
+    section = introduction_indicators(outcomes, [(s.date(), e.date()) for s, e in
+                                                 periods.itertuples(index=False)])
+    return pd.concat([table, section], ignore_index=True)

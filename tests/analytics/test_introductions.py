@@ -352,3 +352,67 @@ def test_default_targets_are_the_isolated_and_at_risk_households(sample_graph):
     assert s.groupby("actor_id").size().max() <= 3
     assert set(s["candidate_kind"]) <= {"household", "association", "formal_group"}
     assert (s["reasons"] != "").all()
+
+
+# ----------------------------------------------------------------------------- report, export
+_INTRO_CSV = ("introduction_id;actor_id;candidate_id;status;date;facilitator_id;reason\n"
+              "I1;H001;H002;done;01/06/2016;F001;same_community_point\n"
+              "I2;H002;O001;declined;02/06/2016;F001;family_refused\n"
+              "I3;H001;O001;proposed;03/06/2016;F001;\n")
+
+
+def test_introductions_file_is_read_or_every_problem_reported(tmp_path):
+    from genera_graph.io.introductions import read_introductions
+    from genera_graph.io.registers import RegisterError
+
+    good = tmp_path / "introductions.csv"
+    good.write_text(_INTRO_CSV, encoding="utf-8")
+    frame = read_introductions(good)
+    assert frame["status"].tolist() == ["done", "declined", "proposed"]
+    assert frame.loc[0, "date"] == pd.Timestamp("2016-06-01")
+    assert pd.isna(frame.loc[2, "reason"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("actor_id;candidate_id;status;date\nH001;H002;maybe;01/06/2016\n"
+                   "H001;;done;31/02/2016\n", encoding="utf-8")
+    with pytest.raises(RegisterError) as err:
+        read_introductions(bad)
+    where = {(p.row, p.column) for p in err.value.problems}
+    assert where == {(2, "status"), (3, "candidate_id"), (3, "date")}
+
+
+def test_genera_report_adds_the_introductions_section(tmp_path, capsys):
+    from genera_graph.cli import main
+    from genera_graph.io.registers import write_registers
+    from genera_graph.temporal.testing import toy_dataset
+
+    write_registers(toy_dataset(), tmp_path / "reg")
+    path = tmp_path / "introductions.csv"
+    path.write_text(_INTRO_CSV, encoding="utf-8")
+    csv = tmp_path / "report.csv"
+    assert main(["report", "--registers", str(tmp_path / "reg"), "--introductions", str(path),
+                 "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("Presentazioni fatte"))
+    assert line.split()[-3:] == ["1", "0", "0"]
+    worked = next(x for x in out.splitlines() if x.startswith("Quota di presentazioni"))
+    assert worked.split()[-3] == "100%"  # H001-H002 met on 10/06/2016, 9 days later
+    table = pd.read_csv(csv, sep=";")
+    assert set(table.loc[table["area"] == "introductions", "indicator"]) >= {
+        "introductions_done", "introductions_declined", "introductions_conversion_rate"}
+
+
+def test_research_table_keeps_coded_columns_only():
+    from genera_graph.analytics.introductions import RESEARCH_COLUMNS, research_table
+
+    o = pd.DataFrame({"actor_id": ["H1", "H2"], "candidate_id": ["H2", "AS1"],
+                      "status": ["done", "declined"],
+                      "date": pd.to_datetime(["2016-06-01", "2016-06-02"]),
+                      "outcome": ["converted", "declined"],
+                      "reason": ["same_community_point", "family_refused"],
+                      "note": ["Rossi knows them", ""]})
+    table = research_table(o)
+    assert list(table.columns) == list(RESEARCH_COLUMNS)
+    assert "note" not in table and table["reason"].tolist() == ["same_community_point",
+                                                                 "family_refused"]
+    with pytest.raises(ValueError, match="free text"):
+        research_table(o.assign(reason="Rossi said no"))
