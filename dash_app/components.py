@@ -39,6 +39,7 @@ __all__ = [
     "number_formatter",
     "options",
     "parse_period",
+    "partner_list",
     "period",
     "period_choices",
     "period_dropdown",
@@ -156,7 +157,11 @@ def grid(grid_id: str, lang: str, height: int = 420) -> dag.AgGrid:
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 20,
                          "animateRows": False, "enableCellTextSelection": True,
-                         "localeText": locale},
+                         "localeText": locale,
+                         # "1 a 20 di 1.159", not "1,159"
+                         "paginationNumberFormatter": {"function": (
+                             "params.value.toLocaleString('"
+                             f"{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}')")}},
         style={"height": f"{height}px", "width": "100%"},
         className="ag-theme-quartz",
     )
@@ -231,6 +236,43 @@ def parse_period(access: Any, value: str | None) -> tuple[date, date]:
         if v == value:
             return s, e
     return period(access, None)
+
+
+def partner_list(access: Any, actor_id: str, start: date, end: date, lang: str,
+                 limit: int = 200) -> html.Div | None:
+    """The partners of an actor in ``[start, end)``, most contacts first, with the nature of
+    the tie and the last contact, as a compact scrollable table (``None`` when there are at
+    most ``EGO_NAMED`` partners: the drawing names them itself)."""
+    from dash_app.figures import EGO_NAMED
+    from dash_app.i18n import nature_label
+
+    nodes, edges = access.ego(actor_id, start, end)
+    own = edges[(edges["a"] == actor_id) | (edges["b"] == actor_id)]
+    if len(own) <= EGO_NAMED:
+        return None
+    partner = np.where(own["a"] == actor_id, own["b"], own["a"])
+    tl = access.actor_timeline(actor_id)
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    tl = tl[(tl["start"] < hi) & (tl["end"] >= lo)]
+    last = tl.groupby("partner_id")["start"].max()
+    table = pd.DataFrame({"id": partner, "weight": own["weight"].to_numpy(),
+                          "nature": own["nature"].to_numpy()})
+    table["name"] = [access.name_of(i) for i in table["id"]]
+    table["last"] = last.reindex(table["id"]).to_numpy()
+    table = table.sort_values(["weight", "name"], ascending=[False, True]).head(limit)
+    head = html.Thead(html.Tr([html.Th(t("col.partner", lang)), html.Th(t("col.nature", lang)),
+                               html.Th(t("col.count", lang)),
+                               html.Th(t("col.last_contact", lang))]))
+    body = html.Tbody([html.Tr([html.Td(str(r.name), className="text-break"),
+                                html.Td(nature_label(r.nature, lang)),
+                                html.Td(fmt_number(r.weight, lang)),
+                                html.Td(fmt_date(r.last) if pd.notna(r.last) else "–")])
+                       for r in table.itertuples(index=False)])
+    return html.Div([
+        html.Div(t("ego.list", lang, n=fmt_number(len(own), lang)), className="small fw-bold"),
+        html.Div(dbc.Table([head, body], size="sm", striped=True, className="small mb-0"),
+                 style={"maxHeight": "320px", "overflowY": "auto"}),
+    ], className="partner-list mt-2")
 
 
 def dropdown(dropdown_id: str, lang: str, **props: Any) -> dcc.Dropdown:

@@ -62,6 +62,8 @@ EVENT_COLOURS = {"birth": "#1b9e77", "growth": "#66a61e", "continue": "#a6cee3",
 NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#e6ab02"}
 #: how many of the largest actors are always named on the map (others when zoomed in)
 MAP_NAMED = 12
+#: above this many partners an ego network is drawn without partners' names (a list beside)
+EGO_NAMED = 30
 COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
                      "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"]
@@ -190,6 +192,11 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
                                  name=nature_label(nature, lang)))
     names = [escape(n) for n in nodes["name"]]
     hover = [f"{nm}<br>{kind_label(k, lang)}" for nm, k in zip(names, nodes["kind"], strict=True)]
+    if len(nodes) - 1 > EGO_NAMED:
+        # a compact drawing: the names are in the sorted partner list beside it (see
+        # dash_app.components.partner_list); only the ego is named
+        names = [nm if e else "" for nm, e in zip(names, nodes.index.isin(ego_ids),
+                                                   strict=True)]
     where = ["bottom center" if e else ("middle right" if xi > 0.05 else
                                         "middle left" if xi < -0.05 else
                                         "top center" if yi > 0 else "bottom center")
@@ -247,16 +254,24 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     ys = np.round(nodes["y"].to_numpy(dtype=float) * scale, 1).tolist()
     metric = nodes[size_by] if size_by in ("degree", "strength") else nodes["degree"]
     named = set(metric.nlargest(MAP_NAMED).index) if len(nodes) else set()
+    # label priority: 1 = the most connected (assets/map.js names actors in this order, as
+    # many as fit without overlapping at the current zoom)
+    rank = metric.rank(ascending=False, method="first").astype(int) if len(nodes) else metric
     els: list[dict] = [
         {"data": {"id": str(i), "label": str(name), "kind": kind, "size": size,
-                  "colour": colour, "named": int(i in named)}, "position": {"x": x, "y": y}}
-        for i, name, kind, size, colour, x, y in zip(
-            nodes.index, nodes["name"], nodes["kind"], sizes, colours, xs, ys, strict=True)
+                  "colour": colour, "named": int(i in named), "rank": int(r)},
+         "position": {"x": x, "y": y}}
+        for i, name, kind, size, colour, x, y, r in zip(
+            nodes.index, nodes["name"], nodes["kind"], sizes, colours, xs, ys,
+            rank.to_numpy(), strict=True)
     ]
     present = nodes.index
     keep = (edges["a"].isin(present) & edges["b"].isin(present)).to_numpy()
     widths = np.round(np.minimum(1 + np.log1p(edges["weight"].to_numpy(dtype=float)), 6), 2)
-    els += [{"data": {"source": str(a), "target": str(b), "nature": nature, "w": w}}
+    # stable edge ids: when the period moves, Cytoscape patches the ties that changed instead
+    # of removing and re-adding every one
+    els += [{"data": {"id": f"{a}~{b}", "source": str(a), "target": str(b), "nature": nature,
+                      "w": w}}
             for a, b, nature, w in zip(edges["a"].to_numpy()[keep], edges["b"].to_numpy()[keep],
                                        edges["nature"].to_numpy()[keep], widths[keep].tolist(),
                                        strict=True)]
@@ -279,21 +294,19 @@ def cytoscape_stylesheet(selected: str | None = None,
         {"selector": 'edge[nature = "peer"]', "style": {"line-color": NATURE_COLOURS["peer"]}},
         {"selector": 'edge[nature = "institutional"]',
          "style": {"line-color": NATURE_COLOURS["institutional"]}},
-        # every name appears once zoomed in enough to read it; the largest actors always
-        {"selector": "node", "style": {"label": "data(label)", "font-size": 14,
-                                       "min-zoomed-font-size": 9, "color": "#222",
-                                       "text-outline-color": "#fff",
-                                       "text-outline-width": 2}},
-        {"selector": "node[named > 0]", "style": {"font-size": 34, "font-weight": "bold",
-                                                  "min-zoomed-font-size": 0,
-                                                  "z-index": 10}},
+        # names only where assets/map.js found room for them at the current zoom (the
+        # selected actor first, then the most connected): never two overlapping
+        {"selector": "node", "style": {"label": "", "color": "#222",
+                                       "text-outline-color": "#fff", "text-outline-width": 2,
+                                       "text-valign": "top", "text-margin-y": -2,
+                                       "min-zoomed-font-size": 0}},
+        {"selector": "node.labelled", "style": {"label": "data(label)", "z-index": 10}},
     ]
     if selected and all(_safe_id(i) for i in [selected, *(neighbours or [])]):
         style.append({"selector": "node", "style": {"opacity": 0.25}})
         style.append({"selector": "edge", "style": {"opacity": 0.08}})
         ids = ", ".join(f'node[id = "{i}"]' for i in [selected, *(neighbours or [])])
-        style.append({"selector": ids, "style": {"opacity": 1, "font-size": 28,
-                                                 "min-zoomed-font-size": 0, "z-index": 20}})
+        style.append({"selector": ids, "style": {"opacity": 1, "z-index": 20}})
         style.append({"selector": f'node[id = "{selected}"]',
                       "style": {"border-width": 6, "border-color": "#000"}})
         style.append({"selector": f'edge[source = "{selected}"], edge[target = "{selected}"]',

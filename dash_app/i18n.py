@@ -131,6 +131,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map.size.strength": {"it": "intensità (eventi)", "en": "strength (events)"},
     "map.size.none": {"it": "uguale per tutti", "en": "same for all"},
     "map.capped": {"it": "disegnati i {n} legami più intensi", "en": "the {n} strongest ties drawn"},
+    "map.play": {"it": "Crescita mese per mese", "en": "Growth month by month"},
+    "map.play.title": {"it": "Anima la mappa dall'inizio del programma, un mese alla volta "
+                             "(clicca di nuovo per fermare)",
+                       "en": "Animate the map from the programme's start, one month at a time "
+                             "(click again to stop)"},
+    "map.png": {"it": "Salva come immagine (PNG)", "en": "Save as image (PNG)"},
+    "ego.list": {"it": "{n} partner nel periodo, dal più frequente:",
+                 "en": "{n} partners in the period, most frequent first:"},
+    "col.last_contact": {"it": "Ultimo contatto", "en": "Last contact"},
     "map.search": {"it": "Cerca per nome…", "en": "Search by name…"},
     "map.stats": {"it": "{nodes} attori, {edges} legami · {period}",
                   "en": "{nodes} actors, {edges} ties · {period}"},

@@ -173,6 +173,11 @@ class DataAccess(NetworkTables, AnalyticsTables):
         for day in self.worklist_dates():
             steps += [(lambda d=day: self.isolation_reasons(d)),
                       (lambda d=day: self.early_warning(d))]
+        # the map's usual windows: every three-month step and the growth from the start (the
+        # play button), so that moving the slider or playing reads a cache
+        steps += [(lambda k=k: self.nodes(months[k], months[k + 3]))
+                  for k in range(len(months) - 3)]
+        steps += [(lambda k=k: self.nodes(months[0], months[k])) for k in range(1, len(months))]
         for start, end in periods or []:
             steps += [(lambda s=start, e=end: self.bridging(s, e)),
                       (lambda s=start, e=end: self.brokerage_roles(s, e, "cp")),

@@ -15,6 +15,7 @@ from dash_app.components import (
     grid_payload,
     message,
     month_range_slider,
+    partner_list,
     period,
     section,
 )
@@ -50,7 +51,8 @@ def layout(actor_id: str | None = None, **query: object) -> html.Div:
                 section(t("act.ego", lang),
                         month_range_slider(ids.ACT_RANGE, access.months(),
                                            list(state.window(access, query))),
-                        dcc.Graph(id=ids.ACT_EGO, config={"displaylogo": False})),
+                        dcc.Graph(id=ids.ACT_EGO, config={"displaylogo": False}),
+                        html.Div(id=ids.ACT_PARTNERS)),
             ], lg=6),
             dbc.Col([
                 section(t("act.reasons", lang), html.Div(reasons_block(access, actor_id, lang),
@@ -149,6 +151,19 @@ def update_ego(value, actor_id, lang):
     fig.update_layout(title=t("common.from_to", lang, start=fmt_date(start),
                               end=fmt_date(pd.Timestamp(end) - pd.Timedelta(days=1))))
     return fig
+
+
+@dash.callback(
+    Output(ids.ACT_PARTNERS, "children"),
+    Input(ids.ACT_RANGE, "value"),
+    State(ids.ACT_ID, "data"),
+    State(ids.LANG, "data"),
+)
+def update_partners(value, actor_id, lang):
+    """Above about 30 partners, the sorted list of partners beside the compact drawing."""
+    access = current()
+    start, end = period(access, value)
+    return partner_list(access, actor_id, start, end, lang or "it")
 
 
 download = table_download(ids.ACT_DOWNLOAD, ids.ACT_DOWNLOAD_BTN, [(ids.ACT_ID, "data")],

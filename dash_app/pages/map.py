@@ -19,6 +19,7 @@ from dash_app.components import (
     dropdown,
     month_range_slider,
     options,
+    partner_list,
     period,
 )
 from dash_app.data import current
@@ -37,6 +38,9 @@ from genera_graph.model import ActorKind, Programme, TieNature
 __all__ = ["chosen", "download", "layout", "legend", "panel", "select", "ties_frame", "update_map"]
 
 dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
+
+#: the play button moves one month on every this many milliseconds
+PLAY_STEP_MS = 900
 
 #: at most this many ties are drawn (the strongest): beyond it a map is a hairball, and the
 #: browser spends seconds on it (see benchmarks/bench_app.py)
@@ -60,8 +64,14 @@ def layout(**query: object) -> html.Div:
         dbc.Row([
             dbc.Col([
                 dbc.Label(t("common.window", lang)),
-                html.Div(id=ids.MAP_RANGE_LABEL, className="small text-muted"),
+                html.Div([
+                    dbc.Button("▶ " + t("map.play", lang), id=ids.MAP_PLAY, size="sm",
+                               color="primary", outline=True, className="me-2 no-print",
+                               title=t("map.play.title", lang)),
+                    html.Span(id=ids.MAP_RANGE_LABEL, className="small text-muted"),
+                ], className="mb-1"),
                 month_range_slider(ids.MAP_RANGE, months, list(state.window(access, query))),
+                dcc.Interval(id=ids.MAP_PLAY_TIMER, interval=PLAY_STEP_MS, disabled=True),
             ], md=12, className="mb-2"),
             dbc.Col(dropdown(ids.MAP_PROGRAMME, lang, multi=True,
                              value=state.codes(query, "programme", {p.value for p in Programme}),
@@ -103,15 +113,58 @@ def layout(**query: object) -> html.Div:
                                       "border": "1px solid #dee2e6", "background": "#fff"}),
                 html.Div(legend(map_legend(lang)), id=ids.MAP_LEGEND, className="mt-1"),
                 html.Div(id=ids.MAP_STATS, className="small text-muted mt-1"),
-                download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
+                html.Div([
+                    download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
+                    dbc.Button(t("map.png", lang), id=ids.MAP_PNG, size="sm",
+                               color="secondary", outline=True, className="mt-2 ms-2"),
+                ], className="d-flex align-items-start no-print"),
+                dcc.Store(id=ids.MAP_PNG_DONE),
             ], lg=8),
             dbc.Col(html.Div(id=ids.MAP_PANEL, children=html.P(t("map.panel.hint", lang))),
                     lg=4),
         ]),
         dcc.Store(id=ids.MAP_SELECTED),
         dcc.Store(id=ids.MAP_RESIZED),
+        dcc.Store(id=ids.MAP_LABELLED),
     ])
 
+
+# names placed again whenever the map's elements or style change (assets/map.js)
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "labels"),
+    Output(ids.MAP_LABELLED, "data"),
+    Input(ids.MAP_GRAPH, "elements"),
+    Input(ids.MAP_GRAPH, "stylesheet"),
+    State(ids.MAP_SELECTED, "data"),
+    State(ids.MAP_GRAPH, "id"),
+    prevent_initial_call=True,
+)
+
+# the play button: the map grows month by month from the programme's start
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "play"),
+    Output(ids.MAP_PLAY_TIMER, "disabled"),
+    Input(ids.MAP_PLAY, "n_clicks"),
+    State(ids.MAP_PLAY_TIMER, "disabled"),
+    prevent_initial_call=True,
+)
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "tick"),
+    Output(ids.MAP_RANGE, "value"),
+    Output(ids.MAP_PLAY_TIMER, "disabled", allow_duplicate=True),
+    Input(ids.MAP_PLAY_TIMER, "n_intervals"),
+    State(ids.MAP_RANGE, "value"),
+    State(ids.MAP_RANGE, "max"),
+    State(ids.MAP_PLAY_TIMER, "disabled"),
+    prevent_initial_call=True,
+)
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "png"),
+    Output(ids.MAP_PNG_DONE, "data"),
+    Input(ids.MAP_PNG, "n_clicks"),
+    State(ids.MAP_GRAPH, "id"),
+    prevent_initial_call=True,
+)
 
 # the period and filters are shared with the other pages (dash_app/state.py)
 dash.clientside_callback(
@@ -250,6 +303,7 @@ def panel(selected: str | None, value, lang):
         html.H6(t("map.panel.ego", lang), className="mt-3"),
         dcc.Graph(figure=ego_figure(nodes, edges, lang, height=340),
                   config={"displayModeBar": False}),
+        partner_list(access, selected, start, end, lang),
     ]
     return children, cytoscape_stylesheet(selected, neighbours)
 

@@ -1,0 +1,205 @@
+"""The explorer as a person uses it, in headless Chromium at 1366x900 and 390x844: map names
+never overlap, one period across pages, the play button, a phone's layout, print. Screenshots
+go to ``test-artefacts/screenshots/`` (``usability-*.png``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.app.conftest import page_ready
+
+expect.set_options(timeout=45_000)
+
+pytestmark = pytest.mark.browser
+
+WAIT = 45_000  # a loaded machine renders a cold page in tens of seconds
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+LABEL_BOXES = """() => {
+    const cy = document.getElementById('map-graph')._cyreg.cy;
+    return cy.nodes('.labelled').map(n => {
+        const b = n.boundingBox({includeNodes: false, includeLabels: true,
+                                 includeOverlays: false});
+        return [n.id(), b.x1, b.y1, b.x2, b.y2,
+                parseFloat(n.style('font-size')) * cy.zoom()];
+    });
+}"""
+
+
+def _overlaps(boxes: list) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
+                out.append((a[0], b[0]))
+    return out
+
+
+@pytest.fixture()
+def desktop(browser: Browser) -> Page:
+    context = browser.new_context(viewport=DESKTOP, locale="it-IT")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture()
+def phone(browser: Browser) -> Page:
+    context = browser.new_context(viewport=PHONE, locale="it-IT", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    yield page
+    context.close()
+
+
+def _wait_labels(page: Page) -> list:
+    page.wait_for_function("() => { const el = document.getElementById('map-graph');"
+                           " return el && el._cyreg && el._cyreg.cy.nodes('.labelled').length"
+                           " > 0; }", timeout=WAIT)
+    page.wait_for_timeout(300)
+    return page.evaluate(LABEL_BOXES)
+
+
+def test_map_names_never_overlap_at_any_zoom(desktop, live_url, screenshots):
+    page = desktop
+    page.goto(live_url + "/map?from=2016-02-01&to=2019-02-01")
+    page_ready(page, "map", WAIT)
+    boxes = _wait_labels(page)
+    n_nodes = page.evaluate("() => document.getElementById('map-graph')._cyreg.cy"
+                            ".nodes().length")
+    assert 0 < len(boxes) <= n_nodes
+    assert _overlaps(boxes) == []
+    page.screenshot(path=str(screenshots / "usability-map-names.png"))
+    sizes = {round(b[5]) for b in boxes}
+    for zoom in (3.0, 0.6):
+        page.evaluate(f"() => {{ const cy = document.getElementById('map-graph')._cyreg.cy;"
+                      f" const n = cy.nodes().sort((a, b) => a.data('rank') - b.data('rank'))[0];"
+                      f" cy.zoom({{level: {zoom}, position: n.position()}}); }}")
+        page.wait_for_timeout(400)
+        zoomed = page.evaluate(LABEL_BOXES)
+        assert zoomed and _overlaps(zoomed) == [], zoom
+        # the names keep their size on screen (no giant text when zoomed in)
+        assert {round(b[5]) for b in zoomed} == sizes, zoom
+    page.screenshot(path=str(screenshots / "usability-map-names-zoomed.png"))
+    assert page.errors == []
+
+
+def test_the_selected_actor_is_always_named(desktop, live_url):
+    page = desktop
+    page.goto(live_url + "/map?from=2016-02-01&to=2019-02-01")
+    page_ready(page, "map", WAIT)
+    page.locator("#map-search").click()
+    page.locator(".dash-dropdown-search").fill("Gialli")
+    page.get_by_role("option").filter(has_text="Gialli").first.click()
+    expect(page.locator("#map-panel h5")).to_have_text("Famiglia Gialli")
+    page.wait_for_function("() => document.getElementById('map-graph')._cyreg.cy"
+                           ".getElementById('H06').hasClass('labelled')", timeout=WAIT)
+    assert _overlaps(page.evaluate(LABEL_BOXES)) == []
+
+
+def test_one_period_across_pages_and_in_the_address(desktop, live_url, screenshots):
+    page = desktop
+    page.goto(live_url + "/map?from=2017-05-01&to=2017-08-01&cp=CP02")
+    page_ready(page, "map", WAIT)
+    expect(page.locator("#map-range-label")).to_contain_text("01/05/2017")
+    page.locator("#nav-collapse").get_by_role("link", name="Ponti").click()
+    expect(page).to_have_url(re.compile(r"/bridges\?from=2017-05-01&to=2017-08-01&cp=CP02"))
+    expect(page.locator("#br-range")).to_contain_text("01/05/2017 – 31/07/2017")
+    page.locator("#nav-collapse").get_by_role("link", name="Isolamento").click()
+    expect(page.locator("#iso-as-of")).to_contain_text("31/07/2017")
+    expect(page.locator("#iso-cp")).to_contain_text("Punto Sud")
+    page.screenshot(path=str(screenshots / "usability-period-kept.png"))
+    # a new choice on one page is the period of the others
+    page.locator("#iso-as-of").click()
+    page.get_by_role("option", name="31/10/2017").click()
+    expect(page).to_have_url(re.compile(r"from=2017-08-01&to=2017-11-01"))
+    page.locator("#nav-collapse").get_by_role("link", name="Mappa").click()
+    expect(page.locator("#map-range-label")).to_contain_text("01/08/2017", timeout=WAIT)
+    assert page.errors == []
+
+
+def test_play_grows_the_map_month_by_month(desktop, live_url):
+    page = desktop
+    page.goto(live_url + "/map")
+    page_ready(page, "map", WAIT)
+    page.locator("#map-play").click()
+    label = page.locator("#map-range-label")
+    expect(label).to_contain_text("dal 01/02/2016 al 29/02/2016", timeout=WAIT)
+    ends = []
+    for _ in range(3):  # the end moves forward, one month at a time, from the start
+        page.wait_for_function("(prev) => { const t = document.getElementById("
+                               "'map-range-label').innerText; return t !== prev; }",
+                               arg=label.inner_text(), timeout=WAIT)
+        text = label.inner_text()
+        assert text.startswith("dal 01/02/2016 al ")
+        day, month, year = text.rsplit(" ", 1)[-1].split("/")
+        ends.append((int(year), int(month)))
+    assert ends == sorted(ends) and len(set(ends)) == 3
+    page.locator("#map-play").click()  # stop
+    page.wait_for_timeout(2000)
+    stopped = label.inner_text()
+    page.wait_for_timeout(2000)
+    assert label.inner_text() == stopped
+    assert page.errors == []
+
+
+def test_the_worklist_count_follows_the_grid_filter(desktop, live_url, screenshots):
+    page = desktop
+    page.goto(live_url + "/isolation?from=2018-11-01&to=2019-02-01")
+    page_ready(page, "isolation", WAIT)
+    count = page.locator("#iso-count")
+    expect(count).to_contain_text(re.compile(r"^\d+ famigli[ae] segnalat[ae]$"))
+    total = int(count.inner_text().split()[0])
+    name_filter = page.get_by_role("textbox", name="Nome Filtro")
+    name_filter.fill("zzz-nobody")
+    expect(count).to_contain_text(f"0 famiglie segnalate (su {total}")
+    name_filter.fill("")
+    page.locator('.ag-row .ag-cell[col-id="status"]').first.click()
+    expect(page.locator("#iso-details")).to_contain_text("Facilitatore", timeout=WAIT)
+    # "Priorità" says what it means: the (i) header's tooltip
+    page.locator('.ag-header-cell.explained[col-id="urgency"]').hover()
+    expect(page.locator(".ag-tooltip")).to_contain_text("contattare")
+    page.screenshot(path=str(screenshots / "usability-worklist.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/isolation", "/bridges", "/report",
+                                  "/actor/H01", "/glossary"])
+def test_a_phone_never_scrolls_sideways(phone, live_url, screenshots, path):
+    page = phone
+    page.goto(live_url + path)
+    name = {"/": "overview", "/actor/H01": "actor"}.get(path, path.strip("/"))
+    if name == "isolation":
+        expect(page.locator("#iso-list li").first).to_be_visible(timeout=WAIT)
+    elif name == "glossary":
+        expect(page.locator("dl").first).to_be_visible(timeout=WAIT)
+    else:
+        page_ready(page, name, WAIT)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], (path, width)
+    # the navigation folds behind its button
+    assert not page.get_by_role("link", name="Rapporto").is_visible()
+    page.screenshot(path=str(screenshots / f"usability-phone-{name}.png"), full_page=True)
+    if path == "/":
+        page.locator("#nav-toggle").click()
+        expect(page.get_by_role("link", name="Rapporto")).to_be_visible()
+        page.screenshot(path=str(screenshots / "usability-phone-menu.png"))
+
+
+def test_the_report_prints_without_the_controls(desktop, live_url, screenshots):
+    page = desktop
+    page.goto(live_url + "/report")
+    page_ready(page, "report", WAIT)
+    page.emulate_media(media="print")
+    assert not page.locator(".navbar").is_visible()
+    assert not page.get_by_role("button", name="Scarica CSV").is_visible()
+    expect(page.locator(".ag-row").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "usability-report-print.png"), full_page=True)
