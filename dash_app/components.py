@@ -43,6 +43,7 @@ __all__ = [
     "period",
     "period_choices",
     "period_dropdown",
+    "scope_note",
     "section",
 ]
 
@@ -56,7 +57,7 @@ def number_formatter(lang: str) -> dict[str, str]:
     """An AG Grid ``valueFormatter`` that writes a number as ``lang`` does (``1.234,5``)."""
     return {"function": "params.value == null ? '' : Number(params.value).toLocaleString("
                         f"'{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}', "
-                        "{maximumFractionDigits: 3})"}
+                        "{maximumFractionDigits: 3, useGrouping: 'always'})"}
 
 
 #: text columns given room (names)
@@ -184,6 +185,13 @@ def download_button(button_id: str, download_id: str, lang: str) -> html.Div:
 def message(text: str, colour: str = "info") -> dbc.Alert:
     """A short message in place of a table or chart (no data, not available yet)."""
     return dbc.Alert(text, color=colour, className="my-2")
+
+
+def scope_note(access: Any, lang: str) -> html.Div:
+    """Which scope the page's figures have: the viewer's Community Point or the district."""
+    cp = access.viewer.community_point_id
+    text = t("scope.point", lang, cp=cp) if cp else t("scope.district", lang)
+    return html.Div(text, className="small text-muted mb-2 scope-note")
 
 
 def section(title: str, *children: Any) -> html.Div:

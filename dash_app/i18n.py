@@ -104,6 +104,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "ov.kpi.district": {"it": "tutto il distretto", "en": "whole district"},
     "ov.group": {"it": "Vista", "en": "View"},
     "ov.group.all": {"it": "Tutto il distretto", "en": "Whole district"},
+    "ov.group.own": {"it": "Il mio Punto di Comunità ({cp})", "en": "My Community Point ({cp})"},
+    "ov.title.point": {"it": "Panoramica del Punto di Comunità {cp}",
+                       "en": "Overview of Community Point {cp}"},
+    "scope.point": {"it": "Le cifre di questa pagina riguardano solo il Punto di Comunità {cp}: "
+                          "le famiglie degli altri punti non sono contate.",
+                    "en": "The figures on this page are about Community Point {cp} only: other "
+                          "points' households are not counted."},
+    "scope.district": {"it": "Le cifre di questa pagina riguardano tutto il distretto.",
+                       "en": "The figures on this page are about the whole district."},
     "ov.kpi.peer": {"it": "Quota di legami tra pari", "en": "Share of peer ties"},
     "ov.kpi.isolated": {"it": "Famiglie isolate o a rischio", "en": "Households isolated or at risk"},
     "ov.kpi.at": {"it": "al {date}", "en": "on {date}"},
@@ -173,8 +182,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
               "con attività prevalenti in almeno due programmi diversi.",
         "en": "No brokerage roles: the period needs at least three linked actors whose main "
               "activity is in at least two different programmes."},
-    "iso.count.one": {"it": "{n} famiglia segnalata", "en": "{n} household flagged"},
-    "iso.count.other": {"it": "{n} famiglie segnalate", "en": "{n} households flagged"},
     "iso.count.of": {"it": "(su {total}: filtri della tabella attivi)",
                      "en": "(of {total}: table filters on)"},
     "iso.details.hint": {"it": "Clicca una riga per vedere tutte le ragioni con le date.",
@@ -283,7 +290,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "role.gatekeeper": {"it": "custode", "en": "gatekeeper"},
     "role.liaison": {"it": "collegamento", "en": "liaison"},
     # report units
-    "unit.EUR": {"it": "EUR", "en": "EUR"},
+    "unit.EUR": {"it": "€", "en": "€"},
     "unit.activities": {"it": "attività", "en": "activities"},
     "unit.contracts": {"it": "contratti", "en": "contracts"},
     "unit.households": {"it": "nuclei", "en": "households"},
@@ -444,7 +451,9 @@ def fmt_date(value: date | str | pd.Timestamp | None) -> str:
     """A day as ``dd/mm/yyyy`` (empty text for a missing date)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return pd.Timestamp(value).strftime(DATE_FORMAT)
+    from genera_graph.l10n import format_date
+
+    return format_date(pd.Timestamp(value).date())
 
 
 def request_lang() -> str:

@@ -50,8 +50,7 @@ def layout(**query: object) -> html.Div:
         ], className="mb-2 g-2"),
         html.Div(id=ids.ISO_STATUS),
         html.Div(id=ids.ISO_COUNT, className="text-muted mb-1"),
-        dcc.Store(id=ids.ISO_COUNT_TEXT, data={k: t(f"iso.count.{k}", lang)
-                                              for k in ("one", "other", "of")}),
+        dcc.Store(id=ids.ISO_COUNT_TEXT, data=count_texts(lang)),
         html.Div(grid(ids.ISO_GRID, lang, height=520), className="d-none d-md-block"),
         # on a phone: one short line per family instead of the wide grid
         html.Ol(id=ids.ISO_LIST, className="d-md-none ps-3 worklist-lines"),
@@ -88,6 +87,16 @@ def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
             text += " " + t("iso.bridge.hidden", lang)
         texts.append(text)
     return pd.Series(texts, index=reasons["actor_id"].to_numpy()).groupby(level=0).agg("; ".join)
+
+
+def count_texts(lang: str) -> dict[str, str]:
+    """The worklist count's texts for the browser (singular, plural, "of the total"), the
+    plurals from the library's gettext catalogs (``1 famiglia segnalata``)."""
+    from genera_graph.l10n import ngettext
+
+    return {"one": ngettext("{n} household flagged", "{n} households flagged", 1, lang=lang),
+            "other": ngettext("{n} household flagged", "{n} households flagged", 2, lang=lang),
+            "of": t("iso.count.of", lang)}
 
 
 def main_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:

@@ -14,12 +14,14 @@ from dash_app.components import (
     dropdown,
     grid,
     grid_payload,
+    scope_note,
     section,
 )
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
 from dash_app.figures import growth_figure, peer_share_figure
 from dash_app.i18n import fmt_date, programme_label, request_lang, t
+from genera_graph.l10n import format_integer, format_percent
 from genera_graph.model import Programme
 
 __all__ = ["download", "group_options", "kpi_cards", "layout", "overview_frame", "update"]
@@ -32,7 +34,10 @@ _SHOWN = ["month", "reach", "active_ties", "new_ties", "lost_ties", "peer_share"
 
 def group_options(access: DataAccess, lang: str) -> list[dict]:
     """The whole district, each Community Point, each programme."""
-    out = [{"label": t("ov.group.all", lang), "value": "all"}]
+    cp = access.viewer.community_point_id
+    # a facilitator's "all" is their own point: the label says so
+    out = [{"label": t("ov.group.own", lang, cp=cp) if cp else t("ov.group.all", lang),
+            "value": "all"}]
     out += [{"label": f"{t('common.cp', lang)}: {name}", "value": f"cp:{cp}"}
             for cp, name in access.community_points()]
     out += [{"label": f"{t('common.programme', lang)}: {programme_label(p, lang)}",
@@ -44,7 +49,9 @@ def layout(**_: object) -> html.Div:
     lang = request_lang()
     access = current()
     return html.Div([
-        html.H3(t("ov.title", lang)),
+        html.H3(t("ov.title.point", lang, cp=access.viewer.community_point_id)
+                if access.viewer.scoped else t("ov.title", lang)),
+        scope_note(access, lang),
         dbc.Row(dbc.Col([dbc.Label(t("ov.group", lang)),
                          dropdown(ids.OV_GROUP, lang, clearable=False, value="all",
                                   options=group_options(access, lang))], md=5),
@@ -85,15 +92,16 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: 
     if len(frame):
         last = frame.iloc[-1]
         at = t("ov.kpi.month", lang, date=fmt_date(last["month"]))
-        share = "–" if pd.isna(last["peer_share"]) else f"{last['peer_share'] * 100:.0f}%"
-        values = [str(int(last["reach"])), str(int(last["active_ties"])), share]
+        share = format_percent(last["peer_share"], lang)
+        values = [format_integer(last["reach"], lang), format_integer(last["active_ties"], lang),
+                  share]
     else:
         at, values = "", ["0", "0", "–"]
     kind, _, value = (group or "all").partition(":")
     flagged = access.isolation()
     if kind == "cp":
         flagged = flagged[flagged["community_point_id"] == value]
-    isolated = str(len(flagged))
+    isolated = format_integer(len(flagged), lang)
     note = t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1]))
     if kind == "programme":
         note += " · " + t("ov.kpi.district", lang)

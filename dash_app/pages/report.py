@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, html
 
 from dash_app import ids
-from dash_app.components import download_button, dropdown, grid, grid_payload
+from dash_app.components import download_button, dropdown, grid, grid_payload, scope_note
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
@@ -36,6 +36,7 @@ def layout(**_: object) -> html.Div:
     access = current()
     return html.Div([
         html.H3(t("rep.title", lang)),
+        scope_note(access, lang),
         dbc.Row(dbc.Col([dbc.Label(t("rep.period", lang)),
                          dropdown(ids.REP_PERIOD, lang, value="years", clearable=False,
                                       options=period_options(access, lang))], md=5),

@@ -4,6 +4,7 @@ explanations for every metric, "what if this actor leaves" naming who is cut off
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import deque
 from datetime import timedelta
@@ -233,3 +234,32 @@ def test_brokerage_by_programme_has_words_not_codes(ctx):
     assert data, "brokerage by programme is not empty on the whole programme"
     groups = {g for trace in data for g in trace["x"]}
     assert groups <= {"Abitare", "Lavoro", "Giovani", "Comunità", "Idee"}, groups
+
+
+def test_a_facilitators_pages_say_their_figures_are_their_points(district):
+    from dash_app.components import scope_note
+    from dash_app.data import DataAccess, Viewer
+    from dash_app.pages.overview import group_options
+
+    access = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
+    assert "CP02" in scope_note(access, "it").children
+    assert group_options(access, "it")[0]["label"] == "Il mio Punto di Comunità (CP02)"
+    assert "distretto" in scope_note(DataAccess(district, Viewer()), "it").children
+
+
+def test_key_figures_are_written_the_italian_way(ctx):
+    kpis, *_ = pg("overview").update("all", "it")
+    values = [card.children.children.children[1].children for card in kpis]
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", values[0]), values  # thousands with a dot
+    assert re.fullmatch(r"\d+\s?%|–", values[2]), values  # the peer share as a percentage
+    from genera_graph.l10n import format_integer
+
+    assert format_integer(1557, "it") == "1.557"  # what a large district's card shows
+
+
+def test_report_amounts_are_in_euro_and_grids_group_thousands(ctx):
+    cols, rows, _ = pg("report").update("years", "it")
+    assert "EUR" not in {r["unit"] for r in rows}
+    numbers = [c for c in cols if c.get("filter") == "agNumberColumnFilter"]
+    assert numbers and all("useGrouping: 'always'" in c["valueFormatter"]["function"]
+                           for c in numbers)
