@@ -157,7 +157,7 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("household_id", "households"),
         Field("date", "date"),
         Field("action", "radio", _coded(records.FOLLOWUP_ACTIONS, _wt_prefix("action"))),
-        Field("outcome", "select", _coded(records.FOLLOWUP_OUTCOMES, _wt_prefix("outcome"))),
+        Field("outcome", "radio", _coded(records.FOLLOWUP_OUTCOMES, _wt_prefix("outcome"))),
     ),
 }
 _TABS = ("contact", "attendance", "person", "organisation", "relation", "followup")
