@@ -258,7 +258,11 @@ def pseudonymise_dataset(
         for column in table_spec.ids:
             raw = frame[column].dropna().astype(str)
             result[column] = pseudonymiser.series(frame[column])
-            for original, pseudonym in zip(raw, result[column].dropna(), strict=True):
+            pairs = pd.DataFrame({"id": raw.to_numpy(dtype=object),
+                                  "pseudonym": result[column].dropna().to_numpy(dtype=object)})
+            pairs = pairs.drop_duplicates()  # each distinct (id, pseudonym) once
+            for original, pseudonym in zip(pairs["id"].tolist(), pairs["pseudonym"].tolist(),
+                                           strict=True):
                 if seen.setdefault(pseudonym, original) != original:
                     raise ValueError("two ids share one pseudonym: use a longer pseudonym")
         suppressed: dict[str, int] = {}

@@ -29,7 +29,7 @@ from genera_graph.exports.disclosure import (
     anonymise_table,
 )
 from genera_graph.exports.pseudonyms import Pseudonymiser
-from genera_graph.exports.research import pseudonymise_dataset
+from genera_graph.exports.research import pseudonymise_dataset, suppress_small_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -212,22 +212,14 @@ def _recomputable(agg: pd.DataFrame, records: pd.DataFrame, dims: list[str],
 
 
 def _old_layout(sample) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The export before #17: monthly_ties (cells 1-4 suppressed) beside interactions.csv."""
+    """The export before #17: monthly_ties (cells 1-4 suppressed) beside interactions.csv,
+    both by month and Community Point (pseudonyms would not change which cells match)."""
     inter = sample.interactions
-    month = inter["date"].dt.strftime("%Y-%m")
-    ties = (inter.assign(month=month).groupby(["month", "community_point_id", "nature"])
+    records = inter.assign(date=inter["date"].dt.strftime("%Y-%m"))
+    ties = (records.groupby(["date", "community_point_id", "nature"])
             .size().rename("interactions").reset_index())
-    spec = {"interactions": DATASET_SPEC["interactions"],
-            "monthly_ties": type(DATASET_SPEC["interactions"])(
-                ids=("community_point_id",), keep=("month", "nature"),
-                counts=("interactions",))}
-    out, _ = pseudonymise_dataset({"interactions": inter.reset_index(drop=True),
-                                   "monthly_ties": ties}, spec,
-                                  Pseudonymiser(b"k" * 32, "old"))
-    records = out["interactions"].assign(date=out["interactions"]["date"].dt.strftime("%Y-%m"))
-    cells = out["monthly_ties"].rename(columns={"month": "date",
-                                                "interactions_suppressed": "suppressed"})
-    return cells, records
+    cells = suppress_small_cells(ties, ["interactions"], k=K)
+    return cells.rename(columns={"interactions_suppressed": "suppressed"}), records
 
 
 @pytest.mark.slow
