@@ -7,6 +7,7 @@ code that enforced k-anonymity is not the code that checks it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -426,3 +427,25 @@ def test_an_export_from_the_store_is_in_the_audit_log(tmp_path, capsys):
     last = entries.iloc[-1]
     assert last["action"] == "export" and last["target"] == "research"
     assert '"tier":"records"' in last["detail"] and '"k":2' in last["detail"]
+
+
+def test_shifted_export_runs_end_to_end_and_generalises_the_shifted_dates(tmp_path):
+    from genera_graph.temporal.testing import toy_dataset
+
+    ds = toy_dataset()
+    with pytest.warns(UserWarning):
+        _, manifest = research_export(ds, tmp_path / "x", study="s", date_method="shift",
+                                      tier="records", k=2, secret_path=tmp_path / "k.key")
+    assert manifest["dates"]["method"] == "shift"
+    levels = manifest["disclosure"]["tables"]["interactions"]["quasi_identifiers"][0]
+    assert levels["column"] == "date" and levels["levels"][0] == "day"  # shifted days first
+    interactions = pd.read_parquet(tmp_path / "x" / "interactions.parquet")
+    exact = {d.strftime("%Y-%m-%d") for d in ds.interactions["date"]}
+    assert len(interactions) and not set(interactions["date"].dropna()) & exact
+
+
+def test_check_refuses_an_export_without_a_risk_report(tmp_path, capsys):
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"study": "old", "tables": {}}))
+    assert main(["export", "--research", "--check", str(tmp_path)]) == 1
+    assert "no disclosure report" in capsys.readouterr().out
+    assert main(["export", "--research", "--check", str(tmp_path / "none")]) == 2
