@@ -70,6 +70,19 @@ TEXT: dict[str, dict[str, str]] = {
     "rec.withdraw": {"it": "Ritira", "en": "Withdraw"},
     "rec.withdrawn": {"it": "Ritirato: resta nello storico.", "en": "Withdrawn: kept in the "
                                                                     "history."},
+    "rec.history.intro": {"it": "Scegli una tua registrazione per ritirarla: esce dai dati "
+                                "(le analisi non la vedono più) e resta nello storico con "
+                                "chi e quando.",
+                          "en": "Choose one of your records to withdraw it: it leaves the data "
+                                "(the analytics no longer see it) and stays in the history "
+                                "with who and when."},
+    "rec.table.interactions": {"it": "Contatto", "en": "Contact"},
+    "rec.table.participations": {"it": "Presenza", "en": "Attendance"},
+    "rec.table.actors": {"it": "Persona o gruppo", "en": "Person or group"},
+    "rec.table.household_members": {"it": "In famiglia", "en": "Family member"},
+    "rec.table.activities": {"it": "Attività", "en": "Activity"},
+    "rec.table.relations": {"it": "Relazione", "en": "Relation"},
+    "rec.table.followups": {"it": "Follow-up", "en": "Follow-up"},
     "field.date": {"it": "Data", "en": "Date"},
     "field.source_actor_id": {"it": "Famiglia o persona", "en": "Family or person"},
     "field.target_actor_id": {"it": "Con chi", "en": "With whom"},
@@ -299,19 +312,18 @@ def _delta(result: Any, action: str) -> Any:
     from genera_graph.io.records import register_of
     from genera_graph.io.registers import parse_register_frame
 
-    upserts, removals = [], []
-    for (table, cells), key in zip(result.rows, result.keys, strict=True):
+    upserts = []
+    for table, cells in result.rows:
         if table == "followups":
             continue
-        if action == "withdraw":
-            removals.append((table, key))
-            continue
+        if action == "withdraw":  # rare: the next read loads the store again
+            return None
         register = register_of(table, cells.get("kind") or None)
         typed, problems = parse_register_frame(pd.DataFrame([cells], dtype="str"), register)
         if problems or len(typed) != 1:  # cannot happen after a committed write: reload
             return None
         upserts.append((table, typed.reset_index(drop=True)))
-    return Delta(tuple(upserts), tuple(removals))
+    return Delta(tuple(upserts))
 
 
 def people_options(access: Any, kinds: Iterable[str] = ("household", "individual"),

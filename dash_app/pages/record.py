@@ -221,7 +221,85 @@ def layout(tab: str | None = None, actor: str | None = None, **_: object) -> htm
         html.P(wt("rec.intro", lang), className="text-muted"),
         dbc.Alert(wt("rec.readonly", lang), color="warning") if readonly else None,
         dbc.Tabs(tabs, active_tab=tab if tab in _TABS else "contact", id="wb-tabs"),
+        html.H5(wt("rec.history", lang), className="mt-4"),
+        html.P(wt("rec.history.intro", lang), className="text-muted small"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=WITHDRAW_CHOICE, options=[] if readonly else
+                                 my_records(access, lang), searchable=True,
+                                 placeholder="…"), md=9),
+            dbc.Col(dbc.Button(wt("rec.withdraw", lang), id=WITHDRAW_BTN, color="danger",
+                               outline=True), md=3),
+        ], className="g-2"),
+        html.Div(id=WITHDRAW_STATUS, className="mt-2"),
     ])
+
+
+WITHDRAW_CHOICE, WITHDRAW_BTN, WITHDRAW_STATUS = "wb-withdraw-choice", "wb-withdraw", \
+    "wb-withdraw-status"
+
+
+def my_records(access: Any, lang: str, limit: int = 50) -> list[dict]:
+    """The current records the viewer may withdraw, newest first: their own (a coordinator:
+    every record made in the explorer), among the people they see."""
+    import json
+
+    store = store_of(access)
+    history = records.record_history(store)
+    if not len(history):
+        return []
+    last = history.groupby(["table_name", "record_key"], sort=False).tail(1)
+    last = last[last["action"] != "withdrawn"].iloc[::-1]
+    author = author_of(access.viewer)
+    created = history[history["action"] == "created"].set_index(
+        ["table_name", "record_key"])["author"]
+    out = []
+    for row in last.itertuples(index=False):
+        owner = created.get((row.table_name, row.record_key))
+        if author.limited and owner != author.user_id:
+            continue
+        cells = json.loads(row.cells)
+        names = [access.name_of(cells[c]) for c in records._ACTOR_COLUMNS[row.table_name]
+                 if cells.get(c) and cells[c] in access.actors.index]
+        if author.limited and not names:
+            continue
+        day = next((cells[c] for c in ("date", "start_date", "first_met") if cells.get(c)), "")
+        label = f"{wt('rec.table.' + row.table_name, lang)} · {day} · {' – '.join(names)}"
+        key = json.loads(row.record_key)
+        columns = records._key_columns(row.table_name)
+        out.append({"label": label, "value": json.dumps(
+            [row.table_name, dict(zip(columns, key, strict=True))])})
+        if len(out) >= limit:
+            break
+    return out
+
+
+@dash.callback(
+    Output(WITHDRAW_STATUS, "children"),
+    Output(WITHDRAW_CHOICE, "options"),
+    Input(WITHDRAW_BTN, "n_clicks"),
+    State(WITHDRAW_CHOICE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def withdraw(_clicks, choice, lang):
+    """Withdraw the chosen record: it leaves the data (the analytics no longer see it) and its
+    versions stay in the history. Only its author or a coordinator may."""
+    import json
+
+    lang = lang or "it"
+    access = current()
+    store = store_of(access)
+    if store is None or not choice:
+        return "", dash.no_update
+    table, key = json.loads(choice)
+    result = records.withdraw_record(store, author_of(access.viewer), table, key)
+    if not result.ok:
+        words = "; ".join(problems_by_field(result.problems, lang).values())
+        return dbc.Alert(f"{wt('rec.not_saved', lang)} {words}", color="danger"), \
+            dash.no_update
+    after_write(access, {"followups"} if table == "followups" else {"data"}, result,
+                "withdraw")
+    return dbc.Alert(wt("rec.withdrawn", lang), color="success"), my_records(access, lang)
 
 
 # -- saving ------------------------------------------------------------------------------------

@@ -310,3 +310,27 @@ def test_the_report_page_counts_follow_ups_within_14_days(as_viewer):
     _, after = report.followup_frame(current(), "it")
     assert after["followed_up"].sum() == 1
     assert "Follow-up delle famiglie segnalate" in str(report.layout())
+
+
+def test_the_author_withdraws_a_record_and_it_stays_in_the_history(app, as_viewer):
+    import json
+
+    from dash_app.data import CONFIG_KEY, DataAccess, Viewer, current
+
+    store = as_viewer()
+    assert _errors(rec.SAVES["contact"](1, *CONTACT, "it"), "contact") == {}
+    options = rec.my_records(current(), "it")
+    assert len(options) == 1 and "Contatto · 03/04/2017" in options[0]["label"]
+    key = json.loads(options[0]["value"])[1]["interaction_id"]
+    # another facilitator of the same point is not offered it, and a forged request is refused
+    mine = app.server.config[CONFIG_KEY]
+    app.server.config[CONFIG_KEY] = DataAccess(mine.source, Viewer(
+        role="facilitator", community_point_id="CP01", user_id="u-other"))
+    assert rec.my_records(current(), "it") == []
+    status, _ = rec.withdraw(1, options[0]["value"], "it")
+    assert "solo chi l'ha registrato" in str(status.children)
+    app.server.config[CONFIG_KEY] = mine
+    status, left = rec.withdraw(1, options[0]["value"], "it")
+    assert "Ritirato" in str(status.children) and left == []
+    assert key not in set(current().dataset.interactions["interaction_id"])
+    assert record_history(store)["action"].tolist() == ["created", "withdrawn"]
