@@ -230,6 +230,33 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                    "en": "Ties by nature over time (distinct partners per month)"},
     "act.reasons": {"it": "Segnali di isolamento", "en": "Isolation warnings"},
     "act.reasons.none": {"it": "Nessun segnale di isolamento.", "en": "No isolation warning."},
+    "act.intro": {"it": "Presentazioni suggerite", "en": "Suggested introductions"},
+    "act.intro.help": {"it": "Famiglie e gruppi a cui far conoscere la famiglia, con i motivi, "
+                              "al {date}. Nulla avviene da solo: decidi tu, e registri la "
+                              "presentazione come seguito.",
+                       "en": "Families and groups to introduce the family to, with the "
+                             "reasons, on {date}. Nothing happens by itself: you decide, and "
+                             "record the introduction as a follow-up."},
+    "act.intro.none": {"it": "Nessuna presentazione da suggerire.",
+                       "en": "No introduction to suggest."},
+    "intro.reason.shared_activity": {"it": "entrambi a «{via}» ({start} – {end})",
+                                     "en": "both at “{via}” ({start} – {end})"},
+    "intro.reason.partner_in_common": {"it": "conoscono entrambi {via}",
+                                       "en": "both know {via}"},
+    "intro.reason.partners_in_common_hidden": {
+        "it": "{n} conoscenze in comune fuori dal tuo ambito (non nominate)",
+        "en": "{n} partners in common outside your view (not named)"},
+    "intro.reason.same_community_point": {"it": "stesso Punto di Comunità",
+                                          "en": "same Community Point"},
+    "intro.reason.same_municipality": {"it": "stesso comune ({detail})",
+                                       "en": "same municipality ({detail})"},
+    "intro.reason.programme_match": {"it": "attiva nei programmi della famiglia",
+                                     "en": "active in the family's programmes"},
+    "intro.reason.similar_situation": {"it": "era in una situazione simile, ora è collegata",
+                                       "en": "was in a similar situation, connected now"},
+    "intro.reason.close_in_network": {"it": "vicini nella rete", "en": "close in the network"},
+    "intro.reason.newcomer": {"it": "nuova nel programma (dal {start})",
+                              "en": "new to the programme (since {start})"},
     "act.timeline": {"it": "Legami registrati", "en": "Recorded ties"},
     "act.details": {"it": "{kind} · {cp} · conosciuto il {date}",
                     "en": "{kind} · {cp} · first met on {date}"},

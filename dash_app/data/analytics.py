@@ -206,6 +206,29 @@ class AnalyticsTables:
         return self._for_viewer(reasons, reasons["actor_id"]).reset_index(drop=True)
 
     @cached
+    def suggested_introductions(self, as_of: date, actor_id: str,
+                                top: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The peers to introduce a family to on ``as_of`` and the reasons of each
+        (``genera_graph.analytics.introductions``), in the viewer's scope: scored on the whole
+        district (as isolation is), but only candidates the viewer sees, and a partner in
+        common the viewer may not see is counted, never named. Nothing is acted upon.
+
+        Returns ``(suggestions, reasons)``; suggestions carry the candidate's ``name``.
+        """
+        from genera_graph.analytics.introductions import (
+            introduction_reasons,
+            suggest_introductions,
+        )
+
+        visible = set(self.actors.index)
+        tg = self.district_temporal()
+        table = suggest_introductions(tg, as_of, actors=[actor_id], top=top, visible=visible,
+                                      config=self.config)
+        reasons = introduction_reasons(tg, as_of, table, visible=visible, config=self.config)
+        table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
+        return table, reasons
+
+    @cached
     def early_warning(self, as_of: date, cps: tuple[str, ...] = (),
                       facilitators: tuple[str, ...] = ()) -> pd.DataFrame:
         """The early-warning worklist on ``as_of`` (households whose status worsened), with

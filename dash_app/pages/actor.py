@@ -24,7 +24,8 @@ from dash_app.downloads import table_download
 from dash_app.figures import ego_figure, ties_by_nature_figure
 from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
 
-__all__ = ["download", "layout", "reasons_block", "timeline_frame", "update_ego"]
+__all__ = ["download", "introductions_block", "layout", "reasons_block", "timeline_frame",
+           "update_ego"]
 
 dash.register_page(__name__, path_template="/actor/<actor_id>", name="nav.actor",
                    title="genera_azioni · scheda", order=9)
@@ -59,6 +60,7 @@ def layout(actor_id: str | None = None, **query: object) -> html.Div:
                                                          id=ids.ACT_REASONS)),
                 dcc.Graph(id=ids.ACT_NATURE, config={"displaylogo": False},
                           figure=ties_by_nature_figure(access.ties_by_nature(actor_id), lang)),
+                *_introductions_section(access, actor_id, row["kind"], lang),
             ], lg=6),
         ]),
         section(t("act.timeline", lang), _timeline_grid(access, actor_id, lang),
@@ -123,6 +125,54 @@ def reasons_block(access: DataAccess, actor_id: str, lang: str) -> list:
     if not items:
         return [html.P(t("act.reasons.none", lang), className="text-muted")]
     return [html.Ul(items[:6], className="small")]
+
+
+def _introductions_section(access: DataAccess, actor_id: str, kind: str, lang: str) -> list:
+    if kind != "household":
+        return []
+    return [section(t("act.intro", lang), html.Div(introductions_block(access, actor_id, lang),
+                                                   id=ids.ACT_INTRODUCTIONS))]
+
+
+def introductions_block(access: DataAccess, actor_id: str, lang: str) -> list:
+    """The top peers to introduce the family to, each with its reasons in words and dates.
+
+    In the viewer's scope (:meth:`DataAccess.suggested_introductions`): a partner in common
+    the viewer may not see is counted, never named. Read-only: recording the introduction is
+    the facilitator's act (a follow-up ``introduced``).
+    """
+    day = access.worklist_dates()[-1]
+    table, reasons = access.suggested_introductions(day, actor_id)
+    intro = html.P(t("act.intro.help", lang, date=fmt_date(day)), className="small text-muted")
+    if table.empty:
+        return [intro, html.P(t("act.intro.none", lang), className="text-muted")]
+    titles = access.dataset.activities.set_index("activity_id")["title"]
+    items = []
+    for row in table.itertuples(index=False):
+        mine = reasons[reasons["candidate_id"] == row.candidate_id]
+        words = [_reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
+        items.append(html.Li([
+            dcc.Link(str(row.name), href=f"/actor/{row.candidate_id}"),
+            html.Span(f" · {kind_label(row.candidate_kind, lang)}", className="text-muted"),
+            html.Ul([html.Li(w) for w in words], className="small"),
+        ]))
+    return [intro, html.Ol(items, className="small")]
+
+
+def _reason_words(r, titles: pd.Series, access: DataAccess, lang: str) -> str:
+    key = f"intro.reason.{r.reason}"
+    if r.reason == "shared_activity":
+        return t(key, lang, via=str(titles.get(r.via_id, r.via_id)),
+                 start=fmt_date(r.date_from), end=fmt_date(r.date_to))
+    if r.reason == "partner_in_common":
+        return t(key, lang, via=access.name_of(r.via_id))
+    if r.reason == "partners_in_common_hidden":
+        return t(key, lang, n=int(r.value))
+    if r.reason == "same_municipality":
+        return t(key, lang, detail=str(r.detail))
+    if r.reason == "newcomer":
+        return t(key, lang, start=fmt_date(r.date_from))
+    return t(key, lang)
 
 
 def timeline_frame(access: DataAccess, actor_id: str, lang: str) -> pd.DataFrame:
