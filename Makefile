@@ -27,9 +27,8 @@ POT    := $(LOCALE)/genera_graph.pot
 # extract every marked text from the code and merge it into each language's catalog
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
-	    --project=genera_graph -o $(POT) .
-	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching \
-	    --omit-header --ignore-obsolete
+	    -k NP_:1c,2 --project=genera_graph -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching
 	@rm -f $(POT)
 
 # compile the catalogs into .mo beside them (build products, not committed; without them the

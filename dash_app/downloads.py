@@ -1,24 +1,27 @@
 """Downloads: what a table shows, as a spreadsheet-safe CSV, through one callback helper
 (:func:`table_download`) that every page's download button uses.
 
-The CSV conventions are the library's (:func:`genera_graph.exports.tables.write_csv`): ``;``
-separator, UTF-8, dates ``dd/mm/yyyy``, and every text cell that a spreadsheet would run as a
-formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) prefixed with ``'``.
+The CSV conventions are the library's (:func:`genera_graph.exports.tables.write_csv`), in the
+Italian dialect: ``;`` separator, decimal comma, UTF-8 with byte-order mark (the text starts
+with U+FEFF, so Excel reads the accents), dates ``dd/mm/yyyy``, and every text cell that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) prefixed with ``'``.
 
 Examples
 --------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"name": ["=HYPERLINK(1)"], "day": pd.to_datetime(["2016-05-18"])})
->>> print(csv_text(frame), end="")
+>>> text = csv_text(frame)
+>>> text[0] == "\ufeff"
+True
+>>> print(text[1:], end="")
 name;day
 '=HYPERLINK(1);18/05/2016
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -28,14 +31,11 @@ from dash_app.i18n import TRANSLATIONS, t
 __all__ = ["csv_download", "csv_text", "display_frame", "table_download"]
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """The CSV text of a frame, in the library's spreadsheet-safe conventions."""
-    from genera_graph.exports.tables import write_csv
+def csv_text(frame: pd.DataFrame, dialect: str = "italian") -> str:
+    """The CSV text of a frame, in one of the library's dialects (``italian``: with its BOM)."""
+    from genera_graph.exports.tables import to_csv_bytes
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "table.csv"
-        write_csv(frame, path)
-        return path.read_text(encoding="utf-8")
+    return to_csv_bytes(frame, dialect).decode("utf-8")
 
 
 def display_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

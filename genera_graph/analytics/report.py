@@ -28,11 +28,14 @@ import pandas as pd
 
 from genera_graph.analytics.introductions import INDICATORS as _INTRODUCTION_INDICATORS
 from genera_graph.l10n import (
+    LANGS,
+    N_,
     check_lang,
     format_currency,
     format_date,
     format_number,
     format_percent,
+    gettext,
 )
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
@@ -57,15 +60,21 @@ _Period = tuple[pd.Timestamp, pd.Timestamp]
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator of the monitoring table: its key, area, unit, labels and counting rule
-    (``compute(ds, start, end) -> value`` on the half-open period ``[start, end)``)."""
+    """One indicator of the monitoring table: its key, area, unit, label and counting rule
+    (``compute(ds, start, end) -> value`` on the half-open period ``[start, end)``).
+
+    ``label`` is the English text, a gettext message id: :meth:`label_in` gives it in a
+    language from the package's catalogs (:mod:`genera_graph.l10n`)."""
 
     key: str
     area: str
     unit: str
-    it: str
-    en: str
+    label: str
     compute: Callable[[Dataset, pd.Timestamp, pd.Timestamp], float]
+
+    def label_in(self, lang: str = "it") -> str:
+        """The label in ``lang`` (``"it"`` or ``"en"``)."""
+        return gettext(self.label, check_lang(lang))
 
 
 # ---- counting rules (every period is half-open: [start, end)) --------------------------------
@@ -174,76 +183,72 @@ def _ideas_funds(ds: Dataset, start, end) -> float:
 _I = Indicator
 #: the indicators, in display order (area, then the programme report's order)
 INDICATORS: tuple[Indicator, ...] = (
-    _I("reach_individuals", "reach", "people", "Persone intercettate", "Individuals reached",
+    _I("reach_individuals", "reach", "people", N_("Individuals reached"),
        _actors_met("individual")),
-    _I("reach_households", "reach", "households", "Nuclei familiari intercettati",
-       "Households reached", _actors_met("household")),
-    _I("reach_associations", "reach", "organisations", "Associazioni intercettate",
-       "Associations reached", _actors_met("association")),
-    _I("reach_formal_groups", "reach", "organisations", "Gruppi formali intercettati",
-       "Formal groups reached", _actors_met("formal_group")),
-    _I("reach_companies", "reach", "organisations", "Imprese intercettate",
-       "Companies reached", _actors_met("company")),
-    _I("reach_schools", "reach", "organisations", "Scuole intercettate", "Schools reached",
+    _I("reach_households", "reach", "households", N_("Households reached"),
+       _actors_met("household")),
+    _I("reach_associations", "reach", "organisations", N_("Associations reached"),
+       _actors_met("association")),
+    _I("reach_formal_groups", "reach", "organisations", N_("Formal groups reached"),
+       _actors_met("formal_group")),
+    _I("reach_companies", "reach", "organisations", N_("Companies reached"),
+       _actors_met("company")),
+    _I("reach_schools", "reach", "organisations", N_("Schools reached"),
        _actors_met("school")),
-    _I("reach_public_entities", "reach", "organisations", "Enti pubblici intercettati",
-       "Public entities reached", _actors_met("public_entity")),
-    _I("reach_community_points", "reach", "points", "Punti di Comunità aperti nel periodo",
-       "Community Points opened", _actors_met("community_point")),
-    _I("reach_facilitators", "reach", "people", "Facilitatori entrati nel periodo",
-       "Facilitators who joined", _actors_met("facilitator")),
-    _I("community_points_open", "community_points", "points", "Punti di Comunità attivi",
-       "Community Points open", _actors_active("community_point")),
-    _I("facilitators_active", "community_points", "people", "Facilitatori attivi",
-       "Facilitators active", _actors_active("facilitator")),
-    _I("proximity_labs", "community_points", "activities", "Laboratori di prossimità avviati",
-       "Proximity laboratories started", _activities_started("proximity_lab")),
-    _I("world_cafes", "community_points", "activities", "World café realizzati",
-       "World cafés held", _activities_started("world_cafe")),
+    _I("reach_public_entities", "reach", "organisations", N_("Public entities reached"),
+       _actors_met("public_entity")),
+    _I("reach_community_points", "reach", "points", N_("Community Points opened"),
+       _actors_met("community_point")),
+    _I("reach_facilitators", "reach", "people", N_("Facilitators who joined"),
+       _actors_met("facilitator")),
+    _I("community_points_open", "community_points", "points", N_("Community Points open"),
+       _actors_active("community_point")),
+    _I("facilitators_active", "community_points", "people", N_("Facilitators active"),
+       _actors_active("facilitator")),
+    _I("proximity_labs", "community_points", "activities", N_("Proximity laboratories started"),
+       _activities_started("proximity_lab")),
+    _I("world_cafes", "community_points", "activities", N_("World cafés held"),
+       _activities_started("world_cafe")),
     _I("local_events_community", "community_points", "activities",
-       "Eventi locali dei Punti di Comunità", "Local events of the Community Points",
+       N_("Local events of the Community Points"),
        _activities_started("local_event", ["community"])),
     _I("local_events_other", "community_points", "activities",
-       "Eventi locali di altri programmi (casa, lavoro, idee)",
-       "Local events of other programmes (housing, work, ideas)",
+       N_("Local events of other programmes (housing, work, ideas)"),
        _activities_started("local_event", ["housing", "work", "ideas"])),
-    _I("leases_started", "housing", "contracts", "Contratti di locazione sottoscritti",
-       "Leases signed", _relations_started("lease")),
-    _I("cohabitations_started", "housing", "paths", "Percorsi di coabitazione avviati",
-       "Cohabitation paths started", _relations_started("cohabitation")),
-    _I("social_condominiums_active", "housing", "activities", "Condomini solidali attivi",
-       "Social condominiums active", _activities_active("social_condominium")),
-    _I("condominium_residents", "housing", "people", "Residenti nei condomini solidali",
-       "Social condominium residents", _residents),
+    _I("leases_started", "housing", "contracts", N_("Leases signed"), _relations_started("lease")),
+    _I("cohabitations_started", "housing", "paths", N_("Cohabitation paths started"),
+       _relations_started("cohabitation")),
+    _I("social_condominiums_active", "housing", "activities", N_("Social condominiums active"),
+       _activities_active("social_condominium")),
+    _I("condominium_residents", "housing", "people", N_("Social condominium residents"),
+       _residents),
     _I("condominium_residents_active_share", "housing", "share",
-       "Quota di residenti nelle attività comunitarie (pulizie, verde)",
-       "Share of residents in community activities (cleaning, green)",
+       N_("Share of residents in community activities (cleaning, green)"),
        _residents_active_share),
-    _I("thematic_labs", "work", "activities", "Laboratori tematici sul lavoro",
-       "Thematic laboratories on work", _activities_started("thematic_lab")),
-    _I("apprenticeships_started", "work", "placements", "Tirocini avviati",
-       "Apprenticeships started", _relations_started("apprenticeship")),
-    _I("cognitive_interviews", "work", "interviews", "Colloqui conoscitivi",
-       "Cognitive interviews", _interactions("cognitive_interview")),
-    _I("youth_labs", "youth", "activities", "Laboratori di giovani per giovani",
-       "Youth laboratories (young people for young people)", _activities_started("youth_lab")),
-    _I("youth_events", "youth", "activities", "Eventi locali co-progettati con i giovani",
-       "Local events co-designed with young people",
+    _I("thematic_labs", "work", "activities", N_("Thematic laboratories on work"),
+       _activities_started("thematic_lab")),
+    _I("apprenticeships_started", "work", "placements", N_("Apprenticeships started"),
+       _relations_started("apprenticeship")),
+    _I("cognitive_interviews", "work", "interviews", N_("Cognitive interviews"),
+       _interactions("cognitive_interview")),
+    _I("youth_labs", "youth", "activities",
+       N_("Youth laboratories (young people for young people)"),
+       _activities_started("youth_lab")),
+    _I("youth_events", "youth", "activities", N_("Local events co-designed with young people"),
        _activities_started("local_event", ["youth"])),
-    _I("school_work_offers", "youth", "offers", "Offerte di alternanza scuola-lavoro",
-       "School-work offers", _activities_started("school_work_offer")),
-    _I("school_work_placements", "youth", "placements", "Inserimenti in alternanza scuola-lavoro",
-       "School-work placements started", _relations_started("school_work_placement")),
-    _I("ideas_funded", "ideas", "ideas", "Idee finanziate (#genera_idee)",
-       "Ideas funded (#genera_idee)", _ideas_funded),
-    _I("ideas_funds_eur", "ideas", "EUR", "Fondi assegnati alle idee", "Funds granted to ideas",
+    _I("school_work_offers", "youth", "offers", N_("School-work offers"),
+       _activities_started("school_work_offer")),
+    _I("school_work_placements", "youth", "placements", N_("School-work placements started"),
+       _relations_started("school_work_placement")),
+    _I("ideas_funded", "ideas", "ideas", N_("Ideas funded (#genera_idee)"), _ideas_funded),
+    _I("ideas_funds_eur", "ideas", "EUR", N_("Funds granted to ideas"),
        _ideas_funds),
 )
 del _I
 
-#: indicator key -> {"it": Italian label, "en": English label}
+#: indicator key -> {"it": Italian label, "en": English label} (from the gettext catalogs)
 INDICATOR_LABELS: dict[str, dict[str, str]] = {
-    ind.key: {"it": ind.it, "en": ind.en} for ind in INDICATORS
+    ind.key: {lang: ind.label_in(lang) for lang in LANGS} for ind in INDICATORS
 }
 # the introductions section (genera report --introductions): labels from its module
 INDICATOR_LABELS.update({key: {"it": it, "en": en}
@@ -363,8 +368,8 @@ def report_wide(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     base = (report[["area", "indicator", "unit"]].drop_duplicates("indicator")
             .assign(_order=lambda f: f["indicator"].map(order).fillna(len(order)))
             .sort_values("_order", kind="stable").drop(columns="_order"))
-    base.insert(2, "label", base["indicator"].map(
-        lambda k: INDICATOR_LABELS.get(k, {}).get(lang, k)))
+    labels = {ind.key: ind.label_in(lang) for ind in INDICATORS}
+    base.insert(2, "label", base["indicator"].map(lambda k: labels.get(k, k)))
     out = base.reset_index(drop=True)
     for (start, end), header in headers.items():
         values = report[(report["period_start"] == start) & (report["period_end"] == end)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from genera_graph.model import Dataset
 
-__all__ = ["load_dataset", "parse_date", "store_url"]
+__all__ = ["add_table_options", "load_dataset", "parse_date", "store_url", "table_options"]
 
 
 def parse_date(text: str) -> date:
@@ -42,3 +42,22 @@ def load_dataset(args: argparse.Namespace) -> Dataset:
               "or pass --registers DIR", file=sys.stderr)
         raise SystemExit(2)
     return Store(target).load()
+
+
+def add_table_options(parser: argparse.ArgumentParser) -> None:
+    """``--dialect`` and ``--xlsx``: how a command writes its tables (see
+    :func:`genera_graph.exports.tables.write_table`)."""
+    parser.add_argument("--dialect", choices=["italian", "research"], default="italian",
+                        help="CSV dialect: italian (default, for people: ';', decimal comma, "
+                        "dd/mm/yyyy, sì/no, UTF-8 with BOM) or research (for code: ',', "
+                        "decimal point, ISO dates, true/false)")
+    parser.add_argument("--xlsx", action="store_true",
+                        help="also write each table as an Excel workbook (.xlsx)")
+
+
+def table_options(args: argparse.Namespace) -> dict:
+    """The keyword arguments of ``write_table`` that :func:`add_table_options` set."""
+    formats = ("csv", "parquet", "xlsx") if getattr(args, "xlsx", False) else ("csv", "parquet")
+    dialect = getattr(args, "dialect", "italian")
+    lang = getattr(args, "lang", None) or ("it" if dialect == "italian" else "en")
+    return {"dialect": dialect, "formats": formats, "lang": lang}

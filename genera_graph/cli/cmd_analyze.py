@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from genera_graph.cli._common import load_dataset, parse_date
-from genera_graph.l10n import format_date
+from genera_graph.cli._common import add_table_options, load_dataset, parse_date, table_options
+from genera_graph.l10n import format_date, ngettext
 
 __all__ = ["register", "run"]
 
@@ -26,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="betweenness with interaction counts as strengths (distance 1/count)")
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
+    add_table_options(p)
+    p.add_argument("--lang", choices=["it", "en"], default=None,
+                   help="language of the data dictionaries and of the summary "
+                   "(default: the dialect's, it for italian, en for research)")
     p.set_defaults(func=run)
 
 
@@ -40,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit("genera analyze: the store holds no events")
     tables = analysis_tables(tg, at, groups=args.groups, view=args.view, level=args.level,
                              weight="weight" if args.weighted else None)
+    options = table_options(args)
     for name, (frame, dictionary) in tables.items():
-        written = write_table(frame, args.out, name, dictionary)
-        print(f"{name}: {len(frame)} rows -> {written['csv'].name}, "
-              f"{written['parquet'].name}, {written['dictionary'].name}")
+        written = write_table(frame, args.out, name, dictionary, **options)
+        print(f"{name}: {len(frame)} rows -> {', '.join(p.name for p in written.values())}")
+    flagged = len(tables["early_warning"][0])
+    print(ngettext("{n} household flagged", "{n} households flagged", flagged, options["lang"])
+          .format(n=flagged))
     print(f"analysis of {format_date(at)} written to {args.out}")
     return 0

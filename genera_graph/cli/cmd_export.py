@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from genera_graph.cli._common import load_dataset, parse_date
+from genera_graph.cli._common import add_table_options, load_dataset, parse_date, table_options
 
 __all__ = ["register", "run"]
 
@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                      "(0: every table passes, 1: not)")
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
+    add_table_options(p)
+    p.add_argument("--lang", choices=["it", "en"], default=None,
+                   help="language of the HTML map and of the data dictionaries "
+                   "(default: it; en with --dialect research)")
     p.set_defaults(func=run)
 
 
@@ -65,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit("genera export: give --out")
     ds = load_dataset(args)
     if args.research:
+        if args.dialect != "italian" or args.xlsx:
+            raise SystemExit("genera export --research: --dialect and --xlsx apply to the "
+                             "metrics tables (--format csv/parquet), not to the research dataset")
         return _research(args, ds)
     if not args.format:
         raise SystemExit("genera export: give --format (or --research)")
@@ -89,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         write_graphml(nodes, edges, out)
     else:
         nodes, edges = view_tables(view, ds.actors, dynamic=False)
-        write_html_map(nodes, edges, out, title="#genera_azioni", color_by="kind")
+        write_html_map(nodes, edges, out, title="#genera_azioni", color_by="kind",
+                       lang=table_options(args)["lang"])
     print(f"wrote {out}: {len(nodes)} actors, {len(view.edges)} ties")
     return 0
 
@@ -116,7 +124,7 @@ def _metrics(args: argparse.Namespace, view) -> int:
     from genera_graph.exports import write_table
 
     frame, dictionary = bridging_tables(view.igraph())
-    written = write_table(frame, args.out, "metrics", dictionary)
+    written = write_table(frame, args.out, "metrics", dictionary, **table_options(args))
     print(f"wrote {', '.join(str(p) for p in written.values())} ({len(frame)} actors)")
     return 0
 

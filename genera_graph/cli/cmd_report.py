@@ -18,7 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=["it", "en"], default="it", help="label language")
     p.add_argument("--registers", metavar="DIR",
                    help="read register files from DIR instead of the store")
-    p.add_argument("--csv", metavar="PATH", help="also write the tidy table as CSV (;)")
+    p.add_argument("--csv", metavar="PATH", help="also write the tidy table as CSV")
+    p.add_argument("--dialect", choices=["italian", "research"], default="italian",
+                   help="CSV dialect of --csv: italian (default: ';', decimal comma, "
+                   "dd/mm/yyyy) or research (',', decimal point, ISO dates)")
     p.add_argument("--introductions", metavar="CSV",
                    help="add the introductions section: recorded introductions (actor_id;"
                         "candidate_id;status;date dd/mm/yyyy, see genera_graph.io."
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         from genera_graph.exports.tables import write_csv
 
-        write_csv(table, args.csv)
+        write_csv(table, args.csv, args.dialect)
         print(f"wrote {args.csv}")
     return 0
 

@@ -48,9 +48,18 @@ from genera_graph.exports._tidy import (
     native,
     node_records,
 )
-from genera_graph.l10n import format_date
+from genera_graph.l10n import (
+    N_,
+    check_lang,
+    code_label,
+    field_of_column,
+    format_date,
+    format_number,
+    gettext,
+    ngettext,
+)
 
-__all__ = ["PALETTE", "vis_network_assets", "write_html_map"]
+__all__ = ["COLUMN_LABELS", "PALETTE", "column_label", "vis_network_assets", "write_html_map"]
 
 #: Okabe-Ito colour-blind-safe palette, then further distinct colours; cycled past its end.
 PALETTE = (
@@ -153,14 +162,38 @@ def _script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _text(value: Any) -> str:
+#: the headers of the columns a map usually shows, marked for translation
+COLUMN_LABELS: dict[str, str] = {
+    "id": N_("Id"), "label": N_("Name"), "kind": N_("Kind"), "actor_kind": N_("Kind"),
+    "community_point_id": N_("Community Point"), "household_id": N_("Household"),
+    "programme": N_("Programme"), "nature": N_("Tie nature"), "weight": N_("Weight"),
+    "members": N_("Members"), "first_met": N_("First met"), "left_on": N_("Left on"),
+    "facilitator_id": N_("Facilitator"), "status": N_("Status"), "degree": N_("Degree"),
+    "betweenness": N_("Betweenness"), "community": N_("Community"),
+}
+
+
+def column_label(column: str, lang: str = "it") -> str:
+    """A column's header in ``lang`` (the column name itself when it has no label).
+
+    >>> column_label("community_point_id"), column_label("community_point_id", "en")
+    ('Punto di Comunità', 'Community Point')
+    """
+    text = COLUMN_LABELS.get(column)
+    return column if text is None else gettext(text, lang)
+
+
+def _text(value: Any, lang: str = "it", column: str | None = None) -> str:
     value = native(value)
+    field = field_of_column(column) if column else None
+    if field is not None and isinstance(value, str):
+        return code_label(field, value, lang)
     if isinstance(value, pd.Timestamp):
-        return format_date(value)
+        return format_date(value, lang)
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
+        return gettext("yes", lang) if value else gettext("no", lang)
+    if isinstance(value, float | int):
+        return format_number(value, lang, None if float(value).is_integer() else 3)
     return str(value)
 
 
@@ -169,7 +202,8 @@ def _blend(fraction: float) -> str:
     return "#" + "".join(f"{c:02X}" for c in channels)
 
 
-def _colors(nodes: pd.DataFrame, column: str | None) -> tuple[list[str], list[dict[str, str]]]:
+def _colors(nodes: pd.DataFrame, column: str | None,
+            lang: str = "it") -> tuple[list[str], list[dict[str, str]]]:
     if column is None:
         return [PALETTE[1]] * len(nodes), []
     series = nodes[column]
@@ -180,17 +214,19 @@ def _colors(nodes: pd.DataFrame, column: str | None) -> tuple[list[str], list[di
         low, high = values.min(), values.max()
         span = (high - low) if high > low else 1.0
         colors = [_MISSING_COLOR if pd.isna(v) else _blend((v - low) / span) for v in values]
+        name = column_label(column, lang)
         legend = [] if pd.isna(low) else [
-            {"color": _blend(0.0), "text": f"{column} {low:g}"},
-            {"color": _blend(1.0), "text": f"{column} {high:g}"},
+            {"color": _blend(0.0), "text": f"{name} {_text(float(low), lang)}"},
+            {"color": _blend(1.0), "text": f"{name} {_text(float(high), lang)}"},
         ]
         return colors, legend
-    texts = [None if is_missing(v) else _text(v) for v in series]
+    texts = [None if is_missing(v) else _text(v, lang, column) for v in series]
     categories = sorted({t for t in texts if t is not None})
     lookup = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
     legend = [{"color": lookup[c], "text": c} for c in categories]
     if any(t is None for t in texts):
-        legend.append({"color": _MISSING_COLOR, "text": f"{column}: missing"})
+        legend.append({"color": _MISSING_COLOR, "text": gettext("{column}: missing", lang)
+                       .format(column=column_label(column, lang))})
     return [_MISSING_COLOR if t is None else lookup[t] for t in texts], legend
 
 
@@ -205,28 +241,39 @@ def _sizes(nodes: pd.DataFrame, column: str | None) -> list[float]:
     return [_MIN_SIZE if pd.isna(v) else round(_MIN_SIZE + (v - low) * scale, 2) for v in values]
 
 
-def _node_tooltip(row: dict[str, Any], columns: list[str]) -> str:
+def _node_tooltip(row: dict[str, Any], columns: list[str], lang: str = "it") -> str:
     label = row.get("label")
     lines = [row["id"] if is_missing(label) else str(label)]
-    lines += [f"{c}: {_text(row[c])}" for c in columns if not is_missing(row.get(c))]
+    lines += [f"{column_label(c, lang)}: {_text(row[c], lang, c)}" for c in columns
+              if not is_missing(row.get(c))]
     return "\n".join(lines)
 
 
-def _edge_tooltip(edge: TidyEdge, labels: dict[str, str]) -> str:
+def _edge_tooltip(edge: TidyEdge, labels: dict[str, str], lang: str = "it") -> str:
     lines = [f"{labels[edge.source]} — {labels[edge.target]}"]
     if edge.label is not None:
         lines.append(edge.label)
-    lines += [f"{k}: {_text(v)}" for k, v in edge.attrs.items() if v is not None]
+    lines += [f"{column_label(k, lang)}: {_text(v, lang, k)}" for k, v in edge.attrs.items()
+              if v is not None]
     if edge.weight is not None:
-        lines.append(f"weight: {edge.weight:g}")
+        lines.append(f"{column_label('weight', lang)}: {_text(float(edge.weight), lang)}")
     for start, end in edge.spells:
-        since = "…" if start is None else _text(start)
-        until = "open" if end is None else _text(end)
+        since = "…" if start is None else _text(start, lang)
+        until = gettext("ongoing", lang) if end is None else _text(end, lang)
         lines.append(f"{since} → {until}")
     if edge.timestamps:
-        first, last = _text(edge.timestamps[0]), _text(edge.timestamps[-1])
-        lines.append(f"{len(edge.timestamps)} event(s), {first} – {last}")
+        first, last = _text(edge.timestamps[0], lang), _text(edge.timestamps[-1], lang)
+        n = len(edge.timestamps)
+        lines.append(ngettext("{n} event, {first} – {last}", "{n} events, {first} – {last}",
+                              n, lang).format(n=n, first=first, last=last))
     return "\n".join(lines)
+
+
+def _caption(actors: int, ties: int, lang: str) -> str:
+    return ", ".join([
+        ngettext("{n} actor", "{n} actors", actors, lang).format(n=format_number(actors, lang)),
+        ngettext("{n} tie", "{n} ties", ties, lang).format(n=format_number(ties, lang)),
+    ])
 
 
 def write_html_map(
@@ -242,7 +289,7 @@ def write_html_map(
     height: str = "720px",
     caption: str | None = None,
     seed: int = 7,
-    lang: str = "en",
+    lang: str = "it",
 ) -> Path:
     """Write an interactive map of the graph as one standalone HTML file.
 
@@ -270,8 +317,9 @@ def write_html_map(
         A line under the title; default the counts of nodes and ties.
     seed : int
         Seed of the initial layout, so that the same tables give the same picture.
-    lang : str
-        Language of the page (``lang`` attribute).
+    lang : {"it", "en"}
+        Language of the page: its ``lang`` attribute, the caption, the legend and the
+        tooltips (column headers and the labels of codes such as actor kinds, never the codes).
 
     Returns
     -------
@@ -291,6 +339,7 @@ def write_html_map(
     picture stays still; nodes can be dragged. Complexity: O(rows) to write; the browser layout
     is O(n log n) per iteration (Barnes-Hut).
     """
+    check_lang(lang)
     if not _CSS_LENGTH.match(height):
         raise ValueError(f"height must be a CSS length such as '720px', not {height!r}")
     node_rows, _ = node_records(nodes)
@@ -304,7 +353,7 @@ def write_html_map(
 
     if tooltip_columns is None:
         tooltip_columns = [c for c in nodes.columns if c not in ("label",)]
-    colors, legend = _colors(nodes, color_by)
+    colors, legend = _colors(nodes, color_by, lang)
     sizes = _sizes(nodes, size_by)
     labels = {}
     vis_nodes = []
@@ -312,7 +361,7 @@ def write_html_map(
         label = row["id"] if is_missing(row.get("label")) else str(row["label"])
         labels[row["id"]] = label
         vis_nodes.append({"id": row["id"], "label": label,
-                          "title": _node_tooltip(row, tooltip_columns),
+                          "title": _node_tooltip(row, tooltip_columns, lang),
                           "color": color, "size": size, "shape": "dot"})
     weights = [e.weight for e in tidy if e.weight is not None]
     top = max(weights) if weights else 1.0
@@ -320,7 +369,8 @@ def write_html_map(
     for edge in tidy:
         width = 1.0 if edge.weight is None or top <= 0 else 1.0 + 5.0 * edge.weight / top
         vis_edges.append({"id": edge.id, "from": edge.source, "to": edge.target,
-                          "title": _edge_tooltip(edge, labels), "width": round(width, 2)})
+                          "title": _edge_tooltip(edge, labels, lang),
+                          "width": round(width, 2)})
     options = {
         "layout": {"randomSeed": seed, "improvedLayout": len(vis_nodes) <= 150},
         "physics": {"solver": "barnesHut", "stabilization": {"enabled": True,
@@ -337,9 +387,8 @@ def write_html_map(
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     html = environment.from_string(_TEMPLATE).render(
         lang=lang, title=title, height=height, vis_version=_VIS_VERSION, vis_js=js, vis_css=css,
-        caption=caption if caption is not None else
-        f"{len(vis_nodes)} actors, {len(vis_edges)} ties",
-        legend=legend, legend_title=color_by or "",
+        caption=caption if caption is not None else _caption(len(vis_nodes), len(vis_edges), lang),
+        legend=legend, legend_title=column_label(color_by, lang) if color_by else "",
         data_json=_script_json({"nodes": vis_nodes, "edges": vis_edges, "options": options}),
     )
     path = Path(path)

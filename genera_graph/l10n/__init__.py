@@ -5,7 +5,8 @@ data dictionaries)::
 
     from genera_graph.l10n import (format_number, format_integer, format_decimal,
                                    format_currency, format_percent, format_date,
-                                   gettext, ngettext, pgettext, npgettext, N_, LANGS)
+                                   gettext, ngettext, pgettext, npgettext, N_, LANGS,
+                                   code_label, code_legend)
 
 - Formatting (:mod:`genera_graph.l10n.formatting`): ``lang`` is ``"it"`` (default) or
   ``"en"``; whole numbers are written as integers, a missing value as ``–`` (``missing=``
@@ -14,6 +15,8 @@ data dictionaries)::
   catalogs are ``locale/<lang>/LC_MESSAGES/genera_graph.po`` in this package, extracted with
   ``make messages`` and compiled by ``make install`` (or in memory when the ``.mo`` is
   missing). Every call takes ``lang=``.
+- Labels of the data's codes (:mod:`genera_graph.l10n.labels`): ``code_label("kind",
+  "household", lang)`` is ``Famiglia``; every user-facing text shows labels, never codes.
 
 Examples
 --------
@@ -25,8 +28,10 @@ Examples
 
 from genera_graph.l10n.catalogs import (
     DOMAIN,
+    KEYWORDS,
     LOCALE_DIR,
     N_,
+    NP_,
     catalog_path,
     gettext,
     ngettext,
@@ -49,6 +54,7 @@ from genera_graph.l10n.formatting import (
     format_percent,
     is_missing,
 )
+from genera_graph.l10n.labels import code_label, code_legend, field_of_column
 
 __all__ = [
     "DATE_PATTERN",
@@ -58,8 +64,13 @@ __all__ = [
     "LOCALES",
     "LOCALE_DIR",
     "MISSING",
+    "KEYWORDS",
+    "NP_",
     "N_",
     "catalog_path",
+    "code_label",
+    "code_legend",
+    "field_of_column",
     "check_lang",
     "format_currency",
     "format_date",

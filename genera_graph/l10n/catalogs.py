@@ -23,8 +23,11 @@ Examples
 >>> [ngettext("{n} household flagged", "{n} households flagged", n, lang="it").format(n=n)
 ...  for n in (1, 2)]
 ['1 famiglia segnalata', '2 famiglie segnalate']
->>> pgettext("actors", "new", lang="it"), pgettext("households", "new", lang="it")
-('nuovi', 'nuove')
+>>> pgettext("status", "isolated", lang="it")  # a household: feminine (la famiglia)
+'isolata'
+>>> pgettext("status", "isolated", lang="en")
+'isolated'
+
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from genera_graph.l10n.formatting import DEFAULT_LANG, check_lang
 __all__ = [
     "DOMAIN",
     "LOCALE_DIR",
+    "KEYWORDS",
+    "NP_",
     "N_",
     "catalog_path",
     "gettext",
@@ -48,6 +53,8 @@ __all__ = [
     "translations",
 ]
 
+#: the extraction keywords: Babel's defaults plus :func:`NP_` (``make messages`` passes the same)
+KEYWORDS = ("NP_:1c,2",)
 #: the gettext domain (the catalogs' file name)
 DOMAIN = "genera_graph"
 #: where the catalogs are: ``LOCALE_DIR/<lang>/LC_MESSAGES/genera_graph.po``
@@ -61,6 +68,16 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     'Individuals reached'
     """
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802
+    """Mark ``message`` with a ``context`` for extraction (``pybabel -k NP_:1c,2``); returns
+    the pair for :func:`pgettext` where it is shown.
+
+    >>> NP_("status", "at risk")
+    ('status', 'at risk')
+    """
+    return context, message
 
 
 def catalog_path(lang: str, suffix: str = ".po") -> Path:
@@ -120,7 +137,8 @@ def ngettext(singular: str, plural: str, n: int, lang: str = DEFAULT_LANG) -> st
 
 def pgettext(context: str, message: str, lang: str = DEFAULT_LANG) -> str:
     """``message`` in ``lang`` where the same English word needs another translation by
-    context (Italian gender: ``pgettext("households", "new")`` is ``nuove``)."""
+    context (Italian gender: ``pgettext("status", "isolated")``, said of a household, is
+    ``isolata``)."""
     return translations(lang).pgettext(context, message)
 
 

@@ -22,7 +22,8 @@ def pg(name: str):
 
 
 def read_csv(payload: dict) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(payload["content"]), delimiter=";"))
+    return list(csv.reader(io.StringIO(payload["content"].removeprefix("\ufeff")),
+                           delimiter=";"))
 
 
 def test_every_page_is_registered(app):

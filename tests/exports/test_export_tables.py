@@ -40,13 +40,14 @@ def typed_frame() -> pd.DataFrame:
 
 def test_neutralise_every_trigger_and_only_text():
     """Each OWASP trigger character gets a leading quote; numbers keep value and dtype."""
-    texts = [f"{c}cmd" for c in FORMULA_TRIGGERS] + ["plain", "'already"]
+    texts = [f"{c}cmd" for c in FORMULA_TRIGGERS] + ["plain", "'ok' when", "'=already"]
     frame = pd.DataFrame({"t": texts, "n": np.arange(len(texts)) - 3,
                           "x": np.linspace(-1, 1, len(texts))})
     out = neutralise_formulas(frame)
+    assert restore_formulas(out).equals(frame)
     for before, after in zip(texts, out["t"], strict=True):
-        if before == "plain":
-            assert after == "plain"
+        if before in ("plain", "'ok' when"):  # a quote that was never a formula stays one
+            assert after == before
         else:
             assert after == "'" + before
     assert out["n"].dtype == frame["n"].dtype and out["n"].tolist() == frame["n"].tolist()
@@ -64,7 +65,7 @@ def test_neutralise_object_column_with_mixed_values():
 
 def test_csv_cells_are_neutralised_in_the_file(typed_frame, tmp_path):
     path = write_csv(typed_frame, tmp_path / "t.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     header, body = rows[0], rows[1:]
     name = header.index("name")
@@ -72,7 +73,7 @@ def test_csv_cells_are_neutralised_in_the_file(typed_frame, tmp_path):
     # negative numbers in numeric columns are numbers, not text
     assert body[2][header.index("ties")] == "-3"
     assert body[0][header.index("first_met")] == "18/05/2016"
-    assert body[0][header.index("peer")] == "true"
+    assert body[0][header.index("peer")] == "sì"
     assert body[0][header.index("actor_id")] == "007"
     for row in body:
         for column in ("actor_id", "name"):
@@ -99,10 +100,15 @@ def test_csv_round_trip_with_missing_values(tmp_path):
     pd.testing.assert_frame_equal(back, frame)
 
 
-def test_csv_uses_semicolon_utf8_and_decimal_point(tmp_path):
-    frame = pd.DataFrame({"città": ["Brescia"], "x": [1234.5]})
+def test_csv_dialects_italian_and_research(tmp_path):
+    frame = pd.DataFrame({"città": ["Brescia"], "x": [1234.5], "n": [530.0], "ok": [False],
+                          "day": pd.to_datetime(["2016-02-01"])})
     raw = write_csv(frame, tmp_path / "a.csv").read_bytes()
-    assert raw.decode("utf-8") == "città;x\nBrescia;1234.5\n"
+    assert raw == "\ufeffcittà;x;n;ok;day\nBrescia;1234,5;530;no;01/02/2016\n".encode()
+    raw = write_csv(frame, tmp_path / "b.csv", "research").read_bytes()
+    assert raw == "città,x,n,ok,day\nBrescia,1234.5,530,false,2016-02-01\n".encode()
+    with pytest.raises(ValueError, match="unknown CSV dialect"):
+        write_csv(frame, tmp_path / "c.csv", "excel")
 
 
 def test_csv_refuses_time_of_day(tmp_path):
@@ -127,6 +133,11 @@ def test_write_table_writes_three_files_and_reads_back(typed_frame, tmp_path):
     }
     pd.testing.assert_frame_equal(read_table_csv(paths["csv"], paths["dictionary"]), typed_frame)
     dictionary = read_csv(paths["dictionary"])
+    files = dictionary[dictionary["dtype"] == "file"]
+    assert files["column"].tolist() == ["actors.csv", "actors.parquet"]
+    assert "read.csv2" in files["convention"].iloc[0]
+    assert "arrow::read_parquet" in files["convention"].iloc[1]
+    dictionary = dictionary[dictionary["dtype"] != "file"]
     assert dictionary["column"].tolist() == list(typed_frame.columns)
     assert dictionary.set_index("column").loc["first_met", "dtype"] == "datetime64[us]"
 
@@ -144,7 +155,7 @@ def test_data_dictionary_is_neutralised(tmp_path):
         [{"column": "x", "definition": "=2+2", "convention": "-", "reference": "@ref"}],
         tmp_path / "d.csv",
     )
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     assert "x;'=2+2;'-;'@ref;" in text
 
 
@@ -157,5 +168,5 @@ def test_categorical_and_python_dates(tmp_path):
     out = neutralise_formulas(frame)
     assert out["kind"].tolist() == ["'=evil", "household", "'=evil"]
     assert isinstance(out["kind"].dtype, pd.CategoricalDtype)
-    text = write_csv(frame, tmp_path / "c.csv").read_text(encoding="utf-8")
+    text = write_csv(frame, tmp_path / "c.csv").read_text(encoding="utf-8-sig")
     assert text == "kind;day\n'=evil;14/06/2016\nhousehold;\n'=evil;02/01/2017\n"

@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 from genera_graph import l10n
 from genera_graph.l10n import (
     LANGS,
+    code_label,
     format_currency,
     format_date,
     format_decimal,
@@ -95,8 +96,13 @@ def test_italian_plurals_and_gender():
     assert forms == ["0 famiglie segnalate", "1 famiglia segnalata", "2 famiglie segnalate"]
     assert ngettext("{n} household flagged", "{n} households flagged", 1, "en") == \
         "{n} household flagged"
-    assert pgettext("households", "new", "it") == "nuove"
-    assert pgettext("actors", "new", "it") == "nuovi"
+    # a status is said of a household (la famiglia): feminine
+    assert pgettext("status", "isolated", "it") == "isolata"
+    assert pgettext("status", "connected", "it") == "collegata"
+    assert code_label("status", "new", "it").startswith("nuova")
+    assert code_label("kind", "household", "it") == "Famiglia"
+    assert code_label("reason", "few_peer_partners;single_bridge", "en") == \
+        "few peer partners; one actor holds every path"
 
 
 @functools.cache
@@ -106,7 +112,8 @@ def _extracted() -> dict[tuple[str | None, str], str | None]:
         method_map, options_map = parse_mapping_cfg(handle)
     found = {}
     for filename, _lineno, message, _comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS):
+            str(ROOT), method_map, options_map,
+            keywords={**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}):
         if isinstance(message, tuple):
             found[(context, message[0])] = message[1]
         else:
@@ -160,7 +167,7 @@ def test_catalog_without_mo_is_compiled_in_memory_and_equals_pybabel_compile(tmp
         po = tmp_path / "it" / "LC_MESSAGES" / "genera_graph.po"
         with po.open("rb") as src:
             catalog = read_po(src)
-        catalog[("Community Point")].string = "Punto (compilato)"
+        catalog["Community Point"].string = "Punto (compilato)"
         with po.with_suffix(".mo").open("wb") as out:
             write_mo(out, catalog)
         l10n.translations.cache_clear()

@@ -1,0 +1,76 @@
+"""No code of the data (kind, programme, nature, status, reason, role) reaches a person:
+the report, the HTML map and the data dictionaries show labels, in Italian and in English."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from genera_graph.analytics.report import monitoring_report, report_text
+from genera_graph.exports.html import write_html_map
+from genera_graph.exports.network import view_tables
+from genera_graph.l10n import code_label
+from genera_graph.l10n.labels import VOCABULARIES
+from genera_graph.temporal import TemporalGraph
+from genera_graph.temporal.testing import toy_dataset
+
+
+def _raw_codes(lang: str) -> dict[str, str]:
+    """Every code whose label differs from it (a code equal to its label reads as a word)."""
+    out = {}
+    for field, codes in VOCABULARIES.items():
+        for code in codes:
+            if code_label(field, code, lang).lower() != code.lower():
+                out[code] = field
+    return out
+
+
+def _shown_codes(texts, lang: str, allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
+    codes = _raw_codes(lang)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, codes)) + r")(?![\w])")
+    found = []
+    for text in texts:
+        # "code = label" explains a code (a dictionary's legend): that is not a raw code
+        stripped = re.sub(r"(?<![\w])\w+ = [^;]+", "", str(text))
+        for match in pattern.finditer(stripped):
+            if match.group(1) not in allowed:
+                found.append((match.group(1), str(text)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def toy():
+    ds = toy_dataset()
+    return ds, TemporalGraph.from_dataset(ds)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_html_map_shows_labels_not_codes(toy, tmp_path, lang):
+    ds, tg = toy
+    nodes, edges = view_tables(tg.cumulative("2016-12-31"), ds.actors, dynamic=False)
+    path = write_html_map(nodes, edges, tmp_path / "map.html", title="t", color_by="kind",
+                          lang=lang)
+    page = path.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="graph-data" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+    legend = re.findall(r'<li><span class="swatch"[^>]*></span>([^<]*)</li>', page)
+    texts = [n["title"] for n in data["nodes"]] + [e["title"] for e in data["edges"]] + legend
+    assert legend and all(texts)
+    assert _shown_codes(texts, lang) == []
+    if lang == "it":
+        assert "Famiglia" in legend and any("Tipo: Famiglia" in t for t in texts)
+        assert re.search(r"\d+ attori, \d+ legami", page)
+    # the test can fail: a map with codes shown is caught
+    assert _shown_codes(["kind: household", "status: at_risk"], lang)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_report_shows_labels_not_codes(toy, lang):
+    ds, _ = toy
+    text = report_text(monitoring_report(ds), lang=lang)
+    cells = [*text.columns, *text.to_numpy().ravel().tolist()]
+    assert _shown_codes(cells, lang) == []
+    indicator_keys = set(monitoring_report(ds)["indicator"])
+    assert not indicator_keys & set(map(str, cells))
