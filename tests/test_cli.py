@@ -7,13 +7,12 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-import pytest
 
 from genera_graph.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
-GEXF_XSD = ROOT.parent / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
+GEXF_XSD = ROOT / "tests" / "data" / "schemas" / "gexf-1.3" / "gexf.xsd"
 SUMMER = ["--registers", str(SAMPLE), "--from", "01/06/2016", "--to", "01/09/2016"]
 
 
@@ -49,8 +48,7 @@ def test_analyze_writes_every_table_with_its_dictionary(tmp_path, capsys):
 
 
 def test_gexf_export_is_valid_dynamic_gexf_1_3(tmp_path):
-    if not GEXF_XSD.exists():
-        pytest.skip(f"GEXF 1.3 schema not found at {GEXF_XSD}")
+    assert GEXF_XSD.exists(), f"the GEXF 1.3 schema is missing from the repository: {GEXF_XSD}"
     from genera_graph.exports import read_gexf, validate_gexf
 
     out = tmp_path / "summer.gexf"

@@ -74,7 +74,7 @@ CONVENTIONS: dict[str, dict[str, str]] = {
     "actor_id": {
         "definition": "the actor's id (index of every table)",
         "convention": "ids as given by the graph (networkx node / igraph vertex 'name')",
-        "reference": "DESIGN.md section 2",
+        "reference": "docs/DESIGN.md §2",
     },
     "degree": {
         "definition": "number of ties of the actor",
@@ -123,13 +123,13 @@ CONVENTIONS: dict[str, dict[str, str]] = {
     "isolated": {
         "definition": "the actor has no tie in this graph",
         "convention": "self-loops do not count as ties",
-        "reference": "DESIGN.md section 5",
+        "reference": "docs/metrics.md §4",
     },
     "structural_holes_status": {
         "definition": "'ok' when constraint and effective size are defined, 'isolated' when the "
         "actor has no contact (they are then missing, never 0 or a silent NaN)",
         "convention": "",
-        "reference": "DESIGN.md section 5",
+        "reference": "docs/metrics.md §4",
     },
     "cut_vertex": {
         "definition": "removing the actor disconnects its component (articulation point)",
@@ -345,7 +345,7 @@ def bridging_table(
 
     Notes
     -----
-    Conventions (DESIGN.md section 5):
+    Conventions (docs/metrics.md §3, §4):
 
     - betweenness is raw Brandes betweenness (igraph), each unordered pair counted once in an
       undirected graph; normalised: undirected raw / ((n-1)(n-2)/2), directed raw / ((n-1)(n-2));

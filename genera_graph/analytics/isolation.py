@@ -1,7 +1,7 @@
 """Isolation of households: explainable status, reasons with dates, and an early-warning list.
 
 A household is judged on the ties it had in the window of ``isolation_window_days`` days ending
-on the date asked (DESIGN.md §5): ties of every nature between the household (its members as of
+on the date asked (docs/metrics.md §1, §8): ties of every nature between the household (its members as of
 each event) and any other actor, co-participation in activities included. Each flagged household
 comes with the **reasons** that set its status and the dates that support them; the thresholds
 are those of :class:`~genera_graph.model.AnalysisConfig`.
@@ -98,12 +98,12 @@ CONVENTIONS: dict[str, dict[str, str]] = {
                      "reference": ""},
     "peer_ties": {"definition": "partners with at least one peer tie in the window",
                   "convention": _WINDOW + "; co-participation in activities included",
-                  "reference": "DESIGN.md section 2"},
+                  "reference": "docs/metrics.md §2"},
     "professional_ties": {"definition": "partners with at least one professional tie",
-                          "convention": _WINDOW, "reference": "DESIGN.md section 2"},
+                          "convention": _WINDOW, "reference": "docs/metrics.md §2"},
     "institutional_ties": {"definition": "partners with at least one institutional tie "
                            "(lease, placement, membership)", "convention": _WINDOW,
-                           "reference": "DESIGN.md section 2"},
+                           "reference": "docs/metrics.md §2"},
     "peer_partners": {"definition": "distinct peer partners in the window",
                       "convention": _WINDOW, "reference": _LUBBEN},
     "last_peer_contact": {"definition": "last peer interaction, peer relation day or "
@@ -138,7 +138,7 @@ CONVENTIONS: dict[str, dict[str, str]] = {
                "min_history_days days ago: not judged)", "convention": "the most severe "
                "status set by a reason", "reference": _LUBBEN},
     "reasons": {"definition": "codes of the reasons that set the status, ';'-separated",
-                "convention": ", ".join(REASONS), "reference": "DESIGN.md section 5"},
+                "convention": ", ".join(REASONS), "reference": "docs/metrics.md §8"},
     "previous_status": {"definition": "status on the earlier comparison day",
                         "convention": "as_of - early_warning_days by default",
                         "reference": ""},

@@ -1,4 +1,4 @@
-"""The programme's monitoring table, computed from the data (DESIGN.md §1).
+"""The programme's monitoring table, computed from the data (docs/DESIGN.md §1, docs/metrics.md §9).
 
 :func:`monitoring_report` recomputes, for each period, the figures that #genera_azioni reported
 to its funder: reach by kind of actor, Community Points and their activities, housing, work,

@@ -127,11 +127,11 @@ def analysis_tables(
         "group": {"definition": f"the actor's group ({groups})",
                   "convention": "actors without a Community Point form the group 'district'"
                   if groups == "community_point" else "the programme of most of its ties",
-                  "reference": "DESIGN.md section 5"}}))
+                  "reference": "docs/metrics.md §5"}}))
     return out
 
 
-_KIND = {"kind": {"definition": "actor kind", "convention": "", "reference": "DESIGN.md §2"}}
+_KIND = {"kind": {"definition": "actor kind", "convention": "", "reference": "docs/DESIGN.md §2"}}
 
 
 #: above this many actors an unweighted bridging table estimates betweenness with KADABRA

@@ -1,4 +1,4 @@
-"""The kinds of the domain (DESIGN.md §2) as string enums.
+"""The kinds of the domain (docs/DESIGN.md §2) as string enums.
 
 Every enum value is the exact text that appears in the register files and in the store, so
 ``ActorKind("household")`` parses a cell and ``ActorKind.HOUSEHOLD.value`` writes one.

@@ -57,7 +57,7 @@ __all__ = [
     "write_sample",
 ]
 
-#: the calendar of the real programme (DESIGN.md §1)
+#: the calendar of the real programme (docs/DESIGN.md §1)
 PROGRAMME_START = DEFAULT_CONFIG.programme_start
 POINTS_OPENED = date(2016, 5, 18)
 CONDOMINIUM_OPENED = date(2016, 5, 19)
@@ -97,7 +97,7 @@ _PEER_CAPABLE = ("normal", "contact_stops", "only_professional")
 class SampleConfig:
     """Sizes of the sample district, per programme year where it applies.
 
-    The year-1 values reproduce the programme's first-year report (DESIGN.md §1); change them
+    The year-1 values reproduce the programme's first-year report (docs/DESIGN.md §1); change them
     only to build other synthetic districts.
     """
 

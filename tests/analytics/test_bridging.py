@@ -68,19 +68,19 @@ def random_graph(seed: int, *, n: int = 40, m: int = 90, weighted: bool, directe
     return g
 
 
-# --- Florentine families: oracles from /work/shared/oracles/README.md ---------------------------
+# --- Florentine families: oracles from tests/data/oracles.md ---------------------------
 
 
 def test_florentine_raw_betweenness(florentine):
     """Raw betweenness table: textbook values (Padgett and Ansell 1993 data; R sna, igraph and
-    networkx agree), /work/shared/oracles/README.md."""
+    networkx agree), tests/data/oracles.md."""
     table = bridging_table(florentine)
     for family, expected in FLORENTINE_BETWEENNESS.items():
         assert table.loc[family, "betweenness"] == pytest.approx(expected, abs=1e-4)
 
 
 def test_florentine_normalised_betweenness_states_n(florentine):
-    """Medici normalised 47.5/91 = 0.52198 with n = 15 (oracles README: normalisation depends on
+    """Medici normalised 47.5/91 = 0.52198 with n = 15 (tests/data/oracles.md: normalisation depends on
     n, state it)."""
     table = bridging_table(florentine)
     assert table.loc["Medici", "betweenness_normalized"] == pytest.approx(0.52198, abs=1e-5)
@@ -102,14 +102,14 @@ def test_florentine_constraint_and_effective_size(florentine):
 
 
 def test_florentine_cut_vertices(florentine):
-    """Cut vertices Albizzi, Guadagni, Medici, Salviati (oracles README, by hand)."""
+    """Cut vertices Albizzi, Guadagni, Medici, Salviati (tests/data/oracles.md, by hand)."""
     table = bridging_table(florentine)
     assert set(table.index[table["cut_vertex"]]) == {"Albizzi", "Guadagni", "Medici", "Salviati"}
 
 
 def test_florentine_fragmentation_without_medici(florentine):
     """F after removing Medici = 1 - 112/182 (components of 11, 2, 1; Borgatti 2006 definition,
-    by hand, oracles README)."""
+    by hand, tests/data/oracles.md)."""
     assert fragmentation(florentine) == 0.0
     assert fragmentation(florentine, removed=["Medici"]) == pytest.approx(1 - 112 / 182)
     impact = key_player_impact(florentine, ["Medici"], distance=False)
@@ -117,9 +117,9 @@ def test_florentine_fragmentation_without_medici(florentine):
 
 
 def test_pucci_isolate_normalisation_and_status(florentine16):
-    """With the isolate Pucci n = 16: Medici normalised 47.5/105 = 0.45238 (oracles README);
+    """With the isolate Pucci n = 16: Medici normalised 47.5/105 = 0.45238 (tests/data/oracles.md);
     Pucci is reported isolated, its constraint and effective size missing (pd.NA), not 0 and not
-    a silent NaN (DESIGN.md section 5)."""
+    a silent NaN (docs/metrics.md §4)."""
     table = bridging_table(florentine16)
     assert table.loc["Medici", "betweenness_normalized"] == pytest.approx(47.5 / 105)
     assert table.attrs["betweenness_norm_n"] == 16
@@ -138,7 +138,7 @@ def test_pucci_isolate_normalisation_and_status(florentine16):
 
 def test_normalized_n_override(florentine):
     """normalized_n gives the population size: 15 families in the graph, 16 in Padgett's data
-    (47.5/105, oracles README); a smaller n than the graph is refused."""
+    (47.5/105, tests/data/oracles.md); a smaller n than the graph is refused."""
     table = bridging_table(florentine, normalized_n=16)
     assert table.loc["Medici", "betweenness_normalized"] == pytest.approx(0.45238, abs=1e-5)
     with pytest.raises(ValueError, match="smaller"):

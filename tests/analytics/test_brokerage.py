@@ -134,7 +134,7 @@ def test_counts_match_sna_loop(seed, directed, n_groups):
 @pytest.mark.parametrize("seed", [2, 3])
 def test_undirected_symmetry(seed):
     """On an undirected graph every open two-path is also counted reversed, so b_IO == b_OI actor
-    by actor (oracles README pitfall), and the result equals the digraph with both arcs."""
+    by actor (tests/data/oracles.md pitfall), and the result equals the digraph with both arcs."""
     g = nx.gnp_random_graph(30, 0.15, seed=seed)
     groups = {v: v % 3 for v in g}
     result = brokerage(g, groups)
@@ -149,7 +149,7 @@ def test_undirected_symmetry(seed):
 
 def test_two_groups_liaison_impossible():
     """With two groups liaison is impossible: count 0, expected 0, null variance 0, so its z-score
-    is undefined (NaN, never inf), with the reason in notes (oracles README pitfall)."""
+    is undefined (NaN, never inf), with the reason in notes (tests/data/oracles.md pitfall)."""
     g = nx.gnp_random_graph(30, 0.2, seed=4, directed=True)
     result = brokerage(g, {v: v % 2 for v in g})
     assert (result.raw["b_O"] == 0).all()

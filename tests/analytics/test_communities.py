@@ -1,4 +1,4 @@
-"""Leiden communities: known answers (oracles/README.md) and the community history."""
+"""Leiden communities: known answers (tests/data/oracles.md) and the community history."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ T = pd.Timestamp
 NAT = pd.NaT
 
 
-# ---- (1) the sample district reproduces DESIGN.md §1 -------------------------------------------
+# ---- (1) the sample district reproduces docs/DESIGN.md §1 -------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def sample_year1():
     ("ideas_funds_eur", 9500),
 ])
 def test_sample_year_one_reproduces_the_programme_report(sample_year1, indicator, expected):
-    """DESIGN.md §1, first-year results of #genera_azioni."""
+    """docs/DESIGN.md §1, first-year results of #genera_azioni."""
     assert sample_year1[indicator] == expected
 
 

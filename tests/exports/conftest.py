@@ -11,7 +11,8 @@ import pytest
 HOSTILE = "</script><img src=x onerror=alert(1)>\"' & =cmd|' /C calc'!A0"
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GEXF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
+#: the GEXF 1.3 XML Schema, kept in the repository (tests/data/schemas/README.md)
+GEXF_SCHEMA = REPO_ROOT / "tests" / "data" / "schemas" / "gexf-1.3" / "gexf.xsd"
 
 
 @pytest.fixture
@@ -21,8 +22,7 @@ def hostile() -> str:
 
 @pytest.fixture
 def gexf_schema() -> Path:
-    if not GEXF_SCHEMA.exists():
-        pytest.skip(f"GEXF 1.3 schema not found at {GEXF_SCHEMA} (shared/ is not beside the repo)")
+    assert GEXF_SCHEMA.exists(), f"the GEXF 1.3 schema is missing from the repository: {GEXF_SCHEMA}"
     return GEXF_SCHEMA
 
 
