@@ -1,4 +1,11 @@
-"""The ``genera`` command line: ``genera [--store PATH_OR_URL] COMMAND ...``.
+"""The ``genera`` command line: ``genera [--store PATH_OR_URL] COMMAND ...`` (also
+``python -m genera_graph``).
+
+A value that cannot be used (a malformed date, an unknown programme or Community Point, a
+missing folder) is one line on stderr and exit status 2, never a traceback: argparse errors
+through :class:`~genera_graph.cli._common.ArgumentParser`, checks made by a command by raising
+:class:`~genera_graph.cli._common.UsageError`. Every command's ``--help`` starts with its
+one-line summary and ends with examples (:data:`~genera_graph.cli._common.EXAMPLES`).
 
 Commands live in modules ``cmd_*.py`` of this package; each defines ``register(subparsers)``
 (adding its subparser with ``set_defaults(func=run)``) and ``run(args) -> int``. They are found
@@ -31,7 +38,9 @@ DEFAULT_STORE = "genera.sqlite"
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every ``cmd_*`` module's command registered."""
-    parser = argparse.ArgumentParser(
+    from genera_graph.cli._common import ArgumentParser, describe_commands
+
+    parser = ArgumentParser(
         prog="genera",
         description="Map and analyse the relationships of the #genera_azioni programme.",
     )
@@ -51,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     for entry in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
                         key=lambda e: e.name):
         entry.load().register(sub)
+    describe_commands(sub)
     return parser
 
 
@@ -62,8 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from genera_graph.cli._common import UsageError
+
     try:
         return int(args.func(args) or 0)
+    except UsageError as error:
+        print(f"genera {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -9,7 +9,76 @@ from pathlib import Path
 
 from genera_graph.model import Dataset
 
-__all__ = ["add_table_options", "load_dataset", "parse_date", "store_url", "table_options"]
+__all__ = [
+    "EXAMPLES",
+    "ArgumentParser",
+    "UsageError",
+    "add_table_options",
+    "check_choices",
+    "describe_commands",
+    "load_dataset",
+    "parse_date",
+    "store_url",
+    "table_options",
+]
+
+#: one or more example lines per command, shown at the end of ``genera COMMAND --help``
+#: (a command may instead set its own ``epilog``)
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "analyze": ("genera analyze --at 30/06/2018 --out out/",
+                "genera analyze --at 30/06/2018 --out out/ --dialect research --xlsx"),
+    "export": ("genera export --format gexf --out out/map.gexf --from 01/02/2016 --to 01/02/2017",
+               "genera export --format csv --out out/ --programme housing --dialect research",
+               "genera export --research --study pilot --out out/research"),
+    "export-store": ("genera export-store backup/registers",),
+    "import": ("genera import sample_data", "genera import --partial contacts.xlsx"),
+    "report": ("genera report", "genera report --from 01/02/2016 --to 01/02/2017 --lang en"),
+    "sample": ("genera sample --out sample_data --seed 2016",),
+    "serve": ("genera serve", "genera --store genera.sqlite serve --port 8050"),
+}
+
+
+class UsageError(Exception):
+    """A value the user gave is not usable: ``genera`` prints the message on one line and
+    exits with status 2 (as argparse does for a malformed option), never a traceback."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``genera analyze: argument --at: not a date ...``,
+    then where to find help, and exit status 2 (no usage block)."""
+
+    def error(self, message: str):  # noqa: D102 - argparse API
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def describe_commands(sub: argparse._SubParsersAction) -> None:
+    """Give every command's ``--help`` its one-line summary first and its examples last."""
+    summaries = {action.dest: action.help for action in sub._choices_actions}
+    for name, parser in sub.choices.items():
+        summary = summaries.get(name) or ""
+        if not parser.description:
+            parser.description = summary
+        elif summary and not parser.description.startswith(summary):
+            parser.description = f"{summary}.\n\n{parser.description}"
+        if not parser.epilog and name in EXAMPLES:
+            parser.epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
+def check_choices(what: str, given: list[str] | None, known) -> None:
+    """Raise :class:`UsageError` if a value of ``given`` is not in ``known`` (naming them).
+
+    >>> check_choices("Community Point", ["CP01"], ["CP01", "CP02"])
+    >>> check_choices("Community Point", ["CP9"], ["CP01", "CP02"])
+    Traceback (most recent call last):
+    ...
+    genera_graph.cli._common.UsageError: unknown Community Point 'CP9' (known: CP01, CP02)
+    """
+    known = sorted({str(k) for k in known})
+    for value in given or []:
+        if value not in known:
+            shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+            raise UsageError(f"unknown {what} {value!r} (known: {shown or 'none'})")
 
 
 def parse_date(text: str) -> date:
@@ -20,6 +89,7 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(f"not a date (dd/mm/yyyy or yyyy-mm-dd): {text!r}")
+
 
 
 def store_url(args: argparse.Namespace) -> str:
@@ -33,6 +103,8 @@ def load_dataset(args: argparse.Namespace) -> Dataset:
     if folder:
         from genera_graph.io.registers import read_registers
 
+        if not Path(folder).is_dir():
+            raise UsageError(f"--registers {folder}: no such folder")
         return read_registers(folder)
     from genera_graph.io.store import Store
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from genera_graph.cli._common import add_table_options, load_dataset, parse_date, table_options
+from genera_graph.cli._common import (
+    UsageError,
+    add_table_options,
+    load_dataset,
+    parse_date,
+    table_options,
+)
 from genera_graph.l10n import format_date, ngettext
 
 __all__ = ["register", "run"]
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     tg = TemporalGraph.from_dataset(load_dataset(args))
     at: date = args.at or tg.last_day
     if at is None:
-        raise SystemExit("genera analyze: the store holds no events")
+        raise UsageError("the data hold no events: nothing to analyse")
     tables = analysis_tables(tg, at, groups=args.groups, view=args.view, level=args.level,
                              weight="weight" if args.weighted else None)
     options = table_options(args)

@@ -7,7 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from genera_graph.cli._common import add_table_options, load_dataset, parse_date, table_options
+from genera_graph.cli._common import (
+    UsageError,
+    add_table_options,
+    check_choices,
+    load_dataset,
+    parse_date,
+    table_options,
+)
+from genera_graph.model import ActorKind, Programme, TieNature
 
 __all__ = ["register", "run"]
 
@@ -28,11 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="window end, exclusive (dd/mm/yyyy)")
     when.add_argument("--until", type=parse_date, help="cumulative: every tie up to this day")
     filt = p.add_argument_group("filters")
-    filt.add_argument("--programme", action="append",
+    filt.add_argument("--programme", action="append", choices=[p.value for p in Programme],
+                      metavar="PROGRAMME",
                       help="housing, work, youth, ideas, community (repeatable)")
-    filt.add_argument("--community-point", action="append", help="Community Point id")
-    filt.add_argument("--actor-kind", action="append", help="actor kind (repeatable)")
-    filt.add_argument("--nature", action="append", help="peer, professional, institutional")
+    filt.add_argument("--community-point", action="append",
+                      help="Community Point id, as in the data (repeatable)")
+    filt.add_argument("--actor-kind", action="append", choices=[k.value for k in ActorKind],
+                      metavar="KIND", help="actor kind: "
+                      + ", ".join(k.value for k in ActorKind) + " (repeatable)")
+    filt.add_argument("--nature", action="append", choices=[n.value for n in TieNature],
+                      metavar="NATURE", help="peer, professional, institutional (repeatable)")
     filt.add_argument("--level", choices=["individual", "household"], default="individual")
     filt.add_argument("--coparticipation", action="store_true",
                       help="add co-participation ties (two-mode projection of attendance)")
@@ -70,13 +83,15 @@ def run(args: argparse.Namespace) -> int:
     ds = load_dataset(args)
     if args.research:
         if args.dialect != "italian" or args.xlsx:
-            raise SystemExit("genera export --research: --dialect and --xlsx apply to the "
-                             "metrics tables (--format csv/parquet), not to the research dataset")
+            raise UsageError("--dialect and --xlsx apply to the metrics tables "
+                             "(--format csv/parquet), not to the research dataset")
         return _research(args, ds)
     if not args.format:
-        raise SystemExit("genera export: give --format (or --research)")
+        raise UsageError("give --format (or --research)")
     from genera_graph.temporal import TemporalGraph
 
+    points = ds.actors.loc[ds.actors["kind"] == "community_point", "actor_id"]
+    check_choices("Community Point", args.community_point, points)
     tg = TemporalGraph.from_dataset(ds)
     view = _view(args, tg)
     if args.format in ("csv", "parquet"):
@@ -108,12 +123,14 @@ def _view(args: argparse.Namespace, tg):
                    include_coparticipation=args.coparticipation)
     chosen = [x for x in (args.at, args.start or args.end, args.until) if x]
     if len(chosen) > 1:
-        raise SystemExit("genera export: choose one of --at, --from/--to, --until")
+        raise UsageError("choose one of --at, --from/--to, --until")
     if args.at:
         return tg.at(args.at, vertices="met", **filters)
     if args.start or args.end:
         if not (args.start and args.end):
-            raise SystemExit("genera export: --from needs --to")
+            raise UsageError("--from needs --to")
+        if not args.start < args.end:
+            raise UsageError("--from must be before --to (the window is [from, to))")
         return tg.window(args.start, args.end, **filters)
     until = args.until or tg.last_day
     return tg.cumulative(until, vertices="met", **filters)
@@ -136,9 +153,9 @@ def _research(args: argparse.Namespace, ds) -> int:
     from genera_graph.exports.pseudonyms import StudyKeyError
 
     if not args.study:
-        raise SystemExit("genera export --research: give --study NAME")
+        raise UsageError("--research needs --study NAME")
     if args.k < 2:
-        raise SystemExit("genera export --research: --k must be at least 2")
+        raise UsageError("--k must be at least 2")
     secret = Path(args.secret) if args.secret else (
         Path.home() / ".config" / "genera" / "study-keys" / f"{args.study}.key")
     if args.tier == "records":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from genera_graph.cli._common import load_dataset, parse_date
+from genera_graph.cli._common import UsageError, load_dataset, parse_date
 
 __all__ = ["register", "run"]
 
@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     periods = None
     if args.start or args.end:
         if not (args.start and args.end):
-            raise SystemExit("genera report: give both --from and --to, or neither")
+            raise UsageError("give both --from and --to, or neither")
+        if not args.start < args.end:
+            raise UsageError("--from must be before --to (the period is [from, to))")
         periods = [(args.start, args.end)]
     table = monitoring_report(ds, periods)
     if getattr(args, "introductions", None):
