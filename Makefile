@@ -28,6 +28,7 @@ POT    := $(LOCALE)/genera_graph.pot
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 	    -k NP_:1c,2 --project=genera_graph -o $(POT) .
+	$(BIN)/python scripts/dictionary_messages.py $(POT)
 	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching
 	@rm -f $(POT)
 

@@ -126,9 +126,9 @@ CONVENTIONS: dict[str, dict[str, str]] = {
         "reference": "docs/metrics.md §4",
     },
     "structural_holes_status": {
-        "definition": "'ok' when constraint and effective size are defined, 'isolated' when the "
-        "actor has no contact (they are then missing, never 0 or a silent NaN)",
-        "convention": "",
+        "definition": "whether constraint and effective size are defined: {codes:holes_status}",
+        "convention": "an actor without contact has neither: they are missing, never 0 or a "
+        "silent NaN",
         "reference": "docs/metrics.md §4",
     },
     "cut_vertex": {
@@ -170,7 +170,7 @@ CONVENTIONS: dict[str, dict[str, str]] = {
         "reference": "Guimera & Amaral (2005), Nature 433:895-900",
     },
     "participation_status": {
-        "definition": "'ok', or 'isolated' when the participation coefficient is undefined",
+        "definition": "whether the participation coefficient is defined: {codes:holes_status}",
         "convention": "",
         "reference": "",
     },

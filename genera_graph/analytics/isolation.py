@@ -86,7 +86,8 @@ _WINDOW = "the isolation_window_days days ending on as_of, inclusive; household 
 #: data dictionary of the isolation tables: column -> definition, convention, reference
 CONVENTIONS: dict[str, dict[str, str]] = {
     "actor_id": {"definition": "the household's id", "convention": "", "reference": ""},
-    "kind": {"definition": "actor kind (always household)", "convention": "", "reference": ""},
+    "kind": {"definition": "actor kind: always {code:kind:household}", "convention": "",
+             "reference": ""},
     "community_point_id": {"definition": "the household's Community Point",
                            "convention": "", "reference": ""},
     "facilitator_id": {"definition": "the facilitator who follows the household",
@@ -134,25 +135,27 @@ CONVENTIONS: dict[str, dict[str, str]] = {
                        "convention": _WINDOW, "reference": ""},
     "in_main_component": {"definition": "in the largest connected component",
                           "convention": _WINDOW, "reference": ""},
-    "status": {"definition": "isolated, at_risk, connected, or new (met fewer than "
-               "min_history_days days ago: not judged)", "convention": "the most severe "
-               "status set by a reason", "reference": _LUBBEN},
+    "status": {"definition": "the household's status: {codes:status}",
+               "convention": "the most severe status set by a reason; a household met fewer "
+               "than min_history_days days ago is not judged", "reference": _LUBBEN},
     "reasons": {"definition": "codes of the reasons that set the status, ';'-separated",
-                "convention": ", ".join(REASONS), "reference": "docs/metrics.md §8"},
-    "previous_status": {"definition": "status on the earlier comparison day",
+                "convention": "{codes:reason}", "reference": "docs/metrics.md §8"},
+    "previous_status": {"definition": "status on the earlier comparison day: {codes:status}",
                         "convention": "as_of - early_warning_days by default",
                         "reference": ""},
     "urgency": {"definition": "rank in the worklist, 1 = most urgent", "convention":
                 "status, then size of the change, then days since peer contact",
                 "reference": ""},
-    "reason": {"definition": "reason code", "convention": "see REASONS", "reference": ""},
+    "reason": {"definition": "reason code", "convention": "{codes:reason}",
+               "reference": "docs/metrics.md §8"},
     "description": {"definition": "the reason in plain words", "convention": "",
                     "reference": ""},
     "date_from": {"definition": "first day of the evidence", "convention": "", "reference": ""},
     "date_to": {"definition": "last day of the evidence", "convention": "", "reference": ""},
     "value": {"definition": "the figure behind the reason (partners, baseline size, "
               "component size)", "convention": "", "reference": ""},
-    "partner_id": {"definition": "the bridge actor, for single_bridge", "convention": "",
+    "partner_id": {"definition": "the bridge actor, for {code:reason:single_bridge}",
+                   "convention": "",
                    "reference": ""},
 }
 

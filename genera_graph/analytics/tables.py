@@ -27,7 +27,7 @@ import pandas as pd
 from genera_graph.analytics import bridging, isolation
 from genera_graph.temporal import TemporalGraph
 
-__all__ = ["analysis_tables", "bridging_tables", "dictionary_for", "graph_for"]
+__all__ = ["analysis_tables", "bridging_tables", "dictionary_for", "dictionary_texts", "graph_for"]
 
 ViewKind = Literal["at", "cumulative"]
 
@@ -123,15 +123,37 @@ def analysis_tables(
     else:  # brokerage needs an open two-path: fewer than three actors have none
         broker = pd.DataFrame(columns=["actor_id", "group", *bridging.ROLES, "total",
                                        *[f"z_{r}" for r in (*bridging.ROLES, "total")]])
-    out["brokerage"] = (broker, dictionary_for(broker, bridging.CONVENTIONS, {
-        "group": {"definition": f"the actor's group ({groups})",
-                  "convention": "actors without a Community Point form the group 'district'"
-                  if groups == "community_point" else "the programme of most of its ties",
-                  "reference": "docs/metrics.md §5"}}))
+    out["brokerage"] = (broker, dictionary_for(broker, bridging.CONVENTIONS,
+                                               {"group": _GROUPS[groups]}))
     return out
 
 
-_KIND = {"kind": {"definition": "actor kind", "convention": "", "reference": "docs/DESIGN.md §2"}}
+#: the ``group`` column of the brokerage table, by the groups chosen
+_GROUPS = {
+    "community_point": {"definition": "the actor's Community Point (its brokerage group)",
+                        "convention": "actors without a Community Point form the group "
+                        "'district'", "reference": "docs/metrics.md §5"},
+    "programme": {"definition": "the actor's programme (its brokerage group)",
+                  "convention": "the programme of most of its ties",
+                  "reference": "docs/metrics.md §5"},
+}
+_KIND = {"kind": {"definition": "actor kind: {codes:kind}", "convention": "",
+                  "reference": "docs/DESIGN.md §2"}}
+
+
+def dictionary_texts() -> list[str]:
+    """Every definition and convention of the analysis tables' dictionaries: the message ids
+    that ``make messages`` adds to the catalogs (they are built at import, so ``pybabel
+    extract`` cannot see them) and that the catalog test checks.
+
+    >>> "the household's id" in dictionary_texts()
+    True
+    """
+    texts = []
+    for conventions in (isolation.CONVENTIONS, bridging.CONVENTIONS, _KIND, _GROUPS):
+        for entry in conventions.values():
+            texts += [entry[k] for k in ("definition", "convention") if entry.get(k)]
+    return list(dict.fromkeys(texts))
 
 
 #: above this many actors an unweighted bridging table estimates betweenness with KADABRA

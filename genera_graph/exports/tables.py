@@ -45,7 +45,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from genera_graph.l10n import N_, check_lang, gettext
+from genera_graph.l10n import N_, check_lang, expand_codes, gettext
 
 __all__ = [
     "CSV_DATE_FORMAT",
@@ -544,9 +544,12 @@ def _file_rows(name: str, formats: Iterable[str], style: CsvDialect, lang: str) 
 
 
 def _translated(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    # the catalogs hold the dictionaries' texts (make messages collects them); a text that is
+    # not there (a free description) is written as given; {codes:FIELD} becomes the legend
     out = table.copy()
     for col in ("definition", "convention"):
-        out[col] = [gettext(text, lang) if text else text for text in out[col]]
+        out[col] = [expand_codes(gettext(text, lang), lang) if text else text
+                    for text in out[col]]
     return out
 
 

@@ -54,7 +54,7 @@ from genera_graph.l10n.formatting import (
     format_percent,
     is_missing,
 )
-from genera_graph.l10n.labels import code_label, code_legend, field_of_column
+from genera_graph.l10n.labels import code_label, code_legend, expand_codes, field_of_column
 
 __all__ = [
     "DATE_PATTERN",
@@ -70,6 +70,7 @@ __all__ = [
     "catalog_path",
     "code_label",
     "code_legend",
+    "expand_codes",
     "field_of_column",
     "check_lang",
     "format_currency",

@@ -20,13 +20,15 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from genera_graph.l10n.catalogs import NP_, pgettext
 from genera_graph.l10n.formatting import DEFAULT_LANG, is_missing
 
-__all__ = ["COLUMN_FIELDS", "VOCABULARIES", "code_label", "code_legend", "field_of_column"]
+__all__ = ["COLUMN_FIELDS", "VOCABULARIES", "code_label", "code_legend", "expand_codes",
+           "field_of_column"]
 
 #: field -> code -> (gettext context, English label); the contexts are the field names
 VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
@@ -106,6 +108,10 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "facilitator": NP_("participation_role", "facilitator"),
         "partner": NP_("participation_role", "partner organisation"),
     },
+    "holes_status": {  # structural_holes_status, participation_status (said of an actor)
+        "ok": NP_("holes_status", "defined"),
+        "isolated": NP_("holes_status", "isolated (no contact: undefined)"),
+    },
     "role": {  # brokerage roles (Gould & Fernandez 1989), by sna::brokerage code
         "w_I": NP_("role", "coordinator"),
         "w_O": NP_("role", "itinerant broker"),
@@ -120,7 +126,8 @@ COLUMN_FIELDS: dict[str, str] = {
     "kind": "kind", "actor_kind": "kind", "programme": "programme", "nature": "nature",
     "status": "status", "previous_status": "status", "reason": "reason", "reasons": "reason",
     "activity_kind": "activity_kind", "interaction_kind": "interaction_kind",
-    "relation_kind": "relation_kind",
+    "relation_kind": "relation_kind", "structural_holes_status": "holes_status",
+    "participation_status": "holes_status",
 }
 
 
@@ -159,3 +166,22 @@ def code_legend(field: str, codes: Iterable[str] | None = None,
     must say what the codes of a column mean."""
     codes = list(VOCABULARIES[field]) if codes is None else list(codes)
     return "; ".join(f"{code} = {code_label(field, code, lang)}" for code in codes)
+
+
+_PLACEHOLDER = re.compile(r"\{codes?:(\w+)(?::(\w+))?\}")
+
+
+def expand_codes(text: str, lang: str = DEFAULT_LANG) -> str:
+    """Replace ``{codes:FIELD}`` by the legend of a vocabulary and ``{code:FIELD:CODE}`` by
+    ``CODE = label``: a dictionary says what each code of a column means, in ``lang``.
+
+    >>> expand_codes("status: {codes:status}", "en")
+    'status: isolated = isolated; at_risk = at risk; connected = connected; new = new (not judged yet)'
+    >>> expand_codes("the bridge, for {code:reason:single_bridge}", "it")
+    'the bridge, for single_bridge = un solo attore tiene ogni collegamento'
+    """
+    def one(match: re.Match) -> str:
+        field, code = match.group(1), match.group(2)
+        return code_legend(field, None if code is None else [code], lang)
+
+    return _PLACEHOLDER.sub(one, text)

@@ -119,6 +119,10 @@ def _extracted() -> dict[tuple[str | None, str], str | None]:
         else:
             found[(context, message)] = None
         assert message, filename
+    from genera_graph.analytics.tables import dictionary_texts
+
+    for text in dictionary_texts():  # built at import: make messages adds them the same way
+        found.setdefault((None, text), None)
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from genera_graph.analytics.report import monitoring_report, report_text
@@ -19,12 +20,14 @@ from genera_graph.temporal.testing import toy_dataset
 
 def _raw_codes(lang: str) -> dict[str, str]:
     """Every code whose label differs from it (a code equal to its label reads as a word)."""
-    out = {}
+    out, words = {}, set()
     for field, codes in VOCABULARIES.items():
         for code in codes:
             if code_label(field, code, lang).lower() != code.lower():
                 out[code] = field
-    return out
+            else:  # the language uses the code as a word ("partner" in Italian too)
+                words.add(code)
+    return {code: field for code, field in out.items() if code not in words}
 
 
 def _shown_codes(texts, lang: str, allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
@@ -74,3 +77,21 @@ def test_report_shows_labels_not_codes(toy, lang):
     assert _shown_codes(cells, lang) == []
     indicator_keys = set(monitoring_report(ds)["indicator"])
     assert not indicator_keys & set(map(str, cells))
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_data_dictionaries_explain_codes_with_labels(toy, tmp_path, lang):
+    from genera_graph.analytics.tables import analysis_tables
+    from genera_graph.exports.tables import read_csv, write_table
+
+    _, tg = toy
+    dialect = "italian" if lang == "it" else "research"
+    for name, (frame, dictionary) in analysis_tables(tg, "2016-12-31").items():
+        paths = write_table(frame, tmp_path, name, dictionary, dialect=dialect, lang=lang)
+        table = read_csv(paths["dictionary"], dialect=dialect)
+        texts = [t for t in pd.concat([table["definition"], table["convention"]]).dropna()]
+        columns = set(frame.columns)
+        assert _shown_codes(texts, lang, allowed=columns) == [], name
+        if lang == "it":  # in Italian, and with the codes explained
+            status = table.set_index("column")["definition"].get("status", "")
+            assert not status or "at_risk = a rischio" in status
