@@ -35,6 +35,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": ("genera report", "genera report --from 01/02/2016 --to 01/02/2017 --lang en"),
     "sample": ("genera sample --out sample_data --seed 2016",),
     "serve": ("genera serve", "genera --store genera.sqlite serve --port 8050"),
+    "users": ("genera users add anna --role facilitator --community-point CP01 --generate",
+              "genera users list"),
+    "audit": ("genera audit verify", "genera audit show --user anna --since 01/12/2026"),
+    "erase": ("genera erase I0042 --yes", "genera erase H0107 --with-members"),
 }
 
 
