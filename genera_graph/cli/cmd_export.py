@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if args.research and args.check:
         return _check(args)
     if not args.out:
-        raise SystemExit("genera export: give --out")
+        raise UsageError("give --out")
     ds = load_dataset(args)
     if args.research:
         if args.dialect != "italian" or args.xlsx:
