@@ -22,6 +22,21 @@ Two networks:
    ``TemporalGraph.from_frames`` from the interactions alone (individual level; no Community
    Point, municipality or activity: the focus and two-mode indices are empty there).
 
+What it showed (01/12/2026, mean over (cut-off, target)):
+
+- sample district, 21 month ends, 5,684 targets: the method has AUC 0.957, precision@10 0.0924
+  (11.7x random 0.0079), recall@10 0.289; Adamic-Adar 0.897 / 0.0889 / 0.282; common
+  neighbours 0.0895, Katz 0.0899, personalised PageRank 0.0868, preferential attachment 0.0095.
+  The gain over Adamic-Adar is small (+4 % in precision@10) and comes mostly from the focus
+  indices (same Community Point, newcomers), which match how the generator lays peer ties
+  (mostly within a point, many with newly met families): a property of the sample, not proof.
+- WS16, 67 cut-offs, 3,626 targets: the method has AUC 0.651, precision@10 0.312 (1.50x random
+  0.208), recall@10 0.287; Adamic-Adar 0.631 / 0.305 / 0.277; personalised PageRank alone
+  0.311, preferential attachment 0.309. On a dense conference, where most people meet many
+  new people every 90 minutes, every index is only about 1.5x random and the local indices
+  barely beat preferential attachment; the combination (Katz + PageRank) is +2 % over
+  Adamic-Adar in precision@10.
+
 Run: ``.venv/bin/python benchmarks/bench_introductions.py [--quick]``. Prints figures; asserts
 nothing. ``--quick`` evaluates every fourth cut-off.
 """

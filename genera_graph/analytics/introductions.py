@@ -617,7 +617,7 @@ def link_scores(
         candidates for. Default: at household level the households flagged ``isolated`` or
         ``at_risk`` on ``at`` (:func:`~genera_graph.analytics.isolation.isolation_report`); at
         individual level every individual met and not left.
-    level : {"household", "household"}
+    level : {"household", "individual"}
         ``"household"`` (families, associations and formal groups as candidates) or
         ``"individual"`` (individuals, associations, formal groups; never two members of the
         same household).
