@@ -11,7 +11,16 @@ import pytest
 from genera_graph.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def toy_registers(tmp_path_factory):
+    from genera_graph.io.registers import write_registers
+    from genera_graph.temporal.testing import toy_dataset
+
+    folder = tmp_path_factory.mktemp("registers")
+    write_registers(toy_dataset(), folder)
+    return folder
 
 
 def _commands():
@@ -54,13 +63,14 @@ def test_argparse_errors_are_one_line_and_exit_2(argv, capsys):
     (["report", "--from", "01/02/2017", "--to", "01/02/2016"], "--from must be before --to"),
     (["export", "--format", "csv", "--out", "{tmp}", "--from", "01/02/2017"], "--from needs --to"),
 ])
-def test_unusable_values_are_one_line_and_exit_2(argv, says, tmp_path, capsys):
-    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--registers", str(SAMPLE)]
+def test_unusable_values_are_one_line_and_exit_2(argv, says, toy_registers, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = [a.replace("{tmp}", str(out)) for a in argv] + ["--registers", str(toy_registers)]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [f"genera {argv[0]}: " + err.split(": ", 1)[1].strip()]
     assert says in err and "Traceback" not in err
-    assert not list(tmp_path.iterdir())  # nothing written
+    assert not out.exists()  # nothing written
 
 
 def test_missing_registers_folder(tmp_path, capsys):

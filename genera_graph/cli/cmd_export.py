@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return _check(args)
     if not args.out:
         raise UsageError("give --out")
+    if not args.research:
+        _check_view_options(args)
     ds = load_dataset(args)
     if args.research:
         if args.dialect != "italian" or args.xlsx:
@@ -117,20 +119,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_view_options(args: argparse.Namespace) -> None:
+    """The view flags, checked before any data is read."""
+    chosen = [x for x in (args.at, args.start or args.end, args.until) if x]
+    if len(chosen) > 1:
+        raise UsageError("choose one of --at, --from/--to, --until")
+    if (args.start or args.end) and not (args.start and args.end):
+        raise UsageError("--from needs --to")
+    if args.start and args.end and not args.start < args.end:
+        raise UsageError("--from must be before --to (the window is [from, to))")
+
+
 def _view(args: argparse.Namespace, tg):
     filters = dict(programme=args.programme, community_point=args.community_point,
                    actor_kind=args.actor_kind, nature=args.nature, level=args.level,
                    include_coparticipation=args.coparticipation)
-    chosen = [x for x in (args.at, args.start or args.end, args.until) if x]
-    if len(chosen) > 1:
-        raise UsageError("choose one of --at, --from/--to, --until")
     if args.at:
         return tg.at(args.at, vertices="met", **filters)
     if args.start or args.end:
-        if not (args.start and args.end):
-            raise UsageError("--from needs --to")
-        if not args.start < args.end:
-            raise UsageError("--from must be before --to (the window is [from, to))")
         return tg.window(args.start, args.end, **filters)
     until = args.until or tg.last_day
     return tg.cumulative(until, vertices="met", **filters)

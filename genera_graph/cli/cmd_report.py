@@ -32,7 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from genera_graph.analytics.report import monitoring_report, report_text
 
-    ds = load_dataset(args)
     periods = None
     if args.start or args.end:
         if not (args.start and args.end):
@@ -40,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.start < args.end:
             raise UsageError("--from must be before --to (the period is [from, to))")
         periods = [(args.start, args.end)]
+    ds = load_dataset(args)
     table = monitoring_report(ds, periods)
     if getattr(args, "introductions", None):
         table = _with_introductions(table, ds, args.introductions)
