@@ -161,14 +161,17 @@ def nx_oracle(g: nx.Graph, weighted: bool) -> pd.DataFrame:
         btw = nx.betweenness_centrality(g, normalized=False)
         btw_norm = nx.betweenness_centrality(g, normalized=True)
     und = nx.Graph(g) if g.is_directed() else g
-    constraint = nx.constraint(g, weight=w)
-    effective = nx.effective_size(g, weight=w)
+    # ``nodes=`` keeps networkx on its node-by-node definition: with scipy importable (networkit
+    # brings it) and ``nodes=None``, networkx 3.6 takes a sparse-matrix shortcut whose weighted
+    # effective sizes differ from its own definition (and from igraph)
+    constraint = nx.constraint(g, nodes=list(g), weight=w)
+    effective = nx.effective_size(g, nodes=list(g), weight=w)
     if g.is_directed():
         # networkx tests `len(G[v]) == 0` (successors only) and returns NaN for an actor whose
         # ties are all incoming; both measures depend on mutual weights only, so the reversed
         # graph gives networkx's own value for those actors
-        back_c = nx.constraint(g.reverse(), weight=w)
-        back_e = nx.effective_size(g.reverse(), weight=w)
+        back_c = nx.constraint(g.reverse(), nodes=list(g), weight=w)
+        back_e = nx.effective_size(g.reverse(), nodes=list(g), weight=w)
         for v in g:
             if g.out_degree(v) == 0 and g.in_degree(v) > 0:
                 constraint[v], effective[v] = back_c[v], back_e[v]
