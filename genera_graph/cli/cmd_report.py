@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from genera_graph.cli._common import UsageError, load_dataset, parse_date
+from genera_graph.l10n import format_date, format_integer, format_percent, gettext
 
 __all__ = ["register", "run"]
 
@@ -79,23 +80,23 @@ def _print_followups(args: argparse.Namespace, ds, periods) -> None:
         recorded = followups(store)
     table = flagged_coverage(TemporalGraph.from_dataset(ds, DEFAULT_CONFIG), recorded, day,
                              config=DEFAULT_CONFIG)
-    it = args.lang == "it"
-    when = day.strftime("%d/%m/%Y")
+    lang = args.lang
     print()
-    print(f"Famiglie segnalate al {when} con un follow-up entro {COVERAGE_DAYS} giorni"
-          if it else f"Households flagged on {when} with a follow-up within {COVERAGE_DAYS} days")
+    print(gettext("Households flagged on {day} with a follow-up within {days} days", lang)
+          .format(day=format_date(day, lang), days=COVERAGE_DAYS))
     if not len(table):
-        print("  nessuna famiglia segnalata" if it else "  no household flagged")
+        print("  " + gettext("no household flagged", lang))
         return
     total = (int(table["flagged"].sum()), int(table["followed_up"].sum()))
     rows = [(f"{r.community_point_id or '-'} · {r.facilitator_id or '-'}", r.followed_up,
              r.flagged) for r in table.itertuples(index=False)]
-    rows.append(("totale" if it else "total", total[1], total[0]))
+    rows.append((gettext("total", lang), total[1], total[0]))
     width = max(len(r[0]) for r in rows)
     for label, done, flagged in rows:
-        share = f"{100 * done / flagged:.0f} %" if flagged else "-"
-        of = "di" if it else "of"
-        print(f"  {label.ljust(width)}  {done} {of} {flagged}  ({share})")
+        share = format_percent(done / flagged, lang) if flagged else "–"
+        counts = gettext("{done} of {flagged}", lang).format(
+            done=format_integer(done, lang), flagged=format_integer(flagged, lang))
+        print(f"  {label.ljust(width)}  {counts}  ({share})")
 
 
 def _with_introductions(table, ds, path):
