@@ -16,8 +16,9 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.data import CONFIG_KEY, DataAccess, Source, Viewer
+from dash_app.data.registry import AccessRegistry
 from dash_app.i18n import LANG_COOKIE, t
-from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig
+from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
 __all__ = ["create_app", "warm_app"]
 
@@ -67,7 +68,10 @@ def create_app(source: Source, viewer: Viewer | None = None,
         title="genera_azioni",
         update_title=None,
     )
-    app.server.config[CONFIG_KEY] = DataAccess(source, viewer or Viewer(), config)
+    # one access object per scope, picked per request from the signed-in account
+    # (dash_app.auth); without sign-in installed, every request is ``viewer``'s
+    app.server.config[CONFIG_KEY] = AccessRegistry(source, config,
+                                                   default_viewer=viewer or Viewer())
     app.layout = _shell
     if warm:
         warm_app(app)
@@ -112,7 +116,7 @@ def warm_app(app: Dash) -> None:
     """Compute the tables the pages start from, for the periods the pages offer."""
     from dash_app.components import period_choices
 
-    access = app.server.config[CONFIG_KEY]
+    access = app.server.config[CONFIG_KEY].coordinator
     access.warm([(s, e) for _, s, e in period_choices(access)])
     # plotly builds its property validators on the first figure of each trace kind: do it
     # here, so that the first click on an actor is not the one that pays for it
@@ -127,17 +131,26 @@ def warm_app(app: Dash) -> None:
 
 def _shell() -> html.Div:
     """The page shell: header (navigation, viewer, language) and the page container."""
+    from dash_app.auth import account_menu, allowed_pages
     from dash_app.data import current
+    from dash_app.data.registry import Forbidden
     from dash_app.i18n import request_lang
 
     lang = request_lang()
-    viewer = current().viewer
+    try:
+        access = current()
+    except Forbidden:  # Dash checks the layout once outside any session: an empty shell
+        access = DataAccess(Dataset.empty(), Viewer(role="admin"))
+    viewer = access.viewer
     pages = {p["module"].rsplit(".", 1)[-1]: p for p in dash.page_registry.values()}
-    links = [dbc.NavLink(t(f"nav.{name}", lang), href=pages[name]["relative_path"],
+    allowed = allowed_pages(viewer.role, NAV_ORDER)
+    links = [dbc.NavLink(t(f"nav.{name}", lang) if name in NAV_ORDER else
+                         account_menu.label(name, lang), href=pages[name]["relative_path"],
                          active="exact", id={"type": ids.NAV, "page": name})
-             for name in NAV_ORDER if name in pages]
-    who = (t("app.viewer.facilitator", lang, cp=viewer.community_point_id)
-           if viewer.role == "facilitator" else t("app.viewer.coordinator", lang))
+             for name in allowed if name in pages]
+    who = (t("app.viewer.facilitator", lang, cp=", ".join(viewer.community_point_ids))
+           if viewer.role == "facilitator" else t("app.viewer.coordinator", lang)
+           if viewer.role == "coordinator" else account_menu.label(viewer.role, lang))
     # on a phone the links fold behind a button (Bootstrap's collapse below the lg width)
     header = dbc.Navbar(
         dbc.Container([
@@ -150,11 +163,12 @@ def _shell() -> html.Div:
                                options=[{"label": "IT", "value": "it"},
                                         {"label": "EN", "value": "en"}],
                                className="text-white", inputClassName="me-1"),
+                *account_menu(lang),
             ], id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
         ], fluid=True),
         color="dark", dark=True, expand="lg", className="mb-3 d-print-none",
     )
-    months = [m.isoformat() for m in current().months()]
+    months = [m.isoformat() for m in access.months()]
     return html.Div([
         dcc.Store(id=ids.LANG, data=lang),
         dcc.Store(id=ids.SHARED, data={}),

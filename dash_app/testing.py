@@ -65,4 +65,6 @@ def post_output(client: Any, key: str, inputs: list, states: list | None = None,
         "state": [{**s, "value": v} for s, v in zip(dep["state"], states or [], strict=True)],
         "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
     }
-    return client.post("/_dash-update-component", json=body)
+    # the page's own origin, as the browser sends it (the server refuses cross-site POSTs)
+    return client.post("/_dash-update-component", json=body,
+                       headers={"Origin": "http://localhost"})

@@ -126,7 +126,7 @@ class DataAccess(NetworkTables, AnalyticsTables):
         a = self.actors
         points = a[a["kind"].eq("community_point")].sort_values("actor_id")
         if self.viewer.scoped:
-            points = points[points["actor_id"].eq(self.viewer.community_point_id)]
+            points = points[points["actor_id"].isin(self.viewer.community_point_ids)]
         return tuple(zip(points["actor_id"], points["name"], strict=True))
 
     @cached

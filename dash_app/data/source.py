@@ -51,10 +51,14 @@ def load_source(source: Source) -> Dataset:
 
 
 def current() -> DataAccess:
-    """The access object of the app serving the current request (inside a callback)."""
+    """The access object of the current request's viewer (inside a callback): the app keeps
+    an :class:`~dash_app.data.registry.AccessRegistry`, which picks it from the signed-in
+    account."""
     import flask
 
-    return flask.current_app.config[CONFIG_KEY]
+    held = flask.current_app.config[CONFIG_KEY]
+    resolve = getattr(held, "for_request", None)
+    return resolve() if resolve is not None else held
 
 
 #: source -> part ("data", "followups") -> how many writes through the explorer touched it

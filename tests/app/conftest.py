@@ -3,7 +3,14 @@ a headless Chromium for the browser tests (Debian's ``/usr/bin/chromium``, never
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,31 +113,151 @@ def district() -> Dataset:
     return small_district()
 
 
-@pytest.fixture(scope="session")
-def app(district):
-    """The one app of the test session (pages register their callbacks once per process)."""
-    from dash_app import Viewer, create_app
+#: the test session's accounts: user name -> (role, Community Points); one password for all
+ACCOUNTS = {
+    "coord": ("coordinator", ()),
+    "fac01": ("facilitator", ("CP01",)),
+    "fac02": ("facilitator", ("CP02",)),
+    "res": ("researcher", ()),
+    "admin": ("admin", ()),
+}
+PASSWORD = "una password di prova 2016"
+#: the research study of the test server (the researcher sees its pseudonyms)
+RESEARCH_SECRET, RESEARCH_STUDY = b"s" * 32, "test-study"
 
-    return create_app(district, viewer=Viewer())
+
+def cheap_hasher():
+    """argon2id with the cheapest parameters (tests only: sign-ins stay fast)."""
+    from argon2 import PasswordHasher, profiles
+
+    return PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def add_accounts(store) -> None:  # noqa: ANN001 - a Store
+    from genera_graph.io.accounts import Accounts
+
+    accounts = Accounts(store, cheap_hasher())
+    for name, (role, points) in ACCOUNTS.items():
+        accounts.add(name, f"Utente {name}", role, points, password=PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def auth_store(tmp_path_factory: pytest.TempPathFactory, district):
+    """The store of the session app's accounts and audit log (the district imported too, so
+    that facilitators' points exist)."""
+    from genera_graph.io.store import Store
+
+    store = Store(tmp_path_factory.mktemp("auth") / "genera.sqlite")
+    assert store.import_dataset(district).ok
+    add_accounts(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def app(district, auth_store):
+    """The one app of the test session (pages register their callbacks once per process),
+    with sign-in on, as ``genera serve`` runs it."""
+    from dash_app import Viewer, create_app
+    from dash_app.auth import install_auth
+    from genera_graph.exports.research import Pseudonymiser
+
+    app = create_app(district, viewer=Viewer())
+    install_auth(app, auth_store, secret_key=b"t" * 32, hasher=cheap_hasher(),
+                 pseudonymiser=Pseudonymiser(RESEARCH_SECRET, RESEARCH_STUDY))
+    return app
 
 
 @pytest.fixture()
 def ctx(app):
-    """A request context of the app, in which callbacks can be called as plain functions."""
+    """A request context of the app, in which callbacks can be called as plain functions (as
+    a coordinator, the viewer the data layer takes from the session)."""
+    import flask
+
+    from dash_app import Viewer
+    from dash_app.data.registry import VIEWER_KEY
+
     with app.server.test_request_context("/"):
+        setattr(flask.g, VIEWER_KEY, Viewer())
         yield app
+
+
+def sign_in(client, username: str, password: str = PASSWORD, origin: str = "http://localhost"):
+    """Sign a Flask test client in; returns the sign-in response."""
+    return client.post("/login", data={"username": username, "password": password},
+                       headers={"Origin": origin})
+
+
+@pytest.fixture()
+def signed_in(app):
+    """``signed_in(username)``: a test client of the app, signed in as that account."""
+
+    def make(username: str = "coord"):
+        client = app.server.test_client()
+        response = sign_in(client, username)
+        assert response.status_code == 302, response.data[:300]
+        return client
+
+    return make
+
+
+def browser_sign_in(page, base_url: str, username: str = "coord",
+                    password: str = PASSWORD) -> None:
+    """Sign in through the sign-in page, as a person does."""
+    page.goto(base_url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @pytest.fixture(scope="session")
 def live_url(app) -> Iterator[str]:
-    """The app served in-process on 127.0.0.1 (a random free port), for the browser."""
-    from werkzeug.serving import make_server
+    """The app served in-process on 127.0.0.1 (a random free port) by waitress, as ``genera
+    serve`` serves it, for the browser and the HTTP tests."""
+    from dash_app.server import make_server
 
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server(app, "127.0.0.1", 0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@contextlib.contextmanager
+def served(store: str, home: Path, *extra: str) -> Iterator[str]:
+    """``genera serve --no-warm`` on a store (its accounts must exist), in a child process on
+    a free port of 127.0.0.1, as a user runs it; yields its URL. ``home`` holds its keys."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / f"serve-{port}.log"
+    log = log_path.open("w")
+    env = {**os.environ, "HOME": str(home), "GENERA_SECRET_KEY": "ab" * 32}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from genera_graph.cli import main; "
+         "sys.exit(main(sys.argv[1:]))", "--store", store, "serve", "--no-warm",
+         "--port", str(port), *extra],
+        stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/login", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("genera serve did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.app.conftest import page_ready
+from tests.app.conftest import browser_sign_in, page_ready
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture()
-def watched(page: Page):
-    """The page, with every dialog and console error recorded (and dialogs dismissed)."""
+def watched(page: Page, live_url):
+    """The page, signed in as a coordinator, with every dialog and console error recorded
+    (and dialogs dismissed)."""
     events = {"dialogs": [], "errors": []}
 
     def on_dialog(dialog):
@@ -40,6 +41,7 @@ def watched(page: Page):
     page.on("console", lambda m: m.type == "error" and events["errors"].append(m.text))
     page.on("pageerror", lambda e: events["errors"].append(str(e)))
     page.set_default_timeout(WAIT)
+    browser_sign_in(page, live_url, "coord")
     return page, events
 
 

@@ -1,30 +1,31 @@
-"""A facilitator's explorer in headless Chromium: ``genera serve --role facilitator
---community-point CP02`` run as a user runs it (its own process, reading a store), and no page
-shows a household or a person of the other point (CP01), by id or by name.
+"""A facilitator's explorer in headless Chromium: ``genera serve`` run as a user runs it (its
+own process, reading a store), a facilitator of CP02 signed in, and no page shows a household
+or a person of the other point (CP01), by id or by name.
 
 Screenshots go to ``test-artefacts/screenshots/facilitator_*.png``.
 """
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from genera_graph.io.store import Store
-from tests.app.conftest import XSS_NAME, page_ready, small_district
+from tests.app.conftest import (
+    XSS_NAME,
+    add_accounts,
+    browser_sign_in,
+    page_ready,
+    served,
+    small_district,
+)
 
 pytestmark = pytest.mark.browser
 
 POINT = "CP02"
-WAIT = 45_000  # a cold page on a loaded machine takes tens of seconds
+WAIT = 60_000  # a cold server on a busy machine: the first page computes its tables
 
 
 def _other_point_texts() -> tuple[set[str], set[str]]:
@@ -46,38 +47,22 @@ def _own_point_names() -> set[str]:
 
 @pytest.fixture(scope="module")
 def facilitator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``genera serve`` for a facilitator of CP02, in a child process on a free port."""
-    store_path = tmp_path_factory.mktemp("facilitator") / "genera.sqlite"
+    """``genera serve`` on a store with accounts, in a child process on a free port; the tests
+    sign in as the facilitator of CP02 (the role comes from the account)."""
+    folder = tmp_path_factory.mktemp("facilitator")
+    store_path = folder / "genera.sqlite"
     with Store(store_path) as store:
         assert store.import_dataset(small_district()).ok
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = store_path.with_suffix(".log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from genera_graph.cli import main; "
-         "sys.exit(main(sys.argv[1:]))", "--store", str(store_path), "serve",
-         "--role", "facilitator", "--community-point", POINT, "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("genera serve did not start: "
-                                + store_path.with_suffix(".log").read_text()[-2000:])
-                time.sleep(0.5)
+        add_accounts(store)
+    with served(str(store_path), folder / "home") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+
+
+@pytest.fixture()
+def fac_page(page: Page, facilitator_url: str) -> Page:
+    page.set_default_timeout(WAIT)
+    browser_sign_in(page, facilitator_url, "fac02")
+    return page
 
 
 def _ready(page: Page, name: str) -> None:
@@ -87,10 +72,10 @@ def _ready(page: Page, name: str) -> None:
 @pytest.mark.parametrize("name,path", [
     ("overview", "/"), ("map", "/map"), ("isolation", "/isolation"), ("bridges", "/bridges"),
     ("communities", "/communities"), ("report", "/report")])
-def test_no_page_shows_the_other_points_people(page: Page, facilitator_url: str, screenshots,
-                                               name: str, path: str):
+def test_no_page_shows_the_other_points_people(fac_page: Page, facilitator_url: str,
+                                               screenshots, name: str, path: str):
+    page = fac_page
     other_ids, other_names = _other_point_texts()
-    page.set_default_timeout(WAIT)
     page.goto(facilitator_url + path)
     _ready(page, name)
     page.screenshot(path=str(screenshots / f"facilitator_{name}.png"), full_page=True)
@@ -110,9 +95,9 @@ def test_no_page_shows_the_other_points_people(page: Page, facilitator_url: str,
         assert not {i for i in other_ids if f"\t{i}\t" in f"\t{grid_text}\t"}
 
 
-def test_actor_page_of_the_other_point_is_not_found(page: Page, facilitator_url: str,
+def test_actor_page_of_the_other_point_is_not_found(fac_page: Page, facilitator_url: str,
                                                     screenshots):
-    page.set_default_timeout(WAIT)
+    page = fac_page
     page.goto(facilitator_url + "/actor/H01")  # Famiglia Rossi, of CP01
     expect(page.get_by_text("Attore non trovato", exact=False)).to_be_visible()
     page.screenshot(path=str(screenshots / "facilitator_actor_other_point.png"))

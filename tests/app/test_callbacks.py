@@ -35,15 +35,15 @@ def test_every_page_is_registered(app):
     assert "/actor/<actor_id>" in templates
 
 
-def test_every_page_answers_over_http(app):
-    client = app.server.test_client()
+def test_every_page_answers_over_http(signed_in):
+    client = signed_in("coord")
     for path in ("/", "/map", "/isolation", "/bridges", "/communities", "/report",
                  "/actor/H03", "/actor/UNKNOWN"):
         assert client.get(path).status_code == 200, path
 
 
-def test_no_cdn_in_the_index(app):
-    html = app.server.test_client().get("/").data.decode()
+def test_no_cdn_in_the_index(signed_in):
+    html = signed_in("coord").get("/").data.decode()
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
     assert "/assets/bootstrap.min.css" in html
 
@@ -223,10 +223,10 @@ def test_downloads_are_semicolon_day_first(ctx):
     ("overview", "update", ["all"], ["it"]),
     ("report", "update", ["years"], ["en"]),
 ])
-def test_callbacks_over_http(app, module, function, inputs, states):
+def test_callbacks_over_http(app, signed_in, module, function, inputs, states):
     from dash_app.testing import post_callback
 
-    response = post_callback(app, app.server.test_client(), module, function, inputs, states)
+    response = post_callback(app, signed_in("coord"), module, function, inputs, states)
     assert response.status_code == 200
     assert response.json["multi"] is True
 

@@ -1,0 +1,230 @@
+"""Sign-in, the gate, roles per request, request checks, headers and audit of the explorer.
+
+Over the session app (sign-in on, accounts of ``conftest.ACCOUNTS``) with Flask's test client,
+and over HTTP against the same app served by waitress on 127.0.0.1 (``live_url``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from dash_app.auth import AUTHENTICATED_ENDPOINTS, PUBLIC_ENDPOINTS
+from dash_app.testing import post_output
+from tests.app.conftest import PASSWORD, XSS_NAME, sign_in, small_district
+
+ORIGIN = {"Origin": "http://localhost"}
+
+
+def _sample(rule) -> str:  # noqa: ANN001 - a werkzeug Rule
+    """A concrete URL of a rule (each converter given a plausible value)."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: {
+        "package_name": "dash", "fingerprinted_path": "dash-renderer/build/dash_renderer.min.js",
+        "filename": "bootstrap.min.css"}.get(m.group(1), "H01"), rule.rule)
+
+
+def _names_and_ids() -> tuple[set[str], set[str]]:
+    actors = small_district().actors
+    return set(actors["name"]), set(actors["actor_id"])
+
+
+def test_every_route_is_classified(app):
+    """A route nobody classified fails here: it would be served behind the gate, but somebody
+    must decide whether it may be public."""
+    endpoints = {rule.endpoint for rule in app.server.url_map.iter_rules()}
+    unknown = endpoints - PUBLIC_ENDPOINTS - AUTHENTICATED_ENDPOINTS
+    assert not unknown, f"routes neither public nor authenticated: {sorted(unknown)}"
+    assert "/_dash-update-component" in endpoints and "genera_login" in endpoints
+
+
+def test_no_route_gives_data_without_a_session(app):
+    client = app.server.test_client()
+    names, _ = _names_and_ids()
+    for rule in app.server.url_map.iter_rules():
+        url = _sample(rule)
+        for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
+            response = client.open(url, method=method, headers=ORIGIN, json={})
+            body = response.get_data().decode("utf-8", errors="replace")
+            if rule.endpoint in PUBLIC_ENDPOINTS:
+                assert not any(n in body for n in names), url
+                continue
+            assert response.status_code in (302, 401), (method, url, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].startswith("/login"), url
+            assert not any(n in body for n in names), (method, url)
+    for path in ("/_dash-layout", "/_dash-dependencies", "/map", "/actor/H01"):
+        assert client.get(path).status_code in (302, 401)
+
+
+def test_same_message_for_wrong_user_and_wrong_password(app):
+    client = app.server.test_client()
+    wrong_user = sign_in(client, "nobody-here")
+    wrong_password = sign_in(client, "coord", "not the password at all")
+    assert wrong_user.status_code == wrong_password.status_code == 401
+
+    def alert(r):
+        return re.search(r'role="alert">([^<]*)<', r.get_data(as_text=True)).group(1)
+
+    assert alert(wrong_user) == alert(wrong_password) == "Nome utente o password non validi."
+    assert "Set-Cookie" not in wrong_user.headers or "genera_session" not in wrong_user.headers[
+        "Set-Cookie"] or "_user_id" not in wrong_user.headers["Set-Cookie"]
+
+
+def test_sign_in_page_in_italian_and_english(app):
+    client = app.server.test_client()
+    italian = client.get("/login").get_data(as_text=True)
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Nome utente" in italian and "Accedi" in italian
+    assert "User name" in english and "Sign in" in english
+
+
+def test_cookie_flags_and_session_fixation(app):
+    client = app.server.test_client()
+    with client.session_transaction() as session:  # a session planted before the sign-in
+        session["planted"] = "by someone else"
+    planted = client.get_cookie("genera_session").value
+    response = sign_in(client, "coord")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    after = client.get_cookie("genera_session").value
+    assert after != planted
+    with client.session_transaction() as session:
+        assert "planted" not in session  # nothing of the session before survives
+    assert client.get("/_dash-layout").status_code == 200
+    stranger = app.server.test_client()  # the planted cookie is worth nothing
+    stranger.set_cookie("genera_session", planted)
+    assert stranger.get("/_dash-layout").status_code == 401
+
+
+def test_sign_out_ends_the_session_on_the_server(app):
+    client = app.server.test_client()
+    sign_in(client, "coord")
+    cookie = client.get_cookie("genera_session").value
+    assert client.post("/logout", headers=ORIGIN).status_code == 302
+    replay = app.server.test_client()
+    replay.set_cookie("genera_session", cookie)  # the cookie of before the sign-out
+    assert replay.get("/_dash-layout").status_code == 401
+
+
+def test_idle_timeout(app):
+    sessions = app.server.extensions["genera_auth"]["sessions"]
+    client = app.server.test_client()
+    sign_in(client, "coord")
+    assert client.get("/_dash-layout").status_code == 200
+    now = sessions._clock()
+    sessions._clock = lambda: now + 31 * 60  # 31 minutes later
+    try:
+        assert client.get("/map").headers["Location"] == "/login?expired=1"
+        assert client.get("/_dash-layout").status_code == 401
+    finally:
+        sessions._clock = __import__("time").monotonic
+    audit = app.server.extensions["genera_auth"]["audit"]
+    assert "session_expired" in set(audit.entries()["action"])
+
+
+def test_lock_out_after_five_failures(app):
+    audit = app.server.extensions["genera_auth"]["audit"]
+    client = app.server.test_client()
+    for _ in range(5):
+        assert sign_in(client, "fac02", "wrong password, again").status_code == 401
+    locked = sign_in(client, "fac02")  # even the right password, now
+    assert locked.status_code == 429 and "Troppi tentativi" in locked.get_data(as_text=True)
+    actions = audit.entries(user="-")
+    assert (actions["action"] == "signin_lockout").sum() >= 1
+    assert "fac02" in set(actions.loc[actions["action"] == "signin_failed", "target"])
+    app.server.extensions["genera_auth"]["throttle"]._locked_until.clear()
+    assert sign_in(client, "fac02").status_code == 302
+
+
+def test_host_and_origin_checks(app):
+    client = app.server.test_client()
+    assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/login", headers={"Host": "127.0.0.1:8050"}).status_code == 200
+    forged = client.post("/login", data={"username": "coord", "password": PASSWORD},
+                         headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403
+    no_origin = client.post("/login", data={"username": "coord", "password": PASSWORD})
+    assert no_origin.status_code == 403
+
+
+def test_security_headers(signed_in):
+    client = signed_in("coord")
+    for path in ("/", "/_dash-layout", "/login"):
+        h = client.get(path).headers
+        csp = h["Content-Security-Policy"]
+        assert "unsafe-eval" not in csp and "frame-ancestors 'none'" in csp
+        assert "script-src 'self' 'sha256-" in csp
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["Referrer-Policy"] == "same-origin"
+        assert h["Cache-Control"] == "no-store"
+
+
+def test_roles_come_from_the_session_and_caches_do_not_leak(app, signed_in):
+    """A coordinator and a facilitator of CP02 alternate on one server: each gets their own
+    view, whatever the other asked before."""
+    from dash_app.testing import callback_spec
+
+    key, _ = callback_spec(app, "isolation", "update_all")
+    coordinator, facilitator = signed_in("coord"), signed_in("fac02")
+    actors = small_district().actors
+    cp01 = set(actors.loc[actors["community_point_id"].eq("CP01")
+                          & actors["kind"].eq("household"), "actor_id"])
+    for _ in range(2):
+        for client, sees_cp01 in ((coordinator, True), (facilitator, False),
+                                  (coordinator, True)):
+            deps = json.loads(client.get("/_dash-dependencies").data)
+            answer = post_output(client, key, [None, "all", [], []], ["it"], deps=deps)
+            assert answer.status_code == 200
+            text = answer.get_data(as_text=True)
+            assert any(h in text for h in cp01) == sees_cp01
+
+
+def test_a_forbidden_page_for_a_researcher_answers_403(app, signed_in):
+    from dash_app.testing import callback_spec
+
+    client = signed_in("res")
+    key, _ = callback_spec(app, "actor", "update_ego")
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    answer = post_output(client, key, [[0, 12]], ["H01", "it"], deps=deps)
+    assert answer.status_code == 403 and "H01" not in answer.get_data(as_text=True)
+
+
+def test_views_and_downloads_are_audited_with_ids_only(app, signed_in):
+    audit = app.server.extensions["genera_auth"]["audit"]
+    before = len(audit.entries())
+    client = signed_in("coord")
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    page = next(d for d in deps if d["output"].startswith("..") and "_pages_content" in
+                d["output"] or d["output"].startswith("_pages_content"))
+    inputs = [("/actor/H02" if i["property"] == "pathname" else None) for i in page["inputs"]]
+    post_output(client, page["output"], inputs, [None] * len(page["state"]), deps=deps)
+    entries = audit.entries().iloc[before:]
+    viewed = entries[entries["action"] == "view_actor"]
+    assert list(viewed["target"]) == ["H02"] and set(viewed["username"]) == {"coord"}
+    names, _ = _names_and_ids()
+    dump = entries.to_string()
+    assert not any(n in dump for n in names if len(n) > 3)
+    assert audit.verify().ok
+
+
+def test_audit_page_for_a_coordinator_not_a_facilitator(signed_in):
+    coordinator = signed_in("coord").get("/_dash-layout").get_data(as_text=True)
+    assert '"page":"audit"' in coordinator
+    facilitator = signed_in("fac01").get("/_dash-layout").get_data(as_text=True)
+    assert '"page":"audit"' not in facilitator and '"page":"map"' in facilitator
+
+
+def test_over_http_sign_in_and_gate(live_url):
+    """The waitress server on 127.0.0.1: no data without a session, the sign-in page served."""
+    request = urllib.request.Request(live_url + "/_dash-layout")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=20)
+    assert refused.value.code == 401
+    with urllib.request.urlopen(live_url + "/login", timeout=20) as page:
+        assert page.status == 200 and b"Accedi" in page.read()
+    assert XSS_NAME  # the hostile name is in the district the server holds
