@@ -128,12 +128,12 @@ def test_a_cp02_facilitator_cannot_write_for_a_cp01_family(as_viewer):
     assert _state(store) == before
 
 
-def test_a_forged_callback_over_http_writes_nothing(app, as_viewer):
+def test_a_forged_callback_over_http_writes_nothing(app, as_viewer, signed_in):
     from dash_app.testing import post_callback
 
     store = as_viewer("facilitator", "CP02")
     before = _state(store)
-    response = post_callback(app, app.server.test_client(), "record", "save_followup", [1],
+    response = post_callback(app, signed_in("fac02"), "record", "save_followup", [1],
                              ["H01", "2026-12-01", "home_visit", "reached", "it"])
     assert response.status_code == 200
     assert "non \\u00e8 una famiglia" in response.get_data(as_text=True) or \
