@@ -368,7 +368,8 @@ def report_wide(report: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     base = (report[["area", "indicator", "unit"]].drop_duplicates("indicator")
             .assign(_order=lambda f: f["indicator"].map(order).fillna(len(order)))
             .sort_values("_order", kind="stable").drop(columns="_order"))
-    labels = {ind.key: ind.label_in(lang) for ind in INDICATORS}
+    labels = {key: names[lang] for key, names in INDICATOR_LABELS.items()}  # other sections
+    labels.update({ind.key: ind.label_in(lang) for ind in INDICATORS})
     base.insert(2, "label", base["indicator"].map(lambda k: labels.get(k, k)))
     out = base.reset_index(drop=True)
     for (start, end), header in headers.items():
