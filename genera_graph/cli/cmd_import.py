@@ -57,6 +57,13 @@ def _default_report(target: str) -> Path:
     return Path(target).expanduser().absolute().parent / name
 
 
+def _safe(frame):  # noqa: ANN001, ANN202 - a DataFrame (pandas imported lazily)
+    """The frame with every text cell neutralised against formula injection."""
+    from genera_graph.io.formulas import neutralise_series
+
+    return frame.apply(neutralise_series)
+
+
 def run(args: argparse.Namespace) -> int:
     from genera_graph.io.store import Store, StoreBusyError
 
@@ -80,14 +87,14 @@ def run(args: argparse.Namespace) -> int:
     if result.problems:
         report = Path(args.report) if args.report else _default_report(target)
         report.parent.mkdir(parents=True, exist_ok=True)
-        result.report_frame().to_csv(report, sep=";", index=False)
+        _safe(result.report_frame()).to_csv(report, sep=";", index=False)
         print(f"{len(result.problems)} problem(s) written to {report}")
     if args.partial and args.quarantine and result.committed and result.rejected_rows:
         folder = Path(args.quarantine)
         folder.mkdir(parents=True, exist_ok=True)
         for name, rows in result.rejected_rows.items():
             target_csv = folder / f"{Path(name).stem}.quarantine.csv"
-            rows.rename_axis("row").to_csv(target_csv, sep=";")
+            _safe(rows.rename_axis("row")).to_csv(target_csv, sep=";")
             print(f"{len(rows)} quarantined row(s) of {name} written to {target_csv}")
     print(result.summary())
     return 0 if result.committed else 1

@@ -45,6 +45,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from genera_graph.io.formulas import FORMULA_TRIGGERS, neutralise_text, restore_text
 from genera_graph.l10n import N_, check_lang, expand_codes, gettext
 
 __all__ = [
@@ -77,30 +78,15 @@ __all__ = [
 #: the Italian dialect's separator and date format (kept for older imports)
 CSV_SEPARATOR = ";"
 CSV_DATE_FORMAT = "%d/%m/%Y"
-#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
 #: The columns of a data dictionary, in file order.
 DICTIONARY_COLUMNS = ("column", "definition", "convention", "reference", "dtype")
 
 
-def _quoted_trigger(value: str) -> bool:
-    """Whether ``value`` is one or more quotes followed by a trigger (``'=x``, ``''@x``)."""
-    rest = value.lstrip(_QUOTE)
-    return rest != value and rest.startswith(FORMULA_TRIGGERS)
-
-
-def _neutralise_text(value: str) -> str:
-    # A trigger gets a leading quote. A text that already looks neutralised (quotes, then a
-    # trigger) gets one more, so that removing one quote reverses the change exactly; any
-    # other leading quote is text ('ok' stays 'ok').
-    if value.startswith(FORMULA_TRIGGERS) or _quoted_trigger(value):
-        return _QUOTE + value
-    return value
-
-
-def _restore_text(value: str) -> str:
-    return value[1:] if _quoted_trigger(value) else value
+# the neutraliser and its exact inverse live in genera_graph.io.formulas (genera import
+# undoes them on the way back)
+_neutralise_text = neutralise_text
+_restore_text = restore_text
 
 
 def _is_text_column(series: pd.Series) -> bool:
@@ -147,11 +133,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         A copy in which every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-        carriage return is prefixed with a single quote ``'``. A text cell that already reads as
-        neutralised (quotes, then one of those characters) gets one more quote, so that
-        :func:`restore_formulas` undoes the change exactly; any other text starting with a quote
-        (``'ok' when ...``) is left as it is.
-        Numeric, boolean and date columns are untouched (same values, same dtype).
+        carriage return is prefixed with a single quote ``'``, except a plain number (``-3``).
+        A text cell that starts with quotes then a trigger (``'=x``) gets one more quote, so that
+        :func:`restore_formulas` undoes the change exactly; other leading quotes are left alone
+        (:mod:`genera_graph.io.formulas`). Numeric, boolean and date columns are untouched
+        (same values, same dtype).
 
     Notes
     -----
@@ -159,8 +145,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     quote so that Excel, LibreOffice and Google Sheets show it as text instead of evaluating it
     (``=HYPERLINK(...)``, ``=cmd|...``, ``@SUM(...)``). Display names and free text are personal
     data typed by facilitators or imported from third parties, so they are untrusted.
-    A side effect: text such as ``-3`` or ``+39 030 ...`` in a *text* column is shown with the
-    quote; numbers in numeric columns are not affected.
+    A side effect: text such as ``+39 030 ...`` in a *text* column is shown with the quote;
+    numbers (in numeric columns, or plain numbers in text ones) are not affected.
 
     Complexity: O(cells of text columns).
 
@@ -183,7 +169,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo :func:`neutralise_formulas`: remove one leading ``'`` from every text cell.
+    """Undo :func:`neutralise_formulas`: remove the quote it added from every text cell.
 
     Examples
     --------

@@ -41,6 +41,7 @@ __all__ = [
     "json_rows",
     "read_table",
     "sqlite_upsert",
+    "stored_rows",
     "table_ids",
     "upsert",
 ]
@@ -359,3 +360,37 @@ def table_ids(conn: sa.Connection, table: str) -> pd.Index:
     col = PRIMARY_KEYS[table]
     rows = conn.exec_driver_sql(f"SELECT {col} FROM {table}").fetchall()
     return pd.Index([r[0] for r in rows], dtype="str")
+
+
+def stored_rows(conn: sa.Connection, table: str, keys: pd.DataFrame,
+                columns: Iterable[str] | None = None, *, batch: int = 5_000) -> pd.DataFrame:
+    """The stored rows of ``table`` whose natural key is among ``keys`` (one row per key).
+
+    ``keys`` has the key columns (typed as the model types them); the result has the key
+    columns and ``columns`` (default: all), as the database returns them (dates as
+    :class:`datetime.date`), in no particular order. Batches of ``batch`` keys, one
+    ``WHERE (key...) IN (...)`` query each.
+    """
+    from genera_graph.io.schema import METADATA
+
+    key = list(TABLE_KEYS[table])
+    wanted = key + [c for c in (columns if columns is not None else table_columns(table))
+                    if c not in key]
+    sql_table = METADATA.tables[table]
+    dates = set(date_columns(table))
+    values = []
+    for col in key:
+        series = keys[col]
+        values.append([v.date() if isinstance(v, pd.Timestamp) else v for v in series]
+                      if col in dates else series.tolist())
+    tuples = list(zip(*values, strict=True))
+    rows: list = []
+    select_cols = [sql_table.c[c] for c in wanted]
+    for start in range(0, len(tuples), batch):
+        part = tuples[start:start + batch]
+        if len(key) == 1:
+            where = sql_table.c[key[0]].in_([t[0] for t in part])
+        else:
+            where = sa.tuple_(*(sql_table.c[c] for c in key)).in_(part)
+        rows.extend(conn.execute(sa.select(*select_cols).where(where)).all())
+    return pd.DataFrame(rows, columns=wanted)

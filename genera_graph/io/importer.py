@@ -3,8 +3,14 @@
 One import is one transaction. Files are read in chunks (:mod:`genera_graph.io.spreadsheets`),
 each chunk is typed and validated with the model's pandera schemas (lazily: every problem), then
 checked across files: duplicate natural keys (the first occurrence wins), unknown actor or
-activity ids (against the files being imported *and* the store). Valid rows are upserted by
-their register's natural key, so an updated register updates rows instead of duplicating them.
+activity ids (against the files being imported *and* the store), and ids that already name a
+stored record of another kind or another register (a membership arriving with a lease's id:
+a problem naming both, never an overwrite). Valid rows are upserted by their register's
+natural key, so an updated register updates rows instead of duplicating them, and says how
+many rows it changed, per column (:attr:`FileOutcome.changes`).
+
+What is plausible (dates, cell size, rows per file) is an
+:class:`~genera_graph.io.registers.ImportLimits`.
 
 - strict (default): any error writes nothing (the transaction is rolled back);
 - ``partial=True``: valid rows are committed, the others are set aside in the store's
@@ -52,12 +58,13 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from genera_graph.io.bulk import Upserts, count_rows, table_ids
+from genera_graph.io.bulk import Upserts, count_rows, stored_rows, table_ids
 from genera_graph.io.database import Database
 from genera_graph.io.erasure import ErasedIds
 from genera_graph.io.registers import (
     FIRST_DATA_ROW,
     REGISTERS,
+    ImportLimits,
     Problem,
     Register,
     format_register_frame,
@@ -90,7 +97,8 @@ class FileOutcome:
 
     ``status`` is ``"imported"`` (every row accepted), ``"partial"`` (some rows quarantined),
     ``"unchanged"`` (same content as the last import of the register: skipped) or
-    ``"rejected"`` (nothing written from it).
+    ``"rejected"`` (nothing written from it). ``rows_changed`` counts the accepted rows that
+    updated a stored record (some value differs); ``changes`` says how many per column.
     """
 
     file: str
@@ -104,6 +112,8 @@ class FileOutcome:
     run_id: int | None = None
     #: rows about an erased person, skipped (each reported as a warning, never quarantined)
     rows_erased: int = 0
+    rows_changed: int = 0
+    changes: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,8 +168,12 @@ class ImportResult:
             if f.status == "unchanged":
                 lines.append(f"{f.file}: unchanged (this content was already imported)")
                 continue
+            changed = ""
+            if f.rows_changed:
+                per_column = ", ".join(f"{col} {n}" for col, n in f.changes)
+                changed = f", {f.rows_changed} changed ({per_column})"
             lines.append(f"{f.file}: {f.status}, {f.rows_read} rows read, {f.rows_accepted} "
-                         f"accepted ({f.rows_new} new), {f.rows_quarantined} "
+                         f"accepted ({f.rows_new} new{changed}), {f.rows_quarantined} "
                          f"{'quarantined' if self.partial else 'with problems'}")
         n_err, n_warn = len(self.errors), len(self.warnings)
         verdict = ("committed" if self.committed
@@ -209,7 +223,8 @@ RowCheck = Callable[[sa.Connection, str, pd.DataFrame, str], tuple[list[Problem]
 def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
                  partial: bool = False, progress: bool | ProgressCallback = False,
                  chunk_rows: int | None = None, dry_run: bool = False,
-                 row_check: RowCheck | None = None) -> ImportResult:
+                 row_check: RowCheck | None = None, limits: ImportLimits | None = None
+                 ) -> ImportResult:
     """Import register files (CSV or XLSX) or folders of them into a store, in one transaction.
 
     Parameters
@@ -232,6 +247,9 @@ def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.
     row_check : callable, optional
         A further check of each chunk's typed rows (see :data:`RowCheck`): the rows it marks
         are problems like any other.
+    limits : ImportLimits, optional
+        Plausible dates, cell size, rows per file (default
+        :class:`~genera_graph.io.registers.ImportLimits`).
 
     Returns
     -------
@@ -247,12 +265,13 @@ def import_paths(store: Database, paths: Iterable[str | os.PathLike] | str | os.
     """
     problems: list[Problem] = []
     sources: list[tuple[_Source, Register]] = []
+    limits = limits or ImportLimits()
     for path in _expand(paths, problems):
-        sheet = open_spreadsheet(path)
+        sheet = open_spreadsheet(path, import_limits=limits)
         sources.append((sheet, register_for(path)))
     return _run(store, sources, problems, partial=partial, progress=progress,
                 chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, dry_run=dry_run,
-                row_check=row_check)
+                row_check=row_check, limits=limits)
 
 
 def validate_rows(conn: sa.Connection, register: Register, raw: pd.DataFrame, *, file: str,
@@ -304,7 +323,8 @@ def validate_rows(conn: sa.Connection, register: Register, raw: pd.DataFrame, *,
 
 
 def import_dataset(store: Database, dataset: Dataset, *, partial: bool = False,
-                   label: str = "dataset", chunk_rows: int | None = None) -> ImportResult:
+                   label: str = "dataset", chunk_rows: int | None = None,
+                   limits: ImportLimits | None = None) -> ImportResult:
     """Import an in-memory dataset exactly as if it were its register files.
 
     Each table is formatted as its register's text cells
@@ -325,7 +345,7 @@ def import_dataset(store: Database, dataset: Dataset, *, partial: bool = False,
         sources.append((_FrameSource(f"{label}:{register.file}", digest.hexdigest(), text,
                                      header=list(text.columns)), register))
     return _run(store, sources, [], partial=partial, progress=False,
-                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS)
+                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, limits=limits or ImportLimits())
 
 
 # -- the pipeline ----------------------------------------------------------------------------
@@ -473,16 +493,27 @@ class _Tally:
     accepted: int = 0
     new: int = 0
     erased: int = 0
+    changed: int = 0
+    changes: dict[str, int] = field(default_factory=dict)
     rejected: list[pd.DataFrame] = field(default_factory=list)
+
+    def changes_tuple(self) -> tuple[tuple[str, int], ...]:
+        return tuple((c, n) for c, n in self.changes.items() if n)
+
+
+#: tables whose ``kind`` is part of a record's identity: an import never changes it
+_KIND_IS_IDENTITY = ("actors", "activities", "relations")
 
 
 class _Run:
     """The state of one import while its transaction is open."""
 
     def __init__(self, upserts: Upserts, partial: bool, progress: bool | ProgressCallback,
-                 chunk_rows: int, row_check: RowCheck | None = None):
+                 chunk_rows: int, row_check: RowCheck | None = None,
+                 limits: ImportLimits | None = None):
         self.upserts = upserts
         self.row_check = row_check
+        self.limits = limits or ImportLimits()
         self.partial = partial
         self.chunk_rows = chunk_rows
         self.problems: list[Problem] = []
@@ -490,6 +521,8 @@ class _Run:
         self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
         self.known = {t: table_ids(self.conn, t) for t in ("actors", "activities")}
         self.erased = ErasedIds.from_conn(self.conn)
+        #: tables that held rows before this import (only their rows can be updates)
+        self.had_rows = {t for t in TABLE_KEYS if count_rows(self.conn, t)}
         self.callback = progress if callable(progress) else None
         self.bar = None
         if progress is True:
@@ -521,13 +554,70 @@ class _Run:
         if self.bar is not None:
             self.bar.close()
 
+    def identity_problems(self, typed: pd.DataFrame, register: Register, file: str
+                          ) -> tuple[list[Problem], np.ndarray]:
+        """Rows whose id is a stored record of another kind (or another register's).
+
+        An id is owned by one register and names one kind of record: a membership may not
+        take a lease's id, an individual may not become a household. Such a row is a problem
+        naming both records, never an overwrite.
+        """
+        table = register.table
+        primary = TABLE_KEYS[table][0]
+        if not len(typed):
+            return [], np.zeros(0, dtype=bool)
+        stored = stored_rows(self.conn, table, typed[[primary]], ["kind"])
+        if not len(stored):
+            return [], np.zeros(len(typed), dtype=bool)
+        kinds = stored.set_index(primary)["kind"]
+        old = typed[primary].map(kinds)
+        other = (old.notna() & (old != typed["kind"])).to_numpy(dtype=bool)
+        owner = {k: r.file for r in REGISTERS if r.table == table and r.kinds
+                 for k in r.kinds}
+        problems = []
+        for row, ident, kind in zip(typed.index[other], typed.loc[other, primary],
+                                    old[other], strict=True):
+            where = owner.get(kind, _FILE_OF.get(table, register.file))
+            problems.append(Problem(
+                file, int(row), primary,
+                f"{primary} {ident} is already the {kind} {ident} of {where} in the store: an "
+                f"id names one record (give this {typed.at[row, 'kind']} another id, or "
+                f"correct the {kind} in {where})", str(ident)))
+        return problems, other
+
+    def count_changes(self, table: str, typed: pd.DataFrame, header: list[str],
+                      tally: _Tally) -> None:
+        """Count the rows of ``typed`` that change a stored record, and per column."""
+        if table not in self.had_rows or not len(typed):
+            return
+        key = list(TABLE_KEYS[table])
+        columns = [c for c in header if c in typed.columns and c not in key]
+        if not columns:
+            return
+        stored = stored_rows(self.conn, table, typed[key], columns)
+        if not len(stored):
+            return
+        for col in stored.columns:
+            if col in typed and pd.api.types.is_datetime64_any_dtype(typed[col].dtype):
+                stored[col] = pd.to_datetime(stored[col]).astype("datetime64[ns]")
+        both = typed[key + columns].merge(stored, on=key, suffixes=("", "_stored"))
+        differs = np.zeros(len(both), dtype=bool)
+        for col in columns:
+            new, old = both[col].astype(object), both[f"{col}_stored"].astype(object)
+            same = (new.isna() & old.isna()) | (new == old)
+            changed = ~same.to_numpy(dtype=bool)
+            tally.changes[col] = tally.changes.get(col, 0) + int(changed.sum())
+            differs |= changed
+        tally.changed += int(differs.sum())
+
     def typed_chunks(self, source: _Source, register: Register, tally: _Tally
                      ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, dict[int, list[str]]]]:
         """Yield (raw chunk, valid typed rows, row -> problem texts) for a source."""
         for raw, read_problems in source.chunks(self.chunk_rows):
             formulas = {(p.row, p.column) for p in read_problems}
             typed, problems = parse_register_frame(raw, register, file=source.name,
-                                                   first_row=None, check_unique=False)
+                                                   first_row=None, check_unique=False,
+                                                   limits=self.limits)
             lost = sorted({p.row for p in read_problems if p.row is not None} - set(raw.index))
             if lost:  # lines the CSV parser could not split (too many cells): rows read too
                 filler = pd.DataFrame("", index=pd.Index(lost, dtype=np.int64),
@@ -544,6 +634,10 @@ class _Run:
             dup_problems, repeat = self.keys[register.table].check(typed, source.name)
             typed = typed.loc[~repeat]
             problems += dup_problems
+            if register.table in _KIND_IS_IDENTITY and register.table in self.had_rows:
+                kind_problems, other = self.identity_problems(typed, register, source.name)
+                typed = typed.loc[~other]
+                problems += kind_problems
             if self.row_check is not None and len(typed):
                 checked, refused = self.row_check(self.conn, register.table, typed,
                                                   source.name)
@@ -608,6 +702,7 @@ class _Run:
                 self.known[table] = self.known[table].append(
                     pd.Index(typed[primary], dtype="str"))
             if self.may_write():
+                self.count_changes(table, typed, source.header, tally)
                 self.upserts.upsert(table, typed, columns=source.header)
             tally.accepted += len(typed)
             self.reject(raw, typed.index, why, tally)
@@ -650,6 +745,7 @@ class _Run:
             accepted = typed.loc[alive[k]]
             if self.may_write():
                 count = count_rows(self.conn, table)
+                self.count_changes(table, accepted, group[i][0].header, tallies[i])
                 self.upserts.upsert(table, accepted, columns=group[i][0].header)
                 tallies[i].new += count_rows(self.conn, table) - count
             tallies[i].accepted += len(accepted)
@@ -695,7 +791,8 @@ def _latest_hashes(conn: sa.Connection) -> dict[str, set[str]]:
 
 def _run(store: Database, sources: list[tuple[_Source, Register]], problems: list[Problem], *,
          partial: bool, progress: bool | ProgressCallback, chunk_rows: int,
-         dry_run: bool = False, row_check: RowCheck | None = None) -> ImportResult:
+         dry_run: bool = False, row_check: RowCheck | None = None,
+         limits: ImportLimits | None = None) -> ImportResult:
     order = {r.file: i for i, r in enumerate(REGISTERS)}
     sources = sorted(sources, key=lambda s: order[s[1].file])
     outcomes: dict[int, FileOutcome] = {}
@@ -706,7 +803,7 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
     run: _Run | None = None
     try:
         with store.bulk_write() as upserts:
-            run = _Run(upserts, partial, progress, chunk_rows, row_check)
+            run = _Run(upserts, partial, progress, chunk_rows, row_check, limits)
             run.add_problems(problems)
             latest = _latest_hashes(run.conn)
             todo: list[int] = []
@@ -745,7 +842,8 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
                 outcomes[i] = FileOutcome(source.name, register.file,
                                           "partial" if quarantined else "imported", tally.read,
                                           tally.accepted, quarantined, tally.new, source.sha256,
-                                          None if dry_run else run_id, tally.erased)
+                                          None if dry_run else run_id, tally.erased,
+                                          tally.changed, tally.changes_tuple())
             if dry_run:
                 raise _DryRun
         committed = True

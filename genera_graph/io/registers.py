@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +31,16 @@ import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
 
+from genera_graph.io.formulas import neutralise_series, restore_series
 from genera_graph.model import TABLE_SCHEMAS, Dataset, RelationKind
 
 __all__ = [
     "DATE_FORMAT",
     "FIRST_DATA_ROW",
+    "ImportLimits",
+    "NANOSECOND_DAYS",
     "NUL_RULE",
+    "SHOWN_CHARS",
     "format_number",
     "REGISTERS",
     "Problem",
@@ -56,6 +62,68 @@ FIRST_DATA_ROW = 2
 #: the problem of a cell holding a NUL character (a damaged file, or not a text export)
 NUL_RULE = "a NUL character in the cell: the file is damaged or not a text export"
 
+#: a value echoed in a problem (terminal, report) is cut to this many characters
+SHOWN_CHARS = 80
+#: the first and last days a ``datetime64[ns]`` column can hold (pandas' Timestamp range)
+NANOSECOND_DAYS = (date(1677, 9, 22), date(2262, 4, 11))
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import accepts: plausible dates, cell size, rows per file.
+
+    Attributes
+    ----------
+    first_date : date
+        The earliest plausible date (default 01/01/1900).
+    last_date : date, optional
+        The latest plausible date; ``None`` (default): one year after today. Either bound is
+        kept within :data:`NANOSECOND_DAYS`, the days the tables can hold.
+    max_cell_chars : int
+        The longest cell, in characters (default 10 kB: 10240).
+    max_rows : int
+        The most rows one file may have (lines of a CSV, rows of a sheet).
+
+    Examples
+    --------
+    >>> limits = ImportLimits(last_date=date(2030, 12, 31))
+    >>> limits.date_range_text()
+    '01/01/1900–31/12/2030'
+    >>> ImportLimits(first_date=date(1, 1, 1), last_date=date(9999, 12, 31)).date_range_text()
+    '22/09/1677–11/04/2262'
+    """
+
+    first_date: date = date(1900, 1, 1)
+    last_date: date | None = None
+    max_cell_chars: int = 10 * 1024
+    max_rows: int = 5_000_000
+
+    def date_bounds(self) -> tuple[date, date]:
+        """(first, last) plausible dates, ``last`` resolved against today."""
+        last = self.last_date
+        if last is None:
+            today = date.today()
+            try:
+                last = today.replace(year=today.year + 1)
+            except ValueError:  # 29 February
+                last = today + timedelta(days=365)
+        return max(self.first_date, NANOSECOND_DAYS[0]), min(last, NANOSECOND_DAYS[1])
+
+    def date_range_text(self) -> str:
+        first, last = self.date_bounds()
+        return f"{first.strftime(DATE_FORMAT)}–{last.strftime(DATE_FORMAT)}"
+
+
+def shown(value: str | None) -> str | None:
+    """A value as echoed in a problem: cut to :data:`SHOWN_CHARS` characters.
+
+    >>> shown("x" * 100)[-12:], len(shown("x" * 100))
+    ('xx… (100 ch)', 90)
+    """
+    if value is None or len(value) <= SHOWN_CHARS:
+        return value
+    return f"{value[:SHOWN_CHARS]}… ({len(value)} ch)"
+
 
 @dataclass(frozen=True)
 class Register:
@@ -71,12 +139,16 @@ class Register:
         The natural key: rows with the same key are the same record (used to upsert).
     kinds : tuple of str, optional
         For the relations registers, the relation kinds the register holds.
+    locale : str
+        The locale its amounts and counts are written in (read by Babel: ``it_IT`` reads
+        ``9.500`` as 9500 and ``1.234,50`` as 1234.5).
     """
 
     file: str
     table: str
     key: tuple[str, ...]
     kinds: tuple[str, ...] | None = None
+    locale: str = "it_IT"
 
     @property
     def stem(self) -> str:
@@ -154,6 +226,10 @@ class Problem:
     #: ``"error"`` (the row or file is not imported) or ``"warning"`` (imported, but look)
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # a value is echoed to the terminal and the report: never whole when it is long
+        object.__setattr__(self, "value", shown(self.value))
+
     def __str__(self) -> str:
         where = self.file if self.severity == "error" else f"warning: {self.file}"
         if self.row is not None:
@@ -187,6 +263,7 @@ class RegisterError(ValueError):
 def parse_register_frame(
     raw: pd.DataFrame, register: Register, *, file: str | None = None,
     first_row: int | None = FIRST_DATA_ROW, check_unique: bool = True,
+    limits: ImportLimits | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn the text cells of a register into a typed, validated table.
 
@@ -204,6 +281,8 @@ def parse_register_frame(
     check_unique : bool
         Check the schema's unique columns (off when the caller checks duplicates across the
         chunks of a streamed file).
+    limits : ImportLimits, optional
+        The plausible dates (default :class:`ImportLimits`).
 
     Returns
     -------
@@ -247,27 +326,29 @@ def parse_register_frame(
             problems.append(Problem(file, int(row), col, NUL_RULE,
                                     text.at[row, col].replace("\x00", "\\x00")))
             bad_rows.add(int(row))
+    limits = limits or ImportLimits()
+    bounds = limits.date_bounds()
     for col in register.date_columns:
         if col not in text:
             continue
         cells = text[col]
         present = cells.notna()
-        parsed = _parse_dates(cells)
+        parsed, implausible = _parse_dates(cells, bounds)
+        outside = f"date outside the plausible range {limits.date_range_text()}"
         for row in cells.index[present & parsed.isna()]:
-            problems.append(Problem(file, int(row), col, "not a valid date dd/mm/yyyy",
-                                    cells[row]))
+            rule = outside if implausible[row] else "not a valid date dd/mm/yyyy"
+            problems.append(Problem(file, int(row), col, rule, cells[row]))
             bad_rows.add(int(row))
-        typed[col] = parsed.astype("datetime64[ns]")
+        typed[col] = parsed
     for col in register.float_columns:
         if col not in text:
             continue
         cells = text[col]
-        normalised = _decimal(cells)
-        numbers = pd.to_numeric(normalised, errors="coerce")
+        numbers, rules = _parse_numbers(cells, register.locale)
         for row in cells.index[cells.notna() & numbers.isna()]:
-            problems.append(Problem(file, int(row), col, "not a number", cells[row]))
+            problems.append(Problem(file, int(row), col, rules[row], cells[row]))
             bad_rows.add(int(row))
-        typed[col] = numbers.astype("float64")
+        typed[col] = numbers
     if register.kinds is not None and "kind" in typed:
         wrong = typed["kind"].notna() & ~typed["kind"].isin(register.kinds)
         for row in typed.index[wrong]:
@@ -315,8 +396,14 @@ def format_number(value: float | None, lang: str = "it", digits: int | None = No
     return _l10n_format_number(value, lang, digits)
 
 
-def _parse_dates(cells: pd.Series) -> pd.Series:
-    """``dd/mm/yyyy`` text to ``datetime64[ns]`` (``NaT`` where missing or not a real date).
+def _parse_dates(cells: pd.Series, bounds: tuple[date, date]
+                 ) -> tuple[pd.Series, pd.Series]:
+    """``dd/mm/yyyy`` text to ``datetime64[ns]``, and where a real date is implausible.
+
+    A date is kept only if it is real and within ``bounds`` (inclusive): every other cell is
+    ``NaT``, and the second series says which of them are real dates outside the bounds. The
+    bounds are checked on the parsed day before any conversion to nanoseconds, so no date
+    (01/01/1500, 31/12/9999) can overflow and wrap into another one.
 
     A register holds few distinct days: each distinct text is parsed once (O(n) factorize,
     then O(distinct) parsing), several times faster than parsing every cell.
@@ -324,9 +411,18 @@ def _parse_dates(cells: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(cells)  # missing cells get code -1
     texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     shaped = texts.str.match(_DATE_RE, na=False).astype(bool)
-    days = pd.to_datetime(texts.where(shaped), format=DATE_FORMAT, errors="coerce")
-    values = np.append(days.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(values[codes], index=cells.index, dtype="datetime64[ns]")
+    # parsed at the resolution of seconds: every year 1..9999 fits (nanoseconds stop at 2262)
+    days = pd.to_datetime(texts.where(shaped), format=DATE_FORMAT, errors="coerce"
+                          ).astype("datetime64[s]")
+    first, last = (np.datetime64(d.isoformat(), "s") for d in bounds)
+    values = days.to_numpy(dtype="datetime64[s]")
+    real = ~np.isnat(values)
+    inside = real & (values >= first) & (values <= last)
+    kept = np.where(inside, values, np.datetime64("NaT", "s")).astype("datetime64[ns]")
+    kept = np.append(kept, np.datetime64("NaT", "ns"))
+    implausible = np.append(real & ~inside, False)
+    return (pd.Series(kept[codes], index=cells.index, dtype="datetime64[ns]"),
+            pd.Series(implausible[codes], index=cells.index, dtype=bool))
 
 
 def _clean_text(cells: pd.Series) -> pd.Series:
@@ -344,13 +440,45 @@ def _schema(table: str, check_unique: bool) -> pa.DataFrameSchema:
     return schema.update_columns({name: {"unique": False} for name in unique})
 
 
-def _decimal(cells: pd.Series) -> pd.Series:
-    """Italian spreadsheets write 1.500,50; plain exports write 1500.50 (vectorised)."""
-    italian = cells.str.contains(",", regex=False, na=False)
-    if not italian.any():
-        return cells
-    converted = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return cells.where(~italian, converted)
+_NUMBER_RE = r"^[+-]?[0-9.,]*[0-9][0-9.,]*$"
+
+
+def _parse_numbers(cells: pd.Series, locale: str) -> tuple[pd.Series, pd.Series]:
+    """Amounts as the register's locale writes them, parsed by Babel (strict).
+
+    ``it_IT``: ``9.500`` is 9500, ``1.234,50`` is 1234.5, ``1500,50`` is 1500.5; a text whose
+    separators do not fit the locale (``1500.50``, ``12.5``: a decimal point, or a thousands
+    separator in the wrong place) is a problem, never a guess. Each distinct text is parsed
+    once. Returns the numbers (``NaN`` where missing or not readable) and, per cell, the rule
+    of its problem.
+
+    Examples
+    --------
+    >>> numbers, rules = _parse_numbers(pd.Series(["9.500", "1.234,50", "1500.50"]), "it_IT")
+    >>> numbers.tolist()[:2], rules[2]
+    ([9500.0, 1234.5], "not a number written the Italian way (1.234,50 or 1234,50: '.' \
+separates thousands, ',' decimals)")
+    """
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    language = locale.split("_")[0]
+    rule_bad = "not a number"
+    rule_locale = (("not a number written the Italian way (1.234,50 or 1234,50: '.' separates "
+                    "thousands, ',' decimals)") if language == "it"
+                   else f"not a number written the {locale} way")
+    codes, uniques = pd.factorize(cells)
+    values = np.full(len(uniques) + 1, np.nan)
+    rules = np.full(len(uniques) + 1, "", dtype=object)
+    for i, text in enumerate(uniques):
+        if not re.match(_NUMBER_RE, text):
+            rules[i] = rule_bad
+            continue
+        try:
+            values[i] = float(parse_decimal(text, locale=locale, strict=True))
+        except NumberFormatError:
+            rules[i] = rule_locale
+    return (pd.Series(values[codes], index=cells.index, dtype="float64"),
+            pd.Series(rules[codes], index=cells.index, dtype=object))
 
 
 def _pandera_problems(failures: pd.DataFrame, file: str, typed: pd.DataFrame) -> list[Problem]:
@@ -421,6 +549,8 @@ def read_register(path: str | os.PathLike, register: Register | None = None
                           encoding="utf-8-sig", skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         return _empty_typed(register), [Problem(path.name, None, None, "the file is empty")]
+    raw = pd.DataFrame({c: restore_series(raw[c]) for c in raw.columns}, index=raw.index,
+                       columns=raw.columns)
     return parse_register_frame(raw, register, file=path.name)
 
 
@@ -478,14 +608,28 @@ def format_register_frame(frame: pd.DataFrame, register: Register) -> pd.DataFra
 
 
 def _format_number(value: float) -> str:
+    """An amount as an Italian register writes it: decimal comma, no thousands separator.
+
+    The shortest digits that read back as the same float (``1500,5``, ``0,1``), never an
+    exponent.
+
+    >>> _format_number(1500.5), _format_number(9500.0), _format_number(1e-7)
+    ('1500,5', '9500', '0,0000001')
+    """
     if value is None or pd.isna(value):
         return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if float(value).is_integer():
+        return str(int(value))
+    return np.format_float_positional(float(value), unique=True, trim="-").replace(".", ",")
 
 
 def write_registers(ds: Dataset, folder: str | os.PathLike,
                     registers: Iterable[Register] = REGISTERS) -> list[Path]:
     """Write a dataset as register files (``;``, UTF-8, dd/mm/yyyy) into ``folder``.
+
+    Cells a spreadsheet would run as formulas are neutralised
+    (:func:`~genera_graph.io.formulas.neutralise_text`); reading the files back (``genera
+    import``, :func:`read_register`) restores them exactly.
 
     Each file is written to a temporary file and moved into place, so a reader never sees a
     half-written register. Returns the paths written.
@@ -499,11 +643,14 @@ def write_registers(ds: Dataset, folder: str | os.PathLike,
         if register.kinds is not None:
             frame = frame[frame["kind"].isin(register.kinds)]
         text = format_register_frame(frame, register)
+        text = pd.DataFrame({c: neutralise_series(text[c]) for c in text.columns},
+                            index=text.index, columns=text.columns)
         path = folder / register.file
         fd, tmp = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                text.to_csv(handle, sep=";", index=False, lineterminator="\n")
+                # CRLF (RFC 4180): Python's csv then quotes a cell holding a lone CR too
+                text.to_csv(handle, sep=";", index=False, lineterminator="\r\n")
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

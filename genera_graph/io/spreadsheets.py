@@ -30,7 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -47,7 +46,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from genera_graph.io.registers import DATE_FORMAT, FIRST_DATA_ROW, Problem
+from genera_graph.io.formulas import restore_series
+from genera_graph.io.registers import DATE_FORMAT, FIRST_DATA_ROW, ImportLimits, Problem
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
@@ -123,6 +123,8 @@ class Spreadsheet:
     delimiter: str | None = None
     header: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: cell size and rows per file
+    import_limits: ImportLimits = field(default_factory=ImportLimits)
 
     @property
     def readable(self) -> bool:
@@ -134,7 +136,12 @@ class Spreadsheet:
         """Stream the data rows as text frames indexed by spreadsheet row.
 
         Blank rows are dropped; a formula cell is reported (rule ``"formula in a cell"``) and
-        blanked. Cells are ``str`` with missing cells as ``""``.
+        blanked, and so is a cell longer than ``import_limits.max_cell_chars``. A CSV cell
+        that genera neutralised against formulas (``'=x``) gets its text back
+        (:func:`~genera_graph.io.formulas.restore_text`). Cells are
+        ``str`` with missing cells as ``""``. Rows past ``import_limits.max_rows`` are not
+        read (a whole-file error says so). A damaged XLSX sheet ends the rows with a
+        whole-file error.
 
         Yields
         ------
@@ -147,7 +154,12 @@ class Spreadsheet:
             return
         reader = self._csv_chunks if self.fmt == "csv" else self._xlsx_chunks
         for frame, problems in reader(chunk_rows):
-            yield _finish_chunk(frame, problems, self.name)
+            frame, problems = _finish_chunk(frame, problems, self.name,
+                                            self.import_limits.max_cell_chars)
+            if self.fmt == "csv":  # undo the formula guard of the CSVs genera writes
+                frame = pd.DataFrame({c: restore_series(frame[c]) for c in frame.columns},
+                                     index=frame.index, columns=frame.columns)
+            yield frame, problems
 
     def _csv_chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[Problem]]]:
         skipped: dict[int, str] = {}
@@ -190,11 +202,36 @@ class Spreadsheet:
         book = openpyxl.load_workbook(self.path, read_only=True, data_only=False,
                                       keep_links=False)
         try:
-            rows = book.worksheets[0].iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
+            sheet = book.worksheets[0]
+            # the rows to the real end of the sheet: a read-only sheet otherwise stops where its
+            # <dimension> says, which many tools leave stale
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
             width = len(self.header)
+            last = self.import_limits.max_rows + 1  # the header is row 1
             buffer: list[list[str]] = []
             numbers: list[int] = []
-            for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+            number = FIRST_DATA_ROW - 1
+            while True:
+                try:
+                    values = next(rows, None)
+                except Exception as exc:  # noqa: BLE001 - any parser error: a damaged file
+                    if buffer:
+                        yield _frame(buffer, numbers, self.header), []
+                        buffer, numbers = [], []
+                    yield _frame([], [], self.header), [Problem(
+                        self.name, None, None,
+                        f"{_xlsx_error(exc)}: rows after row {number} were not read")]
+                    return
+                if values is None:
+                    break
+                number += 1
+                if number > last:
+                    if buffer:
+                        yield _frame(buffer, numbers, self.header), []
+                        buffer, numbers = [], []
+                    yield _frame([], [], self.header), [_too_many_rows(self)]
+                    return
                 cells = [_cell_text(v) for v in values[:width]]
                 if len(cells) < width:
                     cells.extend([""] * (width - len(cells)))
@@ -207,6 +244,30 @@ class Spreadsheet:
                 yield _frame(buffer, numbers, self.header), []
         finally:
             book.close()
+
+
+def _too_many_rows(sheet: Spreadsheet) -> Problem:
+    limit = sheet.import_limits.max_rows
+    return Problem(sheet.name, None, None,
+                   f"more than {limit} rows (the limit per file): split the file")
+
+
+def _xlsx_error(exc: BaseException) -> str:
+    """One line for an exception raised while parsing a workbook's XML."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for item in chain:
+        if type(item).__module__.startswith("defusedxml"):
+            return ("not a readable XLSX workbook: its XML declares entities (refused: that is "
+                    "how XXE and 'billion laughs' attacks work)")
+    for item in chain:
+        if type(item).__name__ in ("ParseError", "XMLSyntaxError", "ExpatError"):
+            detail = str(item).splitlines()[0][:80] if str(item) else ""
+            return f"not a readable XLSX workbook: its XML is damaged or cut short ({detail})"
+    first = str(chain[-1]).splitlines()[0][:80] if str(chain[-1]) else ""
+    return f"not a readable XLSX workbook ({type(chain[-1]).__name__}: {first})"
 
 
 def _frame(rows: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
@@ -230,11 +291,13 @@ def _cell_text(value: object) -> str:
         return str(value).upper()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # a number cell: written the Italian way, as registers are
+        return np.format_float_positional(value, unique=True, trim="-").replace(".", ",")
     return str(value)
 
 
-def _finish_chunk(frame: pd.DataFrame, problems: list[Problem], name: str
-                  ) -> tuple[pd.DataFrame, list[Problem]]:
+def _finish_chunk(frame: pd.DataFrame, problems: list[Problem], name: str,
+                  max_cell_chars: int) -> tuple[pd.DataFrame, list[Problem]]:
     stripped = {c: frame[c].str.strip() for c in frame.columns}
     blank = np.ones(len(frame), dtype=bool)
     for cells in stripped.values():
@@ -242,6 +305,17 @@ def _finish_chunk(frame: pd.DataFrame, problems: list[Problem], name: str
     if blank.any():
         frame = frame.loc[~blank]
     for col in frame.columns:
+        lengths = frame[col].str.len().to_numpy(dtype=np.int64, na_value=0)
+        long = lengths > max_cell_chars
+        if long.any():
+            rows = frame.index[long]
+            limit = (f"{max_cell_chars // 1024} kB ({max_cell_chars} characters)"
+                     if max_cell_chars % 1024 == 0 else f"{max_cell_chars} characters")
+            problems.extend(Problem(
+                name, int(r), col, f"cell longer than the limit of {limit}: {n} characters",
+                frame.at[r, col]) for r, n in zip(rows, lengths[long],
+                                                                     strict=True))
+            frame.loc[rows, col] = ""
         formula = frame[col].str.lstrip().str.startswith("=").to_numpy(dtype=bool,
                                                                           na_value=False)
         if formula.any():
@@ -252,8 +326,8 @@ def _finish_chunk(frame: pd.DataFrame, problems: list[Problem], name: str
     return frame, problems
 
 
-def open_spreadsheet(path: str | os.PathLike, *, limits: XlsxLimits = XlsxLimits()
-                     ) -> Spreadsheet:
+def open_spreadsheet(path: str | os.PathLike, *, limits: XlsxLimits = XlsxLimits(),
+                     import_limits: ImportLimits | None = None) -> Spreadsheet:
     """Inspect a register file: hash its bytes, find its format, encoding, delimiter, header.
 
     Nothing is raised for a bad file: whole-file problems are in ``Spreadsheet.problems`` (an
@@ -265,6 +339,8 @@ def open_spreadsheet(path: str | os.PathLike, *, limits: XlsxLimits = XlsxLimits
         A ``.csv`` or ``.xlsx`` file.
     limits : XlsxLimits
         Limits checked before an XLSX file is opened.
+    import_limits : ImportLimits, optional
+        Cell size and rows per file (default :class:`~genera_graph.io.registers.ImportLimits`).
 
     Returns
     -------
@@ -272,32 +348,44 @@ def open_spreadsheet(path: str | os.PathLike, *, limits: XlsxLimits = XlsxLimits
 
     Notes
     -----
-    The file is read once to hash it and to check that it decodes as UTF-8 (otherwise it is
-    read as Windows-1252, the encoding Excel uses on Italian Windows, with a warning). O(size)
-    time, O(1) memory.
+    The file is read once to hash it and to decide its encoding with evidence, line by line:
+    UTF-8 (with or without a byte-order mark) when every line decodes as UTF-8; Windows-1252
+    (the encoding Excel uses on Italian Windows), with a warning, when no line with accents
+    does; a file mixing both is refused, naming the first row that differs (reading it
+    either way would store mojibake such as ``NiccolÃ²``). O(size) time, O(1) memory.
     """
     path = Path(path)
     name = path.name
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
+    evidence = _Encoding()
     size = 0
+    carry = b""
     with path.open("rb") as handle:
         while block := handle.read(_BLOCK):
             size += len(block)
             digest.update(block)
-            if utf8 and fmt == "csv":
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if utf8 and fmt == "csv":
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    sheet = Spreadsheet(path=path, name=name, sha256=digest.hexdigest(), fmt=fmt)
+            if fmt != "csv":
+                continue
+            data = carry + block
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            carry = data[cut + 1:]
+            evidence.scan(data[:cut + 1])
+    if fmt == "csv" and carry:
+        evidence.scan(carry + b"\n")
+    lines = evidence.lines
+    sheet = Spreadsheet(path=path, name=name, sha256=digest.hexdigest(), fmt=fmt,
+                        import_limits=import_limits or ImportLimits())
+    if fmt == "csv" and lines > sheet.import_limits.max_rows + 1:  # + 1: the header
+        sheet.problems.append(_too_many_rows(sheet))
+        return sheet
+    if fmt == "csv" and evidence.first_utf8 and evidence.first_other:
+        sheet.problems.append(evidence.mixed_problem(name))
+        return sheet
+    utf8 = not evidence.first_other
     if size == 0:
         sheet.problems.append(Problem(name, None, None, "the file is empty"))
         return sheet
@@ -308,6 +396,44 @@ def open_spreadsheet(path: str | os.PathLike, *, limits: XlsxLimits = XlsxLimits
     if sheet.readable:
         _check_header(sheet)
     return sheet
+
+
+class _Encoding:
+    """Evidence of a CSV file's encoding, line by line: which lines are UTF-8, which are not.
+
+    Pure-ASCII blocks are skipped at C speed; the lines of other blocks are decoded one by one.
+    """
+
+    def __init__(self) -> None:
+        self.lines = 0  # whole lines scanned so far
+        self.first_utf8: int | None = None  # first line with non-ASCII text valid as UTF-8
+        self.first_other: int | None = None  # first line that is not valid UTF-8
+
+    def scan(self, data: bytes) -> None:
+        """Scan whole lines (``data`` ends with a newline)."""
+        if not data.isascii() and not (self.first_utf8 and self.first_other):
+            for offset, line in enumerate(data.split(b"\n")[:-1], start=self.lines + 1):
+                if line.isascii():
+                    continue
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.first_other = self.first_other or offset
+                else:
+                    self.first_utf8 = self.first_utf8 or offset
+        self.lines += data.count(b"\n")
+
+    def mixed_problem(self, name: str) -> Problem:
+        if self.first_utf8 < self.first_other:
+            row, rule = self.first_other, (
+                f"the file mixes encodings: row {self.first_utf8} is UTF-8, this row is not "
+                "(Windows-1252?): nothing read; save the whole file as 'CSV UTF-8'")
+        else:
+            row, rule = self.first_utf8, (
+                f"the file mixes encodings: row {self.first_other} is not UTF-8 "
+                "(Windows-1252?), this row is: nothing read; save the whole file as "
+                "'CSV UTF-8'")
+        return Problem(name, row, None, rule)
 
 
 def _inspect_csv(sheet: Spreadsheet, utf8: bool) -> None:
@@ -389,13 +515,17 @@ def _inspect_xlsx(sheet: Spreadsheet, size: int, limits: XlsxLimits) -> None:
         book = openpyxl.load_workbook(sheet.path, read_only=True, data_only=False,
                                       keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        refuse(f"not a readable XLSX workbook ({type(exc).__name__})")
+        refuse(_xlsx_error(exc))
         return
     try:
         if not book.worksheets:
             refuse("the workbook has no sheet")
             return
+        book.worksheets[0].reset_dimensions()
         first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), None)
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet
+        refuse(_xlsx_error(exc))
+        return
     finally:
         book.close()
     if first is None or all(v is None for v in first):

@@ -41,7 +41,7 @@ from pathlib import Path
 from genera_graph.io import importer
 from genera_graph.io.database import Database, StoreBusyError, StoreVersionError, store_url
 from genera_graph.io.importer import ImportResult
-from genera_graph.io.registers import write_registers
+from genera_graph.io.registers import ImportLimits, write_registers
 from genera_graph.io.schema import REFERENCES, SCHEMA_VERSION, TABLE_KEYS
 from genera_graph.model import Dataset
 
@@ -70,21 +70,24 @@ class Store(Database):
     def import_paths(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
                      partial: bool = False,
                      progress: bool | Callable[[str, int], None] = False,
-                     chunk_rows: int | None = None) -> ImportResult:
+                     chunk_rows: int | None = None,
+                     limits: ImportLimits | None = None) -> ImportResult:
         """Import register files (CSV or XLSX) or folders of them, in one transaction.
 
         See :func:`genera_graph.io.importer.import_paths`.
         """
         return importer.import_paths(self, paths, partial=partial, progress=progress,
-                            chunk_rows=chunk_rows)
+                                     chunk_rows=chunk_rows, limits=limits)
 
     def import_dataset(self, dataset: Dataset, *, partial: bool = False,
-                       label: str = "dataset") -> ImportResult:
+                       label: str = "dataset",
+                       limits: ImportLimits | None = None) -> ImportResult:
         """Import an in-memory dataset, validated and upserted exactly as register files are.
 
         See :func:`genera_graph.io.importer.import_dataset`.
         """
-        return importer.import_dataset(self, dataset, partial=partial, label=label)
+        return importer.import_dataset(self, dataset, partial=partial, label=label,
+                                       limits=limits)
 
     def export(self, folder: str | os.PathLike) -> list[Path]:
         """Write the store as register files (see :func:`~genera_graph.io.write_registers`)."""

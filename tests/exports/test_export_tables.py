@@ -40,13 +40,13 @@ def typed_frame() -> pd.DataFrame:
 
 def test_neutralise_every_trigger_and_only_text():
     """Each OWASP trigger character gets a leading quote; numbers keep value and dtype."""
-    texts = [f"{c}cmd" for c in FORMULA_TRIGGERS] + ["plain", "'ok' when", "'=already"]
+    texts = [f"{c}cmd" for c in FORMULA_TRIGGERS] + ["plain", "'ok' when", "'=already", "-3"]
     frame = pd.DataFrame({"t": texts, "n": np.arange(len(texts)) - 3,
                           "x": np.linspace(-1, 1, len(texts))})
     out = neutralise_formulas(frame)
     assert restore_formulas(out).equals(frame)
     for before, after in zip(texts, out["t"], strict=True):
-        if before in ("plain", "'ok' when"):  # a quote that was never a formula stays one
+        if before in ("plain", "'ok' when", "-3"):  # never a formula: kept as it is
             assert after == before
         else:
             assert after == "'" + before
@@ -57,10 +57,10 @@ def test_neutralise_every_trigger_and_only_text():
 
 
 def test_neutralise_object_column_with_mixed_values():
-    frame = pd.DataFrame({"mixed": pd.Series(["-1", 5, None, "@x"], dtype=object)})
+    frame = pd.DataFrame({"mixed": pd.Series(["-1", 5, None, "@x", "-1+cmd"], dtype=object)})
     out = neutralise_formulas(frame)
-    assert out["mixed"].tolist() == ["'-1", 5, None, "'@x"]
-    assert restore_formulas(out)["mixed"].tolist() == ["-1", 5, None, "@x"]
+    assert out["mixed"].tolist() == ["-1", 5, None, "'@x", "'-1+cmd"]
+    assert restore_formulas(out)["mixed"].tolist() == ["-1", 5, None, "@x", "-1+cmd"]
 
 
 def test_csv_cells_are_neutralised_in_the_file(typed_frame, tmp_path):

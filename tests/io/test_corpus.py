@@ -7,14 +7,17 @@ Every case is imported into a store that already holds ``corpus/base`` (actors, 
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from genera_graph.io.registers import SHOWN_CHARS, ImportLimits
 from genera_graph.io.spreadsheets import XlsxLimits, open_spreadsheet
 from genera_graph.io.store import Store
 
@@ -37,6 +40,20 @@ def _problem_keys(result) -> set[tuple]:
     return {(p.file, p.row, p.column, p.severity) for p in result.problems}
 
 
+#: UTF-8 read as Windows-1252 or Latin-1: "Ã" then a continuation byte's character
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
+
+
+def assert_no_mojibake(store: Store) -> None:
+    """No text cell of the store holds UTF-8 decoded as a one-byte encoding."""
+    for name, frame in store.load().tables().items():
+        for col in frame.columns:
+            if frame[col].dtype.kind in "Mf":
+                continue
+            bad = frame[col].dropna().astype(str).str.contains(_MOJIBAKE)
+            assert not bad.any(), (name, col, frame.loc[bad[bad].index, col].tolist())
+
+
 @pytest.mark.parametrize("case", sorted(set(EXPECTED["case"])))
 def test_corpus_case_reports_its_expected_problem(base_store: Store, case: str):
     before = base_store.counts()
@@ -54,6 +71,7 @@ def test_corpus_case_reports_its_expected_problem(base_store: Store, case: str):
         assert base_store.counts() == before  # strict: nothing written
     else:
         assert result.committed
+    assert_no_mojibake(base_store)
 
 
 def test_bom_and_comma_separated_file_imports(base_store: Store):
@@ -210,3 +228,206 @@ def test_ids_keep_leading_zeros(base_store: Store, tmp_path: Path):
                     encoding="utf-8")
     assert base_store.import_paths(path).ok
     assert base_store.load().interactions["interaction_id"].tolist() == ["000042"]
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+def _contacts_with_dates(path: Path, days: list[str]) -> Path:
+    rows = [f"C{i:04d};{d};I0001;F01;support;professional;housing;CP01;survey"
+            for i, d in enumerate(days)]
+    path.write_text(CONTACTS_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_dates_at_the_edges_of_the_pandas_range_never_wrap(base_store: Store, tmp_path: Path):
+    """Even with no plausibility limit, a day that nanoseconds cannot hold is a problem."""
+    days = ["21/09/1677", "22/09/1677", "11/04/2262", "12/04/2262", "01/01/0001",
+            "31/12/9999", "01/01/1500"]
+    path = _contacts_with_dates(tmp_path / "contacts.csv", days)
+    wide = ImportLimits(first_date=date(1, 1, 1), last_date=date(9999, 12, 31))
+    result = base_store.import_paths(path, partial=True, limits=wide)
+    assert {p.row: p.value for p in result.errors} == {
+        2: "21/09/1677", 5: "12/04/2262", 6: "01/01/0001", 7: "31/12/9999", 8: "01/01/1500"}
+    assert {p.rule for p in result.errors} == {
+        "date outside the plausible range 22/09/1677–11/04/2262"}
+    stored = base_store.load().interactions.set_index("interaction_id")["date"]
+    assert {k: v.strftime("%d/%m/%Y") for k, v in stored.items()} == {
+        "C0001": "22/09/1677", "C0002": "11/04/2262"}
+
+
+def test_default_range_is_1900_to_a_year_after_today(base_store: Store, tmp_path: Path):
+    today = date.today()
+    last = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) \
+        else today + timedelta(days=365)
+    days = [d.strftime("%d/%m/%Y") for d in
+            (date(1899, 12, 31), date(1900, 1, 1), last, last + timedelta(days=1))]
+    path = _contacts_with_dates(tmp_path / "contacts.csv", days)
+    result = base_store.import_paths(path, partial=True)
+    assert [(p.row, p.value) for p in result.errors] == [(2, days[0]), (5, days[3])]
+    stored = base_store.load().interactions["date"].dt.strftime("%d/%m/%Y")
+    assert sorted(stored) == sorted(days[1:3])  # stored exactly as read
+
+
+def test_date_range_is_configurable(base_store: Store, tmp_path: Path):
+    path = _contacts_with_dates(tmp_path / "contacts.csv", ["31/12/2015", "01/01/2016"])
+    limits = ImportLimits(first_date=date(2016, 1, 1), last_date=date(2020, 12, 31))
+    result = base_store.import_paths(path, partial=True, limits=limits)
+    (problem,) = result.errors
+    assert problem.row == 2 and "01/01/2016–31/12/2020" in problem.rule
+
+
+# -- XLSX to the real end of the sheet --------------------------------------------------------
+
+def _contact_rows(n: int) -> list[list]:
+    return [[f"C{i:04d}", "03/04/2017", "I0001", "F01", "support", "professional", "housing",
+             "CP01", "survey"] for i in range(n)]
+
+
+def _rewrite_sheet(path: Path, edit) -> Path:
+    """Rewrite the first sheet's XML of a workbook (as another tool would have written it)."""
+    out = path.with_name("edited-" + path.name)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data)
+            zout.writestr(item, data)
+    final = path.with_name(path.name)
+    out.replace(final)
+    return final
+
+
+def test_xlsx_rows_written_by_openpyxl_are_all_read(base_store: Store, tmp_path: Path):
+    path = _workbook(tmp_path / "contacts.xlsx", [CONTACTS_HEADER.split(";"), *_contact_rows(6)])
+    result = base_store.import_paths(path)
+    assert result.ok and result.files[0].rows_read == 6
+
+
+def test_xlsx_with_a_stale_dimension_is_read_to_the_end(base_store: Store, tmp_path: Path):
+    """LibreOffice and others leave <dimension ref> as it was: the rows after it still count."""
+    path = _workbook(tmp_path / "contacts.xlsx", [CONTACTS_HEADER.split(";"), *_contact_rows(6)])
+    path = _rewrite_sheet(path, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
+                                                   b'<dimension ref="A1:I3"/>', xml))
+    with zipfile.ZipFile(path) as zf:
+        assert b'<dimension ref="A1:I3"/>' in zf.read("xl/worksheets/sheet1.xml")
+    result = base_store.import_paths(path)
+    assert result.ok and result.files[0].rows_read == 6
+    assert len(base_store.load().interactions) == 6
+
+
+def test_xlsx_trailing_empty_rows_are_not_rows(base_store: Store, tmp_path: Path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [CONTACTS_HEADER.split(";"), *_contact_rows(4)]:
+        sheet.append(row)
+    for r in range(6, 40):  # formatted but empty cells below the data, as offices leave them
+        sheet.cell(row=r, column=1).font = openpyxl.styles.Font(bold=True)
+    book.save(tmp_path / "contacts.xlsx")
+    result = base_store.import_paths(tmp_path / "contacts.xlsx")
+    assert result.ok and result.files[0].rows_read == 4
+
+
+# -- damaged and hostile XLSX: one line naming the file ----------------------------------------
+
+def _good_xlsx(tmp_path: Path) -> Path:
+    return _workbook(tmp_path / "contacts.xlsx", [CONTACTS_HEADER.split(";"), *_contact_rows(3)])
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda xml: xml[: len(xml) // 2], "its XML is damaged or cut short"),
+    (lambda xml: b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+     + xml.replace(b"<t>C0001</t>", b"<t>&e;</t>"), "its XML declares entities"),
+    (lambda xml: b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+     + xml.replace(b"<t>C0001</t>", b"<t>&b;</t>"), "its XML declares entities"),
+], ids=["truncated", "xxe", "billion_laughs"])
+def test_damaged_or_hostile_xlsx_is_one_clear_line(base_store: Store, tmp_path: Path, edit,
+                                                   message: str, capsys):
+    from genera_graph.cli import main
+
+    path = _rewrite_sheet(_good_xlsx(tmp_path), edit)
+    before = base_store.counts()
+    result = base_store.import_paths(path)
+    assert not result.committed and base_store.counts() == before
+    (problem,) = result.errors
+    assert problem.file == "contacts.xlsx" and message in problem.rule
+    assert "\n" not in str(problem) and "root:" not in str(problem)
+    code = main(["--store", str(base_store.url.database), "import", str(path),
+                 "--report", str(tmp_path / "r.csv")])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in out + err
+    assert f"contacts.xlsx: {problem.rule}" in out
+
+
+# -- limits ----------------------------------------------------------------------------------
+
+def test_a_huge_cell_is_refused_and_echoed_cut(base_store: Store, tmp_path: Path):
+    huge = "x" * (10 * 2**20)
+    path = tmp_path / "contacts.csv"
+    path.write_text(CONTACTS_HEADER + "\n"
+                    f"C0001;03/04/2017;I0001;F01;{huge};professional;housing;CP01;survey\n",
+                    encoding="utf-8")
+    result = base_store.import_paths(path)
+    assert not result.committed
+    (problem,) = result.errors
+    assert (problem.row, problem.column) == (2, "kind")
+    assert "limit of 10 kB (10240 characters): 10485760 characters" in problem.rule
+    assert len(problem.value) < SHOWN_CHARS + 20 and len(str(problem)) < 300
+    assert result.report_frame()["value"].str.len().max() < SHOWN_CHARS + 20
+
+
+def test_long_values_are_cut_to_80_characters_when_echoed(base_store: Store, tmp_path: Path):
+    long = "z" * 500  # under the cell limit, but not a valid kind
+    path = tmp_path / "contacts.csv"
+    path.write_text(CONTACTS_HEADER + "\n"
+                    f"C0001;03/04/2017;I0001;F01;{long};professional;housing;CP01;survey\n",
+                    encoding="utf-8")
+    (problem,) = base_store.import_paths(path).errors
+    assert problem.value == "z" * SHOWN_CHARS + "… (500 ch)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_over_the_row_limit_is_refused(base_store: Store, tmp_path: Path, fmt: str):
+    if fmt == "csv":
+        path = _contacts_with_dates(tmp_path / "contacts.csv", ["03/04/2017"] * 6)
+    else:
+        path = _workbook(tmp_path / "contacts.xlsx",
+                         [CONTACTS_HEADER.split(";"), *_contact_rows(6)])
+    result = base_store.import_paths(path, limits=ImportLimits(max_rows=5))
+    assert not result.committed
+    assert [p.rule for p in result.errors] == [
+        "more than 5 rows (the limit per file): split the file"]
+    assert base_store.import_paths(path, limits=ImportLimits(max_rows=6)).ok
+
+
+# -- Italian numbers (Babel, strict) ---------------------------------------------------------
+
+def test_italian_amounts_are_read_by_babel(base_store: Store, tmp_path: Path):
+    header = ("activity_id;kind;programme;community_point_id;title;start_date;end_date;"
+              "funding_eur;partner_id\n")
+    rows = [("A003", "2.000"), ("A004", "1.500"), ("A005", "1.234,50"), ("A006", "9.500"),
+            ("A007", "1500,5"), ("A008", "12.5"), ("A009", "1.2.3"), ("A010", "12 euro")]
+    lines = [f"{a};idea_project;ideas;CP01;Idea {a};01/03/2017;;{v};" for a, v in rows]
+    path = tmp_path / "activities.csv"
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    result = base_store.import_paths(path, partial=True)
+    assert {p.row: p.value for p in result.errors} == {7: "12.5", 8: "1.2.3", 9: "12 euro"}
+    assert {p.row: p.rule.split(" (")[0] for p in result.errors} == {
+        7: "not a number written the Italian way", 8: "not a number written the Italian way",
+        9: "not a number"}
+    funding = base_store.load().activities.set_index("activity_id")["funding_eur"]
+    assert funding[["A003", "A004", "A005", "A006", "A007"]].tolist() == [
+        2000.0, 1500.0, 1234.5, 9500.0, 1500.5]
+
+
+def test_xlsx_number_cells_are_read_as_numbers(base_store: Store, tmp_path: Path):
+    header = ["activity_id", "kind", "programme", "community_point_id", "title", "start_date",
+              "end_date", "funding_eur", "partner_id"]
+    path = _workbook(tmp_path / "activities.xlsx", [
+        header,
+        ["A003", "idea_project", "ideas", "CP01", "Uno", "01/03/2017", None, 1500.5, None],
+        ["A004", "idea_project", "ideas", "CP01", "Due", "01/03/2017", None, 9500, None],
+        ["A005", "idea_project", "ideas", "CP01", "Tre", "01/03/2017", None, "1.234,50", None],
+    ])
+    assert base_store.import_paths(path).ok
+    funding = base_store.load().activities.set_index("activity_id")["funding_eur"]
+    assert funding[["A003", "A004", "A005"]].tolist() == [1500.5, 9500.0, 1234.5]

@@ -291,3 +291,51 @@ def test_a_file_named_twice_is_read_once(store: Store, tmp_path: Path):
     result = store.import_paths([folder, folder / "actors.csv"])
     assert result.ok
     assert [f.file for f in result.files].count("actors.csv") == 1
+
+
+# -- identity: an id names one record; an update says what it changed --------------------------
+
+def test_an_id_of_another_register_is_a_problem_never_an_overwrite(store: Store,
+                                                                    tmp_path: Path):
+    store.import_paths(_registers(tmp_path / "in"))  # R1 is a lease of housing.csv
+    before = store.load().relations.set_index("relation_id").loc["R1"]
+    path = tmp_path / "memberships.csv"
+    path.write_text(
+        "relation_id;kind;actor_id;partner_id;start_date;nature;programme;source\n"
+        "R1;membership;I0001;AS001;01/10/2016;institutional;community;register\n",
+        encoding="utf-8")
+    result = store.import_paths(path)
+    assert not result.committed
+    (problem,) = result.errors
+    assert (problem.file, problem.row, problem.column) == ("memberships.csv", 2, "relation_id")
+    assert "already the lease R1 of housing.csv" in problem.rule
+    after = store.load().relations.set_index("relation_id").loc["R1"]
+    pd.testing.assert_series_equal(after, before)
+
+
+def test_an_actor_never_changes_kind_by_import(store: Store, tmp_path: Path):
+    store.import_paths(_registers(tmp_path / "in"))
+    path = tmp_path / "actors.csv"
+    path.write_text("actor_id;kind;name;first_met\nI0001;household;Famiglia;01/06/2016\n",
+                    encoding="utf-8")
+    (problem,) = store.import_paths(path).errors
+    assert problem.row == 2 and "already the individual I0001 of actors.csv" in problem.rule
+    assert store.load().actors.set_index("actor_id").loc["I0001", "kind"] == "individual"
+
+
+def test_an_update_says_what_changed_per_column(store: Store, tmp_path: Path):
+    folder = _registers(tmp_path / "in")
+    store.import_paths(folder)
+    contacts = folder / "contacts.csv"
+    _edit(contacts, 2, "kind", "referral")
+    _edit(contacts, 2, "nature", "peer")
+    _edit(contacts, 3, "nature", "professional")
+    _append(contacts, {"interaction_id": "C0099", "date": "05/05/2017",
+                       "source_actor_id": "I0002", "target_actor_id": "I0001",
+                       "kind": "meeting", "nature": "peer", "programme": "community",
+                       "source": "survey"})
+    result = store.import_paths(contacts)
+    (outcome,) = result.files
+    assert (outcome.rows_new, outcome.rows_changed) == (1, 2)
+    assert dict(outcome.changes) == {"kind": 1, "nature": 2}
+    assert "1 new, 2 changed (kind 1, nature 2)" in result.summary()
