@@ -636,13 +636,17 @@ _FOLLOWUP_COLUMNS = ("followup_id", "household_id", "date", "action", "outcome",
 def _followup_problems(conn: sa.Connection, row: int, cells: Mapping[str, str]
                        ) -> list[Problem]:
     """Follow-ups are no register: their few rules, in the registers' words."""
-    from genera_graph.io.registers import _parse_dates
+    from genera_graph.io.registers import ImportLimits, parse_dates
 
     problems = []
     day = cells.get("date", "")
+    days, implausible = parse_dates(pd.Series([day])) if day else (None, None)
     if not day:
         problems.append(Problem(FORM_FILE, row, "date", "required value missing"))
-    elif pd.isna(_parse_dates(pd.Series([day])).iloc[0]):
+    elif implausible.iloc[0]:
+        problems.append(Problem(FORM_FILE, row, "date", "date outside the plausible range "
+                                f"{ImportLimits().date_range_text()}", day))
+    elif pd.isna(days.iloc[0]):
         problems.append(Problem(FORM_FILE, row, "date", "not a valid date dd/mm/yyyy", day))
     for col, allowed in (("action", FOLLOWUP_ACTIONS), ("outcome", FOLLOWUP_OUTCOMES)):
         value = cells.get(col, "")

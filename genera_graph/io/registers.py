@@ -47,6 +47,7 @@ __all__ = [
     "Register",
     "RegisterError",
     "format_register_frame",
+    "parse_dates",
     "parse_register_frame",
     "read_register",
     "read_registers",
@@ -396,6 +397,20 @@ def format_number(value: float | None, lang: str = "it", digits: int | None = No
     return _l10n_format_number(value, lang, digits)
 
 
+def parse_dates(cells: pd.Series, limits: ImportLimits | None = None
+                ) -> tuple[pd.Series, pd.Series]:
+    """``dd/mm/yyyy`` text to ``datetime64[ns]`` within the plausible range of ``limits``.
+
+    Returns the days (``NaT`` where missing, not a real date, or implausible) and which cells
+    are real dates outside the range (see :class:`ImportLimits`).
+
+    >>> days, implausible = parse_dates(pd.Series(["03/04/2017", "01/01/1500", "31/02/2017"]))
+    >>> days.dt.strftime("%d/%m/%Y").tolist(), implausible.tolist()
+    (['03/04/2017', nan, nan], [False, True, False])
+    """
+    return _parse_dates(cells, (limits or ImportLimits()).date_bounds())
+
+
 def _parse_dates(cells: pd.Series, bounds: tuple[date, date]
                  ) -> tuple[pd.Series, pd.Series]:
     """``dd/mm/yyyy`` text to ``datetime64[ns]``, and where a real date is implausible.
@@ -623,6 +638,21 @@ def _format_number(value: float) -> str:
     return np.format_float_positional(float(value), unique=True, trim="-").replace(".", ",")
 
 
+def _line_end(text: pd.DataFrame) -> str:
+    """``\n``, or CRLF when a cell holds a carriage return.
+
+    Python's csv quotes a cell only for the characters of the line end: with ``\n`` alone, a
+    cell holding a lone CR would be written bare and split its row when read back.
+    """
+    for col in text.columns:
+        cells = text[col]
+        if not (cells.dtype == object or pd.api.types.is_string_dtype(cells.dtype)):
+            continue  # an empty table's columns
+        if cells.astype(str).str.contains("\r", regex=False).any():
+            return "\r\n"
+    return "\n"
+
+
 def write_registers(ds: Dataset, folder: str | os.PathLike,
                     registers: Iterable[Register] = REGISTERS) -> list[Path]:
     """Write a dataset as register files (``;``, UTF-8, dd/mm/yyyy) into ``folder``.
@@ -649,8 +679,7 @@ def write_registers(ds: Dataset, folder: str | os.PathLike,
         fd, tmp = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                # CRLF (RFC 4180): Python's csv then quotes a cell holding a lone CR too
-                text.to_csv(handle, sep=";", index=False, lineterminator="\r\n")
+                text.to_csv(handle, sep=";", index=False, lineterminator=_line_end(text))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
