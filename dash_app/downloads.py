@@ -28,7 +28,8 @@ import pandas as pd
 
 from dash_app.i18n import TRANSLATIONS, t
 
-__all__ = ["csv_download", "csv_text", "display_frame", "table_download"]
+__all__ = ["csv_download", "csv_text", "display_frame", "table_download", "xlsx_bytes",
+           "xlsx_download"]
 
 
 def csv_text(frame: pd.DataFrame, dialect: str = "italian") -> str:
@@ -48,6 +49,54 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> dict:
     """A ``dcc.Download`` payload of what a table shows (headers in ``lang``)."""
     return {"content": csv_text(display_frame(frame, lang)), "filename": filename,
             "type": "text/csv", "base64": False}
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Tabella") -> bytes:
+    """An XLSX workbook of a frame: numbers as number cells, dates as date cells (shown
+    dd/mm/yyyy), text always as text (a cell starting with ``=`` is never a formula).
+
+    >>> import io, openpyxl, pandas as pd
+    >>> data = xlsx_bytes(pd.DataFrame({"name": ["=1+1"], "n": [9500]}))
+    >>> ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    >>> ws["A2"].value, ws["A2"].data_type, ws["B2"].value
+    ('=1+1', 's', 9500)
+    """
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in frame.columns])
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        for c, value in enumerate(row, start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, pd.Timestamp):
+                cell.value = value.to_pydatetime()
+                cell.number_format = "DD/MM/YYYY"
+            elif hasattr(value, "item") and not isinstance(value, str):
+                cell.value = value.item()  # numpy scalars as Python numbers
+            elif isinstance(value, int | float | bool):
+                cell.value = value
+            else:
+                cell.value = str(value)
+                cell.data_type = "s"  # never a formula
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_download(frame: pd.DataFrame, filename: str, lang: str) -> dict:
+    """A ``dcc.Download`` payload of a table as XLSX (headers in ``lang``)."""
+    import base64
+
+    data = xlsx_bytes(display_frame(frame, lang))
+    return {"content": base64.b64encode(data).decode("ascii"), "filename": filename,
+            "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "base64": True}
 
 
 def table_download(download_id: str, button_id: str, states: list[tuple[str, str]],

@@ -267,6 +267,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                     "en": "History of the communities (births, merges, splits)"},
     "com.summary": {"it": "{n} comunità, modularità {q}", "en": "{n} communities, modularity {q}"},
     # report
+    "rep.xlsx": {"it": "Scarica XLSX", "en": "Download XLSX"},
+    "rep.pdf": {"it": "Stampa o salva PDF", "en": "Print or save as PDF"},
+    "rep.pdf.title": {"it": "Apre la stampa del browser: scegli «Salva come PDF»",
+                      "en": "Opens the browser's print dialog: choose “Save as PDF”"},
     "rep.title": {"it": "Rapporto di monitoraggio", "en": "Monitoring report"},
     "rep.period": {"it": "Periodo", "en": "Period"},
     "rep.years": {"it": "Ogni anno di programma", "en": "Each programme year"},

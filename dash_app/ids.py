@@ -105,5 +105,8 @@ REP_GRID = "rep-grid"
 REP_STATUS = "rep-status"
 REP_DOWNLOAD_BTN = "rep-download-btn"
 REP_DOWNLOAD = "rep-download"
+REP_XLSX_BTN = "rep-xlsx-btn"
+REP_XLSX = "rep-xlsx"
+REP_PRINT = "rep-print"
 
 __all__ = sorted(name for name in dir() if name.isupper())

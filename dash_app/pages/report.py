@@ -5,12 +5,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, html
+from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.components import download_button, dropdown, grid, grid_payload, scope_note
 from dash_app.data import DataAccess, current
-from dash_app.downloads import table_download
+from dash_app.downloads import table_download, xlsx_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
 
 __all__ = ["download", "layout", "period_options", "report_frame", "update"]
@@ -43,7 +43,14 @@ def layout(**_: object) -> html.Div:
                 className="mb-2"),
         html.Div(id=ids.REP_STATUS),
         grid(ids.REP_GRID, lang, height=640),
-        download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
+        html.Div([
+            download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
+            dbc.Button(t("rep.xlsx", lang), id=ids.REP_XLSX_BTN, size="sm", color="secondary",
+                       outline=True, className="mt-2 ms-2"),
+            dcc.Download(id=ids.REP_XLSX),
+            dbc.Button(t("rep.pdf", lang), id=ids.REP_PRINT, size="sm", color="secondary",
+                       outline=True, className="mt-2 ms-2", title=t("rep.pdf.title", lang)),
+        ], className="d-flex align-items-start"),
         _followup_section(access, lang),
     ])
 
@@ -131,3 +138,25 @@ def update(choice, lang):
 
 download = table_download(ids.REP_DOWNLOAD, ids.REP_DOWNLOAD_BTN, [(ids.REP_PERIOD, "value")],
                           report_frame, "rapporto.csv")
+
+
+@dash.callback(
+    Output(ids.REP_XLSX, "data"),
+    Input(ids.REP_XLSX_BTN, "n_clicks"),
+    State(ids.REP_PERIOD, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download_xlsx(_, choice, lang):
+    """The monitoring table as an XLSX workbook (numbers as numbers)."""
+    lang = lang or "it"
+    return xlsx_download(report_frame(current(), choice, lang), "rapporto.xlsx", lang)
+
+
+# "PDF": the browser's print dialog, with the print style sheet (assets/app.css), saves it
+dash.clientside_callback(
+    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    Output(ids.REP_PRINT, "title"),
+    Input(ids.REP_PRINT, "n_clicks"),
+    prevent_initial_call=True,
+)

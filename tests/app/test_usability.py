@@ -263,3 +263,21 @@ def test_report_amounts_are_in_euro_and_grids_group_thousands(ctx):
     numbers = [c for c in cols if c.get("filter") == "agNumberColumnFilter"]
     assert numbers and all("useGrouping: 'always'" in c["valueFormatter"]["function"]
                            for c in numbers)
+
+
+def test_the_report_downloads_as_xlsx_with_number_cells(ctx):
+    import base64
+    import io
+
+    import openpyxl
+
+    payload = pg("report").download_xlsx(1, "years", "it")
+    assert payload["filename"].endswith(".xlsx") and payload["base64"]
+    ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"]))).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Area", "Indicatore", "Unità"]
+    numbers = [c for row in ws.iter_rows(min_row=2, min_col=4) for c in row
+               if c.value is not None]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    texts = [c for row in ws.iter_rows(min_row=2, max_col=3) for c in row if c.value]
+    assert texts and all(c.data_type == "s" for c in texts)
