@@ -262,6 +262,7 @@ def bench_browser(app, access) -> None:
 SETTLED = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 INTERACTION_BUDGET_MS = 500.0
 SLIDER_BUDGET_MS = 300.0
+PLAY_MS = 900  # dash_app.pages.map.PLAY_STEP_MS
 
 
 def _changed(page, selector: str, before: str, timeout: int = 60_000) -> None:
@@ -285,7 +286,8 @@ def _timed(page, action, selector: str) -> float:
 
 def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
     """What a person waits for, in headless Chromium at 1366x900: from the action (navigation,
-    key press, click) to the settled screen (text changed, no callback pending, painted)."""
+    key press, click) to the settled screen (text changed, no callback pending, painted).
+    Each line is printed as soon as it is measured; an interaction that fails is reported."""
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
@@ -295,90 +297,140 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
     url = f"http://127.0.0.1:{server.server_port}"
     households = list(access.actors.index[access.actors["kind"] == "household"][:: 50])
     rows: list[tuple[str, list[float]]] = []
+    _print_person_head()
+
+    def run(name, measure):
+        try:
+            times = measure()
+        except Exception as exc:  # a benchmark reports, it does not stop
+            print(f"  {name:38s} failed: {str(exc).splitlines()[0][:90]}")
+            return
+        rows.append((name, times))
+        _print_person_row(name, times)
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        cold = []
-        for _ in range(max(3, repeat)):
-            # a new context: nothing cached, as a person opening the explorer for the first time
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
-            page = context.new_page()
-            t0 = time.perf_counter()
-            page.goto(url + "/")
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-            page.wait_for_function(SETTLED, timeout=60_000)
-            cold.append(time.perf_counter() - t0)
-            context.close()
-        rows.append(("first page, cold (overview)", cold))
+
+        def cold():
+            out = []
+            for _ in range(max(3, repeat)):
+                # a new context: nothing cached, as a person opening the explorer the first time
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                t0 = time.perf_counter()
+                page.goto(url + "/")
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+                page.wait_for_function(SETTLED, timeout=60_000)
+                out.append(time.perf_counter() - t0)
+                context.close()
+            return out
+
+        run("first page, cold (overview)", cold)
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
-        page.goto(url + "/map")
-        page.wait_for_function("() => { const el = document.getElementById('map-graph');"
-                               " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }",
-                               timeout=60_000)
-        page.wait_for_function(SETTLED, timeout=60_000)
-        handle = page.locator("#map-range [role=slider]").last
-        steps = []
-        for k in range(4 * repeat):
-            handle.focus()
-            key = "ArrowLeft" if (k // 4) % 2 else "ArrowRight"
-            steps.append(_timed(page, lambda key=key: handle.press(key), "#map-stats"))
-        rows.append(("map: time slider, one step", steps))
-        clicks = []
-        for h in households[: 2 * repeat]:
-            page.locator("#map-search").click()
-            page.locator(".dash-dropdown-search").fill(access.name_of(h))
-            option = page.get_by_role("option").filter(has_text=access.name_of(h)).first
-            clicks.append(_timed(page, option.click, "#map-panel"))
-        rows.append(("map: pick a family -> panel", clicks))
-        natures = []
-        for _ in range(repeat):
-            box = page.locator("#map-nature").get_by_text("istituzionale", exact=True)
-            natures.append(_timed(page, box.click, "#map-stats"))
-        rows.append(("map: tick a tie nature", natures))
-        page.locator("#map-play").click()
-        played = []
-        for _ in range(3 * repeat):
-            before = page.inner_text("#map-range-label")
-            t0 = time.perf_counter()
-            _changed(page, "#map-range-label", before)
+        page.set_default_timeout(60_000)
+
+        def open_map():
+            page.goto(url + "/map")
+            page.wait_for_function("() => { const el = document.getElementById('map-graph');"
+                                   " return el && el._cyreg && el._cyreg.cy.nodes().length > 0;"
+                                   " }", timeout=60_000)
             page.wait_for_function(SETTLED, timeout=60_000)
-            played.append(time.perf_counter() - t0)
-        page.locator("#map-play").click()
-        rows.append(("map: play, one month (tick 900 ms)", played))
-        page.goto(url + "/isolation")
-        page.wait_for_selector(".ag-row", timeout=60_000)
-        page.wait_for_function(SETTLED, timeout=60_000)
-        modes = []
-        for k in range(2 * repeat):
-            label = "peggiorate di recente" if k % 2 == 0 else "tutte le isolate o a rischio"
-            radio = page.locator("#iso-mode").get_by_text(label, exact=True)
-            modes.append(_timed(page, radio.click, "#iso-count"))
-        rows.append(("worklist: switch the list", modes))
-        page.goto(url + "/bridges")
-        page.wait_for_selector(".ag-row", timeout=60_000)
-        page.wait_for_function(SETTLED, timeout=60_000)
-        groups = []
-        for k in range(2 * repeat):
-            label = "Programmi" if k % 2 == 0 else "Punti di Comunità"
-            radio = page.locator("#br-groups").get_by_text(label, exact=True)
-            groups.append(_timed(page, radio.click, "#br-brokerage"))
-        rows.append(("bridges: group by", groups))
+
+        def slider():
+            open_map()
+            # the period's start handle (the default period ends at the data's end): four
+            # months back, four forward, and again
+            handle = page.locator("#map-range [role=slider]").first
+            out = []
+            for k in range(4 * repeat):
+                handle.focus()
+                key = "ArrowRight" if (k // 4) % 2 else "ArrowLeft"
+                out.append(_timed(page, lambda key=key: handle.press(key), "#map-stats"))
+            return out
+
+        def pick():
+            out = []
+            for h in households[: 2 * repeat]:
+                page.locator("#map-search").click()
+                page.locator(".dash-dropdown-search").fill(access.name_of(h))
+                option = page.get_by_role("option").filter(has_text=access.name_of(h)).first
+                out.append(_timed(page, option.click, "#map-panel"))
+                page.keyboard.press("Escape")
+            return out
+
+        def nature():
+            out = []
+            for _ in range(2 * repeat):
+                box = page.locator("#map-nature").get_by_text("istituzionale", exact=True)
+                out.append(_timed(page, box.click, "#map-stats"))
+            return out
+
+        def play():
+            open_map()
+            page.locator("#map-play").click()
+            out = []
+            for _ in range(3 * repeat):
+                before = page.inner_text("#map-range-label")
+                t0 = time.perf_counter()
+                _changed(page, "#map-range-label", before)
+                out.append(time.perf_counter() - t0)
+            page.locator("#map-play").click()
+            return out
+
+        def worklist():
+            page.goto(url + "/isolation")
+            page.wait_for_selector(".ag-row", timeout=60_000)
+            page.wait_for_function(SETTLED, timeout=60_000)
+            out = []
+            for k in range(2 * repeat):
+                label = "peggiorate di recente" if k % 2 == 0 else "tutte le isolate o a rischio"
+                radio = page.locator("#iso-mode").get_by_text(label, exact=True)
+                out.append(_timed(page, radio.click, "#iso-count"))
+            return out
+
+        def bridges():
+            page.goto(url + "/bridges")
+            page.wait_for_selector(".ag-row", timeout=60_000)
+            page.wait_for_function(SETTLED, timeout=60_000)
+            out = []
+            for k in range(2 * repeat):
+                label = "Programmi" if k % 2 == 0 else "Punti di Comunità"
+                radio = page.locator("#br-groups").get_by_text(label, exact=True)
+                out.append(_timed(page, radio.click, "#br-brokerage"))
+            return out
+
+        run("map: time slider, one step", slider)
+        run("map: pick a family -> panel", pick)
+        run("map: tick a tie nature", nature)
+        run(f"map: play, one month (tick {PLAY_MS} ms)", play)
+        run("worklist: switch the list", worklist)
+        run("bridges: group by", bridges)
         browser.close()
     server.shutdown()
     return rows
 
 
-def _print_person(rows: list[tuple[str, list[float]]]) -> None:
+def _budget(name: str) -> float:
+    return (FIRST_PAGE_BUDGET_S * 1000 if name.startswith("first")
+            else SLIDER_BUDGET_MS if "slider" in name or "play" in name
+            else INTERACTION_BUDGET_MS)
+
+
+def _print_person_head() -> None:
     print("\nas a person waits (headless Chromium 1366x900, warmed app): action -> settled "
           "screen")
     print(f"  {'what':38s} {'n':>3s} {'median ms':>10s} {'p95 ms':>8s} {'budget':>8s}")
-    for name, times in rows:
-        p50, p95, _ = _stats(times)
-        budget = (FIRST_PAGE_BUDGET_S * 1000 if name.startswith("first")
-                  else SLIDER_BUDGET_MS if "slider" in name else INTERACTION_BUDGET_MS)
-        flag = "ok" if _ms(p95) <= budget else "OVER"
-        print(f"  {name:38s} {len(times):3d} {_ms(p50):10.0f} {_ms(p95):8.0f} "
-              f"{budget:8.0f} {flag}")
+
+
+def _print_person_row(name: str, times: list[float]) -> None:
+    p50, p95, _ = _stats(times)
+    budget = _budget(name)
+    if "play" in name:  # a month of the animation is the tick plus what exceeds it
+        budget += PLAY_MS
+    flag = "ok" if _ms(p95) <= budget else "OVER"
+    print(f"  {name:38s} {len(times):3d} {_ms(p50):10.0f} {_ms(p95):8.0f} {budget:8.0f} {flag}",
+          flush=True)
 
 
 def main() -> int:
@@ -414,7 +466,7 @@ def main() -> int:
           f"{t_first:.3f} s (budget {FIRST_PAGE_BUDGET_S} s, ratio {t_first / 1.5:.2f})")
 
     if args.person_only:
-        _print_person(bench_person(app, access, args.repeat))
+        bench_person(app, access, args.repeat)
         return 0
     _print_table("page callbacks called as functions (first call of each argument set)",
                  bench_functions(app, access, args.repeat))
@@ -422,7 +474,7 @@ def main() -> int:
     _print_table(f"page callbacks over HTTP (POST /_dash-update-component; baseline GET "
                  f"/_dash-layout {_ms(base):.1f} ms)", http, base)
     if browser:
-        _print_person(bench_person(app, access, args.repeat))
+        bench_person(app, access, args.repeat)
         if args.renderers:
             bench_browser(app, access)
     return 0

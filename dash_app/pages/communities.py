@@ -56,7 +56,8 @@ def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFram
         sub = a.loc[members.index]
         kinds = sub["kind"].value_counts()
         cps = sub["community_point_id"].dropna().value_counts()
-        rows.append({"community": int(community), "size": len(members),
+        # numbered from 1, as the map's legend numbers them ("comunità 1")
+        rows.append({"community": int(community) + 1, "size": len(members),
                      "main_kind": kind_label(kinds.index[0], lang) if len(kinds) else "",
                      "main_cp": cps.index[0] if len(cps) else "",
                      "examples": ", ".join(sorted(str(n) for n in sub["name"].dropna())[:4])})

@@ -38,7 +38,9 @@ def group_options(access: DataAccess, lang: str) -> list[dict]:
     # a facilitator's "all" is their own point: the label says so
     out = [{"label": t("ov.group.own", lang, cp=cp) if cp else t("ov.group.all", lang),
             "value": "all"}]
-    out += [{"label": f"{t('common.cp', lang)}: {name}", "value": f"cp:{cp}"}
+    # a point's name usually says it is one ("Punto di Comunità Mazzano"): not twice
+    out += [{"label": name if t("common.cp", lang).lower() in str(name).lower()
+             else f"{t('common.cp', lang)}: {name}", "value": f"cp:{cp}"}
             for cp, name in access.community_points()]
     out += [{"label": f"{t('common.programme', lang)}: {programme_label(p, lang)}",
              "value": f"programme:{p.value}"} for p in Programme]
