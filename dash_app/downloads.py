@@ -107,7 +107,8 @@ def table_download(download_id: str, button_id: str, states: list[tuple[str, str
     The callback fires on ``button_id``'s clicks, reads ``states`` (``(component id,
     property)`` pairs: the controls the table depends on) and the page's language, and sends
     ``table(access, *state values, lang)`` as a CSV named ``filename`` (or
-    ``filename(*state values)``) to ``download_id``. Called as a function it takes
+    ``filename(*state values)``) to ``download_id``; nothing when ``table`` returns
+    ``None``. Called as a function it takes
     ``(n_clicks, *state values, lang)``, like every Dash callback.
     """
     import dash
@@ -126,8 +127,11 @@ def table_download(download_id: str, button_id: str, states: list[tuple[str, str
     def download(_: Any, *values: Any) -> dict:
         *controls, lang = values
         lang = lang or "it"
+        frame = table(current(), *controls, lang)
+        if frame is None:  # nothing the viewer may download (e.g. another point's family)
+            return dash.no_update
         name = filename(*controls) if callable(filename) else filename
-        return csv_download(table(current(), *controls, lang), name, lang)
+        return csv_download(frame, name, lang)
 
     download.__doc__ = f"The table of ``{button_id}`` as CSV."
     return download

@@ -216,5 +216,13 @@ def update_partners(value, actor_id, lang):
     return partner_list(access, actor_id, start, end, lang or "it")
 
 
+def _download_frame(access: DataAccess, actor_id: str, lang: str) -> pd.DataFrame | None:
+    """The recorded ties of an actor the viewer may see (``None`` for any other id: a forged
+    request for another point's family gets nothing, not even its id in a file name)."""
+    if not isinstance(actor_id, str) or actor_id not in access.actors.index:
+        return None
+    return timeline_frame(access, actor_id, lang)
+
+
 download = table_download(ids.ACT_DOWNLOAD, ids.ACT_DOWNLOAD_BTN, [(ids.ACT_ID, "data")],
-                          timeline_frame, lambda actor_id: f"scheda_{actor_id}.csv")
+                          _download_frame, lambda actor_id: f"scheda_{actor_id}.csv")
