@@ -34,7 +34,7 @@ from typing import IO
 
 import pandas as pd
 
-from genera_graph.io.registers import Problem, RegisterError, _parse_dates
+from genera_graph.io.registers import Problem, RegisterError, parse_dates
 
 __all__ = ["INTRODUCTION_COLUMNS", "read_introductions"]
 
@@ -87,10 +87,11 @@ def read_introductions(path: str | os.PathLike | IO[str]) -> pd.DataFrame:
     for i in frame.index[bad]:
         problems.append(Problem(name, int(rows[i]), "status",
                                 f"must be one of {', '.join(_STATUSES)}", frame.at[i, "status"]))
-    dates = _parse_dates(frame["date"])
+    dates, implausible = parse_dates(frame["date"])
     for i in frame.index[frame["date"].notna() & dates.isna()]:
-        problems.append(Problem(name, int(rows[i]), "date", "not a date (dd/mm/yyyy)",
-                                frame.at[i, "date"]))
+        rule = ("outside the plausible range of dates" if implausible[i]
+                else "not a date (dd/mm/yyyy)")
+        problems.append(Problem(name, int(rows[i]), "date", rule, frame.at[i, "date"]))
     if problems:
         raise RegisterError(problems)
     frame["date"] = dates
