@@ -26,6 +26,7 @@ from dash_app.i18n import (
     fmt_number,
     t,
 )
+from dash_app.state import default_window, period_choices, period_value
 
 __all__ = [
     "DATE_FORMATTER",
@@ -67,7 +68,6 @@ _WIDE = {"name", "partner", "facilitator", "examples", "label"}
 def period(access: Any, value: list[int] | None) -> tuple:
     """``(start, end)`` dates of a month range-slider value (``end`` exclusive); the latest
     complete quarter of the data when there is none (:func:`dash_app.state.default_window`)."""
-    from dash_app.state import default_window
 
     months = access.months()
     lo, hi = value if value else default_window(access)
@@ -209,19 +209,6 @@ def month_range_slider(slider_id: str, months: tuple, value: list[int]) -> html.
                     style={"padding": "0 2.5rem 0 1.5rem"})
 
 
-def period_choices(access: Any) -> list[tuple[str, date, date]]:
-    """The analysis periods offered where a graph measure is computed per period: each
-    quarter, each programme year and the whole programme, as ``(value, start, end)`` with
-    ``end`` exclusive. A fixed set, so that the measures can be prepared at start-up."""
-    months = access.months()
-    out = [(f"{months[0].isoformat()}|{months[-1].isoformat()}", months[0], months[-1])]
-    out += [(f"{s.isoformat()}|{e.isoformat()}", s, e)
-            for s, e in access.config.programme_years()]
-    out += [(f"{months[k].isoformat()}|{months[k + 3].isoformat()}", months[k], months[k + 3])
-            for k in range(0, len(months) - 3, 3)]
-    return out
-
-
 def period_dropdown(dropdown_id: str, access: Any, lang: str, value: str | None = None):
     """A dropdown of :func:`period_choices`, labelled ``dd/mm/yyyy – dd/mm/yyyy``."""
     choices = period_choices(access)
@@ -231,8 +218,6 @@ def period_dropdown(dropdown_id: str, access: Any, lang: str, value: str | None 
         if k == 0:
             text = f"{t('rep.whole', lang)}: {text}"
         labels.append({"label": text, "value": v})
-    from dash_app.state import period_value
-
     default = value or period_value(access, {})
     return dropdown(dropdown_id, lang, clearable=False, value=default, options=labels)
 

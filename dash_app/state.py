@@ -32,6 +32,7 @@ __all__ = [
     "codes",
     "data_end",
     "default_window",
+    "period_choices",
     "period_value",
     "query_string",
     "window",
@@ -90,11 +91,22 @@ def window(access: Any, query: dict) -> tuple[int, int]:
     return window_of(access.months(), query, default_window(access))
 
 
+def period_choices(access: Any) -> list[tuple[str, date, date]]:
+    """The analysis periods offered where a graph measure is computed per period: each
+    quarter, each programme year and the whole programme, as ``(value, start, end)`` with
+    ``end`` exclusive. A fixed set, so that the measures can be prepared at start-up."""
+    months = access.months()
+    out = [(f"{months[0].isoformat()}|{months[-1].isoformat()}", months[0], months[-1])]
+    out += [(f"{s.isoformat()}|{e.isoformat()}", s, e)
+            for s, e in access.config.programme_years()]
+    out += [(f"{months[k].isoformat()}|{months[k + 3].isoformat()}", months[k], months[k + 3])
+            for k in range(0, len(months) - 3, 3)]
+    return out
+
+
 def period_value(access: Any, query: dict) -> str:
     """The period menus' value (``from|to``) of the shared period: the offered period that
     equals it, else the offered quarter that holds its last day, else the default quarter."""
-    from dash_app.components import period_choices
-
     months = access.months()
     lo, hi = window(access, query)
     start, end = months[lo], months[hi]

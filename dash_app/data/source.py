@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from genera_graph.model import Dataset
-
-if TYPE_CHECKING:
-    from dash_app.data.access import DataAccess
 
 __all__ = ["CONFIG_KEY", "Source", "current", "deltas_since", "generation", "invalidate",
            "load_source"]
@@ -50,7 +47,7 @@ def load_source(source: Source) -> Dataset:
     return Store(str(source)).load()
 
 
-def current() -> DataAccess:
+def current() -> Any:  # a dash_app.data.access.DataAccess
     """The access object of the current request's viewer (inside a callback): the app keeps
     an :class:`~dash_app.data.registry.AccessRegistry`, which picks it from the signed-in
     account."""

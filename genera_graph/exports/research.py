@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -45,6 +44,7 @@ from genera_graph.exports.pseudonyms import (
     load_or_create_secret,
 )
 from genera_graph.exports.research_files import write_research_export
+from genera_graph.exports.table_spec import TableSpec
 
 __all__ = [
     "PSEUDONYM_LENGTH",
@@ -58,47 +58,6 @@ __all__ = [
     "suppress_small_cells",
     "write_research_export",
 ]
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """How each column of one table is treated; every column must be named exactly once.
-
-    Attributes
-    ----------
-    ids : tuple of str
-        Id columns (actors, households, activities): replaced by pseudonyms.
-    drop : tuple of str
-        Personal or free-text columns (names, titles that can name people, notes, phone,
-        e-mail, address): removed.
-    dates : tuple of str
-        Date columns: coarsened to the month or shifted (see :func:`pseudonymise_dataset`).
-    keep : tuple of str
-        Columns kept as they are (kinds, programmes, Community Points, flags, measures).
-    counts : tuple of str
-        Count columns: kept, with cells below ``k`` suppressed.
-    person : str, optional
-        The id column whose person keys the date shift (before pseudonymisation).
-    descriptions : mapping of str to str
-        Definitions of the exported columns, for the data dictionary.
-    """
-
-    ids: tuple[str, ...] = ()
-    drop: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
-    keep: tuple[str, ...] = ()
-    counts: tuple[str, ...] = ()
-    person: str | None = None
-    descriptions: Mapping[str, str] = field(default_factory=dict)
-
-    def roles(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for role in ("ids", "drop", "dates", "keep", "counts"):
-            for column in getattr(self, role):
-                if column in out:
-                    raise ValueError(f"column {column!r} is both {out[column]} and {role}")
-                out[column] = role
-        return out
 
 
 _DATE_METHODS = ("month", "quarter", "year", "shift")

@@ -6,15 +6,13 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from genera_graph.exports.pseudonyms import StudyKeyError
+from genera_graph.exports.table_spec import TableSpec
 from genera_graph.exports.tables import write_table
-
-if TYPE_CHECKING:
-    from genera_graph.exports.research import TableSpec
 
 __all__ = ["write_research_export"]
 
