@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.app.conftest import page_ready
+from tests.app.conftest import browser_sign_in, page_ready
 
 expect.set_options(timeout=45_000)
 
@@ -40,10 +40,12 @@ def _overlaps(boxes: list) -> list[tuple[str, str]]:
 
 
 @pytest.fixture()
-def desktop(browser: Browser) -> Page:
+def desktop(browser: Browser, live_url: str) -> Page:
+    """A coordinator signed in at 1366x900."""
     context = browser.new_context(viewport=DESKTOP, locale="it-IT")
     page = context.new_page()
     page.set_default_timeout(WAIT)
+    browser_sign_in(page, live_url, "coord")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors
@@ -52,11 +54,13 @@ def desktop(browser: Browser) -> Page:
 
 
 @pytest.fixture()
-def phone(browser: Browser) -> Page:
+def phone(browser: Browser, live_url: str) -> Page:
+    """A coordinator signed in on a 390x844 phone."""
     context = browser.new_context(viewport=PHONE, locale="it-IT", is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
     page.set_default_timeout(WAIT)
+    browser_sign_in(page, live_url, "coord")
     yield page
     context.close()
 
