@@ -13,30 +13,33 @@ from playwright.sync_api import Page, expect
 
 from genera_graph.io.records import followups, record_history
 from genera_graph.io.store import Store
-from tests.app.conftest import page_ready, small_district
+from tests.app.conftest import add_accounts, browser_sign_in, page_ready, served, small_district
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000  # the family page takes seconds to draw on a loaded 2-core machine
 
 
 @pytest.fixture(scope="module")
-def facilitator_store(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The session's app reads and writes a store of the small district as a facilitator of
-    CP01 (the viewer set-up until sign-in lands); restored afterwards."""
-    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
-
-    path = tmp_path_factory.mktemp("wb-browser") / "genera.sqlite"
+def served_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """``genera serve`` on a store of the small district with the test accounts, as a user
+    runs it: yields the store's path and the server's URL (the tests sign in as fac01, the
+    facilitator of CP01)."""
+    folder = tmp_path_factory.mktemp("wb-browser")
+    path = folder / "genera.sqlite"
     with Store(path) as store:
         assert store.import_dataset(small_district()).ok
-    saved = app.server.config[CONFIG_KEY]
-    viewer = Viewer(role="facilitator", community_point_id="CP01", user_id="u-f01")
-    access = DataAccess(str(path), viewer)
-    for day in access.as_of_dates()[2::3]:  # what the family page shows: prepared once
-        access.isolation_reasons(day)
-        access.isolation_report(day)
-    app.server.config[CONFIG_KEY] = access
-    yield path
-    app.server.config[CONFIG_KEY] = saved
+        add_accounts(store)
+    with served(str(path), folder / "home") as url:
+        yield path, url
+
+
+@pytest.fixture()
+def fac01(page: Page, served_store: tuple[Path, str]) -> tuple[Page, Path, str]:
+    """A page signed in as the facilitator of CP01, the store and the server's URL."""
+    path, url = served_store
+    page.set_default_timeout(WAIT)
+    browser_sign_in(page, url, "fac01")
+    return page, path, url
 
 
 def _row(page: Page, label: str):
@@ -60,9 +63,8 @@ def _date(page: Page, label: str, text: str) -> None:
     page.keyboard.press("Escape")
 
 
-def test_a_facilitator_records_a_contact_and_a_follow_up(page: Page, live_url: str,
-                                                         facilitator_store: Path, screenshots):
-    page.set_default_timeout(WAIT)
+def test_a_facilitator_records_a_contact_and_a_follow_up(fac01, screenshots):
+    page, facilitator_store, live_url = fac01
     page.goto(live_url + "/isolation")
     page_ready(page, "isolation", WAIT)
     page.screenshot(path=str(screenshots / "wb_worklist_before.png"), full_page=True)
@@ -101,7 +103,7 @@ def test_a_facilitator_records_a_contact_and_a_follow_up(page: Page, live_url: s
     expect(page.get_by_text("Salvato (1 registrazioni).")).to_be_visible()
     with Store(facilitator_store) as store:
         assert followups(store)["household_id"].tolist() == [family]
-        assert set(record_history(store)["author"]) == {"u-f01"}
+        assert set(record_history(store)["author"]) == {"fac01"}
 
     page.goto(live_url + "/isolation")
     page_ready(page, "isolation", WAIT)
@@ -110,9 +112,8 @@ def test_a_facilitator_records_a_contact_and_a_follow_up(page: Page, live_url: s
     page.screenshot(path=str(screenshots / "wb_worklist_after.png"), full_page=True)
 
 
-def test_an_upload_with_one_bad_row_names_that_row(page: Page, live_url: str,
-                                                   facilitator_store: Path, screenshots,
-                                                   tmp_path: Path):
+def test_an_upload_with_one_bad_row_names_that_row(fac01, screenshots, tmp_path: Path):
+    page, facilitator_store, live_url = fac01
     header = ("interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
               "community_point_id;source")
     file = tmp_path / "contacts.csv"
@@ -121,7 +122,6 @@ def test_an_upload_with_one_bad_row_names_that_row(page: Page, live_url: str,
         "B2;01/03/2018;H01;H02;chiacchiera;peer;community;CP01;facilitator_record",
         "B3;02/03/2018;H02;H01;meeting;peer;community;CP01;facilitator_record"]) + "\n",
         encoding="utf-8")
-    page.set_default_timeout(WAIT)
     page.goto(live_url + "/upload")
     expect(page.get_by_text("al massimo 5 MB")).to_be_visible()
     page.locator("#up-file input[type=file]").set_input_files(str(file))
