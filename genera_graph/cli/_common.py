@@ -117,7 +117,8 @@ def load_dataset(args: argparse.Namespace) -> Dataset:
         print(f"genera: no store at {target}; run `genera import sample_data` first "
               "or pass --registers DIR", file=sys.stderr)
         raise SystemExit(2)
-    return Store(target).load()
+    with Store(target) as store:  # closed at once: a command holds no connection it won't use
+        return store.load()
 
 
 def add_table_options(parser: argparse.ArgumentParser) -> None:
