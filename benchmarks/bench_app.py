@@ -28,6 +28,7 @@ import logging
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -39,6 +40,45 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync"]
+
+
+#: the benchmark's one account (a coordinator), in a temporary store of accounts and audit
+BENCH_USER = "bench"
+BENCH_PASSWORD = "una password di misura 2016"
+
+
+def _with_sign_in(app, folder: Path) -> None:
+    """Sign-in on the app, as ``genera serve`` runs it: a coordinator account in a temporary
+    store (accounts and audit only; the data stays the in-memory sample)."""
+    from argon2 import PasswordHasher, profiles
+
+    from dash_app.auth import install_auth
+    from genera_graph.io.accounts import Accounts
+    from genera_graph.io.store import Store
+
+    store = Store(folder / "accounts.sqlite")
+    hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    Accounts(store, hasher).add(BENCH_USER, "Benchmark", "coordinator", (),
+                                password=BENCH_PASSWORD)
+    install_auth(app, store, secret_key=os.urandom(32), hasher=hasher)
+
+
+def _client(app):
+    """A Flask test client signed in as the benchmark's coordinator."""
+    client = app.server.test_client()
+    response = client.post("/login", data={"username": BENCH_USER, "password": BENCH_PASSWORD},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 302, response.data[:300]
+    return client
+
+
+def _browser_sign_in(page, url: str) -> None:
+    """Sign in through the sign-in page, as a person does."""
+    page.goto(url + "/login")
+    page.fill("#username", BENCH_USER)
+    page.fill("#password", BENCH_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda u: "/login" not in u)
 
 
 def _ms(seconds: float) -> float:
@@ -72,7 +112,7 @@ def _cases(access, repeat: int) -> dict[str, list[tuple]]:
         + [([9, 12], ["housing"], None, None, ["peer"], "community", "strength", "en"),
            ([0, n], None, cps[:1], ["household"], ALL, "cp", "degree", "it")],
         ("map", "panel"): [(h, r, "it") for h, r in zip(households, ranges, strict=False)],
-        ("isolation", "update"): [(d, m, None, None, "it") for d in as_of
+        ("isolation", "update_all"): [(d, m, None, None, "it") for d in as_of
                                   for m in ("warning", "flagged")]
         + [(as_of[-1], "flagged", cps[:2], None, "en")],
         ("bridges", "update"): [(v, g, "it") for v in periods[::2] for g in ("cp", "programme")],
@@ -84,8 +124,14 @@ def _cases(access, repeat: int) -> dict[str, list[tuple]]:
 
 
 def bench_functions(app, access, repeat: int) -> list[tuple[str, list[float]]]:
+    import flask
+
+    from dash_app.data import Viewer
+    from dash_app.data.registry import VIEWER_KEY
+
     results = []
     with app.server.test_request_context("/"):
+        setattr(flask.g, VIEWER_KEY, Viewer())  # the coordinator, as the session would give
         for (module, function), cases in _cases(access, repeat).items():
             func = getattr(sys.modules[f"dash_app.pages.{module}"], function)
             times = []
@@ -109,7 +155,7 @@ def bench_functions(app, access, repeat: int) -> list[tuple[str, list[float]]]:
 def bench_http(app, access, repeat: int) -> tuple[list[tuple[str, list[float]]], float]:
     from dash_app.testing import callback_spec, post_output
 
-    client = app.server.test_client()
+    client = _client(app)
     deps = json.loads(client.get("/_dash-dependencies").data)
     base = []
     for _ in range(20):
@@ -136,7 +182,7 @@ def first_page(app) -> float:
     """Seconds to serve what the browser asks for to show the first page (overview)."""
     from dash_app.testing import callback_spec, post_output
 
-    client = app.server.test_client()
+    client = _client(app)
     t0 = time.perf_counter()
     client.get("/")
     client.get("/_dash-layout")
@@ -186,6 +232,7 @@ def bench_browser(app, access) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
+        _browser_sign_in(page, url)
         page.goto(url + "/")  # scripts cached, as for a returning user
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
         for name, (path, selector) in pages.items():
@@ -317,6 +364,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
                 # a new context: nothing cached, as a person opening the explorer the first time
                 context = browser.new_context(viewport={"width": 1366, "height": 900})
                 page = context.new_page()
+                _browser_sign_in(page, url)  # the sign-in page loads none of the app's scripts
                 t0 = time.perf_counter()
                 page.goto(url + "/")
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
@@ -328,6 +376,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
         run("first page, cold (overview)", cold)
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
+        _browser_sign_in(page, url)
         page.set_default_timeout(60_000)
 
         def open_map():
@@ -457,7 +506,9 @@ def main() -> int:
           f"{len(ds.participations)} participations, {len(ds.relations)} relations "
           f"(generated in {t_data:.1f} s)")
     app = create_app(ds)
-    access = app.server.config[CONFIG_KEY]
+    folder = tempfile.TemporaryDirectory(prefix="bench_app-")
+    _with_sign_in(app, Path(folder.name))
+    access = app.server.config[CONFIG_KEY].coordinator
     t0 = time.perf_counter()
     warm_app(app)
     print(f"warm-up (shared tables, once at start-up): {time.perf_counter() - t0:.1f} s")
