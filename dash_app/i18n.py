@@ -1,4 +1,19 @@
-"""Every label of the explorer, in Italian (the default) and English, and the date format.
+"""Every label of the explorer, through the project's gettext catalogs, and the date format.
+
+How to add an app message (any helper, any page)
+-------------------------------------------------
+1. Declare it here in :data:`TRANSLATIONS` under a key, with its **English** text as the
+   message id: ``"page.title": N_("Text")``; ``NP_("context", "Text")`` where the same English
+   word needs another Italian form (gender, a column header); ``NN_("{n} family",
+   "{n} families")`` (or ``NNP_`` with a context) for every text with a count, with
+   ``.counting("days")`` when the count is not ``{n}``.
+2. Use it as before: ``t(key, lang, n=5)`` (the count picks the plural form and is
+   written the Italian way).
+3. Run ``make messages`` (pybabel extracts it into both ``.po`` catalogs of
+   ``genera_graph/l10n/locale``), write its Italian in ``it/.../genera_graph.po`` and its
+   English in ``en/.../genera_graph.po`` (``msgstr[0]``/``msgstr[1]`` for plurals), and
+   commit the two ``.po``. ``tests/l10n/test_l10n.py`` fails while a message id lacks a
+   translation, is fuzzy or has other placeholders. No ``{"it": ..., "en": ...}`` dicts.
 
 Examples
 --------
@@ -6,18 +21,36 @@ Examples
 'Mappa'
 >>> t("nav.map", "en")
 'Map'
+>>> t("iso.line.days", "it", n=1), t("iso.line.days", "it", n=1234)
+('1 giorno senza contatti tra pari', '1.234 giorni senza contatti tra pari')
+>>> t("map.stats", "it", nodes=1, edges=2, period="2016")
+'1 attore, 2 legami · 2016'
 >>> fmt_date("2016-05-18")
 '18/05/2016'
 """
 
 from __future__ import annotations
 
+import dataclasses
+import numbers
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from genera_graph.io.registers import format_number as fmt_number
+from genera_graph.l10n import (
+    LOCALES,
+    N_,
+    NN_,
+    NNP_,
+    NP_,
+    PluralMessage,
+    code_label,
+    format_integer,
+    gettext,
+    pgettext,
+)
 
 __all__ = [
     "DEFAULT_LANG",
@@ -27,8 +60,10 @@ __all__ = [
     "LANG_COOKIE",
     "TRANSLATIONS",
     "NUMBER_LOCALES",
+    "dropdown_labels",
     "fmt_date",
     "fmt_number",
+    "grid_locale",
     "kind_label",
     "nature_label",
     "programme_label",
@@ -47,435 +82,435 @@ NUMBER_LOCALES = {"it": "it-IT", "en": "en-GB"}
 #: the same format for plotly (axes and hovers)
 PLOTLY_DATE = "%d/%m/%Y"
 
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    # shell
-    "app.title": {"it": "genera_azioni · esploratore delle relazioni",
-                  "en": "genera_azioni · relationship explorer"},
-    "app.viewer.coordinator": {"it": "Coordinamento", "en": "Coordinator"},
-    "app.viewer.facilitator": {"it": "Facilitatore · punto {cp}", "en": "Facilitator · point {cp}"},
-    "nav.overview": {"it": "Panoramica", "en": "Overview"},
-    "nav.map": {"it": "Mappa", "en": "Map"},
-    "nav.isolation": {"it": "Isolamento", "en": "Isolation"},
-    "nav.bridges": {"it": "Ponti", "en": "Bridges"},
-    "nav.communities": {"it": "Comunità", "en": "Communities"},
-    "nav.report": {"it": "Rapporto", "en": "Report"},
-    "nav.actor": {"it": "Scheda attore", "en": "Actor"},
-    "nav.glossary": {"it": "Glossario", "en": "Glossary"},
-    "glo.title": {"it": "Glossario: cosa vogliono dire i numeri", "en": "Glossary: what the figures mean"},
-    "glo.intro": {"it": "Ogni misura, stato e ragione dell'esploratore in poche parole, con il "
-                        "riferimento per chi fa ricerca. Passando il mouse su un'intestazione "
-                        "di tabella con (i) compare la stessa spiegazione.",
-                  "en": "Every measure, status and reason of the explorer in a few words, with "
-                        "the reference for researchers. Hovering a table header marked (i) shows "
-                        "the same explanation."},
-    "glo.ref": {"it": "Riferimento", "en": "Reference"},
-    "glo.worklist": {"it": "Elenco delle famiglie da seguire", "en": "The worklist"},
-    "glo.statuses": {"it": "Stati", "en": "Statuses"},
-    "glo.reasons": {"it": "Ragioni di una segnalazione", "en": "Reasons for a flag"},
-    "glo.bridges": {"it": "Ponti e intermediari", "en": "Bridges and brokers"},
-    "glo.roles": {"it": "Ruoli di intermediazione (tra gruppi)",
-                  "en": "Brokerage roles (between groups)"},
-    "glo.growth": {"it": "Crescita della rete", "en": "Growth of the network"},
-    "glo.communities": {"it": "Comunità", "en": "Communities"},
-    "com.modularity": {"it": "modularità", "en": "modularity"},
-    "col.main_reason": {"it": "Ragione principale", "en": "Main reason"},
-    "col.last_follow_up": {"it": "Ultima azione", "en": "Last follow-up"},
-    "common.download": {"it": "Scarica CSV", "en": "Download CSV"},
-    "common.all": {"it": "Tutti", "en": "All"},
-    "common.cp": {"it": "Punto di Comunità", "en": "Community Point"},
-    "common.programme": {"it": "Programma", "en": "Programme"},
-    "common.kind": {"it": "Tipo di attore", "en": "Actor kind"},
-    "common.nature": {"it": "Natura del legame", "en": "Tie nature"},
-    "common.window": {"it": "Periodo", "en": "Period"},
-    "common.from_to": {"it": "dal {start} al {end}", "en": "from {start} to {end}"},
-    "common.empty": {"it": "Nessun dato per questa selezione.",
-                     "en": "No data for this selection."},
-    "common.name": {"it": "Nome", "en": "Name"},
-    "common.id": {"it": "Codice", "en": "Id"},
-    "common.month": {"it": "Mese", "en": "Month"},
-    "common.facilitator": {"it": "Facilitatore", "en": "Facilitator"},
-    "common.not_found": {"it": "Attore non trovato (o non visibile per questo profilo).",
-                         "en": "Actor not found (or not visible to this viewer)."},
-    # overview
-    "ov.title": {"it": "Panoramica del distretto", "en": "District overview"},
-    "ov.kpi.reach": {"it": "Attori raggiunti", "en": "Actors reached"},
-    "ov.kpi.active": {"it": "Legami attivi nel mese", "en": "Active ties in the month"},
-    "ov.kpi.month": {"it": "mese dal {date}", "en": "month from {date}"},
-    "ov.kpi.district": {"it": "tutto il distretto", "en": "whole district"},
-    "ov.group": {"it": "Vista", "en": "View"},
-    "ov.group.all": {"it": "Tutto il distretto", "en": "Whole district"},
-    "ov.group.own": {"it": "Il mio Punto di Comunità ({cp})", "en": "My Community Point ({cp})"},
-    "ov.title.point": {"it": "Panoramica del Punto di Comunità {cp}",
-                       "en": "Overview of Community Point {cp}"},
-    "scope.point": {"it": "Le cifre di questa pagina riguardano solo il Punto di Comunità {cp}: "
-                          "le famiglie degli altri punti non sono contate.",
-                    "en": "The figures on this page are about Community Point {cp} only: other "
-                          "points' households are not counted."},
-    "scope.district": {"it": "Le cifre di questa pagina riguardano tutto il distretto.",
-                       "en": "The figures on this page are about the whole district."},
-    "ov.kpi.peer": {"it": "Quota di legami tra pari", "en": "Share of peer ties"},
-    "ov.kpi.isolated": {"it": "Famiglie isolate o a rischio", "en": "Households isolated or at risk"},
-    "ov.kpi.at": {"it": "al {date}", "en": "on {date}"},
-    "ov.growth": {"it": "Crescita della rete", "en": "Growth of the network"},
-    "ov.peer": {"it": "Quota di legami tra pari nel tempo", "en": "Share of peer ties over time"},
-    "ov.table": {"it": "Serie mensile", "en": "Monthly series"},
-    "ov.lost.note": {
-        "it": "Un legame è perso se non si rinnova nei {days} giorni dall'inizio del mese: "
-              "per i mesi più vicini alla fine del registro non è ancora noto e manca.",
-        "en": "A tie is lost if it is not renewed within {days} days of the month's start: for "
-              "the months closest to the end of the record this is not yet known, and missing."},
-    "series.reach": {"it": "Raggiunti (cumulato)", "en": "Reached (cumulative)"},
-    "series.active_ties": {"it": "Legami attivi", "en": "Active ties"},
-    "series.new_ties": {"it": "Legami nuovi", "en": "New ties"},
-    "series.lost_ties": {"it": "Legami persi", "en": "Lost ties"},
-    "series.peer_share": {"it": "Quota tra pari", "en": "Peer share"},
-    # map
-    "map.title": {"it": "Mappa delle relazioni", "en": "Relationship map"},
-    "map.colour": {"it": "Colore per", "en": "Colour by"},
-    "map.colour.kind": {"it": "tipo di attore", "en": "actor kind"},
-    "map.colour.community": {"it": "comunità", "en": "community"},
-    "map.colour.cp": {"it": "Punto di Comunità", "en": "Community Point"},
-    "map.size": {"it": "Dimensione per", "en": "Size by"},
-    "map.size.degree": {"it": "numero di legami", "en": "number of ties"},
-    "map.size.strength": {"it": "intensità (eventi)", "en": "strength (events)"},
-    "map.size.none": {"it": "uguale per tutti", "en": "same for all"},
-    "map.capped": {"it": "disegnati i {n} legami più intensi", "en": "the {n} strongest ties drawn"},
-    "map.play": {"it": "Crescita mese per mese", "en": "Growth month by month"},
-    "map.play.title": {"it": "Anima la mappa dall'inizio del programma, un mese alla volta "
-                             "(clicca di nuovo per fermare)",
-                       "en": "Animate the map from the programme's start, one month at a time "
-                             "(click again to stop)"},
-    "map.png": {"it": "Salva come immagine (PNG)", "en": "Save as image (PNG)"},
-    "ego.list": {"it": "{n} partner nel periodo, dal più frequente:",
-                 "en": "{n} partners in the period, most frequent first:"},
-    "col.last_contact": {"it": "Ultimo contatto", "en": "Last contact"},
-    "map.search": {"it": "Cerca per nome…", "en": "Search by name…"},
-    "map.stats": {"it": "{nodes} attori, {edges} legami · {period}",
-                  "en": "{nodes} actors, {edges} ties · {period}"},
-    "map.panel.hint": {"it": "Clicca un attore sulla mappa (o cercalo per nome) per vedere la "
-                             "sua rete personale.",
-                       "en": "Click an actor on the map (or search for a name) to see its "
-                             "personal network."},
-    "map.panel.ties": {"it": "Legami nel periodo: {n} ({peer} tra pari)",
-                       "en": "Ties in the period: {n} ({peer} peer)"},
-    "map.panel.open": {"it": "Apri la scheda", "en": "Open the page"},
-    "map.panel.ego": {"it": "Rete personale nel periodo", "en": "Personal network in the period"},
-    # isolation
-    "iso.title": {"it": "Famiglie da seguire: segnali di isolamento",
-                  "en": "Households to follow: isolation warnings"},
-    "iso.intro": {"it": "Ogni famiglia segnalata ha le sue ragioni e le date che le sostengono.",
-                  "en": "Each flagged household comes with its reasons and supporting dates."},
-    "br.whatif.table": {"it": "Oppure clicca una riga della tabella dei ponti.",
-                        "en": "Or click a line of the bridging table."},
-    "br.whatif.cut": {"it": "Resterebbero fuori dalla rete principale ({n}):",
-                      "en": "Would be cut off from the main network ({n}):"},
-    "br.whatif.nobody": {"it": "Nessuno resterebbe fuori dalla rete principale.",
-                         "en": "Nobody would be cut off from the main network."},
-    "br.whatif.more": {"it": "e altri {n}", "en": "and {n} more"},
-    "br.brokerage.empty.cp": {
-        "it": "Nessun ruolo di intermediazione: nel periodo servono almeno tre attori legati "
-              "di almeno due Punti di Comunità diversi.",
-        "en": "No brokerage roles: the period needs at least three linked actors of at least "
-              "two different Community Points."},
-    "br.brokerage.empty.programme": {
-        "it": "Nessun ruolo di intermediazione: nel periodo servono almeno tre attori legati, "
-              "con attività prevalenti in almeno due programmi diversi.",
-        "en": "No brokerage roles: the period needs at least three linked actors whose main "
-              "activity is in at least two different programmes."},
-    "iso.count.of": {"it": "(su {total}: filtri della tabella attivi)",
-                     "en": "(of {total}: table filters on)"},
-    "iso.details.hint": {"it": "Clicca una riga per vedere tutte le ragioni con le date.",
-                         "en": "Click a line to see all the reasons with their dates."},
-    "iso.empty.flagged": {"it": "Al {date} nessuna famiglia è isolata o a rischio.",
-                          "en": "On {date} no household is isolated or at risk."},
-    "iso.empty.warning": {"it": "Al {date} nessuna famiglia è peggiorata rispetto a un mese "
-                                "prima: l'elenco mostra solo chi è passato a uno stato peggiore. "
-                                "Per vedere tutte le famiglie segnalate scegli «tutte le isolate o "
-                                "a rischio».",
-                          "en": "On {date} no household got worse than a month earlier: this "
-                                "list only shows those whose status worsened. To see every "
-                                "flagged household choose “all isolated or at risk”."},
-    "iso.empty.filters": {"it": "(con i filtri scelti per punto e facilitatore)",
-                          "en": "(with the chosen point and facilitator filters)"},
-    "col.community_point": {"it": "Punto di Comunità", "en": "Community Point"},
-    "reason.short.no_active_ties": {"it": "nessun legame", "en": "no ties"},
-    "reason.short.only_professional_ties": {"it": "solo operatori", "en": "professionals only"},
-    "reason.short.few_peer_partners": {"it": "pochi pari", "en": "few peers"},
-    "reason.short.shrinking_network": {"it": "rete in calo", "en": "shrinking network"},
-    "reason.short.single_bridge": {"it": "un solo ponte", "en": "a single bridge"},
-    "reason.short.outside_main_network": {"it": "fuori dalla rete", "en": "outside the network"},
-    "iso.line.days": {"it": "{n} giorni senza contatti tra pari",
-                      "en": "{n} days without peer contact"},
-    "iso.line.day": {"it": "1 giorno senza contatti tra pari",
-                     "en": "1 day without peer contact"},
-    "iso.line.never": {"it": "nessun contatto tra pari", "en": "no peer contact"},
-    # bridges
-    "br.title": {"it": "Attori ponte", "en": "Bridging actors"},
-    "br.groups": {"it": "Gruppi per l'intermediazione", "en": "Groups for brokerage"},
-    "br.groups.cp": {"it": "Punti di Comunità", "en": "Community Points"},
-    "br.groups.programme": {"it": "Programmi", "en": "Programmes"},
-    "br.table": {"it": "Tabella dei ponti", "en": "Bridging table"},
-    "br.brokerage": {"it": "Ruoli di intermediazione (Gould–Fernandez)",
-                     "en": "Brokerage roles (Gould–Fernandez)"},
-    "br.whatif": {"it": "E se questo attore lasciasse?", "en": "What if this actor leaves?"},
-    "br.whatif.pick": {"it": "Scegli un attore…", "en": "Pick an actor…"},
-    "br.whatif.before": {"it": "Frammentazione prima", "en": "Fragmentation before"},
-    "br.whatif.after": {"it": "Frammentazione dopo", "en": "Fragmentation after"},
-    "br.whatif.components": {"it": "Componenti: {before} → {after}",
-                             "en": "Components: {before} → {after}"},
-    # actor
-    "act.title": {"it": "Scheda", "en": "Page of"},
-    "act.ego": {"it": "Rete personale", "en": "Personal network"},
-    "act.nature": {"it": "Legami per natura nel tempo (partner distinti al mese)",
-                   "en": "Ties by nature over time (distinct partners per month)"},
-    "act.reasons": {"it": "Segnali di isolamento", "en": "Isolation warnings"},
-    "act.reasons.none": {"it": "Nessun segnale di isolamento.", "en": "No isolation warning."},
-    "act.intro": {"it": "Presentazioni suggerite", "en": "Suggested introductions"},
-    "act.intro.help": {"it": "Famiglie e gruppi a cui far conoscere la famiglia, con i motivi, "
-                              "al {date}. Nulla avviene da solo: decidi tu, e registri la "
-                              "presentazione come seguito.",
-                       "en": "Families and groups to introduce the family to, with the "
-                             "reasons, on {date}. Nothing happens by itself: you decide, and "
-                             "record the introduction as a follow-up."},
-    "act.intro.none": {"it": "Nessuna presentazione da suggerire.",
-                       "en": "No introduction to suggest."},
-    "intro.reason.shared_activity": {"it": "entrambi a «{via}» ({start} – {end})",
-                                     "en": "both at “{via}” ({start} – {end})"},
-    "intro.reason.partner_in_common": {"it": "conoscono entrambi {via}",
-                                       "en": "both know {via}"},
-    "intro.reason.partners_in_common_hidden": {
-        "it": "{n} conoscenze in comune fuori dal tuo ambito (non nominate)",
-        "en": "{n} partners in common outside your view (not named)"},
-    "intro.reason.same_community_point": {"it": "stesso Punto di Comunità",
-                                          "en": "same Community Point"},
-    "intro.reason.same_municipality": {"it": "stesso comune ({detail})",
-                                       "en": "same municipality ({detail})"},
-    "intro.reason.programme_match": {"it": "attiva nei programmi della famiglia",
-                                     "en": "active in the family's programmes"},
-    "intro.reason.similar_situation": {"it": "era in una situazione simile, ora è collegata",
-                                       "en": "was in a similar situation, connected now"},
-    "intro.reason.close_in_network": {"it": "vicini nella rete", "en": "close in the network"},
-    "intro.reason.newcomer": {"it": "nuova nel programma (dal {start})",
-                              "en": "new to the programme (since {start})"},
-    "act.timeline": {"it": "Legami registrati", "en": "Recorded ties"},
-    "act.details": {"it": "{kind} · {cp} · conosciuto il {date}",
-                    "en": "{kind} · {cp} · first met on {date}"},
-    "act.back": {"it": "← Torna alla mappa", "en": "← Back to the map"},
-    # communities
-    "com.title": {"it": "Comunità della rete", "en": "Communities of the network"},
-    "com.history": {"it": "Storia delle comunità (nascite, fusioni, scissioni)",
-                    "en": "History of the communities (births, merges, splits)"},
-    "com.summary": {"it": "{n} comunità, modularità {q}", "en": "{n} communities, modularity {q}"},
-    # report
-    "rep.xlsx": {"it": "Scarica XLSX", "en": "Download XLSX"},
-    "rep.pdf": {"it": "Stampa o salva PDF", "en": "Print or save as PDF"},
-    "rep.pdf.title": {"it": "Apre la stampa del browser: scegli «Salva come PDF»",
-                      "en": "Opens the browser's print dialog: choose “Save as PDF”"},
-    "rep.title": {"it": "Rapporto di monitoraggio", "en": "Monitoring report"},
-    "rep.period": {"it": "Periodo", "en": "Period"},
-    "rep.years": {"it": "Ogni anno di programma", "en": "Each programme year"},
-    "rep.whole": {"it": "Tutto il programma", "en": "Whole programme"},
-    "rep.year": {"it": "Anno {n}: {start} – {end}", "en": "Year {n}: {start} – {end}"},
-    "rep.indicator": {"it": "Indicatore", "en": "Indicator"},
-    "rep.area": {"it": "Area", "en": "Area"},
-    "rep.unit": {"it": "Unità", "en": "Unit"},
-    # isolation reasons and statuses
-    "reason.no_active_ties": {"it": "nessun legame attivo nel periodo",
-                              "en": "no active tie in the period"},
-    "reason.only_professional_ties": {"it": "solo legami professionali o istituzionali",
-                                      "en": "only professional or institutional ties"},
-    "reason.few_peer_partners": {"it": "pochi legami tra pari", "en": "few peer ties"},
-    "reason.shrinking_network": {"it": "rete personale in calo rispetto al proprio passato",
-                                 "en": "personal network shrinking against its own past"},
-    "reason.single_bridge": {"it": "un solo ponte verso il resto della rete",
-                             "en": "a single bridge to the rest of the network"},
-    "reason.outside_main_network": {"it": "fuori dalla rete principale",
-                                    "en": "outside the main network"},
-    "status.isolated": {"it": "isolata", "en": "isolated"},
-    "status.at_risk": {"it": "a rischio", "en": "at risk"},
-    "status.connected": {"it": "collegata", "en": "connected"},
-    "status.new": {"it": "nuova", "en": "new"},
-    "iso.as_of": {"it": "Situazione al", "en": "Situation on"},
-    "iso.mode": {"it": "Elenco", "en": "List"},
-    "iso.mode.warning": {"it": "peggiorate di recente", "en": "recently worsened"},
-    "iso.mode.flagged": {"it": "tutte le isolate o a rischio", "en": "all isolated or at risk"},
-    "iso.reason_dates": {"it": "{reason} ({start} – {end})", "en": "{reason} ({start} – {end})"},
-    "map.legend.no_point": {"it": "senza Punto", "en": "no point"},
-    "map.legend.community": {"it": "comunità {n}", "en": "community {n}"},
-    "map.legend.more": {"it": "e altre {n}", "en": "and {n} more"},
-    "iso.bridge": {"it": "tramite {name}", "en": "through {name}"},
-    "iso.bridge.hidden": {"it": "tramite un attore di un altro Punto di Comunità",
-                          "en": "through an actor of another Community Point"},
-    # community life cycle
-    "event.birth": {"it": "nascita", "en": "birth"},
-    "event.death": {"it": "scomparsa", "en": "death"},
-    "event.merge": {"it": "fusione", "en": "merge"},
-    "event.split": {"it": "scissione", "en": "split"},
-    "event.growth": {"it": "crescita", "en": "growth"},
-    "event.shrink": {"it": "calo", "en": "shrink"},
-    "event.continue": {"it": "continuità", "en": "continuation"},
-    # brokerage roles (Gould-Fernandez)
-    "role.coordinator": {"it": "coordinatore", "en": "coordinator"},
-    "role.itinerant": {"it": "itinerante", "en": "itinerant"},
-    "role.representative": {"it": "rappresentante", "en": "representative"},
-    "role.gatekeeper": {"it": "custode", "en": "gatekeeper"},
-    "role.liaison": {"it": "collegamento", "en": "liaison"},
-    # report units
-    "unit.EUR": {"it": "€", "en": "€"},
-    "unit.activities": {"it": "attività", "en": "activities"},
-    "unit.contracts": {"it": "contratti", "en": "contracts"},
-    "unit.households": {"it": "nuclei", "en": "households"},
-    "unit.ideas": {"it": "idee", "en": "ideas"},
-    "unit.interviews": {"it": "colloqui", "en": "interviews"},
-    "unit.offers": {"it": "offerte", "en": "offers"},
-    "unit.organisations": {"it": "organizzazioni", "en": "organisations"},
-    "unit.paths": {"it": "percorsi", "en": "paths"},
-    "unit.people": {"it": "persone", "en": "people"},
-    "unit.placements": {"it": "inserimenti", "en": "placements"},
-    "unit.points": {"it": "punti", "en": "points"},
-    "unit.share": {"it": "quota", "en": "share"},
-    # report areas
-    "area.reach": {"it": "Aggancio", "en": "Reach"},
-    "area.community_points": {"it": "Punti di Comunità", "en": "Community Points"},
-    "area.housing": {"it": "Abitare", "en": "Housing"},
-    "area.work": {"it": "Lavoro", "en": "Work"},
-    "area.youth": {"it": "Giovani", "en": "Youth"},
-    "area.ideas": {"it": "Idee", "en": "Ideas"},
-    # columns
-    "col.status": {"it": "Stato", "en": "Status"},
-    "col.previous_status": {"it": "Stato precedente", "en": "Previous status"},
-    "col.urgency": {"it": "Priorità", "en": "Urgency"},
-    "col.peer_partners": {"it": "Partner tra pari", "en": "Peer partners"},
-    "col.ego_size": {"it": "Partner", "en": "Partners"},
-    "col.last_peer_contact": {"it": "Ultimo contatto tra pari", "en": "Last peer contact"},
-    "col.days_since_peer_contact": {"it": "Giorni dall'ultimo contatto tra pari",
-                                    "en": "Days since last peer contact"},
-    "col.partner_id": {"it": "Codice partner", "en": "Partner id"},
-    "col.area": {"it": "Area", "en": "Area"},
-    "col.label": {"it": "Indicatore", "en": "Indicator"},
-    "col.unit": {"it": "Unità", "en": "Unit"},
-    "col.role_count": {"it": "Conteggio", "en": "Count"},
-    "col.main_kind": {"it": "Tipo prevalente", "en": "Main kind"},
-    "col.main_cp": {"it": "Punto prevalente", "en": "Main point"},
-    "col.examples": {"it": "Alcuni membri", "en": "Some members"},
-    "col.fragmentation": {"it": "Frammentazione", "en": "Fragmentation"},
-    "col.actor_id": {"it": "Codice", "en": "Id"},
-    "col.name": {"it": "Nome", "en": "Name"},
-    "col.kind": {"it": "Tipo", "en": "Kind"},
-    "col.community_point_id": {"it": "Punto", "en": "Point"},
-    "col.degree": {"it": "Legami", "en": "Ties"},
-    "col.strength": {"it": "Intensità", "en": "Strength"},
-    "col.start": {"it": "Dal", "en": "From"},
-    "col.end": {"it": "Al", "en": "To"},
-    "col.partner": {"it": "Con", "en": "With"},
-    "col.nature": {"it": "Natura", "en": "Nature"},
-    "col.programme": {"it": "Programma", "en": "Programme"},
-    "col.month": {"it": "Mese", "en": "Month"},
-    "col.reach": {"it": "Raggiunti", "en": "Reached"},
-    "col.active_ties": {"it": "Legami attivi", "en": "Active ties"},
-    "col.peer_share": {"it": "Quota tra pari", "en": "Peer share"},
-    "col.new_ties": {"it": "Legami nuovi", "en": "New ties"},
-    "col.lost_ties": {"it": "Legami persi", "en": "Lost ties"},
-    "col.components": {"it": "Componenti", "en": "Components"},
-    "col.giant_share": {"it": "Quota nella componente principale",
-                        "en": "Share in the giant component"},
-    "col.betweenness": {"it": "Intermediazione", "en": "Betweenness"},
-    "col.betweenness_norm": {"it": "Intermediazione (norm.)", "en": "Betweenness (norm.)"},
-    "col.constraint": {"it": "Vincolo di Burt", "en": "Burt constraint"},
-    "col.effective_size": {"it": "Dimensione efficace", "en": "Effective size"},
-    "col.cut_vertex": {"it": "Punto di articolazione", "en": "Cut vertex"},
-    "col.community": {"it": "Comunità", "en": "Community"},
-    "col.size": {"it": "Membri", "en": "Members"},
-    "col.reasons": {"it": "Ragioni", "en": "Reasons"},
-    "col.since": {"it": "Dal", "en": "Since"},
-    "col.facilitator": {"it": "Facilitatore", "en": "Facilitator"},
-    "col.page": {"it": "Scheda", "en": "Page"},
-    "col.value": {"it": "Valore", "en": "Value"},
-    "col.event": {"it": "Evento", "en": "Event"},
-    "col.period": {"it": "Periodo", "en": "Period"},
-    "col.role": {"it": "Ruolo", "en": "Role"},
-    "col.group": {"it": "Gruppo", "en": "Group"},
-    "col.count": {"it": "Conteggio", "en": "Count"},
+
+@dataclasses.dataclass(frozen=True)
+class _Parts:
+    """A message made of counted parts (``{nodes}`` actors, ``{edges}`` ties): each part is
+    a plural message counted by the value of the same name."""
+
+    template: str
+    parts: dict[str, PluralMessage]
+
+    def __init__(self, template: str, **parts: PluralMessage) -> None:
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "parts", parts)
+
+
+#: key -> the declared message (English id; its Italian and English are in the catalogs).
+#: Modules that still keep their own ``{"it": ..., "en": ...}`` texts (``dash_app.workbench``)
+#: register them here with ``setdefault``; :func:`t` shows those as they are.
+TRANSLATIONS: dict[str, Any] = {
+    "app.title": N_("genera_azioni · relationship explorer"),
+    "app.viewer.coordinator": N_("Coordinator"),
+    "app.viewer.facilitator": N_("Facilitator · point {cp}"),
+    "nav.overview": N_("Overview"),
+    "nav.map": N_("Map"),
+    "nav.isolation": N_("Isolation"),
+    "nav.bridges": N_("Bridges"),
+    "nav.communities": N_("Communities"),
+    "nav.report": N_("Report"),
+    "nav.actor": N_("Actor"),
+    "nav.glossary": N_("Glossary"),
+    "glo.title": N_("Glossary: what the figures mean"),
+    "glo.intro": N_(
+        "Every measure, status and reason of the explorer in a few words, with the reference "
+        "for researchers. Hovering a table header marked (i) shows the same explanation."),
+    "glo.ref": N_("Reference"),
+    "glo.worklist": N_("The worklist"),
+    "glo.statuses": N_("Statuses"),
+    "glo.reasons": N_("Reasons for a flag"),
+    "glo.bridges": N_("Bridges and brokers"),
+    "glo.roles": N_("Brokerage roles (between groups)"),
+    "glo.growth": N_("Growth of the network"),
+    "glo.communities": N_("Communities"),
+    "com.modularity": N_("modularity"),
+    "col.main_reason": NP_("column", "Main reason"),
+    "col.last_follow_up": NP_("column", "Last follow-up"),
+    "common.download": N_("Download CSV"),
+    "common.all": NP_("filter", "All"),
+    "common.cp": N_("Community Point"),
+    "common.programme": N_("Programme"),
+    "common.kind": N_("Actor kind"),
+    "common.nature": N_("Tie nature"),
+    "common.window": N_("Period"),
+    "common.from_to": N_("from {start} to {end}"),
+    "common.empty": N_("No data for this selection."),
+    "common.name": N_("Name"),
+    "common.id": N_("Id"),
+    "common.month": N_("Month"),
+    "common.facilitator": N_("Facilitator"),
+    "common.not_found": N_("Actor not found (or not visible to this viewer)."),
+    "ov.title": N_("District overview"),
+    "ov.kpi.reach": N_("Actors reached"),
+    "ov.kpi.active": N_("Active ties in the month"),
+    "ov.kpi.month": N_("month from {date}"),
+    "ov.kpi.district": N_("whole district"),
+    "ov.group": N_("View"),
+    "ov.group.all": N_("Whole district"),
+    "ov.group.own": N_("My Community Point ({cp})"),
+    "ov.title.point": N_("Overview of Community Point {cp}"),
+    "scope.point": N_(
+        "The figures on this page are about Community Point {cp} only: other points' "
+        "households are not counted."),
+    "scope.district": N_("The figures on this page are about the whole district."),
+    "ov.kpi.peer": N_("Share of peer ties"),
+    "ov.kpi.isolated": N_("Households isolated or at risk"),
+    "ov.kpi.at": N_("on {date}"),
+    "ov.growth": N_("Growth of the network"),
+    "ov.peer": N_("Share of peer ties over time"),
+    "ov.table": N_("Monthly series"),
+    "ov.lost.note": NN_(
+        "A tie is lost if it is not renewed within {days} day of the month's start: for the "
+        "months closest to the end of the record this is not yet known, and missing.",
+        "A tie is lost if it is not renewed within {days} days of the month's start: for the "
+        "months closest to the end of the record this is not yet known, and missing.",
+    ).counting("days"),
+    "series.reach": N_("Reached (cumulative)"),
+    "series.active_ties": N_("Active ties"),
+    "series.new_ties": N_("New ties"),
+    "series.lost_ties": N_("Lost ties"),
+    "series.peer_share": N_("Peer share"),
+    "map.title": N_("Relationship map"),
+    "map.colour": N_("Colour by"),
+    "map.colour.kind": N_("actor kind"),
+    "map.colour.community": N_("community"),
+    "map.colour.cp": N_("Community Point"),
+    "map.size": N_("Size by"),
+    "map.size.degree": N_("number of ties"),
+    "map.size.strength": N_("strength (events)"),
+    "map.size.none": N_("same for all"),
+    "map.capped": NN_("the {n} strongest tie drawn", "the {n} strongest ties drawn"),
+    "map.play": N_("Growth month by month"),
+    "map.play.title": N_(
+        "Animate the map from the programme's start, one month at a time (click again to stop)"),
+    "map.png": N_("Save as image (PNG)"),
+    "ego.list": NN_(
+        "{n} partner in the period:",
+        "{n} partners in the period, most frequent first:"),
+    "col.last_contact": NP_("column", "Last contact"),
+    "map.search": N_("Search by name…"),
+    "map.stats": _Parts(N_("{nodes}, {edges} · {period}"), nodes=NN_("{n} actor", "{n} actors"),
+                        edges=NN_("{n} tie", "{n} ties")),
+    "map.panel.hint": N_(
+        "Click an actor on the map (or search for a name) to see its personal network."),
+    "map.panel.ties": N_("Ties in the period: {n} ({peer} peer)"),
+    "map.panel.open": N_("Open the page"),
+    "map.panel.ego": N_("Personal network in the period"),
+    "iso.title": N_("Households to follow: isolation warnings"),
+    "iso.intro": N_("Each flagged household comes with its reasons and supporting dates."),
+    "br.whatif.table": N_("Or click a line of the bridging table."),
+    "br.whatif.cut": NN_(
+        "Would be cut off from the main network ({n}):",
+        "Would be cut off from the main network ({n}):"),
+    "br.whatif.nobody": N_("Nobody would be cut off from the main network."),
+    "br.whatif.more": NNP_("actors", "and {n} more", "and {n} more"),
+    "br.brokerage.empty.cp": N_(
+        "No brokerage roles: the period needs at least three linked actors of at least two "
+        "different Community Points."),
+    "br.brokerage.empty.programme": N_(
+        "No brokerage roles: the period needs at least three linked actors whose main "
+        "activity is in at least two different programmes."),
+    "iso.count.of": N_("(of {total}: table filters on)"),
+    "iso.details.hint": N_("Click a line to see all the reasons with their dates."),
+    "iso.empty.flagged": N_("On {date} no household is isolated or at risk."),
+    "iso.empty.warning": N_(
+        "On {date} no household got worse than a month earlier: this list only shows those "
+        "whose status worsened. To see every flagged household choose “all isolated or at "
+        "risk”."),
+    "iso.empty.filters": N_("(with the chosen point and facilitator filters)"),
+    "col.community_point": NP_("column", "Community Point"),
+    "reason.short.no_active_ties": NP_("reason, short", "no ties"),
+    "reason.short.only_professional_ties": NP_("reason, short", "professionals only"),
+    "reason.short.few_peer_partners": NP_("reason, short", "few peers"),
+    "reason.short.shrinking_network": NP_("reason, short", "shrinking network"),
+    "reason.short.single_bridge": NP_("reason, short", "a single bridge"),
+    "reason.short.outside_main_network": NP_("reason, short", "outside the network"),
+    "iso.line.days": NN_("{n} day without peer contact", "{n} days without peer contact"),
+    "iso.line.day": NN_("{n} day without peer contact", "{n} days without peer contact"),
+    "iso.line.never": N_("no peer contact"),
+    "br.title": N_("Bridging actors"),
+    "br.groups": N_("Groups for brokerage"),
+    "br.groups.cp": N_("Community Points"),
+    "br.groups.programme": N_("Programmes"),
+    "br.table": N_("Bridging table"),
+    "br.brokerage": N_("Brokerage roles (Gould–Fernandez)"),
+    "br.whatif": N_("What if this actor leaves?"),
+    "br.whatif.pick": N_("Pick an actor…"),
+    "br.whatif.before": N_("Fragmentation before"),
+    "br.whatif.after": N_("Fragmentation after"),
+    "br.whatif.components": N_("Components: {before} → {after}"),
+    "act.title": N_("Page of"),
+    "act.ego": N_("Personal network"),
+    "act.nature": N_("Ties by nature over time (distinct partners per month)"),
+    "act.reasons": N_("Isolation warnings"),
+    "act.reasons.none": N_("No isolation warning."),
+    "act.intro": N_("Suggested introductions"),
+    "act.intro.help": N_(
+        "Families and groups to introduce the family to, with the reasons, on {date}. Nothing"
+        " happens by itself: you decide, and record the introduction as a follow-up."),
+    "act.intro.none": N_("No introduction to suggest."),
+    "intro.reason.shared_activity": N_("both at “{via}” ({start} – {end})"),
+    "intro.reason.partner_in_common": N_("both know {via}"),
+    "intro.reason.partners_in_common_hidden": NN_(
+        "{n} partner in common outside your view (not named)",
+        "{n} partners in common outside your view (not named)"),
+    "intro.reason.same_community_point": N_("same Community Point"),
+    "intro.reason.same_municipality": N_("same municipality ({detail})"),
+    "intro.reason.programme_match": N_("active in the family's programmes"),
+    "intro.reason.similar_situation": N_("was in a similar situation, connected now"),
+    "intro.reason.close_in_network": N_("close in the network"),
+    "intro.reason.newcomer": N_("new to the programme (since {start})"),
+    "act.timeline": N_("Recorded ties"),
+    "act.details": N_("{kind} · {cp} · first met on {date}"),
+    "act.back": N_("← Back to the map"),
+    "com.title": N_("Communities of the network"),
+    "com.history": N_("History of the communities (births, merges, splits)"),
+    "com.summary": NN_("{n} community, modularity {q}", "{n} communities, modularity {q}"),
+    "rep.xlsx": N_("Download XLSX"),
+    "rep.pdf": N_("Print or save as PDF"),
+    "rep.pdf.title": N_("Opens the browser's print dialog: choose “Save as PDF”"),
+    "rep.title": N_("Monitoring report"),
+    "rep.period": N_("Period"),
+    "rep.years": N_("Each programme year"),
+    "rep.whole": N_("Whole programme"),
+    "rep.year": N_("Year {n}: {start} – {end}"),
+    "rep.indicator": N_("Indicator"),
+    "rep.area": N_("Area"),
+    "rep.unit": N_("Unit"),
+    "reason.no_active_ties": N_("no active tie in the period"),
+    "reason.only_professional_ties": N_("only professional or institutional ties"),
+    "reason.few_peer_partners": N_("few peer ties"),
+    "reason.shrinking_network": N_("personal network shrinking against its own past"),
+    "reason.single_bridge": N_("a single bridge to the rest of the network"),
+    "reason.outside_main_network": N_("outside the main network"),
+    "status.isolated": NP_("status", "isolated"),
+    "status.at_risk": NP_("status", "at risk"),
+    "status.connected": NP_("status", "connected"),
+    "status.new": NP_("status", "new"),
+    "iso.as_of": N_("Situation on"),
+    "iso.mode": N_("List"),
+    "iso.mode.warning": N_("recently worsened"),
+    "iso.mode.flagged": N_("all isolated or at risk"),
+    "iso.reason_dates": N_("{reason} ({start} – {end})"),
+    "map.legend.no_point": N_("no point"),
+    "map.legend.community": N_("community {n}"),
+    "map.legend.more": NNP_("communities", "and {n} more", "and {n} more"),
+    "iso.bridge": N_("through {name}"),
+    "iso.bridge.hidden": N_("through an actor of another Community Point"),
+    "event.birth": NP_("community event", "birth"),
+    "event.death": NP_("community event", "death"),
+    "event.merge": NP_("community event", "merge"),
+    "event.split": NP_("community event", "split"),
+    "event.growth": NP_("community event", "growth"),
+    "event.shrink": NP_("community event", "shrink"),
+    "event.continue": NP_("community event", "continuation"),
+    "role.coordinator": NP_("brokerage role", "coordinator"),
+    "role.itinerant": NP_("brokerage role", "itinerant"),
+    "role.representative": NP_("brokerage role", "representative"),
+    "role.gatekeeper": NP_("brokerage role", "gatekeeper"),
+    "role.liaison": NP_("brokerage role", "liaison"),
+    "unit.EUR": NP_("unit", "€"),
+    "unit.activities": NP_("unit", "activities"),
+    "unit.contracts": NP_("unit", "contracts"),
+    "unit.households": NP_("unit", "households"),
+    "unit.ideas": NP_("unit", "ideas"),
+    "unit.interviews": NP_("unit", "interviews"),
+    "unit.offers": NP_("unit", "offers"),
+    "unit.organisations": NP_("unit", "organisations"),
+    "unit.paths": NP_("unit", "paths"),
+    "unit.people": NP_("unit", "people"),
+    "unit.placements": NP_("unit", "placements"),
+    "unit.points": NP_("unit", "points"),
+    "unit.share": NP_("unit", "share"),
+    "area.reach": NP_("report area", "Reach"),
+    "area.community_points": NP_("report area", "Community Points"),
+    "area.housing": NP_("report area", "Housing"),
+    "area.work": NP_("report area", "Work"),
+    "area.youth": NP_("report area", "Youth"),
+    "area.ideas": NP_("report area", "Ideas"),
+    "col.status": NP_("column", "Status"),
+    "col.previous_status": NP_("column", "Previous status"),
+    "col.urgency": NP_("column", "Urgency"),
+    "col.peer_partners": NP_("column", "Peer partners"),
+    "col.ego_size": NP_("column", "Partners"),
+    "col.last_peer_contact": NP_("column", "Last peer contact"),
+    "col.days_since_peer_contact": NP_("column", "Days since last peer contact"),
+    "col.partner_id": NP_("column", "Partner id"),
+    "col.area": NP_("column", "Area"),
+    "col.label": NP_("column", "Indicator"),
+    "col.unit": NP_("column", "Unit"),
+    "col.role_count": NP_("column", "Count"),
+    "col.main_kind": NP_("column", "Main kind"),
+    "col.main_cp": NP_("column", "Main point"),
+    "col.examples": NP_("column", "Some members"),
+    "col.fragmentation": NP_("column", "Fragmentation"),
+    "col.actor_id": NP_("column", "Id"),
+    "col.name": NP_("column", "Name"),
+    "col.kind": NP_("column", "Kind"),
+    "col.community_point_id": NP_("column", "Point"),
+    "col.degree": NP_("column", "Ties"),
+    "col.strength": NP_("column", "Strength"),
+    "col.start": NP_("column", "From"),
+    "col.end": NP_("column", "To"),
+    "col.partner": NP_("column", "With"),
+    "col.nature": NP_("column", "Nature"),
+    "col.programme": NP_("column", "Programme"),
+    "col.month": NP_("column", "Month"),
+    "col.reach": NP_("column", "Reached"),
+    "col.active_ties": NP_("column", "Active ties"),
+    "col.peer_share": NP_("column", "Peer share"),
+    "col.new_ties": NP_("column", "New ties"),
+    "col.lost_ties": NP_("column", "Lost ties"),
+    "col.components": NP_("column", "Components"),
+    "col.giant_share": NP_("column", "Share in the giant component"),
+    "col.betweenness": NP_("column", "Betweenness"),
+    "col.betweenness_norm": NP_("column", "Betweenness (norm.)"),
+    "col.constraint": NP_("column", "Burt constraint"),
+    "col.effective_size": NP_("column", "Effective size"),
+    "col.cut_vertex": NP_("column", "Cut vertex"),
+    "col.community": NP_("column", "Community"),
+    "col.size": NP_("column", "Members"),
+    "col.reasons": NP_("column", "Reasons"),
+    "col.since": NP_("column", "Since"),
+    "col.facilitator": NP_("column", "Facilitator"),
+    "col.page": NP_("column", "Page"),
+    "col.value": NP_("column", "Value"),
+    "col.event": NP_("column", "Event"),
+    "col.period": NP_("column", "Period"),
+    "col.role": NP_("column", "Role"),
+    "col.group": NP_("column", "Group"),
+    "col.count": NP_("column", "Count"),
 }
 
-#: AG Grid's own texts (pagination, filters) in Italian; English is AG Grid's default
-GRID_LOCALE_IT = {
-    "page": "Pagina", "of": "di", "to": "a", "more": "altri", "next": "Successiva",
-    "last": "Ultima", "first": "Prima", "previous": "Precedente",
-    "pageSizeSelectorLabel": "Righe per pagina:", "firstPage": "Prima pagina",
-    "lastPage": "Ultima pagina", "nextPage": "Pagina successiva",
-    "previousPage": "Pagina precedente", "pageLastRowUnknown": "?",
-    "noRowsToShow": "Nessuna riga", "loadingOoo": "Caricamento…", "filterOoo": "Filtra…",
-    "searchOoo": "Cerca…", "selectAll": "Seleziona tutto", "blanks": "(Vuoti)",
-    "equals": "Uguale a", "notEqual": "Diverso da", "contains": "Contiene",
-    "notContains": "Non contiene", "startsWith": "Inizia con", "endsWith": "Finisce con",
-    "blank": "Vuoto", "notBlank": "Non vuoto", "lessThan": "Minore di",
-    "greaterThan": "Maggiore di", "lessThanOrEqual": "Minore o uguale a",
-    "greaterThanOrEqual": "Maggiore o uguale a", "inRange": "Tra", "inRangeStart": "da",
-    "inRangeEnd": "a", "andCondition": "E", "orCondition": "O", "applyFilter": "Applica",
-    "resetFilter": "Azzera", "clearFilter": "Pulisci", "cancelFilter": "Annulla",
-    "empty": "Scegli…", "dateFormatOoo": "gg/mm/aaaa", "true": "Sì", "false": "No",
-    "ariaFilterInput": "Filtro", "ariaPageSizeSelectorLabel": "Righe per pagina",
+#: keys kept for their call sites that show a count of one without passing it
+_COUNT_OF_ONE = frozenset({"iso.line.day"})
+
+#: AG Grid's own texts (pagination, filters); English is AG Grid's default
+_GRID = {
+    "page": NP_("grid", "Page"), "of": NP_("grid", "of"), "to": NP_("grid", "to"),
+    "more": NP_("grid", "more"), "next": NP_("grid", "Next"), "last": NP_("grid", "Last"),
+    "first": NP_("grid", "First"), "previous": NP_("grid", "Previous"),
+    "pageSizeSelectorLabel": NP_("grid", "Rows per page:"),
+    "firstPage": NP_("grid", "First page"), "lastPage": NP_("grid", "Last page"),
+    "nextPage": NP_("grid", "Next page"), "previousPage": NP_("grid", "Previous page"),
+    "pageLastRowUnknown": NP_("grid", "?"), "noRowsToShow": NP_("grid", "No rows"),
+    "loadingOoo": NP_("grid", "Loading…"), "filterOoo": NP_("grid", "Filter…"),
+    "searchOoo": NP_("grid", "Search…"), "selectAll": NP_("grid", "Select all"),
+    "blanks": NP_("grid", "(Blanks)"), "equals": NP_("grid", "Equals"),
+    "notEqual": NP_("grid", "Does not equal"), "contains": NP_("grid", "Contains"),
+    "notContains": NP_("grid", "Does not contain"), "startsWith": NP_("grid", "Begins with"),
+    "endsWith": NP_("grid", "Ends with"), "blank": NP_("grid", "Blank"),
+    "notBlank": NP_("grid", "Not blank"), "lessThan": NP_("grid", "Less than"),
+    "greaterThan": NP_("grid", "Greater than"),
+    "lessThanOrEqual": NP_("grid", "Less than or equal to"),
+    "greaterThanOrEqual": NP_("grid", "Greater than or equal to"),
+    "inRange": NP_("grid", "Between"), "inRangeStart": NP_("grid", "from"),
+    "inRangeEnd": NP_("grid", "to"), "andCondition": NP_("grid", "AND"),
+    "orCondition": NP_("grid", "OR"), "applyFilter": NP_("grid", "Apply"),
+    "resetFilter": NP_("grid", "Reset"), "clearFilter": NP_("grid", "Clear"),
+    "cancelFilter": NP_("grid", "Cancel"), "empty": NP_("grid", "Choose one"),
+    "dateFormatOoo": NP_("grid", "dd/mm/yyyy"), "true": NP_("grid", "True"),
+    "false": NP_("grid", "False"), "ariaFilterInput": NP_("grid", "Filter Input"),
+    "ariaPageSizeSelectorLabel": NP_("grid", "Page Size"),
 }
 
-#: the texts of Dash's dropdowns (search box, selection count) in each language
-DROPDOWN_LABELS = {
-    "it": {"select_all": "Seleziona tutto", "deselect_all": "Deseleziona tutto",
-           "selected_count": "{num_selected} selezionati", "search": "Cerca",
-           "clear_search": "Pulisci", "clear_selection": "Togli la selezione",
-           "no_options_found": "Nessun risultato"},
-    "en": {"select_all": "Select all", "deselect_all": "Deselect all",
-           "selected_count": "{num_selected} selected", "search": "Search",
-           "clear_search": "Clear", "clear_selection": "Clear selection",
-           "no_options_found": "No options found"},
+#: the texts of Dash's dropdowns (search box, selection count)
+_DROPDOWN = {
+    "select_all": NP_("dropdown", "Select all"),
+    "deselect_all": NP_("dropdown", "Deselect all"),
+    "selected_count": NP_("dropdown", "{num_selected} selected"),
+    "search": NP_("dropdown", "Search"),
+    "clear_search": NP_("dropdown", "Clear"),
+    "clear_selection": NP_("dropdown", "Clear selection"),
+    "no_options_found": NP_("dropdown", "No options found"),
 }
 
-_KINDS = {
-    "individual": ("Persona", "Individual"), "household": ("Famiglia", "Household"),
-    "association": ("Associazione", "Association"), "formal_group": ("Gruppo formale",
-                                                                    "Formal group"),
-    "company": ("Impresa", "Company"), "school": ("Scuola", "School"),
-    "public_entity": ("Ente pubblico", "Public entity"),
-    "community_point": ("Punto di Comunità", "Community Point"),
-    "facilitator": ("Facilitatore", "Facilitator"),
-}
-_NATURES = {"peer": ("tra pari", "peer"), "professional": ("professionale", "professional"),
-            "institutional": ("istituzionale", "institutional")}
-_PROGRAMMES = {"housing": ("Abitare", "Housing"), "work": ("Lavoro", "Work"),
-               "youth": ("Giovani", "Youth"), "ideas": ("Idee", "Ideas"),
-               "community": ("Comunità", "Community")}
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
-def _pick(table: dict[str, tuple[str, str]], key: Any, lang: str) -> str:
-    pair = table.get(str(key))
-    if pair is None:
-        return str(key)
-    return pair[1] if lang == "en" else pair[0]
+def _count(value: Any, lang: str) -> int:
+    """The count a plural form is chosen by: a number, or a number already written."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return int(value)
+    from babel.numbers import parse_decimal
+
+    return int(parse_decimal(str(value), locale=LOCALES[lang]))
+
+
+def _written(value: Any, lang: str) -> Any:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return format_integer(value, lang)
+    return value
+
+
+def _plural(message: PluralMessage, values: dict[str, Any], lang: str) -> str:
+    n = _count(values[message.count], lang)
+    values[message.count] = _written(values[message.count], lang)
+    return message.text(n, lang)
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """The label ``key`` in ``lang`` (Italian if unknown), formatted with ``values``.
 
+    A message with a count takes its plural form from the count's value (``n`` unless the
+    message counts another placeholder) and writes it the language's way (``1.234``).
     Raises ``KeyError`` for an unknown key, so a missing translation fails a test.
     """
     entry = TRANSLATIONS[key]
-    text = entry.get(lang, entry[DEFAULT_LANG])
+    lang = _lang(lang)
+    if isinstance(entry, dict):  # a module's own texts, registered (not yet in the catalogs)
+        text = entry.get(lang, entry[DEFAULT_LANG])
+    elif isinstance(entry, PluralMessage):
+        if entry.count not in values:
+            if key not in _COUNT_OF_ONE:
+                return entry.text(2, lang)  # the template, as an unformatted label
+            values[entry.count] = 1
+        text = _plural(entry, values, lang)
+    elif isinstance(entry, _Parts):
+        if not set(entry.parts) <= set(values):
+            return gettext(entry.template, lang)  # the template, as an unformatted label
+        for name, part in entry.parts.items():
+            one = {"n": values[name]}
+            values[name] = _plural(part, one, lang).format(**one)
+        text = gettext(entry.template, lang)
+    elif isinstance(entry, tuple):
+        text = pgettext(*entry, lang)
+    else:
+        text = gettext(entry, lang)
     return text.format(**values) if values else text
+
+
+def grid_locale(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """AG Grid's ``localeText`` in ``lang``."""
+    return {key: pgettext(*message, _lang(lang)) for key, message in _GRID.items()}
+
+
+def dropdown_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The ``labels`` of a Dash dropdown in ``lang``."""
+    return {key: pgettext(*message, _lang(lang)) for key, message in _DROPDOWN.items()}
+
+
+#: AG Grid's texts in Italian (English is AG Grid's default)
+GRID_LOCALE_IT = grid_locale("it")
+#: the texts of Dash's dropdowns in each language
+DROPDOWN_LABELS = {lang: dropdown_labels(lang) for lang in LANGS}
 
 
 def kind_label(kind: Any, lang: str = DEFAULT_LANG) -> str:
     """An actor kind in words (``household`` -> ``Famiglia``)."""
-    return _pick(_KINDS, kind, lang)
+    return code_label("kind", kind, _lang(lang))
 
 
 def nature_label(nature: Any, lang: str = DEFAULT_LANG) -> str:
     """A tie nature in words (``peer`` -> ``tra pari``)."""
-    return _pick(_NATURES, nature, lang)
+    return code_label("nature", nature, _lang(lang))
 
 
 def programme_label(programme: Any, lang: str = DEFAULT_LANG) -> str:
     """A programme in words (``housing`` -> ``Abitare``)."""
-    return _pick(_PROGRAMMES, programme, lang)
+    return code_label("programme", programme, _lang(lang))
 
 
 def fmt_date(value: date | str | pd.Timestamp | None) -> str:

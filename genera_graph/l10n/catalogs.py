@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gettext as _gettext
 import io
@@ -43,8 +44,11 @@ __all__ = [
     "DOMAIN",
     "LOCALE_DIR",
     "KEYWORDS",
+    "NNP_",
+    "NN_",
     "NP_",
     "N_",
+    "PluralMessage",
     "catalog_path",
     "gettext",
     "ngettext",
@@ -53,8 +57,9 @@ __all__ = [
     "translations",
 ]
 
-#: the extraction keywords: Babel's defaults plus :func:`NP_` (``make messages`` passes the same)
-KEYWORDS = ("NP_:1c,2",)
+#: the extraction keywords: Babel's defaults plus the declaring markers :func:`NP_`,
+#: :func:`NN_` and :func:`NNP_` (``make messages`` passes the same)
+KEYWORDS = ("NP_:1c,2", "NN_:1,2", "NNP_:1c,2,3")
 #: the gettext domain (the catalogs' file name)
 DOMAIN = "genera_graph"
 #: where the catalogs are: ``LOCALE_DIR/<lang>/LC_MESSAGES/genera_graph.po``
@@ -78,6 +83,45 @@ def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802
     ('status', 'at risk')
     """
     return context, message
+
+
+@dataclasses.dataclass(frozen=True)
+class PluralMessage:
+    """A declared message with a count: its English singular and plural (the message ids),
+    an optional gettext ``context`` and the name of the placeholder that holds the count
+    (``n`` unless :meth:`counting` says otherwise). Shown through :func:`npgettext` /
+    :func:`ngettext` where it is used (see :meth:`text`).
+
+    >>> m = NN_("{n} day without peer contact", "{n} days without peer contact")
+    >>> m.text(1, "it"), m.text(3, "it")
+    ('{n} giorno senza contatti tra pari', '{n} giorni senza contatti tra pari')
+    """
+
+    singular: str
+    plural: str
+    context: str | None = None
+    count: str = "n"
+
+    def counting(self, name: str) -> PluralMessage:
+        """The same message, counted by the placeholder ``name`` (``{days}``)."""
+        return dataclasses.replace(self, count=name)
+
+    def text(self, n: int, lang: str = DEFAULT_LANG) -> str:
+        """The form ``n`` takes in ``lang`` (not yet formatted)."""
+        if self.context is None:
+            return ngettext(self.singular, self.plural, n, lang)
+        return npgettext(self.context, self.singular, self.plural, n, lang)
+
+
+def NN_(singular: str, plural: str) -> PluralMessage:  # noqa: N802
+    """Declare a message with a count for extraction (``pybabel -k NN_:1,2``); it is shown
+    through :meth:`PluralMessage.text` (``ngettext``) where it is used."""
+    return PluralMessage(singular, plural)
+
+
+def NNP_(context: str, singular: str, plural: str) -> PluralMessage:  # noqa: N802
+    """:func:`NN_` with a gettext ``context`` (``pybabel -k NNP_:1c,2,3``)."""
+    return PluralMessage(singular, plural, context)
 
 
 def catalog_path(lang: str, suffix: str = ".po") -> Path:

@@ -93,13 +93,13 @@ def test_the_worklist_is_one_line_per_family(ctx):
     # the main reason in a few words, the full reasons in the tooltip and details
     main = next(c for c in cols if c["field"] == "main_reason")
     assert main["tooltipField"] == "reasons"
-    from dash_app.i18n import TRANSLATIONS
+    from dash_app.i18n import TRANSLATIONS, t
 
-    short = {v["it"]: k.rsplit(".", 1)[-1] for k, v in TRANSLATIONS.items()
+    short = {t(k, "it"): k.rsplit(".", 1)[-1] for k in TRANSLATIONS
              if k.startswith("reason.short.")}
     for r in rows:  # the main reason is the first of the full reasons, in fewer words
         code = short[r["main_reason"]]
-        assert r["reasons"].startswith(TRANSLATIONS[f"reason.{code}"]["it"]), r
+        assert r["reasons"].startswith(t(f"reason.{code}", "it")), r
         assert len(r["main_reason"]) <= 20
     # priority: isolated first, then the longest without a peer contact
     assert [r["urgency"] for r in rows] == list(range(1, len(rows) + 1))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from genera_graph import l10n
@@ -113,7 +113,7 @@ def _extracted() -> dict[tuple[str | None, str], str | None]:
     found = {}
     for filename, _lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map,
-            keywords={**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}):
+            keywords={**DEFAULT_KEYWORDS, **parse_keywords(l10n.KEYWORDS)}):
         if isinstance(message, tuple):
             found[(context, message[0])] = message[1]
         else:
@@ -153,6 +153,47 @@ def test_every_message_of_the_code_is_translated(lang):
     assert not missing, f"{lang}: not in the catalog (run make messages): {missing}"
     assert not fuzzy, f"{lang}: fuzzy (not used until reviewed): {fuzzy}"
     assert not fields, f"{lang}: placeholders differ from the message id: {fields}"
+
+
+def test_the_apps_messages_are_gettext_messages_of_the_catalogs():
+    """Every label of the explorer is declared as a message id (``N_``/``NP_``/``NN_``) and
+    found in both catalogs; plurals and gender are right in Italian."""
+    from dash_app import i18n
+
+    extracted = _extracted()
+    entries = [*i18n.TRANSLATIONS.items(), *i18n._GRID.items(), *i18n._DROPDOWN.items()]
+    undeclared, absent = [], []
+    for key, entry in entries:
+        if isinstance(entry, dict):  # a hand-written {"it": ..., "en": ...}: not allowed here
+            undeclared.append(key)
+            continue
+        if isinstance(entry, i18n._Parts):
+            ids = [(None, entry.template)] + [(p.context, p.singular) for p in entry.parts.values()]
+        elif isinstance(entry, l10n.PluralMessage):
+            ids = [(entry.context, entry.singular)]
+        else:
+            ids = [entry if isinstance(entry, tuple) else (None, entry)]
+        absent += [(key, i) for i in ids if i not in extracted]
+    assert not undeclared, f"texts kept outside the catalogs: {undeclared}"
+    assert not absent, f"not extracted by make messages (declare with N_/NP_/NN_): {absent}"
+    t = i18n.t
+    assert [t("iso.line.days", "it", n=n) for n in (1, 2, 1500)] == [
+        "1 giorno senza contatti tra pari", "2 giorni senza contatti tra pari",
+        "1.500 giorni senza contatti tra pari"]
+    assert t("iso.line.days", "it", n="1.500") == "1.500 giorni senza contatti tra pari"
+    assert t("iso.line.day", "it") == "1 giorno senza contatti tra pari"
+    assert t("map.legend.more", "it", n=1) == "e un'altra"       # comunità: feminine
+    assert t("br.whatif.more", "it", n=1) == "e un altro"        # attori: masculine
+    assert t("br.whatif.more", "it", n=3) == "e altri 3"
+    assert t("br.whatif.cut", "it", n=1).startswith("Resterebbe fuori")
+    assert t("map.stats", "it", nodes=1, edges=1, period="p") == "1 attore, 1 legame · p"
+    assert t("map.stats", "en", nodes=2, edges=1, period="p") == "2 actors, 1 tie · p"
+    assert t("ov.lost.note", "it", days=90).startswith("Un legame è perso se non si rinnova "
+                                                      "entro 90 giorni")
+    assert t("status.isolated", "it") == "isolata" and t("status.new", "it") == "nuova"
+    assert i18n.GRID_LOCALE_IT["noRowsToShow"] == "Nessuna riga"
+    assert i18n.DROPDOWN_LABELS["it"]["search"] == "Cerca"
+    assert i18n.kind_label("household", "it") == "Famiglia"
 
 
 def test_catalog_without_mo_is_compiled_in_memory_and_equals_pybabel_compile(tmp_path,

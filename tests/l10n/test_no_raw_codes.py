@@ -95,3 +95,21 @@ def test_data_dictionaries_explain_codes_with_labels(toy, tmp_path, lang):
         if lang == "it":  # in Italian, and with the codes explained
             status = table.set_index("column")["definition"].get("status", "")
             assert not status or "at_risk = a rischio" in status
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_explorers_labels_show_no_codes(lang):
+    """Every label of the explorer (and its words for kinds, natures, programmes) is free of
+    the data's codes; the checker itself catches a code shown."""
+    from dash_app import i18n
+
+    texts = [i18n.t(key, lang) for key in i18n.TRANSLATIONS]
+    texts += [*i18n.grid_locale(lang).values(), *i18n.dropdown_labels(lang).values()]
+    for field, label in (("kind", i18n.kind_label), ("nature", i18n.nature_label),
+                         ("programme", i18n.programme_label)):
+        texts += [label(code, lang) for code in VOCABULARIES[field]]
+    texts = [re.sub(r"\{\w*\}", "", text) for text in texts]  # a placeholder is not shown
+    # "new" is the English word of the status "new (not judged yet)"
+    assert _shown_codes(texts, lang, allowed={"new"} if lang == "en" else set()) == []
+    assert _shown_codes([i18n.t("iso.reason_dates", lang, reason="few_peer_partners",
+                                start="", end="")], lang)
