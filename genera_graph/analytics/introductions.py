@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from genera_graph.model import AnalysisConfig
+from genera_graph.model.introductions import DECLINE_REASONS, INTRODUCTION_REASONS
 from genera_graph.temporal import (
     PARTICIPATION,
     PEER,
@@ -121,29 +122,6 @@ COMPONENTS: dict[str, str] = {
 #: the link-prediction baselines of the evaluation (``random``: every candidate scores the
 #: same, so precision is its expectation under a random order and AUC is 0.5)
 BASELINES = ("random", "preferential_attachment", "common_neighbours", "adamic_adar")
-
-#: reason code -> plain English description (the app translates codes)
-INTRODUCTION_REASONS: dict[str, str] = {
-    "shared_activity": "both took part in this activity",
-    "partner_in_common": "a partner in common",
-    "partners_in_common_hidden": "partners in common outside your view (not named)",
-    "same_community_point": "same Community Point",
-    "same_municipality": "same municipality",
-    "programme_match": "active in a programme the family takes part in",
-    "similar_situation": "was in the same situation and is now connected",
-    "close_in_network": "close in the network (short paths between the two)",
-    "newcomer": "new to the programme: met recently",
-}
-
-#: coded reasons a facilitator gives when an introduction is declined
-DECLINE_REASONS: dict[str, str] = {
-    "family_refused": "the family did not want it",
-    "candidate_refused": "the other party did not want it",
-    "not_appropriate": "not appropriate (the facilitator knows why)",
-    "already_know": "they already know each other",
-    "unreachable": "could not be reached",
-    "other": "other",
-}
 
 #: outcome of a recorded introduction (see :func:`introduction_outcomes`)
 OUTCOMES = ("converted", "not_converted", "pending", "proposed", "declined")

@@ -78,6 +78,7 @@ ACTOR_REFERENCES: dict[str, tuple[str, ...]] = {
     "interactions": ("source_actor_id", "target_actor_id"),
     "relations": ("actor_id", "partner_id"),
     "followups": ("household_id",),
+    "introductions": ("actor_id", "candidate_id"),
     "actors": ("actor_id",),
 }
 
@@ -92,6 +93,7 @@ _JSON_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 _NULLED: dict[str, tuple[str, ...]] = {
     "activities": ("partner_id",),
     "actors": ("facilitator_id", "community_point_id"),
+    "introductions": ("facilitator_id", "community_point_id"),
 }
 
 #: hooks of other modules: ``hook(conn, ids) -> {table: rows removed}``, run in the erasure's

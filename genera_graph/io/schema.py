@@ -261,6 +261,34 @@ MIGRATIONS[3] = create_tables("record_history", "followups")
 define_auth_tables(METADATA)
 MIGRATIONS[4] = create_tables(*AUTH_TABLES)
 
+# -- step 5: introductions acted upon in the explorer, current status (intro; history in
+# record_history, see genera_graph.io.introductions) --
+sa.Table(
+    "introductions", METADATA,
+    sa.Column("introduction_id", sa.Text, primary_key=True),
+    #: the family (or person) introduced
+    sa.Column("actor_id", sa.Text, sa.ForeignKey("actors.actor_id", deferrable=True,
+                                                 initially="DEFERRED"), nullable=False),
+    #: whom they are introduced to (a peer: household, person, association, formal group)
+    sa.Column("candidate_id", sa.Text, sa.ForeignKey("actors.actor_id", deferrable=True,
+                                                     initially="DEFERRED"), nullable=False),
+    #: proposed, declined or done
+    sa.Column("status", sa.Text, nullable=False),
+    #: the day of the status (proposed, declined, or the introduction made)
+    sa.Column("date", sa.Date, nullable=False),
+    #: the suggestion's main reason: a code of model.introductions.INTRODUCTION_REASONS
+    sa.Column("reason", sa.Text),
+    #: why it was declined: a code of model.introductions.DECLINE_REASONS
+    sa.Column("decline_reason", sa.Text),
+    #: the family's Community Point and facilitator when it was recorded
+    sa.Column("community_point_id", sa.Text),
+    sa.Column("facilitator_id", sa.Text),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("actor_id", "candidate_id", name="uq_introductions_pair"),
+)
+MIGRATIONS[5] = create_tables("introductions")
+
 # -- new steps go above this line (see the module docstring) --
 
 #: the schema version this code writes (the last step)
