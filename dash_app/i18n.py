@@ -247,7 +247,7 @@ TRANSLATIONS: dict[str, Any] = {
     "act.intro": N_("Suggested introductions"),
     "act.intro.help": N_(
         "Families and groups to introduce the family to, with the reasons, on {date}. Nothing"
-        " happens by itself: you decide, and record the introduction as a follow-up."),
+        " happens by itself: you decide, and mark below what you did."),
     "act.intro.none": N_("No introduction to suggest."),
     "intro.reason.shared_activity": N_("both at “{via}” ({start} – {end})"),
     "intro.reason.partner_in_common": N_("both know {via}"),
@@ -260,6 +260,76 @@ TRANSLATIONS: dict[str, Any] = {
     "intro.reason.similar_situation": N_("was in a similar situation, connected now"),
     "intro.reason.close_in_network": N_("close in the network"),
     "intro.reason.newcomer": N_("new to the programme (since {start})"),
+    # marking a suggestion (dash_app.introductions) and following it (pages/introductions)
+    "nav.introductions": N_("Introductions"),
+    "intro.worklist": N_("Whom to introduce them to"),
+    "intro.mark.title": N_("Mark what you did"),
+    "intro.mark.candidate": NP_("field", "With whom"),
+    "intro.mark.status": NP_("field", "What"),
+    "intro.mark.date": NP_("field", "Day"),
+    "intro.mark.decline_reason": NP_("field", "Why it was declined"),
+    "intro.mark.save": N_("Save the mark"),
+    "intro.mark.saved": N_("Saved: {name}, {status} on {date}."),
+    "intro.mark.not_saved": N_("Not saved: {problems}"),
+    "intro.mark.readonly": N_(
+        "This explorer reads a dataset, not a store: nothing can be marked."),
+    "intro.mark.not_allowed": N_("Your role does not mark introductions."),
+    "intro.mark.not_found": N_(
+        "Family or candidate not among those you can see: nothing was saved."),
+    "intro.status.proposed": NP_("introduction", "proposed"),
+    "intro.status.declined": NP_("introduction", "declined"),
+    "intro.status.done": NP_("introduction", "done"),
+    "intro.decline.family_refused": N_("the family did not want it"),
+    "intro.decline.candidate_refused": N_("the other party did not want it"),
+    "intro.decline.not_appropriate": N_("not appropriate"),
+    "intro.decline.already_know": N_("they already know each other"),
+    "intro.decline.unreachable": N_("could not be reached"),
+    "intro.decline.other": N_("another reason"),
+    "intro.recorded": N_("Introductions marked"),
+    "intro.recorded.none": N_("Nothing marked yet for this family."),
+    "intro.recorded.item": N_("{name}: {status} on {date}"),
+    "intro.recorded.reason": N_("reason: {reason}"),
+    "intro.rule.after_today": N_("the day is after today"),
+    "intro.rule.already": N_("already marked so: nothing to change"),
+    "intro.rule.before_previous": N_("before the day marked last ({date})"),
+    "intro.rule.no_decline": N_("a reason is given only when it was declined"),
+    "intro.rule.not_peer": N_("not a family, a person or a group"),
+    "intro.rule.itself": N_("choose someone else"),
+    "intro.page.title": N_("Introductions and how they turned out"),
+    "intro.page.intro": N_(
+        "For each introduction marked done: within 90 days, did the two have a tie between "
+        "peers (a contact, an activity together, a relation)? The share of those followed for "
+        "90 days that did is the conversion rate."),
+    "intro.page.by": N_("Grouped by"),
+    "intro.page.by.community_point_id": N_("Community Point"),
+    "intro.page.by.facilitator_id": N_("Facilitator"),
+    "intro.page.by.reason": N_("Main reason of the suggestion"),
+    "intro.page.period": N_("Periods"),
+    "intro.page.quarter": N_("by quarter"),
+    "intro.page.year": N_("by year"),
+    "intro.page.total": N_(
+        "In all: {done} introductions done; of the {followed} followed for 90 days, "
+        "{converted} were followed by a tie between peers ({rate})."),
+    "intro.page.empty": N_(
+        "No introduction has been marked yet. They appear here once a facilitator marks a "
+        "suggestion proposed, declined or done, on a family's page or in the worklist."),
+    "intro.page.no_followed": N_(
+        "No introduction done has been followed for 90 days yet: the rate appears once one "
+        "has."),
+    "intro.page.readonly": N_(
+        "This explorer reads a dataset, not a store: there are no marked introductions to "
+        "follow."),
+    "intro.page.not_allowed": N_("This page is for coordinators and facilitators."),
+    "intro.page.scope": N_("Only the introductions of your Community Point's families."),
+    "intro.page.chart": N_("Conversion rate over time"),
+    "intro.group.none": N_("not given"),
+    "col.intro_proposed": NP_("column", "Proposed"),
+    "col.intro_declined": NP_("column", "Declined"),
+    "col.intro_done": NP_("column", "Done"),
+    "col.intro_converted": NP_("column", "Followed by a peer tie"),
+    "col.intro_pending": NP_("column", "Still within 90 days"),
+    "col.intro_followed": NP_("column", "Followed for 90 days"),
+    "col.intro_rate": NP_("column", "Conversion rate"),
     "act.timeline": N_("Recorded ties"),
     "act.details": N_("{kind} · {cp} · first met on {date}"),
     "act.back": N_("← Back to the map"),

@@ -206,12 +206,15 @@ class AnalyticsTables:
         return self._for_viewer(reasons, reasons["actor_id"]).reset_index(drop=True)
 
     @cached
-    def suggested_introductions(self, as_of: date, actor_id: str,
-                                top: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def suggested_introductions(self, as_of: date, actor_id: str, top: int | None = None,
+                                declined: tuple[str, ...] = ()
+                                ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The peers to introduce a family to on ``as_of`` and the reasons of each
         (``genera_graph.analytics.introductions``), in the viewer's scope: scored on the whole
         district (as isolation is), but only candidates the viewer sees, and a partner in
         common the viewer may not see is counted, never named. Nothing is acted upon.
+        ``declined``: candidates whose introduction to this family was declined (marked in
+        the store, whatever its day): never suggested again.
 
         Returns ``(suggestions, reasons)``; suggestions carry the candidate's ``name``.
         """
@@ -222,8 +225,11 @@ class AnalyticsTables:
 
         visible = set(self.actors.index)
         tg = self.district_temporal()
+        refused = (pd.DataFrame({"actor_id": actor_id, "candidate_id": list(declined),
+                                 "status": "declined", "date": pd.Timestamp(as_of)})
+                   if declined else None)
         table = suggest_introductions(tg, as_of, actors=[actor_id], top=top, visible=visible,
-                                      config=self.config)
+                                      config=self.config, introductions=refused)
         reasons = introduction_reasons(tg, as_of, table, visible=visible, config=self.config)
         table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
         return table, reasons

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dash_app import ids, state
+from dash_app import introductions as _marking  # noqa: F401 - registers the marking callback
 from dash_app.components import (
     download_button,
     grid,
@@ -135,28 +136,15 @@ def _introductions_section(access: DataAccess, actor_id: str, kind: str, lang: s
 
 
 def introductions_block(access: DataAccess, actor_id: str, lang: str) -> list:
-    """The top peers to introduce the family to, each with its reasons in words and dates.
+    """The top peers to introduce the family to, each with its reasons in words and dates,
+    and the form to mark one proposed, declined or done (:mod:`dash_app.introductions`).
 
     In the viewer's scope (:meth:`DataAccess.suggested_introductions`): a partner in common
-    the viewer may not see is counted, never named. Read-only: recording the introduction is
-    the facilitator's act (a follow-up ``introduced``).
+    the viewer may not see is counted, never named. Nothing is marked by itself.
     """
-    day = access.worklist_dates()[-1]
-    table, reasons = access.suggested_introductions(day, actor_id)
-    intro = html.P(t("act.intro.help", lang, date=fmt_date(day)), className="small text-muted")
-    if table.empty:
-        return [intro, html.P(t("act.intro.none", lang), className="text-muted")]
-    titles = access.dataset.activities.set_index("activity_id")["title"]
-    items = []
-    for row in table.itertuples(index=False):
-        mine = reasons[reasons["candidate_id"] == row.candidate_id]
-        words = [_reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
-        items.append(html.Li([
-            dcc.Link(str(row.name), href=f"/actor/{row.candidate_id}"),
-            html.Span(f" · {kind_label(row.candidate_kind, lang)}", className="text-muted"),
-            html.Ul([html.Li(w) for w in words], className="small"),
-        ]))
-    return [intro, html.Ol(items, className="small")]
+    from dash_app.introductions import panel
+
+    return panel(access, actor_id, lang)
 
 
 def _reason_words(r, titles: pd.Series, access: DataAccess, lang: str) -> str:

@@ -285,7 +285,21 @@ def details(clicked, rows, lang):
         html.Ul([html.Li(r) for r in str(row.get("reasons") or "").split("; ") if r]),
         html.Div([html.Span([html.B(f"{k}: "), v], className="me-3 text-nowrap")
                   for k, v in facts]),
+        *_introductions(row.get("actor_id"), lang),
     ], className="border rounded p-2 text-body")
+
+
+def _introductions(actor_id, lang: str) -> list:
+    """The family's top suggested introductions and the form to mark one (issue 13), for a
+    family the viewer sees (the row comes from the browser: nothing for any other id)."""
+    from dash_app.introductions import panel
+
+    access = current()
+    if not isinstance(actor_id, str) or actor_id not in access.actors.index \
+            or access.actors.at[actor_id, "kind"] != "household":
+        return []
+    return [html.H6(t("intro.worklist", lang), className="mt-3"),
+            *panel(access, actor_id, lang, top=3)]
 
 
 download = table_download(

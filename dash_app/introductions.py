@@ -1,0 +1,253 @@
+"""Suggested introductions in the workbench: the suggestions of a family with their reasons,
+a form to mark one *proposed*, *declined* (a coded reason) or *done* (its day), and what was
+marked before.
+
+Shown on a family's page and in the worklist's details of a flagged family. Nothing is marked
+by itself: a row is written only when a facilitator or a coordinator saves the form. The write
+goes through :func:`genera_graph.io.introductions.record_introduction`, which checks the
+author's scope server-side (a facilitator acts only for their point's families, and names no
+other point's family); the callback also refuses any family or candidate the viewer does not
+see, before anything reaches the store, so that a forged request learns nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dash_app import ids
+from dash_app.data import current
+from dash_app.i18n import fmt_date, kind_label, t
+from dash_app.workbench import after_write, author_of, day_text, rule_text, store_of
+from genera_graph.model.introductions import DECLINE_REASONS, INTRODUCTION_STATUSES
+
+__all__ = ["introductions_table", "mark_introduction", "panel", "problem_words",
+           "recorded_block", "suggestion_items"]
+
+#: the roles that mark introductions
+_MARKING = ("coordinator", "facilitator")
+#: the library's rules (English, as the store writes them) -> the key of their words here
+_RULES = (
+    ("a date after today", "intro.rule.after_today"),
+    ("already ", "intro.rule.already"),
+    ("before the introduction's previous status", "intro.rule.before_previous"),
+    ("only a declined introduction", "intro.rule.no_decline"),
+    ("not a peer", "intro.rule.not_peer"),
+    ("an actor cannot be introduced to itself", "intro.rule.itself"),
+)
+_FIELDS = {"candidate_id": "intro.mark.candidate", "status": "intro.mark.status",
+           "date": "intro.mark.date", "decline_reason": "intro.mark.decline_reason"}
+
+
+def introductions_table(access: Any) -> pd.DataFrame:
+    """The introductions marked for the families the viewer sees (their current status),
+    cached on the access object until an introduction is marked; empty without a store."""
+    from dash_app.data import generation
+    from genera_graph.io.introductions import STORE_COLUMNS, stored_introductions
+
+    key = ("introductions", generation(access.source, "introductions"),
+           generation(access.source, "data"))
+    cache = access.__dict__.setdefault("_introductions_cache", {})
+    if key not in cache:
+        store = store_of(access)
+        table = (stored_introductions(store) if store is not None else
+                 pd.DataFrame({c: pd.Series([], dtype=object) for c in STORE_COLUMNS}))
+        if len(table):  # a family the viewer sees, and a candidate they see too
+            seen = access.actors.index
+            table = table[table["actor_id"].isin(seen) & table["candidate_id"].isin(seen)]
+        cache.clear()
+        cache[key] = table.reset_index(drop=True)
+    return cache[key]
+
+
+def _marks_of(access: Any, actor_id: str) -> pd.DataFrame:
+    table = introductions_table(access)
+    return table[table["actor_id"] == actor_id] if len(table) else table
+
+
+def _suggestions(access: Any, actor_id: str, top: int | None):
+    day = access.worklist_dates()[-1]
+    marks = _marks_of(access, actor_id)
+    declined = tuple(sorted(marks.loc[marks["status"] == "declined", "candidate_id"])) \
+        if len(marks) else ()
+    table, reasons = access.suggested_introductions(day, actor_id, None, declined)
+    if top is not None:
+        table = table[table["rank"] <= top]
+    return day, table, reasons
+
+
+def suggestion_items(access: Any, actor_id: str, lang: str, top: int | None = None
+                     ) -> tuple[date, pd.DataFrame, list]:
+    """``(day, suggestions, items)``: the list items of the family's suggestions (name, kind,
+    what was marked, the reasons in words)."""
+    from dash_app.pages.actor import _reason_words
+
+    day, table, reasons = _suggestions(access, actor_id, top)
+    marks = _marks_of(access, actor_id)
+    status = ({} if not len(marks) else
+              dict(zip(marks["candidate_id"], zip(marks["status"], marks["date"],
+                                                  strict=True), strict=True)))
+    titles = access.dataset.activities.set_index("activity_id")["title"]
+    items = []
+    for row in table.itertuples(index=False):
+        mine = reasons[reasons["candidate_id"] == row.candidate_id]
+        words = [_reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
+        badge = None
+        if row.candidate_id in status:
+            code, when = status[row.candidate_id]
+            badge = dbc.Badge(f"{t(f'intro.status.{code}', lang)} · {fmt_date(when)}",
+                              color={"done": "success", "declined": "secondary"}.get(
+                                  code, "info"), className="ms-2")
+        items.append(html.Li([
+            dcc.Link(str(row.name), href=f"/actor/{row.candidate_id}"),
+            html.Span(f" · {kind_label(row.candidate_kind, lang)}", className="text-muted"),
+            badge,
+            html.Ul([html.Li(w) for w in words], className="small"),
+        ]))
+    return day, table, items
+
+
+def panel(access: Any, actor_id: str, lang: str, *, top: int | None = None) -> list:
+    """The suggestions of a family, the marking form and what was marked (read-only text and
+    no form without a store, or for a role that does not mark)."""
+    day, table, items = suggestion_items(access, actor_id, lang, top)
+    out: list = [html.P(t("act.intro.help", lang, date=fmt_date(day)),
+                        className="small text-muted")]
+    out.append(html.Ol(items, className="small") if items
+               else html.P(t("act.intro.none", lang), className="text-muted"))
+    if access.viewer.role not in _MARKING:
+        return out
+    if store_of(access) is None:
+        return [*out, html.P(t("intro.mark.readonly", lang), className="small text-muted")]
+    marks = _marks_of(access, actor_id)
+    choices = list(dict.fromkeys([*table["candidate_id"],
+                                  *(marks["candidate_id"] if len(marks) else [])]))
+    if choices:
+        out.append(_form(access, actor_id, choices, lang))
+    out.append(html.Div(recorded_block(access, actor_id, lang), id=ids.INTRO_RECORDED))
+    return out
+
+
+def _form(access: Any, actor_id: str, choices: list[str], lang: str) -> html.Div:
+    options = [{"label": access.name_of(c), "value": c} for c in choices]
+    return html.Div([
+        dcc.Store(id=ids.INTRO_ACTOR, data=actor_id),
+        html.H6(t("intro.mark.title", lang), className="mt-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label(t("intro.mark.candidate", lang), html_for=ids.INTRO_CANDIDATE),
+                     dcc.Dropdown(id=ids.INTRO_CANDIDATE, options=options,
+                                  value=choices[0], clearable=False)], md=6),
+            dbc.Col([dbc.Label(t("intro.mark.date", lang), html_for=ids.INTRO_DATE),
+                     dcc.DatePickerSingle(id=ids.INTRO_DATE, date=date.today(),
+                                          display_format="DD/MM/YYYY", first_day_of_week=1,
+                                          max_date_allowed=date.today())], md=6),
+        ], className="g-2"),
+        dbc.Label(t("intro.mark.status", lang), className="mt-2 d-block"),
+        dcc.RadioItems(id=ids.INTRO_STATUS, value="proposed", inline=True,
+                       options=[{"label": t(f"intro.status.{s}", lang), "value": s}
+                                for s in INTRODUCTION_STATUSES],
+                       inputClassName="btn-check", labelClassName="btn btn-outline-primary "
+                                                                 "btn-sm me-2"),
+        dbc.Label(t("intro.mark.decline_reason", lang), html_for=ids.INTRO_DECLINE,
+                  className="mt-2 d-block"),
+        dcc.Dropdown(id=ids.INTRO_DECLINE, placeholder="…",
+                     options=[{"label": t(f"intro.decline.{c}", lang), "value": c}
+                              for c in DECLINE_REASONS]),
+        dbc.Button(t("intro.mark.save", lang), id=ids.INTRO_SAVE, color="primary", size="sm",
+                   className="mt-2"),
+        html.Div(id=ids.INTRO_MESSAGE, className="mt-2"),
+    ], className="border rounded p-2 mb-2")
+
+
+def recorded_block(access: Any, actor_id: str, lang: str) -> list:
+    """What was marked for the family, newest first (candidates the viewer sees only)."""
+    marks = _marks_of(access, actor_id)
+    head = html.H6(t("intro.recorded", lang), className="mt-2")
+    if not len(marks):
+        return [head, html.P(t("intro.recorded.none", lang), className="small text-muted")]
+    items = []
+    for row in marks.sort_values(["date", "introduction_id"], ascending=False).itertuples():
+        text = t("intro.recorded.item", lang, name=access.name_of(row.candidate_id),
+                 status=t(f"intro.status.{row.status}", lang), date=fmt_date(row.date))
+        if isinstance(row.decline_reason, str) and row.decline_reason:
+            text += " · " + t("intro.recorded.reason", lang,
+                              reason=t(f"intro.decline.{row.decline_reason}", lang))
+        items.append(html.Li(text))
+    return [head, html.Ul(items, className="small")]
+
+
+def problem_words(problems: Any, lang: str) -> str:
+    """A write's problems in the user's words, each after the name of its field."""
+    out = []
+    for p in problems:
+        rule = p.rule
+        key = next((k for head, k in _RULES if rule.startswith(head)), None)
+        if key == "intro.rule.before_previous":
+            words = t(key, lang, date=rule.rsplit(", ", 1)[-1])
+        elif key is not None:
+            words = t(key, lang)
+        else:
+            words = rule_text(rule, lang)
+        field = _FIELDS.get(p.column or "")
+        out.append(f"{t(field, lang)}: {words}" if field else words)
+    return "; ".join(dict.fromkeys(out))
+
+
+@dash.callback(
+    Output(ids.INTRO_MESSAGE, "children"),
+    Output(ids.INTRO_RECORDED, "children"),
+    Input(ids.INTRO_SAVE, "n_clicks"),
+    State(ids.INTRO_ACTOR, "data"),
+    State(ids.INTRO_CANDIDATE, "value"),
+    State(ids.INTRO_STATUS, "value"),
+    State(ids.INTRO_DATE, "date"),
+    State(ids.INTRO_DECLINE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def mark_introduction(n_clicks, actor_id, candidate_id, status, day, decline_reason, lang):
+    """Save one mark: ``(message, what was marked)``. Nothing is written on any problem, for
+    a family or a candidate the viewer does not see, or for a role that does not mark."""
+    lang = lang or "it"
+    access = current()
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    if access.viewer.role not in _MARKING:
+        return dbc.Alert(t("intro.mark.not_allowed", lang), color="warning"), dash.no_update
+    store = store_of(access)
+    if store is None:
+        return dbc.Alert(t("intro.mark.readonly", lang), color="warning"), dash.no_update
+    seen = access.actors.index
+    if not (isinstance(actor_id, str) and actor_id in seen
+            and access.actors.at[actor_id, "kind"] in ("household", "individual")
+            and (not candidate_id or (isinstance(candidate_id, str) and candidate_id in seen))):
+        return dbc.Alert(t("intro.mark.not_found", lang), color="danger"), dash.no_update
+    reason = None
+    if candidate_id:
+        _, table, _ = _suggestions(access, actor_id, None)
+        mine = table.loc[table["candidate_id"] == candidate_id, "reasons"]
+        reason = (mine.iloc[0].split(";")[0] or None) if len(mine) else None
+    from genera_graph.io.introductions import record_introduction
+
+    result = record_introduction(store, author_of(access.viewer), actor_id,
+                                 candidate_id or "", status or "", day_text(day),
+                                 reason=reason,
+                                 # the reason field is read only for a decline (its label
+                                 # says so): a choice left there for another mark is not one
+                                 decline_reason=(decline_reason or None)
+                                 if status == "declined" else None)
+    if not result.ok:
+        return (dbc.Alert(t("intro.mark.not_saved", lang,
+                            problems=problem_words(result.problems, lang)),
+                          color="danger", className="py-2"), dash.no_update)
+    after_write(access, {"introductions"})
+    row = result.rows[0][1]
+    return (dbc.Alert(t("intro.mark.saved", lang, name=access.name_of(candidate_id),
+                        status=t(f"intro.status.{row['status']}", lang), date=row["date"]),
+                      color="success", className="py-2"),
+            recorded_block(access, actor_id, lang))

@@ -1,0 +1,141 @@
+"""Marking suggested introductions in the workbench (issue 13), callbacks called as functions
+and one forged over HTTP: valid marks are stored with their history, invalid ones name their
+field in Italian and write nothing, another point's families are refused whoever forges the
+request, and a declined candidate is no longer suggested."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from genera_graph.io.introductions import introduction_history, stored_introductions
+from genera_graph.io.store import Store
+from tests.app.conftest import small_district
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("introductions") / "template.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(small_district()).ok
+    return path
+
+
+@pytest.fixture
+def as_viewer(app, template: Path, tmp_path: Path):
+    """``as_viewer(role, point)``: the app reads and writes a fresh copy of the small
+    district's store as that viewer, inside a request context."""
+    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
+
+    path = tmp_path / "genera.sqlite"
+    shutil.copy(template, path)
+    saved = app.server.config[CONFIG_KEY]
+    contexts = []
+
+    def use(role: str = "facilitator", point: str | None = "CP01") -> Store:
+        viewer = Viewer(role=role, community_point_id=point, user_id=f"u-{role}-{point}")
+        app.server.config[CONFIG_KEY] = DataAccess(str(path), viewer)
+        ctx = app.server.test_request_context("/")
+        ctx.push()
+        contexts.append(ctx)
+        return Store(path)
+
+    yield use
+    for ctx in reversed(contexts):
+        ctx.pop()
+    app.server.config[CONFIG_KEY] = saved
+
+
+def _text(component) -> str:
+    """Every string of a component tree, option labels included."""
+    if component is None or isinstance(component, bool):
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    out = [_text(getattr(component, "children", None))]
+    for option in getattr(component, "options", None) or []:
+        out.append(str(option.get("label", "")) if isinstance(option, dict) else str(option))
+    return " ".join(out)
+
+
+def _mark(*args):
+    from dash_app.introductions import mark_introduction
+
+    return mark_introduction(1, *args)
+
+
+def test_marks_are_saved_checked_and_a_declined_candidate_is_no_longer_suggested(as_viewer):
+    from dash_app.data import current
+    from dash_app.pages.actor import introductions_block
+
+    store = as_viewer("facilitator", "CP01")
+    page = introductions_block(current(), "H02", "it")
+    assert "Segna che cosa hai fatto" in _text(page)
+    assert "Nessuna presentazione da suggerire." not in _text(page)
+    message, recorded = _mark("H02", "A01", "proposed", "2019-02-01", None, "it")
+    assert "Salvato" in _text(message) and "proposta il 01/02/2019" in _text(recorded)
+    message, recorded = _mark("H02", "A01", "declined", "2019-02-03", None, "it")
+    assert _text(message) == "Non salvato: Perché è stata rifiutata: campo obbligatorio"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    message, _ = _mark("H02", "A01", "done", tomorrow, None, "it")
+    assert _text(message) == "Non salvato: Giorno: il giorno è dopo oggi"
+    message, _ = _mark("H02", "A01", "done", "2019-01-15", None, "it")
+    assert "prima del giorno segnato l'ultima volta (01/02/2019)" in _text(message)
+    message, _ = _mark("H02", "A01", None, "2019-02-03", None, "it")
+    assert _text(message) == "Non salvato: Che cosa: campo obbligatorio"
+    assert stored_introductions(store)["status"].tolist() == ["proposed"]
+    message, recorded = _mark("H02", "A01", "declined", "2019-02-03", "family_refused", "en")
+    assert "Saved" in _text(message)
+    assert "declined on 03/02/2019 · reason: the family did not want it" in _text(recorded)
+    current_rows = stored_introductions(store)
+    assert current_rows[["status", "decline_reason", "reason", "author"]].values.tolist() == [
+        ["declined", "family_refused", "partner_in_common", "u-facilitator-CP01"]]
+    assert introduction_history(store)["action"].tolist() == ["created", "corrected"]
+    # declined: no longer suggested, still listed as marked
+    words = _text(introductions_block(current(), "H02", "it"))
+    assert "Nessuna presentazione da suggerire." in words
+    assert "rifiutata il 03/02/2019" in words
+
+
+def test_another_points_family_or_candidate_is_refused_before_the_store(as_viewer):
+    store = as_viewer("facilitator", "CP02")
+    message, recorded = _mark("H02", "A01", "done", "2019-02-01", None, "it")
+    assert "non tra quelle che puoi vedere" in _text(message) and recorded is not None
+    store = as_viewer("facilitator", "CP01")
+    message, _ = _mark("H02", "H04", "done", "2019-02-01", None, "it")  # H04: CP02's family
+    assert "non tra quelle che puoi vedere" in _text(message)
+    assert stored_introductions(store).empty
+    store = as_viewer("researcher", None)
+    message, _ = _mark("H02", "A01", "done", "2019-02-01", None, "it")
+    assert "Il tuo profilo non segna" in _text(message)
+    assert stored_introductions(store).empty
+
+
+def test_a_forged_mark_over_http_writes_nothing(app, as_viewer, signed_in):
+    from dash_app.testing import post_callback
+
+    store = as_viewer("facilitator", "CP02")
+    response = post_callback(app, signed_in("fac02"), "introductions",
+                             "mark_introduction", [1],
+                             ["H02", "A01", "done", "2019-02-01", None, "it"])
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Famiglia Seconda" not in body and "H02" not in body
+    assert stored_introductions(store).empty
+
+
+def test_the_worklist_details_offer_the_top_suggestions_of_a_visible_family(as_viewer):
+    iso = sys.modules["dash_app.pages.isolation"]
+    as_viewer("facilitator", "CP01")
+    rows = [{"actor_id": "H02", "name": "Famiglia", "reasons": ""}]
+    shown = _text(iso.details({"rowIndex": 0, "data": rows[0]}, rows, "it"))
+    assert "A chi presentarla" in shown and "Segna che cosa hai fatto" in shown
+    forged = [{"actor_id": "H04", "name": "x", "reasons": ""}]  # another point's family
+    shown = _text(iso.details({"rowIndex": 0, "data": forged[0]}, forged, "it"))
+    assert "A chi presentarla" not in shown
