@@ -55,6 +55,8 @@ from genera_graph.temporal import (
     as_date,
     day_number,
 )
+from genera_graph.temporal._edges import span_events
+from genera_graph.temporal._log import ACTOR_KINDS
 
 __all__ = [
     "CONVENTIONS",
@@ -338,159 +340,249 @@ def _assess(tg: TemporalGraph, at, cfg: AnalysisConfig) -> tuple[pd.DataFrame, p
 
 
 def _compute(tg: TemporalGraph, at: date, cfg: AnalysisConfig):
+    """The report and its reasons, on the event log as arrays indexed by actor position.
+
+    Counts per household are ``bincount`` s over the view's tie arrays; the baseline windows and
+    the direct-tie ego size are one pass of the active-partner kernel; reasons and statuses are
+    boolean masks, not a loop over households.
+    """
+    log = tg.log
+    n = log.n_actors
     day = day_number(at)
-    w_start = at - timedelta(days=cfg.isolation_window_days - 1)
+    width = cfg.isolation_window_days
+    w_start = at - timedelta(days=width - 1)
     end = at + timedelta(days=1)
     cur = tg.window(w_start, end, level="household", include_coparticipation=True,
                     vertices="met")
     # the baseline: consecutive windows of the same length before the current one, so that a
     # longer baseline period does not by itself make the present look smaller
-    n_base = max(1, cfg.baseline_days // cfg.isolation_window_days)
-    b_start = w_start - timedelta(days=n_base * cfg.isolation_window_days)
-    base_views = [
-        tg.window(b_start + timedelta(days=k * cfg.isolation_window_days),
-                  b_start + timedelta(days=(k + 1) * cfg.isolation_window_days),
-                  level="household", vertices="met")
-        for k in range(n_base)
-    ]
-    direct = tg.window(w_start, end, level="household", vertices="met")
+    n_base = max(1, cfg.baseline_days // width)
+    b_start = w_start - timedelta(days=n_base * width)
 
-    actors = tg.actors.set_index("actor_id")
-    hh = actors[(actors["kind"] == "household") & (actors["first_met"] <= pd.Timestamp(at))]
-    if "left_on" in hh:
-        hh = hh[hh["left_on"].isna() | (hh["left_on"] > pd.Timestamp(at))]
+    stamp = pd.Timestamp(at)
+    actors = tg.actors  # row i is actor i of the log
+    keep = (log.actor_kind == _HOUSEHOLD) & (actors["first_met"] <= stamp).to_numpy()
+    if "left_on" in actors:
+        left = actors["left_on"]
+        keep &= (left.isna() | (left > stamp)).to_numpy()
+    hidx = np.flatnonzero(keep)
+    hh = actors.iloc[hidx].set_index("actor_id")
     ids = hh.index
 
-    partners = _partner_table(cur.edges)
-    per = partners.groupby("actor_id").agg(
-        partners=("partner", "size"),
-        peer_ties=("has_peer", "sum"),
-        professional_ties=("has_professional", "sum"),
-        institutional_ties=("has_institutional", "sum"),
-        non_peer=("non_peer", "sum"),
-    )
-    base_size = sum(
-        _partner_table(v.edges).groupby("actor_id").size().reindex(ids).fillna(0)
-        for v in base_views) / n_base
+    ties = cur.tie_arrays()
+    u, v = ties["u"], ties["v"]
+
+    def per_actor(mask: np.ndarray | None = None) -> np.ndarray:
+        uu, vv = (u, v) if mask is None else (u[mask], v[mask])
+        return (np.bincount(uu, minlength=n) + np.bincount(vv, minlength=n))[hidx]
 
     out = pd.DataFrame(index=pd.Index(ids, name="actor_id"))
     for col in ("kind", "community_point_id", "facilitator_id", "first_met"):
         out[col] = hh.get(col)
-    out["as_of"] = pd.Timestamp(at)
+    out["as_of"] = stamp
     out["window_start"] = pd.Timestamp(w_start)
-    for col in ("peer_ties", "professional_ties", "institutional_ties", "partners"):
-        out[col] = per[col].reindex(ids).fillna(0).astype("int64")
+    out["peer_ties"] = per_actor(ties["n_peer"] > 0)
+    out["professional_ties"] = per_actor(ties["n_professional"] > 0)
+    out["institutional_ties"] = per_actor(ties["n_institutional"] > 0)
+    partners = per_actor()
+    out["partners"] = partners
     out["peer_partners"] = out["peer_ties"]
-    out["ego_size"] = (_partner_table(direct.edges).groupby("actor_id").size()
-                       .reindex(ids).fillna(0).astype("int64"))
-    out["baseline_ego_size"] = base_size.reindex(ids).fillna(0.0).astype("float64")
-    non_peer = per["non_peer"].reindex(ids).fillna(0)
-    out["professional_share"] = (non_peer / out["partners"]).where(out["partners"] > 0)
+    sizes = _direct_partner_counts(tg, b_start, width, n_base + 1)[:, hidx]
+    out["ego_size"] = sizes[-1]
+    baseline = sizes[:-1].sum(axis=0) / n_base
+    out["baseline_ego_size"] = baseline.astype("float64")
+    non_peer = per_actor(ties["nature"] != "peer").astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(partners > 0, non_peer / np.maximum(partners, 1), np.nan)
+    out["professional_share"] = share
 
-    last_peer = _last_peer_day(tg, day)
-    lp = pd.Series(last_peer, index=tg.log.actor_ids).reindex(ids)
+    lp = pd.Series(_last_peer_day(tg, day)[hidx], index=ids)
     lp = lp.where(lp >= 0)
     out["last_peer_contact"] = pd.to_datetime(lp, unit="D").astype("datetime64[ns]")
     out["days_since_peer_contact"] = (day - lp).astype("Float64")
 
-    bridges, comp_size, in_main = _structure(cur)
-    out["bridge_id"] = bridges.reindex(ids)
-    out["single_bridge"] = out["bridge_id"].notna()
-    out["component_size"] = comp_size.reindex(ids).fillna(1).astype("int64")
-    out["in_main_component"] = in_main.reindex(ids).fillna(False).astype(bool)
+    bridge, comp_size, in_main = _structure(cur)
+    bridge_h = bridge[hidx]
+    vidx = cur.vertex_index()
+    # as a series over the view's vertices first: its dtype is inferred from all of them
+    out["bridge_id"] = (pd.Series(bridge[vidx], index=np.asarray(log.actor_ids, object)[vidx])
+                        .dropna().reindex(ids) if len(vidx) else
+                        pd.Series(dtype=object).reindex(ids))
+    single = ~pd.isna(bridge_h)
+    out["single_bridge"] = single
+    out["component_size"] = comp_size[hidx]
+    out["in_main_component"] = in_main[hidx]
 
-    rows = []
-    history = (pd.Timestamp(at) - out["first_met"]).dt.days
-    statuses = []
-    for h, r in zip(out.index, out.itertuples(index=False), strict=True):
-        found = _reasons_for(h, r, cfg, w_start, b_start, at)
-        rows.extend(found)
-        codes = [f["reason"] for f in found]
-        if history[h] < cfg.min_history_days:
-            status = "new"
-        elif any(REASONS[c][0] == "isolated" for c in codes):
-            status = "isolated"
-        elif codes:
-            status = "at_risk"
-        else:
-            status = "connected"
-        statuses.append((status, ";".join(codes)))
-    out["status"] = pd.Series([s for s, _ in statuses], index=out.index, dtype=object)
-    out["reasons"] = pd.Series([c for _, c in statuses], index=out.index, dtype=object)
-    reasons = pd.DataFrame(rows, columns=["actor_id", "reason", "status", "description",
-                                          "date_from", "date_to", "value", "partner_id"])
+    # reasons, in the order they are checked for a household
+    share_ok = np.nan_to_num(share, nan=-np.inf)
+    peer_p = out["peer_partners"].to_numpy()
+    checks = {}
+    checks["no_active_ties"] = partners == 0
+    checks["only_professional_ties"] = (partners > 0) & (
+        share_ok >= cfg.professional_share_at_risk)
+    checks["few_peer_partners"] = ((partners > 0) & ~checks["only_professional_ties"]
+                                   & (peer_p < cfg.min_peer_partners))
+    ego = sizes[-1]
+    checks["shrinking_network"] = (baseline >= 2) & (ego <= cfg.shrink_ratio * baseline)
+    checks["single_bridge"] = single
+    checks["outside_main_network"] = (partners > 0) & ~in_main[hidx]
+    w_start_ts = pd.Timestamp(w_start)
+    last_peer = out["last_peer_contact"].to_numpy()
+    at_ts = np.datetime64(stamp.to_datetime64(), "ns")
+    evidence = {  # (date_from, date_to, value, partner)
+        "no_active_ties": (w_start_ts, at_ts, np.zeros(len(ids), np.int64), None),
+        "only_professional_ties": (np.where(np.isnat(last_peer), w_start_ts.to_datetime64(),
+                                            last_peer), at_ts, partners, None),
+        "few_peer_partners": (w_start_ts, at_ts, peer_p, None),
+        "shrinking_network": (pd.Timestamp(b_start), pd.Timestamp(w_start - timedelta(days=1)),
+                              baseline, None),
+        "single_bridge": (w_start_ts, at_ts, None, bridge_h),
+        "outside_main_network": (w_start_ts, at_ts, comp_size[hidx], None),
+    }
+    pos, rank, cols = [], [], {k: [] for k in ("actor_id", "reason", "status", "description",
+                                                "date_from", "date_to", "value", "partner_id")}
+    id_array = np.asarray(ids, dtype=object)
+    for r, (code, mask) in enumerate(checks.items()):
+        where = np.flatnonzero(mask)
+        if len(where) == 0:
+            continue
+        date_from, date_to, value, partner = evidence[code]
+        status, text = REASONS[code]
+        pos.append(where)
+        rank.append(np.full(len(where), r))
+        cols["actor_id"].append(id_array[where])
+        cols["reason"].append(np.full(len(where), code, dtype=object))
+        cols["status"].append(np.full(len(where), status, dtype=object))
+        cols["description"].append(np.full(len(where), text, dtype=object))
+        cols["date_from"].append(_pick(date_from, where))
+        cols["date_to"].append(_pick(date_to, where))
+        cols["value"].append(np.full(len(where), None, dtype=object) if value is None
+                             else np.asarray(value)[where].astype(object))
+        cols["partner_id"].append(np.full(len(where), None, dtype=object) if partner is None
+                                  else partner[where])
+    columns = list(cols)
+    if pos:
+        order = np.lexsort((np.concatenate(rank), np.concatenate(pos)))
+        # rows as Python objects, so that each column's dtype is inferred as for any table
+        # built row by row (ints with a missing value become floats, and so on)
+        arrays = [np.concatenate(cols[c])[order].tolist() for c in columns]
+        reasons = pd.DataFrame(list(zip(*arrays, strict=True)), columns=columns)
+        for col in ("date_from", "date_to"):
+            reasons[col] = np.concatenate(cols[col])[order]
+    else:
+        reasons = pd.DataFrame([], columns=columns)
     for col in ("date_from", "date_to"):
         reasons[col] = pd.to_datetime(reasons[col]).astype("datetime64[ns]")
+
+    # the status: the most severe one a reason sets; a household too recently met is new
+    code_bits = np.zeros(len(ids), np.int64)
+    for bit, mask in enumerate(checks.values()):
+        code_bits |= mask.astype(np.int64) << bit
+    names = list(checks)
+    isolated_bits = sum(1 << b for b, c in enumerate(names) if REASONS[c][0] == "isolated")
+    history = ((stamp - hh["first_met"]).dt.days).to_numpy()
+    status = np.where(code_bits & isolated_bits, "isolated",
+                      np.where(code_bits > 0, "at_risk", "connected")).astype(object)
+    status[history < cfg.min_history_days] = "new"
+    combos = {int(b): ";".join(c for k, c in enumerate(names) if b >> k & 1)
+              for b in np.unique(code_bits)}
+    out["status"] = pd.Series(status, index=out.index, dtype=object)
+    out["reasons"] = pd.Series(np.array([combos[int(b)] for b in code_bits], dtype=object)
+                               if len(ids) else np.array([], dtype=object),
+                               index=out.index, dtype=object)
     return out, reasons
 
 
-def _reasons_for(h, r, cfg: AnalysisConfig, w_start: date, b_start: date, at: date) -> list:
-    found = []
-
-    def add(code, date_from, value=None, partner=None, date_to=at):
-        status, text = REASONS[code]
-        found.append(dict(actor_id=h, reason=code, status=status, description=text,
-                          date_from=date_from, date_to=date_to, value=value,
-                          partner_id=partner))
-
-    last_peer = None if pd.isna(r.last_peer_contact) else r.last_peer_contact.date()
-    if r.partners == 0:
-        add("no_active_ties", w_start, 0)
-    elif r.professional_share >= cfg.professional_share_at_risk:
-        add("only_professional_ties", last_peer or w_start, r.partners)
-    elif r.peer_partners < cfg.min_peer_partners:
-        add("few_peer_partners", w_start, r.peer_partners)
-    if r.baseline_ego_size >= 2 and r.ego_size <= cfg.shrink_ratio * r.baseline_ego_size:
-        add("shrinking_network", b_start, r.baseline_ego_size,
-            date_to=w_start - timedelta(days=1))
-    if r.single_bridge:
-        add("single_bridge", w_start, None, r.bridge_id)
-    if r.partners > 0 and not r.in_main_component:
-        add("outside_main_network", w_start, r.component_size)
-    return found
+_HOUSEHOLD = ACTOR_KINDS.index("household")
 
 
-def _partner_table(edges: pd.DataFrame) -> pd.DataFrame:
-    both = pd.concat(
-        [edges.rename(columns={"source": "actor_id", "target": "partner"}),
-         edges.rename(columns={"target": "actor_id", "source": "partner"})],
-        ignore_index=True,
-    )
-    both["has_peer"] = both["n_peer"] > 0
-    both["has_professional"] = both["n_professional"] > 0
-    both["has_institutional"] = both["n_institutional"] > 0
-    both["non_peer"] = both["nature"] != "peer"
-    return both
+def _pick(value, where: np.ndarray):
+    """A per-household array cut to ``where``, or a constant repeated."""
+    if isinstance(value, np.ndarray):
+        return value[where]
+    return np.repeat(np.datetime64(pd.Timestamp(value).to_datetime64(), "ns"), len(where))
+
+
+def _direct_partner_counts(tg: TemporalGraph, first: date, width: int, k: int) -> np.ndarray:
+    """Distinct direct partners (interactions, relations) of every actor at household level in
+    ``k`` consecutive windows of ``width`` days from ``first``: a ``(k, n_actors)`` matrix.
+
+    Equal to the ``groupby`` of the edges of ``tg.window(..., level="household")`` per window.
+    An instantaneous event falls in one window, found arithmetically; a relation in each window
+    it overlaps. Each (window, pair) is one ``int64``, de-duplicated by sorting and counted per
+    side with ``bincount``.
+    """
+    log = tg.log
+    n = log.n_actors
+    lo = day_number(first)
+    idx = span_events(log, lo, lo + k * width)
+    idx = idx[log.kind[idx] != PARTICIPATION]
+    a, b = log.source_unit[idx], log.target_unit[idx]
+    start, stop = log.day[idx], log.end[idx]
+    w_first = np.maximum((start - lo) // width, 0)
+    w_last = np.minimum((stop - lo) // width, k - 1)
+    reps = w_last - w_first + 1  # 1 for an instantaneous event
+    if len(reps) and reps.max() > 1:
+        many = np.repeat(np.arange(len(reps)), reps)
+        offset = np.arange(len(many)) - np.repeat(np.cumsum(reps) - reps, reps)
+        window = w_first[many] + offset
+        a, b = a[many], b[many]
+    else:
+        window = w_first
+    pair_lo, pair_hi = np.minimum(a, b), np.maximum(a, b)
+    keep = pair_lo != pair_hi
+    key = (window[keep] * n + pair_lo[keep]) * n + pair_hi[keep]
+    key.sort()
+    if len(key):
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    row = key // (n * n)
+    side_a = row * n + (key // n) % n
+    side_b = row * n + key % n
+    counts = np.bincount(side_a, minlength=k * n) + np.bincount(side_b, minlength=k * n)
+    return counts.reshape(k, n)
 
 
 def _last_peer_day(tg: TemporalGraph, day: int) -> np.ndarray:
     """Last day (<= ``day``) of a peer event of each actor at household level, -1 if none."""
     log = tg.log
     last = np.full(log.n_actors, -1, np.int64)
-    peer = (log.nature == PEER) & (log.day <= day)
-    inter = peer & ((log.kind == INTERACTION) | (log.kind == RELATION))
-    when = np.minimum(log.end, day)  # an ongoing peer relation is a contact up to today
-    np.maximum.at(last, log.source_unit[inter], when[inter])
-    np.maximum.at(last, log.target_unit[inter], when[inter])
-    part = peer & (log.kind == PARTICIPATION)
+    stop = int(np.searchsorted(log.day, day, side="right"))  # the log is sorted by day
+    kind, nature = log.kind[:stop], log.nature[:stop]
+    peer = nature == PEER
+    inter = np.flatnonzero(peer & ((kind == INTERACTION) | (kind == RELATION)))
+    when = np.minimum(log.end[inter], day)  # an ongoing peer relation is a contact up to today
+    np.maximum.at(last, log.source_unit[inter], when)
+    np.maximum.at(last, log.target_unit[inter], when)
+    part = np.flatnonzero(peer & (kind == PARTICIPATION))
     np.maximum.at(last, log.source_unit[part], log.day[part])
     return last
 
 
-def _structure(view) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Single bridges (dominators), component sizes and main-component membership."""
-    g = view.igraph()
-    names = np.asarray(g.vs["name"], dtype=object) if g.vcount() else np.array([], object)
-    if g.vcount() == 0:
-        empty = pd.Series(dtype=object)
-        return empty, pd.Series(dtype="int64"), pd.Series(dtype=bool)
+def _structure(view) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Single bridges (dominators), component sizes and main-component membership, as arrays
+    over every actor of the log: the bridge's id or ``None``, the size of the actor's
+    component (1 outside the view) and whether it is in the largest one."""
+    import igraph as ig
+
+    n = view.tg.n_actors
+    bridge_all = np.full(n, None, dtype=object)
+    comp_all = np.ones(n, np.int64)
+    main_all = np.zeros(n, bool)
+    vidx = view.vertex_index()
+    if len(vidx) == 0:
+        return bridge_all, comp_all, main_all
+    pos = np.full(n, -1, np.int64)
+    pos[vidx] = np.arange(len(vidx))
+    u, v = view.edge_index()
+    # topology only: attributes are not needed and copying them costs more than the search
+    g = ig.Graph(n=len(vidx), edges=list(zip(pos[u].tolist(), pos[v].tolist(), strict=True)))
     comps = g.connected_components()
     membership = np.asarray(comps.membership)
     sizes = np.asarray(comps.sizes())
     main = int(np.argmax(sizes))
-    comp_size = pd.Series(sizes[membership], index=names)
-    in_main = pd.Series(membership == main, index=names)
-    bridge = np.full(g.vcount(), None, dtype=object)
+    comp_all[vidx] = sizes[membership]
+    main_all[vidx] = membership == main
+    bridge = np.full(g.vcount(), -1, dtype=np.int64)
     main_vs = np.flatnonzero(membership == main)
     if len(main_vs) > 2:
         degree = np.asarray(g.degree())
@@ -501,6 +593,9 @@ def _structure(view) -> tuple[pd.Series, pd.Series, pd.Series]:
             idom = np.asarray(directed.dominator(root, mode="out"), dtype=float)
             d = idom[main_vs]
             hit = ~np.isnan(d) & (d >= 0) & (d != root) & (main_vs != root)
-            hit &= np.array([bridge[v] is None for v in main_vs], dtype=bool)
-            bridge[main_vs[hit]] = names[d[hit].astype(np.int64)]
-    return pd.Series(bridge, index=names).dropna(), comp_size, in_main
+            hit &= bridge[main_vs] < 0
+            bridge[main_vs[hit]] = d[hit].astype(np.int64)
+    found = np.flatnonzero(bridge >= 0)
+    names = np.asarray(view.tg.log.actor_ids, dtype=object)
+    bridge_all[vidx[found]] = names[vidx[bridge[found]]]
+    return bridge_all, comp_all, main_all

@@ -38,6 +38,7 @@ __all__ = [
     "endpoints",
     "in_view",
     "project_participations",
+    "span_events",
     "vertex_index",
 ]
 
@@ -161,29 +162,51 @@ def project_participations(
     return np.concatenate(us), np.concatenate(vs), np.concatenate(ws), np.concatenate(ns)
 
 
+def span_events(log: EventLog, lo: float, hi: float) -> np.ndarray:
+    """Indices (increasing) of the events touching the days ``[lo, hi)``.
+
+    An instantaneous event on day ``d`` touches them iff ``lo <= d < hi``; an interval tie
+    ``[s, e]`` iff ``s < hi`` and ``e >= lo``. The log is sorted by day, so the instantaneous
+    events are one slice found by binary search; only the (few) relations are tested one by
+    one. ``lo`` may be ``-inf``.
+    """
+    first = int(np.searchsorted(log.day, lo, side="left"))
+    stop = int(np.searchsorted(log.day, hi, side="left"))
+    inside = np.arange(first, stop)
+    inside = inside[log.kind[first:stop] != RELATION]
+    relations = np.flatnonzero(log.kind[:stop] == RELATION)
+    relations = relations[log.end[relations] >= lo]
+    if len(relations) == 0:
+        return inside
+    # disjoint sets: a sort, not np.union1d (numpy's hash-based unique is far slower)
+    return np.sort(np.concatenate([inside, relations]))
+
+
 def in_view(log: EventLog, spec: ViewSpec) -> np.ndarray:
-    """Events in the view's time span, programmes and Community Points (a boolean mask)."""
-    is_interval = log.kind == RELATION
+    """Events in the view's time span, programmes and Community Points (a boolean mask).
+
+    A window ``[start, end)`` takes the events of :func:`span_events`; an ``at`` view on day
+    ``t`` with horizon ``h`` the instantaneous events of ``(t - h, t]`` and the interval ties
+    with ``s <= t <= e``.
+    """
     if spec.mode == "window":
         lo = -np.inf if spec.start is None else spec.start
-        hi = spec.end
-        in_time = np.where(
-            is_interval,
-            (log.day < hi) & (log.end >= lo),
-            (log.day >= lo) & (log.day < hi),
-        )
+        idx = span_events(log, lo, spec.end)
     else:
         t, h = spec.t, spec.horizon_days
-        in_time = np.where(
-            is_interval,
-            (log.day <= t) & (log.end >= t),
-            (log.day <= t) & (log.day > t - h),
-        )
-    mask = in_time
+        first = int(np.searchsorted(log.day, t - h, side="right"))
+        stop = int(np.searchsorted(log.day, t, side="right"))
+        inside = np.arange(first, stop)
+        inside = inside[log.kind[first:stop] != RELATION]
+        relations = np.flatnonzero(log.kind[:stop] == RELATION)
+        relations = relations[log.end[relations] >= t]
+        idx = np.sort(np.concatenate([inside, relations])) if len(relations) else inside
     if spec.programme is not None:
-        mask &= np.isin(log.programme, spec.programme)
+        idx = idx[np.isin(log.programme[idx], spec.programme)]
     if spec.community_point is not None:
-        mask &= np.isin(log.cp, spec.community_point)
+        idx = idx[np.isin(log.cp[idx], spec.community_point)]
+    mask = np.zeros(len(log.day), bool)
+    mask[idx] = True
     return mask
 
 

@@ -129,6 +129,15 @@ class View:
         a = self._arrays()
         return a["u"], a["v"]
 
+    def tie_arrays(self) -> dict[str, np.ndarray]:
+        """The ties as aligned arrays, in the order of :attr:`edges` (do not modify them).
+
+        ``u``, ``v`` (actor indices, ``u < v`` when undirected), ``weight``, ``n_peer``,
+        ``n_professional``, ``n_institutional`` and ``nature`` (names): the columnar form of
+        :attr:`edges`, for analytics that count per actor with ``bincount``.
+        """
+        return dict(self._arrays())
+
     def tie_events(self) -> pd.DataFrame:
         """The interactions and relations behind the view's direct ties, one row per event.
 
