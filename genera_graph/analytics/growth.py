@@ -174,7 +174,7 @@ def growth(
     groups = _groups(tg, by)
     log = tg.log
     n = log.n_actors
-    kind_names = np.asarray(tg.actors["kind"], dtype=object)
+    kind_codes = log.actor_kind.astype(np.int64)
     last = tg.last_day
     record_end = day_number(max(config.programme_end, last) if last else config.programme_end)
     starts = np.asarray([b[0] for b in bounds], np.int64)
@@ -197,9 +197,9 @@ def growth(
             if by is not None:
                 row[_GROUP_COLUMN[by]] = group
             reached = met_day < e
-            counts = pd.Series(kind_names[reached]).value_counts()
+            counts = np.bincount(kind_codes[reached], minlength=len(ACTOR_KINDS))
             for kind in _KINDS:
-                row[f"reached_{kind}"] = int(counts.get(kind, 0))
+                row[f"reached_{kind}"] = int(counts[ACTOR_KINDS.index(kind)])
             row["reached"] = int(reached.sum())
             censored = s + horizon > record_end + 1  # the horizon passes the record's end
             if columnar:
@@ -299,16 +299,14 @@ def _columnar_ties(
 
     # pairs as compact ids, with the first day each pair was seen
     ok = ~loop
-    uniq, pid = _compact(pair[ok])
-    n_pairs = len(uniq)
-    first_seen = np.full(n_pairs, np.iinfo(np.int64).max)
-    np.minimum.at(first_seen, pid, day[ok])
     d_ok, l_ok = day[ok], last[ok]
+    uniq, pid, first_seen = _compact(pair[ok], d_ok)
+    n_pairs = len(uniq)
 
     def by_window(w_ends: np.ndarray) -> np.ndarray:
         """Sorted unique ``window * n_pairs + pair`` keys of the pairs active in each window."""
-        lo = np.searchsorted(w_ends, d_ok, side="right")  # first window ending after the day
-        hi = np.searchsorted(starts, l_ok, side="right")  # past the last window starting by end
+        lo = _table_search(w_ends, d_ok)  # first window ending after the day
+        hi = _table_search(starts, l_ok)  # past the last window starting by its end
         reps = np.maximum(hi - lo, 0)
         ev = np.repeat(np.arange(len(d_ok)), reps)
         offset = np.arange(len(ev)) - np.repeat(np.cumsum(reps) - reps, reps)
@@ -343,30 +341,48 @@ def _columnar_ties(
 
 
 def _columnar_peer_share(tg, idx, src, tgt, starts, ends) -> np.ndarray:
-    """Peer share of every window at household level (the nature rule of the views)."""
+    """Peer share of every window at household level (the nature rule of the views).
+
+    Each (window, pair, nature) is one ``int64`` key; one sort groups them, and the events of
+    each nature per (window, pair) are the run lengths (every event weighs 1 in the log; other
+    weights take the weighted path).
+    """
     log = tg.log
     n = log.n_actors
     ok = src != tgt
     src, tgt, idx = src[ok], tgt[ok], idx[ok]
     day, last = log.day[idx], log.end[idx]
-    lo = np.searchsorted(ends, day, side="right")
-    hi = np.searchsorted(starts, last, side="right")
+    lo = _table_search(ends, day)
+    hi = _table_search(starts, last)
     reps = np.maximum(hi - lo, 0)
     ev = np.repeat(np.arange(len(day)), reps)
     win = lo[ev] + (np.arange(len(ev)) - np.repeat(np.cumsum(reps) - reps, reps))
     u, v = np.minimum(src, tgt)[ev].astype(np.int64), np.maximum(src, tgt)[ev].astype(np.int64)
     key = (win * n + u) * n + v
-    order = np.argsort(key, kind="stable")
-    key, nat, w = key[order], log.nature[idx][ev][order], log.weight[idx][ev][order]
     out = np.full(len(starts), np.nan)
     if len(key) == 0:
         return out
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    sums = [np.add.reduceat(np.where(nat == c, w, 0.0), first)
-            for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+    nat = log.nature[idx][ev].astype(np.int64)
+    w = log.weight[idx][ev]
+    if (w == 1).all():
+        coded = key * 4 + nat
+        coded.sort()
+        pair_key = coded >> 2
+        first = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]])
+        group = np.cumsum(np.r_[True, pair_key[1:] != pair_key[:-1]]) - 1
+        codes = coded & 3
+        sums = [np.bincount(group[codes == c], minlength=len(first)).astype(float)
+                for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+        pk = pair_key[first]
+    else:
+        order = np.argsort(key, kind="stable")
+        key, nat, w = key[order], nat[order], w[order]
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        sums = [np.add.reduceat(np.where(nat == c, w, 0.0), first)
+                for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+        pk = key[first]
     # the nature rule: the largest weight, a tie going to the more formal nature
     is_peer = np.argmax(np.vstack(sums), axis=0) == 2
-    pk = key[first]
     pwin, pu, pv = pk // (n * n), (pk // n) % n, pk % n
     is_household = log.actor_kind == _HOUSEHOLD
     touches = is_household[pu] | is_household[pv]
@@ -377,6 +393,16 @@ def _columnar_peer_share(tg, idx, src, tgt, starts, ends) -> np.ndarray:
     return out
 
 
+def _table_search(bounds: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """``searchsorted(bounds, days, side="right")`` through a day -> position table (the days
+    of a log span a few thousand values; a table look-up beats a binary search per event)."""
+    if len(days) == 0:
+        return np.zeros(0, np.int64)
+    d0 = int(days.min())
+    table = np.searchsorted(bounds, np.arange(d0, int(days.max()) + 1), side="right")
+    return table[days - d0]
+
+
 def _columnar_ok(include_coparticipation: bool, starts: np.ndarray, ends: np.ndarray) -> bool:
     """Whether the columnar path applies: no projection, window starts and ends increasing."""
     return not include_coparticipation and bool(
@@ -384,14 +410,16 @@ def _columnar_ok(include_coparticipation: bool, starts: np.ndarray, ends: np.nda
     )
 
 
-def _compact(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct keys and each key's position among them (``np.unique`` by sorting)."""
+def _compact(keys: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted distinct keys, each key's position among them (``np.unique`` by sorting), and
+    the first day of each distinct key (``days`` increase, as the log's do: a stable sort puts a
+    key's first event first)."""
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     new = np.r_[True, ordered[1:] != ordered[:-1]] if len(keys) else np.empty(0, bool)
     inverse = np.empty(len(keys), np.int64)
     inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
+    return ordered[new], inverse, days[order[new]]
 
 
 def _sorted_unique(key: np.ndarray) -> np.ndarray:
@@ -420,12 +448,13 @@ def _structure_of(vidx: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> dic
     pos = np.full(n, -1, np.int64)
     pos[vidx] = np.arange(nv)
     g = ig.Graph(n=nv, edges=list(zip(pos[u].tolist(), pos[v].tolist(), strict=True)))
-    components = g.connected_components(mode="weak")
+    # the membership list of the C call: the Python VertexClustering costs more than the search
+    sizes = np.bincount(np.asarray(ig.GraphBase.connected_components(g, "weak")))
     return {
         "vertices": nv,
         "density": g.density(loops=False) if nv > 1 else np.nan,
-        "components": len(components),
-        "giant_share": max(components.sizes()) / nv,
+        "components": len(sizes),
+        "giant_share": int(sizes.max()) / nv,
         "mean_clustering": g.transitivity_avglocal_undirected(mode="zero"),
     }
 
