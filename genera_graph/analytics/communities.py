@@ -32,11 +32,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVENTS",
+    "STABLE_LEIDEN_VERTICES",
     "CommunityHistory",
     "CommunityResult",
     "community_history",
     "leiden",
 ]
+
+#: above this many vertices :func:`leiden` runs 2 iterations by default, not until stable
+STABLE_LEIDEN_VERTICES = 20_000
 
 #: community life-cycle events, in the order they are checked
 EVENTS = ("birth", "merge", "split", "growth", "shrink", "continue", "death")
@@ -83,7 +87,7 @@ def leiden(
     resolution: float = 1.0,
     seed: int | None = None,
     weights: str | None = "weight",
-    n_iterations: int = -1,
+    n_iterations: int | None = None,
     beta: float = 0.01,
 ) -> CommunityResult:
     """Leiden communities with the modularity objective.
@@ -100,8 +104,12 @@ def leiden(
         partition. ``None`` uses ``AnalysisConfig.seed`` (42).
     weights : str or None
         Edge attribute holding the weights; ``None`` or an absent attribute: unweighted.
-    n_iterations : int
-        Leiden iterations; negative: iterate until the partition is stable.
+    n_iterations : int, optional
+        Leiden iterations; negative: iterate until the partition is stable. ``None`` (the
+        default): until stable on graphs of up to :data:`STABLE_LEIDEN_VERTICES` vertices,
+        igraph's own default of 2 iterations above (on the 91k-actor region at one date the
+        extra iterations took 10.4 s against 3.3 s and moved Q from 0.98075 to 0.98078;
+        igraph draws its random numbers through Python, which makes every pass costly).
     beta : float
         Randomness of the refinement step.
 
@@ -137,6 +145,8 @@ def leiden(
         g.to_undirected(mode="collapse", combine_edges={"weight": "sum"})
     w = weights if weights is not None and weights in g.es.attributes() else None
     seed = DEFAULT_CONFIG.seed if seed is None else int(seed)
+    if n_iterations is None:
+        n_iterations = -1 if g.vcount() <= STABLE_LEIDEN_VERTICES else 2
     ig.set_random_number_generator(random.Random(seed))
     try:
         clustering = g.community_leiden(
