@@ -14,7 +14,7 @@ from genera_graph.temporal import TemporalGraph
 
 @pytest.fixture(scope="module")
 def region():
-    return generate_region(districts=3, households_per_district=150, seed=11)
+    return generate_region(districts=3, households_per_district=120, seed=11)
 
 
 def test_tables_are_valid_and_the_truth_is_in_every_district(region):
