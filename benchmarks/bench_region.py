@@ -24,7 +24,7 @@ regions of about 1.5k, 10k, 30k and 100k actors and the empirical exponent of th
 A watchdog stops the run (exit 3) if the process passes ``--max-gib`` (default 5.5 GiB).
 Usage::
 
-    .venv/bin/python benchmarks/bench_region.py
+    .venv/bin/python benchmarks/bench_region.py --cache region.pickle
     .venv/bin/python benchmarks/bench_region.py --districts 6 --import
     .venv/bin/python benchmarks/bench_region.py --sizes
 
@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -121,7 +122,8 @@ def _quality(tg: TemporalGraph, region) -> tuple[float, float, int, int, int]:
     return tp / max(tp + fn, 1), tp / max(tp + fp, 1), tp, fp, fn
 
 
-def _district_agreement(region, at: str, district: str = "D01") -> tuple[float, float, float]:
+def _district_agreement(region, at: str, epsilon: float,
+                        district: str = "D01") -> tuple[float, float, float]:
     """Top-50 overlap of KADABRA with exact betweenness on one district's own graph."""
     points = [p for p, d in district_of_points(region.districts).items() if d == district]
     tg = TemporalGraph.from_dataset(region.dataset)
@@ -132,19 +134,36 @@ def _district_agreement(region, at: str, district: str = "D01") -> tuple[float, 
     exact = pd.Series(sub.betweenness(directed=False), index=sub.vs["name"])
     t_exact = time.perf_counter() - t0
     t0 = time.perf_counter()
-    est = approximate_betweenness(sub, epsilon=0.01, delta=0.1, seed=1)
+    est = approximate_betweenness(sub, epsilon=epsilon, delta=0.1, seed=1)
     t_est = time.perf_counter() - t0
     top = set(exact.nlargest(50).index)
     return len(top & set(est.nlargest(50).index)) / 50, t_exact, t_est
+
+
+def _load_or_generate(args: argparse.Namespace, sampler: _Sampler):
+    """The region, generated once and kept in ``--cache`` (a pickle) for later runs."""
+    cache = Path(args.cache) if args.cache else None
+    key = (args.districts, args.households, args.seed)
+    if cache is not None and cache.exists():
+        with step(sampler, "load cached region"), cache.open("rb") as handle:
+            stored_key, region = pickle.load(handle)
+        if stored_key == key:
+            return region
+        print("  cache is for other arguments: generating")
+    with step(sampler, "generate"):
+        region = generate_region(args.districts, households_per_district=args.households,
+                                 seed=args.seed)
+    if cache is not None:
+        with cache.open("wb") as handle:
+            pickle.dump((key, region), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return region
 
 
 def run_region(args: argparse.Namespace) -> None:
     sampler = _Sampler(args.max_gib * GIB)
     at = args.at
     print(f"region: {args.districts} districts x {args.households} households; date {at}")
-    with step(sampler, "generate"):
-        region = generate_region(args.districts, households_per_district=args.households,
-                                 seed=args.seed)
+    region = _load_or_generate(args, sampler)
     ds = region.dataset
     print(f"  {len(ds.actors):,} actors ({(ds.actors['kind'] == 'household').sum():,} "
           f"households), {len(ds.interactions) + len(ds.participations) + len(ds.relations):,}"
@@ -162,40 +181,68 @@ def run_region(args: argparse.Namespace) -> None:
                   f"{int(hwm) / GIB:5.2f} GiB   aim < 60 s (ok={ok})", flush=True)
     with step(sampler, "TemporalGraph.from_dataset", "aim < 10 s"):
         tg = TemporalGraph.from_dataset(ds)
-    with step(sampler, "isolation_report (one date)", "aim < 2 s"):
-        report = isolation_report(tg, at)
-    print(f"  {len(report):,} households judged; {int((report['status'] == 'isolated').sum())}"
-          " isolated")
-    with step(sampler, "early_warning (one date)", "aim < 2 s"):
-        early_warning(tg, at)
-    with step(sampler, "growth (36 months)", "aim < 5 s"):
-        table = growth(tg)
-    print(f"  {len(table)} windows; last peer share {table['peer_share'].iloc[-1]:.3f}")
-    view = tg.at(at)
-    with step(sampler, "at() view + igraph", ""):
-        g = view.igraph()
-    print(f"  at() view: {g.vcount():,} actors, {g.ecount():,} ties")
-    with step(sampler, "leiden (at view)", "aim < 5 s"):
-        result = leiden(view, seed=1)
-    print(f"  {result.n_communities:,} communities, Q = {result.modularity:.3f}")
-    bg = graph_for(tg, at, "at").igraph()
-    with step(sampler, "betweenness KADABRA eps 0.01", "aim < 10 s, stated bound"):
-        est = approximate_betweenness(bg, epsilon=0.01, delta=0.1, seed=1)
-    print(f"  bound on every raw value: {est.attrs['error_bound']:,.0f} "
-          f"(probability >= 0.9); largest estimate {est.max():,.0f}")
-    with step(sampler, "bridging_table (KADABRA)", ""):
-        bridging_table(bg, betweenness_epsilon=0.01, seed=1)
+    only = set(filter(None, args.only.split(",")))
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
+    if want("isolation"):
+        with step(sampler, "isolation_report (one date)", "aim < 2 s"):
+            report = isolation_report(tg, at)
+        print(f"  {len(report):,} households judged; "
+              f"{int((report['status'] == 'isolated').sum())} isolated")
+    if want("early_warning"):
+        tg.__dict__.pop("_analytics_cache", None)  # cold: both dates computed
+        with step(sampler, "early_warning (two dates, cold)", "aim < 2 s"):
+            early_warning(tg, at)
+    if want("growth"):
+        with step(sampler, "growth (36 months)", "aim < 5 s"):
+            table = growth(tg)
+        print(f"  {len(table)} windows; last peer share {table['peer_share'].iloc[-1]:.3f}")
+    if want("leiden"):
+        view = tg.at(at)
+        with step(sampler, "at() view + igraph", ""):
+            g = view.igraph()
+        print(f"  at() view: {g.vcount():,} actors, {g.ecount():,} ties")
+        with step(sampler, "leiden (at view)", "aim < 5 s"):
+            result = leiden(view, seed=1)
+        print(f"  {result.n_communities:,} communities, Q = {result.modularity:.5f} "
+              f"({result.parameters['n_iterations']} iterations)")
+        if args.stable_leiden:
+            with step(sampler, "leiden until stable (at view)", ""):
+                result = leiden(view, seed=1, n_iterations=-1)
+            print(f"  {result.n_communities:,} communities, Q = {result.modularity:.5f}")
+    if want("kadabra") or want("bridging"):
+        bg = graph_for(tg, at, "at").igraph()
+    if want("kadabra"):
+        with step(sampler, f"betweenness KADABRA eps {args.epsilon}",
+                  "aim < 10 s, stated bound"):
+            est = approximate_betweenness(bg, epsilon=args.epsilon, delta=0.1, seed=1)
+        print(f"  bound on every raw value: {est.attrs['error_bound']:,.0f} "
+              f"(probability >= 0.9); largest estimate {est.max():,.0f}")
+    if want("bridging"):
+        with step(sampler, "bridging_table (KADABRA)", ""):
+            bridging_table(bg, betweenness_epsilon=args.epsilon, seed=1)
     if args.exact:
         with step(sampler, "bridging_table (exact, opt-in)", ""):
             bridging_table(bg)
-    with step(sampler, "top-50 agreement on district D01", "aim >= 90 %"):
-        overlap, t_exact, t_est = _district_agreement(region, at)
-    print(f"  KADABRA top 50 vs exact top 50 on D01: {overlap:.0%} "
-          f"(exact {t_exact:.2f} s, KADABRA {t_est:.2f} s)")
-    with step(sampler, "isolation quality (6 month ends)", ""):
-        recall, precision, tp, fp, fn = _quality(tg, region)
-    print(f"  recall {recall:.3f}, precision {precision:.3f} ({tp} hits, {fp} false alarms, "
-          f"{fn} misses; the sample district: 1.000 / 1.000 in its test)")
+    if want("agreement"):
+        with step(sampler, "top-50 agreement on district D01", "aim >= 90 %"):
+            overlap, t_exact, t_est = _district_agreement(region, at, args.epsilon)
+        print(f"  KADABRA top 50 vs exact top 50 on D01: {overlap:.0%} "
+              f"(exact {t_exact:.2f} s, KADABRA {t_est:.2f} s)")
+    if want("quality"):
+        with step(sampler, "isolation quality (6 month ends)", ""):
+            recall, precision, tp, fp, fn = _quality(tg, region)
+        print(f"  recall {recall:.3f}, precision {precision:.3f} ({tp} hits, {fp} false "
+              f"alarms, {fn} misses; the sample district: 1.000 / 1.000 in its test)")
+    print(f"whole run: peak {_peak_hwm() / GIB:.2f} GiB (VmHWM)")
+
+
+def _peak_hwm() -> int:
+    with open("/proc/self/status") as handle:
+        line = next(line for line in handle if line.startswith("VmHWM"))
+    return int(line.split()[1]) * 1024
 
 
 def run_sizes(args: argparse.Namespace) -> None:
@@ -236,7 +283,15 @@ def main() -> None:
     parser.add_argument("--at", default="2018-06-30")
     parser.add_argument("--import", dest="import_", action="store_true")
     parser.add_argument("--exact", action="store_true")
+    parser.add_argument("--epsilon", type=float, default=0.01,
+                        help="KADABRA's epsilon (the bound is epsilon * n(n-1)/4)")
     parser.add_argument("--sizes", action="store_true")
+    parser.add_argument("--stable-leiden", action="store_true",
+                        help="also run Leiden until the partition is stable")
+    parser.add_argument("--cache", metavar="PICKLE",
+                        help="keep the generated region in this file and reuse it")
+    parser.add_argument("--only", default="",
+                        help="comma-separated steps to run (default: all)")
     parser.add_argument("--max-gib", type=float, default=5.5)
     parser.add_argument("--child-import", nargs=2, metavar=("FOLDER", "STORE"))
     args = parser.parse_args()
