@@ -25,8 +25,8 @@ __all__ = ["create_app", "warm_app"]
 _HERE = Path(__file__).resolve().parent
 
 #: the pages in the navigation bar, in order (page module -> label key)
-NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report", "glossary",
-             "record", "upload")
+NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report",
+             "introductions", "glossary", "record", "upload")
 
 
 def create_app(source: Source, viewer: Viewer | None = None,

@@ -54,7 +54,7 @@ def introductions_table(access: Any) -> pd.DataFrame:
            generation(access.source, "data"))
     cache = access.__dict__.setdefault("_introductions_cache", {})
     if key not in cache:
-        store = store_of(access)
+        store = store_of(access) if access.viewer.role in _MARKING else None
         table = (stored_introductions(store) if store is not None else
                  pd.DataFrame({c: pd.Series([], dtype=object) for c in STORE_COLUMNS}))
         if len(table):  # a family the viewer sees, and a candidate they see too

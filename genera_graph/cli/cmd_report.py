@@ -24,9 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="CSV dialect of --csv: italian (default: ';', decimal comma, "
                    "dd/mm/yyyy) or research (',', decimal point, ISO dates)")
     p.add_argument("--introductions", metavar="CSV",
-                   help="add the introductions section: recorded introductions (actor_id;"
-                        "candidate_id;status;date dd/mm/yyyy, see genera_graph.io."
-                        "introductions) and whether a peer tie followed within 90 days")
+                   help="the introductions section from this file (actor_id;candidate_id;"
+                        "status;date dd/mm/yyyy, see genera_graph.io.introductions) instead "
+                        "of the introductions marked in the store (the section is added when "
+                        "the store has any): whether a peer tie followed within 90 days")
     p.set_defaults(func=run)
 
 
@@ -42,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
         periods = [(args.start, args.end)]
     ds = load_dataset(args)
     table = monitoring_report(ds, periods)
-    if getattr(args, "introductions", None):
-        table = _with_introductions(table, ds, args.introductions)
+    recorded = _introductions(args)
+    if recorded is not None and len(recorded):
+        table = _with_introductions(table, ds, recorded, args.introductions or "store")
     text = report_text(table, lang=args.lang)
     headers = list(text.columns[1:])
     width = max(len(x) for x in text.iloc[:, 0])
@@ -99,7 +101,30 @@ def _print_followups(args: argparse.Namespace, ds, periods) -> None:
         print(f"  {label.ljust(width)}  {counts}  ({share})")
 
 
-def _with_introductions(table, ds, path):
+def _introductions(args: argparse.Namespace):
+    """The introductions of the report: from ``--introductions CSV``, else those marked in the
+    store (none with ``--registers``)."""
+    from genera_graph.io.registers import RegisterError
+
+    path = getattr(args, "introductions", None)
+    if path:
+        from genera_graph.io.introductions import read_introductions
+
+        try:
+            return read_introductions(path)
+        except (RegisterError, OSError) as exc:
+            raise SystemExit(f"genera report: {exc}") from exc
+    if getattr(args, "registers", None):
+        return None
+    from genera_graph.cli._common import store_url
+    from genera_graph.io.introductions import stored_introductions
+    from genera_graph.io.store import Store
+
+    with Store(store_url(args)) as store:
+        return stored_introductions(store)
+
+
+def _with_introductions(table, ds, recorded, where):
     """The monitoring table with the introductions section of the same periods appended."""
     import pandas as pd
 
@@ -107,18 +132,12 @@ def _with_introductions(table, ds, path):
         introduction_indicators,
         introduction_outcomes,
     )
-    from genera_graph.io.introductions import read_introductions
-    from genera_graph.io.registers import RegisterError
     from genera_graph.temporal import TemporalGraph
 
     try:
-        recorded = read_introductions(path)
-    except (RegisterError, OSError) as exc:
-        raise SystemExit(f"genera report: {exc}") from exc
-    try:
         outcomes = introduction_outcomes(TemporalGraph.from_dataset(ds), recorded)
     except ValueError as exc:
-        raise SystemExit(f"genera report: {path}: {exc}") from exc
+        raise SystemExit(f"genera report: {where}: {exc}") from exc
     periods = table[["period_start", "period_end"]].drop_duplicates()
     section = introduction_indicators(outcomes, [(s.date(), e.date()) for s, e in
                                                  periods.itertuples(index=False)])

@@ -416,3 +416,27 @@ def test_research_table_keeps_coded_columns_only():
                                                                  "family_refused"]
     with pytest.raises(ValueError, match="free text"):
         research_table(o.assign(reason="Rossi said no"))
+
+
+def test_genera_report_reads_the_introductions_marked_in_the_store(tmp_path, capsys):
+    from genera_graph.cli import main
+    from genera_graph.io.introductions import record_introduction
+    from genera_graph.io.records import Author
+    from genera_graph.io.store import Store
+    from genera_graph.temporal.testing import toy_dataset
+
+    path = tmp_path / "genera.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(toy_dataset()).ok
+        boss = Author("u-coord")
+        assert record_introduction(store, boss, "H001", "H002", "done", "01/06/2016").ok
+        assert record_introduction(store, boss, "H002", "O001", "declined", "02/06/2016",
+                                   decline_reason="family_refused").ok
+    assert main(["--store", str(path), "report", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("Introductions made"))
+    assert line.split()[-3:] == ["1", "0", "0"]
+    declined = next(x for x in out.splitlines() if x.startswith("Introductions declined"))
+    assert declined.split()[-3:] == ["1", "0", "0"]
+    worked = next(x for x in out.splitlines() if x.startswith("Share of introductions"))
+    assert worked.split()[-3] == "100%"  # H001-H002 met on 10/06/2016, 9 days later

@@ -139,3 +139,80 @@ def test_the_worklist_details_offer_the_top_suggestions_of_a_visible_family(as_v
     forged = [{"actor_id": "H04", "name": "x", "reasons": ""}]  # another point's family
     shown = _text(iso.details({"rowIndex": 0, "data": forged[0]}, forged, "it"))
     assert "A chi presentarla" not in shown
+
+
+def _converted_by_hand(ds, pairs) -> dict[str, tuple[int, int]]:
+    """Independent count: point -> (followed, converted) of done introductions, a peer contact
+    between the two households (their members counted as them) in the 90 days after."""
+    import pandas as pd
+
+    unit = dict(zip(ds.household_members["individual_id"], ds.household_members["household_id"],
+                    strict=True))
+    peer = ds.interactions[ds.interactions["nature"] == "peer"]
+    a = peer["source_actor_id"].map(lambda x: unit.get(x, x))
+    b = peer["target_actor_id"].map(lambda x: unit.get(x, x))
+    point = ds.actors.set_index("actor_id")["community_point_id"]
+    last = max(ds.interactions["date"].max(), ds.participations["date"].max())
+    out: dict[str, list[int]] = {}
+    for x, y, day in pairs:
+        day = pd.Timestamp(day)
+        if day + pd.Timedelta(days=90) > last:
+            continue  # still pending
+        hit = (((a == x) & (b == y)) | ((a == y) & (b == x))) & \
+            (peer["date"] > day) & (peer["date"] <= day + pd.Timedelta(days=90))
+        counts = out.setdefault(point[x], [0, 0])
+        counts[0] += 1
+        counts[1] += int(hit.any())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_the_outcomes_page_counts_conversions_by_point_and_keeps_to_the_scope(as_viewer):
+    from dash_app.pages.introductions import update
+    from genera_graph.io.introductions import record_introduction
+    from genera_graph.io.records import Author
+
+    store = as_viewer("coordinator", None)
+    boss, today = Author("u-coord"), date(2026, 1, 1)
+    done = [("H01", "H02", "2016-09-01"), ("H01", "H03", "2017-03-01"),
+            ("H02", "H03", "2017-05-10"), ("H04", "H05", "2016-11-20"),
+            ("H05", "H06", "2017-09-01"), ("H04", "H06", "2018-02-01")]
+    for x, y, day in done:
+        assert record_introduction(store, boss, x, y, "done", day_text_of(day), today=today).ok
+    assert record_introduction(store, boss, "H06", "A02", "declined", "01/03/2017",
+                               decline_reason="unreachable", today=today).ok
+    expected = _converted_by_hand(small_district(), done)
+    assert sum(c for _, c in expected.values()) > 0  # the test can tell a tie from none
+    assert sum(f - c for f, c in expected.values()) > 0
+    summary, figure, cols, rows = update("community_point_id", "year", "it")
+    by_point: dict[str, list[int]] = {}
+    for row in rows:
+        counts = by_point.setdefault(row["group"], [0, 0])
+        counts[0] += row["intro_followed"]
+        counts[1] += row["intro_converted"]
+    names = {"CP01": "Punto Nord", "CP02": "Punto Sud"}
+    assert {names[k]: tuple(v) for k, v in expected.items()} == \
+        {k: tuple(v) for k, v in by_point.items()}
+    assert sum(r["intro_declined"] for r in rows) == 1
+    assert "In tutto: 6 presentazioni fatte" in _text(summary) and len(figure.data) >= 1
+    assert {c["headerName"] for c in cols} >= {"Tasso di riuscita", "Gruppo"}
+    # a facilitator sees only their point's families
+    as_viewer("facilitator", "CP01")
+    _, _, _, rows = update("reason", "quarter", "en")
+    assert sum(r["intro_done"] for r in rows) == 3
+    as_viewer("researcher", None)
+    summary, _, _, rows = update("community_point_id", "year", "it")
+    assert rows == [] and "coordinamento" in _text(summary)
+
+
+def test_the_outcomes_page_says_why_it_is_empty(as_viewer):
+    from dash_app.pages.introductions import layout, update
+
+    as_viewer("coordinator", None)
+    assert "Raggruppa per" in _text(layout())
+    summary, _, _, rows = update("facilitator_id", "quarter", "it")
+    assert rows == [] and "Nessuna presentazione è ancora stata segnata" in _text(summary)
+
+
+def day_text_of(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
