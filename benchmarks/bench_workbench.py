@@ -5,7 +5,8 @@ For each of ``--repeat`` rounds, times (wall clock, one process, like one ``gene
 1. a peer contact saved through the record page's callback (``save_contact``: the importer's
    validation, one transaction, the history row, the caches the write touched dropped), then
    the worklist callback that the facilitator opens next (``isolation.update``: the dataset
-   reloaded from the store, the district's temporal graph and isolation rebuilt);
+   patched with the row written, the district's temporal graph extended with the event, the
+   isolation reports dated before the contact kept, the worklist's day recomputed);
 2. a follow-up saved (``save_followup``: only the follow-up table is dropped), then the
    worklist callback again.
 
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
     from dash_app import Viewer, create_app
-    from dash_app.data import CONFIG_KEY, DataAccess
+    from dash_app.data import CONFIG_KEY
+    from dash_app.data.registry import AccessRegistry
     from genera_graph.io.store import Store
     from genera_graph.sample import generate_district
 
@@ -56,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(district)
     viewer = Viewer(role="facilitator", community_point_id="CP01", user_id="bench-f01")
-    access = DataAccess(str(path), viewer)
-    app.server.config[CONFIG_KEY] = access
+    # as genera serve does: one registry, the facilitator's isolation judged on the
+    # coordinator's (shared) district graph
+    registry = AccessRegistry(str(path), default_viewer=viewer)
+    app.server.config[CONFIG_KEY] = registry
+    access = registry.for_viewer(viewer)
     pages = {n: sys.modules[f"dash_app.pages.{n}"] for n in ("record", "isolation")}
     actors = district.actors
     households = actors.loc[(actors["kind"] == "household")

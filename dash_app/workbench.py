@@ -307,23 +307,12 @@ def after_write(access: Any, touched: Iterable[str], result: Any = None,
 
 
 def _delta(result: Any, action: str) -> Any:
-    """The rows a record write changed, typed as the store loads them."""
-    from dash_app.data.delta import Delta
-    from genera_graph.io.records import register_of
-    from genera_graph.io.registers import parse_register_frame
+    """The rows a record write changed, typed as the store loads them, with the earliest
+    day they can change (:func:`dash_app.data.delta.record_delta`)."""
+    from dash_app.data.delta import record_delta
 
-    upserts = []
-    for table, cells in result.rows:
-        if table == "followups":
-            continue
-        if action == "withdraw":  # rare: the next read loads the store again
-            return None
-        register = register_of(table, cells.get("kind") or None)
-        typed, problems = parse_register_frame(pd.DataFrame([cells], dtype="str"), register)
-        if problems or len(typed) != 1:  # cannot happen after a committed write: reload
-            return None
-        upserts.append((table, typed.reset_index(drop=True)))
-    return Delta(tuple(upserts))
+    previous = list(result.previous) or [None] * len(result.rows)
+    return record_delta(result.rows, previous, withdrawn=action == "withdraw")
 
 
 def people_options(access: Any, kinds: Iterable[str] = ("household", "individual"),

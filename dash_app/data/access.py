@@ -27,13 +27,45 @@ import pandas as pd
 
 from dash_app.data.analytics import AnalyticsTables
 from dash_app.data.cache import cached
-from dash_app.data.delta import apply_delta
+from dash_app.data.delta import TIE_TABLES, Delta, apply_delta, scoped_delta
 from dash_app.data.network import NetworkTables
 from dash_app.data.source import Source, deltas_since, generation, load_source
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
 __all__ = ["DataAccess"]
+
+#: the cached tables made on one day (their first argument) from the events up to it: a
+#: write that touches no day before it leaves them right
+_DATED = frozenset({"isolation_report", "isolation_reasons", "early_warning"})
+
+#: the actor columns of each event table
+_EVENT_ACTORS = {"interactions": ("source_actor_id", "target_actor_id"),
+                 "participations": ("actor_id",), "relations": ("actor_id", "partner_id")}
+
+
+def _day_of(value: Any) -> date | None:
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _all_in(rows: pd.DataFrame, table: str, ids: set[str]) -> np.ndarray:
+    mask = np.ones(len(rows), dtype=bool)
+    for col in _EVENT_ACTORS[table]:
+        mask &= rows[col].isin(ids).to_numpy(dtype=bool)
+    return mask
+
+
+def _open_end(ds: Dataset, config: AnalysisConfig) -> date:
+    """The day an open relation is resolved to (as the temporal layer does): the later of
+    the programme's end and the last day in the events."""
+    days = [ds.interactions["date"], ds.participations["date"], ds.relations["start_date"],
+            ds.relations["end_date"]]
+    last = max((d.max() for d in days if d.notna().any()), default=None)
+    end = pd.Timestamp(config.programme_end).date()
+    return max(end, last.date()) if last is not None else end
 
 
 class DataAccess(NetworkTables, AnalyticsTables):
@@ -68,25 +100,108 @@ class DataAccess(NetworkTables, AnalyticsTables):
         self._loaded: Dataset | None = None
 
     def check_fresh(self) -> None:
-        """Drop the dataset and every cached table if a write has touched the data since they
-        were made (:func:`dash_app.data.invalidate`). The loaded dataset is patched with the
-        writes' deltas when they are all known, else read again on the next use."""
+        """Bring the dataset and the cached tables up to date if a write has touched the data
+        since they were made (:func:`dash_app.data.invalidate`).
+
+        When the writes' deltas are all known, the loaded dataset is patched with them (else
+        read again on the next use), and what they cannot have changed is kept: the tables
+        dated before the earliest day they touch (:data:`_DATED`: isolation reports, reasons,
+        worklists), the scoped dataset when only ties were written, and the temporal graphs,
+        extended with the new events (:meth:`genera_graph.temporal.TemporalGraph.extended`).
+        Everything else is dropped and made again on its next use.
+        """
         now = generation(self.source)
         if now != self._generation:
             with self._lock:
                 if now == self._generation:
                     return
                 deltas = deltas_since(self.source, self._generation)
-                loaded = self._loaded
+                before, loaded = self._loaded, self._loaded
+                kept: dict[Any, Any] = {}
+                dataset = None
                 if loaded is not None and deltas is not None:
                     for delta in deltas:
                         loaded = apply_delta(loaded, delta)
+                    kept, dataset = self._unchanged(deltas, before, loaded)
                 else:
                     loaded = None
                 self._loaded = loaded
-                self._dataset = self._district = None
+                self._dataset = dataset
+                self._district = (loaded if dataset is not None and self.viewer.scoped
+                                  else None)
                 self._cache.clear()
+                self._cache.update(kept)
                 self._generation = now
+
+    def _unchanged(self, deltas: list[Delta], before: Dataset, after: Dataset
+                   ) -> tuple[dict[Any, Any], Dataset | None]:
+        """What of the cache the writes of ``deltas`` (``before`` -> ``after``) leave right:
+        ``(cache entries, the viewer's new dataset or None)``."""
+        kept: dict[Any, Any] = {}
+        since = self._since(deltas, before, after)
+        scoped = self.viewer.scoped
+        touched = frozenset().union(*(d.tables for d in deltas))
+        if scoped and touched & {"actors", "household_members"}:
+            since = None  # what the viewer may see can change, on any day
+        if since is not None:
+            for key, value in self._cache.items():
+                if key[0] in _DATED and key[1] and _day_of(key[1][0]) is not None \
+                        and _day_of(key[1][0]) < since:
+                    kept[key] = value
+        # the viewer's dataset: the district, or its scope patched with the visible ties
+        dataset: Dataset | None = after if not scoped else None
+        old_scoped = self._dataset
+        if scoped and old_scoped is not None:
+            visible = set(old_scoped.actors["actor_id"])
+            dataset = old_scoped
+            for delta in deltas:
+                part = scoped_delta(delta, visible)
+                if part is None:
+                    dataset = None
+                    break
+                dataset = apply_delta(dataset, part)
+        # the temporal graphs, extended with the new events
+        if all(d.new_rows for d in deltas):
+            added = {t: [] for t in TIE_TABLES}
+            for delta in deltas:
+                for table, rows in delta.upserts:
+                    if table in added:
+                        added[table].append(rows)
+            graphs = [(("temporal", (), ()), dataset)]
+            if scoped:
+                graphs.append((("district_temporal", (), ()), after))
+            for key, ds in graphs:
+                tg = self._cache.get(key)
+                if tg is None or ds is None:
+                    continue
+                mine = set(ds.actors["actor_id"]) if key[0] == "temporal" and scoped else None
+                new = {}
+                for table, parts in added.items():
+                    if parts:
+                        rows = pd.concat(parts, ignore_index=True)
+                        if mine is not None:
+                            rows = rows[_all_in(rows, table, mine)]
+                        if len(rows):
+                            new[table] = rows.reindex(columns=getattr(ds, table).columns)
+                grown = tg.extended(ds, new) if new else None
+                if grown is not None:
+                    kept[key] = grown
+            if not scoped and ("temporal", (), ()) in kept:
+                kept[("district_temporal", (), ())] = kept[("temporal", (), ())]
+        return kept, dataset
+
+    def _since(self, deltas: list[Delta], before: Dataset, after: Dataset) -> date | None:
+        """The earliest day the writes can change a derived table on (``None``: any)."""
+        days = [d.since for d in deltas]
+        if any(d is None for d in days):
+            return None
+        since = min(days, default=date.max)
+        # the day open relations are resolved to (the last event's) moved: from the earlier
+        # of the two, every open relation reaches further or less far
+        ends = _open_end(before, self.config), _open_end(after, self.config)
+        if ends[0] != ends[1]:
+            since = min(since, min(ends) + pd.Timedelta(days=1).to_pytimedelta())
+        return since
 
     # ----------------------------------------------------------------- base tables
     @property
@@ -146,7 +261,12 @@ class DataAccess(NetworkTables, AnalyticsTables):
     # ----------------------------------------------------------------- scoping
     def _visible(self, ids: pd.Index | pd.Series) -> np.ndarray:
         """Which of these actor ids the viewer may see."""
-        return np.asarray(pd.Index(ids).isin(self.actors.index), dtype=bool)
+        seen = self._visible_ids()
+        return np.fromiter((i in seen for i in ids), dtype=bool, count=len(ids))
+
+    @cached
+    def _visible_ids(self) -> frozenset[str]:
+        return frozenset(self.actors.index)
 
     def _for_viewer(self, table: pd.DataFrame, ids: pd.Index | pd.Series) -> pd.DataFrame:
         """The rows of ``table`` whose ``ids`` the viewer may see, with every bridge the viewer

@@ -173,12 +173,16 @@ class RecordResult:
         The rows as validated: register text cells, generated ids filled in.
     keys : list of dict
         The natural key of each row.
+    previous : list of dict or None
+        For a committed write, the version each row replaced or withdrew (register text
+        cells), ``None`` for a row created; empty when nothing was written.
     """
 
     ok: bool
     problems: tuple[Problem, ...] = ()
     rows: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     keys: list[dict[str, str]] = field(default_factory=list)
+    previous: list[dict[str, str] | None] = field(default_factory=list)
 
     def by_column(self) -> dict[str, list[str]]:
         """Column -> the rules it broke (whole-record problems under ``""``)."""
@@ -383,9 +387,9 @@ def _write(store: Store, author: Author, rows: list[tuple[str, dict[str, str]]],
         if any(p.severity == "error" for p in problems):
             conn.rollback()
             return RecordResult(False, tuple(problems), rows, keys)
-        for i, (table, cells) in enumerate(rows):
-            _apply(conn, author, table, cells, keys[i], action, now)
-    return RecordResult(True, tuple(problems), rows, keys)
+        previous = [_apply(conn, author, table, cells, keys[i], action, now)
+                    for i, (table, cells) in enumerate(rows)]
+    return RecordResult(True, tuple(problems), rows, keys, previous)
 
 
 def _problems(conn: sa.Connection, author: Author, rows: list[tuple[str, dict[str, str]]],
@@ -477,9 +481,9 @@ def _scope_problems(conn: sa.Connection, author: Author,
         return []
     numbered = list(numbered)
     points = set(author.community_points)
-    scope = personal_scope(conn, points)
-    kinds = _kinds(conn, {c[col] for _, t, c in numbered for col in _ACTOR_COLUMNS[t]
-                          if c.get(col)})
+    named = {c[col] for _, t, c in numbered for col in _ACTOR_COLUMNS[t] if c.get(col)}
+    scope = personal_scope(conn, points, among=named)
+    kinds = _kinds(conn, named)
     for actor_id, cells in new_actors.items():
         kinds[actor_id] = cells.get("kind", "")
         if cells.get("kind") == "household" and cells.get("community_point_id") in points:
@@ -574,22 +578,41 @@ def _members_elsewhere(conn: sa.Connection, actor_id: str, scope: set[str]) -> s
     return {actor_id} if any(r[0] not in scope for r in rows) else set()
 
 
-def personal_scope(conn: sa.Connection, points: set[str]) -> set[str]:
+def personal_scope(conn: sa.Connection, points: set[str],
+                   among: Iterable[str] | None = None) -> set[str]:
     """The households of ``points`` and their people (members, or individuals of the point
-    who belong to no other point's household): the explorer's facilitator scope."""
+    who belong to no other point's household): the explorer's facilitator scope.
+
+    With ``among``, only those actors are judged (a record names a few: reading every actor
+    and membership of the store is not needed).
+    """
     if not points:
         return set()
+    params: dict[str, Any] = {}
+    where_actor = where_member = ""
+    if among is not None:
+        wanted = sorted({a for a in among if a})
+        if not wanted:
+            return set()
+        names = {f"a{i}": a for i, a in enumerate(wanted)}
+        params.update(names)
+        holders = ", ".join(f":{k}" for k in names)
+        where_actor = f" AND actor_id IN ({holders})"
+        where_member = f" WHERE m.individual_id IN ({holders})"
     actors = pd.DataFrame(conn.execute(sa.text(
         "SELECT actor_id, kind, community_point_id FROM actors "
-        "WHERE kind IN ('household', 'individual')")).all(),
+        "WHERE kind IN ('household', 'individual')" + where_actor), params).all(),
         columns=["actor_id", "kind", "community_point_id"])
     members = pd.DataFrame(conn.execute(sa.text(
-        "SELECT household_id, individual_id FROM household_members")).all(),
-        columns=["household_id", "individual_id"])
+        "SELECT m.household_id, m.individual_id, h.kind, h.community_point_id "
+        "FROM household_members m JOIN actors h ON h.actor_id = m.household_id"
+        + where_member), params).all(),
+        columns=["household_id", "individual_id", "kind", "community_point_id"])
     own = actors["community_point_id"].isin(points)
     households = set(actors.loc[own & actors["kind"].eq("household"), "actor_id"])
-    inside = set(members.loc[members["household_id"].isin(households), "individual_id"])
-    elsewhere = set(members.loc[~members["household_id"].isin(households), "individual_id"])
+    theirs = members["kind"].eq("household") & members["community_point_id"].isin(points)
+    inside = set(members.loc[theirs, "individual_id"])
+    elsewhere = set(members.loc[~theirs, "individual_id"])
     loose = actors.loc[own & actors["kind"].eq("individual")
                        & ~actors["actor_id"].isin(elsewhere), "actor_id"]
     return households | inside | set(loose)
@@ -727,7 +750,8 @@ def _key_text(key: Mapping[str, str]) -> str:
 
 
 def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str],
-           key: dict[str, str], action: str, now: datetime) -> None:
+           key: dict[str, str], action: str, now: datetime) -> dict[str, str] | None:
+    """Write one row and its history version; the version it replaced (``None``: new)."""
     meta = _tables_meta().tables[table]
     history = _tables()["record_history"]
     old = _current(conn, table, key)
@@ -756,6 +780,7 @@ def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str
         table_name=table, record_key=_key_text(key), version=int(last or 0) + 1, action=action,
         author=author.user_id, at=now, cells=json.dumps(cells, ensure_ascii=False),
         changes=None if changes is None else json.dumps(changes, ensure_ascii=False)))
+    return old
 
 
 # -- schema -----------------------------------------------------------------------------------------

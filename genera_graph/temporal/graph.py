@@ -160,6 +160,34 @@ class TemporalGraph:
         tg._attach_actor_attributes(ds.actors)
         return tg
 
+    def extended(self, ds: Dataset, added: dict[str, pd.DataFrame]) -> TemporalGraph | None:
+        """The temporal graph of ``ds``, which is this graph's dataset plus the new event rows
+        ``added`` (table name -> rows of ``interactions``, ``relations`` or
+        ``participations``), made by inserting those events into this log instead of
+        encoding every table again; ``None`` when that would not equal
+        :meth:`from_dataset` (actors or activities not appended after the known ones,
+        memberships or Community Points changed, an event after the open relations' end).
+
+        Examples
+        --------
+        >>> from genera_graph.temporal.testing import toy_dataset
+        >>> ds = toy_dataset()
+        >>> tg = TemporalGraph.from_dataset(ds)
+        >>> new = ds.interactions.iloc[:1].assign(interaction_id="NEW")
+        >>> grown = dict(ds.tables(), interactions=pd.concat([ds.interactions, new]))
+        >>> more = tg.extended(Dataset(**grown), {"interactions": new})
+        >>> more.n_events - tg.n_events
+        1
+        """
+        from genera_graph.temporal._extend import extend_log
+
+        log = extend_log(self.log, ds, added, self.config)
+        if log is None:
+            return None
+        tg = type(self)(log, self.config)
+        tg._attach_actor_attributes(ds.actors)
+        return tg
+
     #: actor columns kept beside the log for the analytics (never names: personal data stays
     #: in the dataset)
     ACTOR_ATTRIBUTES = ("municipality", "facilitator_id", "left_on")
