@@ -39,6 +39,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
               "genera users list"),
     "audit": ("genera audit verify", "genera audit show --user anna --since 01/12/2026"),
     "erase": ("genera erase I0042 --yes", "genera erase H0107 --with-members"),
+    "districts": ("genera districts set region_data/districts.csv", "genera districts list",
+                  "genera users add bea --role coordinator --district D01 --generate"),
 }
 
 

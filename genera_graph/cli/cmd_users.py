@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                      choices=["admin", "coordinator", "facilitator", "researcher"])
     add.add_argument("--community-point", dest="points", action="append", default=[],
                      metavar="ID", help="a facilitator's Community Point (repeat for more)")
+    add.add_argument("--district", default=None, metavar="ID",
+                     help="scope a coordinator to one district (see genera districts)")
     _password_options(add)
     users.add_parser("list", help="list the accounts (never their passwords)")
     role = users.add_parser("set-role", help="change an account's role")
@@ -36,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                       choices=["admin", "coordinator", "facilitator", "researcher"])
     role.add_argument("--community-point", dest="points", action="append", default=[],
                       metavar="ID")
+    role.add_argument("--district", default=None, metavar="ID",
+                      help="scope a coordinator to one district (omit: the whole region)")
     for action, text in (("disable", "disable an account (its sessions end)"),
                          ("enable", "enable a disabled account")):
         users.add_parser(action, help=text).add_argument("username")
@@ -104,13 +108,15 @@ def run(args: argparse.Namespace) -> int:
             if action == "add":
                 account, one_time = accounts.add(args.username,
                                                  args.display_name or args.username,
-                                                 args.role, args.points, _read_password(args))
+                                                 args.role, args.points, _read_password(args),
+                                                 district=args.district)
                 audit.record(who, "user_add", [account.username], role=account.role)
                 print(f"account {account.username} ({account.role}"
                       + (f", {', '.join(account.community_points)}"
                          if account.community_points else "") + ") created")
             elif action == "set-role":
-                account = accounts.set_role(args.username, args.role, args.points)
+                account = accounts.set_role(args.username, args.role, args.points,
+                                            district=args.district)
                 audit.record(who, "user_set_role", [account.username], role=account.role)
                 print(f"account {account.username} is now {account.role}")
                 return 0

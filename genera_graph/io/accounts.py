@@ -78,7 +78,8 @@ class Account:
     role : str
         One of :data:`ROLES`.
     community_points : tuple of str
-        A facilitator's Community Point ids (empty for the other roles).
+        A facilitator's Community Point ids; for a coordinator scoped to a district, the
+        points that district owns now (empty for the other roles).
     active : bool
     must_change_password : bool
         Signed in with a one-time password: must choose a new one.
@@ -94,6 +95,8 @@ class Account:
     must_change_password: bool
     created_at: datetime
     last_login: datetime | None
+    #: the district a coordinator is scoped to (genera_graph.io.districts), or None
+    district_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,14 +150,28 @@ class Accounts:
         with self.store.read_transaction() as conn:
             row = conn.execute(sa.select(_USERS).where(
                 _USERS.c.username == str(username).strip().lower())).first()
-        return _row_account(row) if row else None
+        return self._scoped(_row_account(row)) if row else None
 
     def by_id(self, user_id: int) -> Account | None:
         """The account with this id (``None`` if there is none)."""
         with self.store.read_transaction() as conn:
             row = conn.execute(sa.select(_USERS).where(_USERS.c.user_id == int(user_id))
                                ).first()
-        return _row_account(row) if row else None
+        return self._scoped(_row_account(row)) if row else None
+
+    def _scoped(self, account: Account) -> Account:
+        """A coordinator scoped to a district sees that district's points, read per call so
+        that a change of the district's points applies at the next request."""
+        from dataclasses import replace
+
+        from genera_graph.io.districts import district_of_user, district_points
+
+        with self.store.read_transaction() as conn:
+            district = district_of_user(conn, account.user_id)
+        if district is None:
+            return account
+        return replace(account, district_id=district,
+                       community_points=district_points(self.store, district))
 
     def list(self) -> pd.DataFrame:
         """Every account, by user name: ``username``, ``display_name``, ``role``,
@@ -174,8 +191,8 @@ class Accounts:
     # -- writing ---------------------------------------------------------------------------
 
     def add(self, username: str, display_name: str, role: str,
-            community_points: Iterable[str] = (), password: str | None = None
-            ) -> tuple[Account, str | None]:
+            community_points: Iterable[str] = (), password: str | None = None,
+            district: str | None = None) -> tuple[Account, str | None]:
         """Create an account.
 
         Parameters
@@ -192,6 +209,9 @@ class Accounts:
             The password (at least :data:`MIN_PASSWORD_LENGTH` characters). Without it, a
             one-time password is generated and returned: it must be changed at the first
             sign-in.
+        district : str, optional
+            Scope a coordinator to one district of the store (:mod:`genera_graph.io.districts`):
+            they see only the families of its Community Points.
 
         Returns
         -------
@@ -209,6 +229,7 @@ class Accounts:
             raise AccountError("a user name has 2 to 64 characters: lower-case letters, "
                                "digits, '.', '_' or '-', starting with a letter or digit")
         points = self._check_role(role, community_points)
+        self._check_district(role, district)
         one_time = password is None
         if one_time:
             password = generate_password()
@@ -221,6 +242,12 @@ class Accounts:
                     role=role, community_points=",".join(points), password_hash=digest,
                     active=True, must_change_password=one_time, created_at=_now(),
                     last_login=None))
+                if district is not None:
+                    from genera_graph.io.districts import set_user_district
+
+                    user_id = conn.execute(sa.select(_USERS.c.user_id).where(
+                        _USERS.c.username == username)).scalar_one()
+                    set_user_district(conn, user_id, district)
         except sa.exc.IntegrityError as exc:
             raise AccountError(f"the user name {username!r} is taken") from exc
         account = self.get(username)
@@ -228,10 +255,17 @@ class Accounts:
         return account, password if one_time else None
 
     def set_role(self, username: str, role: str,
-                 community_points: Iterable[str] = ()) -> Account:
-        """Change an account's role (and a facilitator's Community Points)."""
+                 community_points: Iterable[str] = (), district: str | None = None) -> Account:
+        """Change an account's role (and a facilitator's Community Points, or the district a
+        coordinator is scoped to: ``None`` for none)."""
+        from genera_graph.io.districts import set_user_district
+
         points = self._check_role(role, community_points)
+        self._check_district(role, district)
+        account = self._must_get(username)
         self._update(username, role=role, community_points=",".join(points))
+        with self.store.write_transaction() as conn:
+            set_user_district(conn, account.user_id, district)
         return self._must_get(username)
 
     def set_active(self, username: str, active: bool) -> Account:
@@ -340,6 +374,18 @@ class Accounts:
             if unknown:
                 raise AccountError(f"not a Community Point of the store: {', '.join(unknown)}")
         return points
+
+    def _check_district(self, role: str, district: str | None) -> None:
+        if district is None:
+            return
+        if role != "coordinator":
+            raise AccountError(f"only a coordinator is scoped to a district, not a {role}")
+        from genera_graph.io.districts import DistrictError, district_points
+
+        try:
+            district_points(self.store, district)
+        except DistrictError as exc:
+            raise AccountError(str(exc)) from exc
 
     @staticmethod
     def _check_password(username: str, password: str) -> None:

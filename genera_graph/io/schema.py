@@ -42,6 +42,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from genera_graph.io.auth_schema import AUTH_TABLES, define_auth_tables
+from genera_graph.io.districts import DISTRICT_TABLES, define_district_tables
 from genera_graph.io.registers import REGISTERS
 from genera_graph.model import TABLE_SCHEMAS
 
@@ -288,6 +289,11 @@ sa.Table(
     sa.UniqueConstraint("actor_id", "candidate_id", name="uq_introductions_pair"),
 )
 MIGRATIONS[5] = create_tables("introductions")
+
+# -- step 6: districts owning Community Points, coordinators scoped to one (region;
+# genera_graph.io.districts) --
+define_district_tables(METADATA)
+MIGRATIONS[6] = create_tables(*DISTRICT_TABLES)
 
 # -- new steps go above this line (see the module docstring) --
 

@@ -48,6 +48,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# the columns of SampleRegion.districts and the name of districts.csv are the store's
+# (``genera districts set`` reads what write_region writes)
+from genera_graph.io.districts import DISTRICT_COLUMNS, DISTRICTS_FILE
 from genera_graph.model import DEFAULT_CONFIG, Dataset
 from genera_graph.sample.truth import (
     BRIDGE_COLUMNS,
@@ -64,9 +67,6 @@ __all__ = [
     "write_region",
 ]
 
-#: columns of :attr:`SampleRegion.districts` (and of ``districts.csv``)
-DISTRICT_COLUMNS = ["district_id", "community_point_id", "name"]
-DISTRICTS_FILE = "districts.csv"
 
 _START = np.datetime64(DEFAULT_CONFIG.programme_start, "D")
 _END = int((np.datetime64(DEFAULT_CONFIG.programme_end, "D") - _START).astype(int)) + 1
