@@ -41,9 +41,12 @@ __all__ = [
     "district_dataset",
     "region_summary",
     "run_districts",
+    "run_windows",
+    "window_bundle",
 ]
 
 _CACHE: dict[str, tuple[str, Dataset]] = {}
+_GRAPHS: dict[str, tuple[str, Any]] = {}
 
 
 def district_dataset(ds: Dataset, districts: pd.DataFrame, district_id: str) -> Dataset:
@@ -183,7 +186,7 @@ def _district_task(store: str, districts: pd.DataFrame, district_id: str, at: st
 
 def run_districts(
     store: str,
-    districts: pd.DataFrame,
+    districts: pd.DataFrame | None,
     at: str,
     *,
     client: Any = None,
@@ -196,8 +199,9 @@ def run_districts(
     ----------
     store : str
         The shared store: an SQLite path every worker can open, or a PostgreSQL URL.
-    districts : pandas.DataFrame
-        The districts table.
+    districts : pandas.DataFrame or None
+        The districts table; ``None``: the store's own (:func:`genera_graph.io.districts.
+        read_districts`, set with ``genera districts set``).
     at : date-like
     client : dask.distributed.Client, optional
         Run one task per district on its workers (``client.map``); ``None``: in this process.
@@ -212,6 +216,14 @@ def run_districts(
     dict
         district id -> its bundle, in the order of ``district_ids``.
     """
+    if districts is None:
+        from genera_graph.io.districts import read_districts
+        from genera_graph.io.store import Store
+
+        with Store(store) as opened:
+            districts = read_districts(opened).dropna(subset=["community_point_id"])
+        if districts.empty:
+            raise ValueError("the store has no districts: genera districts set districts.csv")
     ids = list(district_ids if district_ids is not None
                else pd.unique(districts["district_id"]))
     if client is None:
@@ -237,3 +249,104 @@ def region_summary(results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
             "peer_share": float(grow["peer_share"].iloc[-1]) if len(grow) else float("nan"),
         })
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------- per window
+def window_bundle(tg: Any, windows: Sequence[tuple[Any, Any]], k: int) -> pd.DataFrame:
+    """The bundle of window ``k`` of ``windows``: its growth row and its isolation counts.
+
+    Parameters
+    ----------
+    tg : TemporalGraph
+        The region (or a district).
+    windows : sequence of (start, end)
+        Half-open windows in time order (the programme's 36 months by default in
+        :func:`run_windows`).
+    k : int
+        The window.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: the columns of :func:`~genera_graph.analytics.growth.growth` for window ``k``
+        (computed with window ``k - 1`` beside it, so ``lost_ties`` is the full table's), then
+        ``households``, ``isolated``, ``at_risk`` and ``new``: the isolation report on the
+        window's last day.
+
+    Examples
+    --------
+    >>> from genera_graph.analytics.growth import growth
+    >>> from genera_graph.temporal import TemporalGraph, month_windows
+    >>> from genera_graph.temporal.testing import toy_dataset
+    >>> tg = TemporalGraph.from_dataset(toy_dataset())
+    >>> months = month_windows("2016-05-01", "2016-08-31")
+    >>> row = window_bundle(tg, months, 2)
+    >>> row.drop(columns=["households", "isolated", "at_risk", "new"]).equals(
+    ...     growth(tg, months).iloc[[2]].reset_index(drop=True))
+    True
+    """
+    from datetime import timedelta
+
+    from genera_graph.analytics.growth import growth
+    from genera_graph.analytics.isolation import isolation_report
+    from genera_graph.temporal import as_date
+
+    pair = list(windows[max(k - 1, 0):k + 1])
+    row = growth(tg, pair).iloc[[-1]].reset_index(drop=True)
+    last_day = as_date(pair[-1][1]) - timedelta(days=1)
+    status = isolation_report(tg, last_day)["status"].astype(object)
+    row["households"] = len(status)
+    for name in ("isolated", "at_risk", "new"):
+        row[name] = int((status == name).sum())
+    return row
+
+
+def _store_graph(store: str) -> Any:
+    """The store's temporal graph, built once per process while the store does not change."""
+    from genera_graph.temporal import TemporalGraph
+
+    ds = _store_dataset(store)
+    token = _CACHE[store][0]
+    cached = _GRAPHS.get(store)
+    if cached is None or cached[0] != token:
+        _GRAPHS[store] = (token, TemporalGraph.from_dataset(ds))
+    return _GRAPHS[store][1]
+
+
+def _window_task(store: str, windows: list[tuple[Any, Any]], k: int) -> pd.DataFrame:
+    return window_bundle(_store_graph(store), windows, k)
+
+
+def run_windows(store: str, windows: Sequence[tuple[Any, Any]] | None = None, *,
+                client: Any = None) -> pd.DataFrame:
+    """:func:`window_bundle` for every window, in this process or one task per window on a
+    Dask cluster (each worker reads the shared store and builds its graph once).
+
+    Parameters
+    ----------
+    store : str
+        An SQLite path every worker can open, or a PostgreSQL URL.
+    windows : sequence of (start, end), optional
+        Default: the programme's months (:func:`~genera_graph.temporal.month_windows`).
+    client : dask.distributed.Client, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window, in order; its growth columns equal
+        :func:`~genera_graph.analytics.growth.growth` over the same windows.
+    """
+    from genera_graph.model import DEFAULT_CONFIG
+    from genera_graph.temporal import month_windows
+
+    if windows is None:
+        windows = month_windows(DEFAULT_CONFIG.programme_start, DEFAULT_CONFIG.programme_end)
+    windows = list(windows)
+    ks = list(range(len(windows)))
+    if client is None:
+        rows = [_window_task(store, windows, k) for k in ks]
+    else:
+        futures = client.map(_window_task, [store] * len(ks), [windows] * len(ks), ks,
+                             pure=False)
+        rows = client.gather(futures)
+    return pd.concat(rows, ignore_index=True)

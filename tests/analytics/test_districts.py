@@ -10,12 +10,16 @@ from genera_graph.analytics.districts import (
     district_dataset,
     region_summary,
     run_districts,
+    run_windows,
 )
+from genera_graph.analytics.growth import growth
 from genera_graph.io.importer import import_dataset
 from genera_graph.io.store import Store
 from genera_graph.sample.region import generate_region
 
 AT = "2018-06-30"
+QUARTERS = [("2017-01-01", "2017-04-01"), ("2017-04-01", "2017-07-01"),
+            ("2017-07-01", "2017-10-01"), ("2017-10-01", "2018-01-01")]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +61,7 @@ def test_local_cluster_equals_the_single_process_path(region_store):
             distributed.Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         spread = run_districts(path, region.districts, AT, client=client)
+        by_window = run_windows(path, QUARTERS, client=client)
     assert list(spread) == list(single) == ["D01", "D02"]
     for district, bundle in single.items():
         for name, frame in bundle.items():
@@ -66,3 +71,15 @@ def test_local_cluster_equals_the_single_process_path(region_store):
     assert summary["district_id"].tolist() == ["D01", "D02"]
     iso = pd.concat([b["isolation"] for b in single.values()])
     assert summary["isolated"].sum() == int((iso["status"] == "isolated").sum()) > 0
+    # one task per window: the rows of the single-process growth table, and the isolation
+    # counts of the report on each window's last day
+    from genera_graph.analytics.isolation import isolation_report
+    from genera_graph.temporal import TemporalGraph
+
+    with Store(path) as store:
+        tg = TemporalGraph.from_dataset(store.load())
+    pd.testing.assert_frame_equal(by_window[growth(tg, QUARTERS).columns],
+                                  growth(tg, QUARTERS))
+    pd.testing.assert_frame_equal(by_window, run_windows(path, QUARTERS))
+    last = isolation_report(tg, "2017-12-31")["status"]
+    assert by_window["isolated"].iloc[-1] == int((last == "isolated").sum())
