@@ -191,6 +191,9 @@ TRANSLATIONS: dict[str, Any] = {
     "map.search": N_("Search by name…"),
     "map.stats": _Parts(N_("{nodes}, {edges} · {period}"), nodes=NN_("{n} actor", "{n} actors"),
                         edges=NN_("{n} tie", "{n} ties")),
+    "map.aggregated": _Parts(
+        N_("{groups} grouping {units}: choose Community Points to see the actors · {period}"),
+        groups=NN_("{n} group", "{n} groups"), units=NN_("{n} actor", "{n} actors")),
     "map.panel.hint": N_(
         "Click an actor on the map (or search for a name) to see its personal network."),
     "map.panel.ties": N_("Ties in the period: {n} ({peer} peer)"),

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dash_app.data.aggregate import AggregateTables
 from dash_app.data.analytics import AnalyticsTables
 from dash_app.data.cache import cached
 from dash_app.data.delta import TIE_TABLES, Delta, apply_delta, scoped_delta
@@ -68,7 +69,7 @@ def _open_end(ds: Dataset, config: AnalysisConfig) -> date:
     return max(end, last.date()) if last is not None else end
 
 
-class DataAccess(NetworkTables, AnalyticsTables):
+class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
     """Cached, viewer-scoped access to the dataset and to every table the pages show.
 
     Parameters
@@ -282,7 +283,10 @@ class DataAccess(NetworkTables, AnalyticsTables):
         answer at once: the map positions, growth, the worklists of every quarter, the
         monitoring report and, for each of ``periods`` (the periods the Bridges and
         Communities pages offer), bridging, brokerage and communities. Tens of seconds on the
-        sample district; ``genera serve`` calls it before listening."""
+        sample district; ``genera serve`` calls it before listening. At region scale only
+        the latest worklist and the aggregated map (:meth:`warm_region`)."""
+        if self.region_scale():
+            return self.warm_region()
         months = self.months()
         steps = [self.positions, lambda: self.nodes(months[0], months[-1]), self.growth,
                  lambda: self.growth("community_point"), lambda: self.growth("programme"),

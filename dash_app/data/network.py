@@ -134,7 +134,7 @@ class NetworkTables:
         nodes = a.loc[a.index.intersection(deg.index), ["name", "kind", "community_point_id"]]
         nodes = nodes.assign(degree=deg["size"].reindex(nodes.index).astype(int),
                              strength=deg["sum"].reindex(nodes.index))
-        pos = self.positions()
+        pos = self.map_positions(edges)  # at region scale: the shown units' own layout
         nodes["x"] = pos["x"].reindex(nodes.index).fillna(0.0)
         nodes["y"] = pos["y"].reindex(nodes.index).fillna(0.0)
         return nodes, edges.reset_index(drop=True)

@@ -229,6 +229,15 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     lang = lang or "it"
     access = current()
     key = _filters(access, value, programmes, cps, kinds, natures)
+    if access.region_scale() and access.map_is_aggregated(*key):
+        # too many units to draw: districts (or points) as super-nodes; a point filter drills
+        # down (dash_app.data.aggregate)
+        nodes, edges = access.aggregated_map(*key)
+        elements = cytoscape_elements(nodes, edges, "kind", "degree")
+        text = _period_text(key[0], key[1], lang)
+        stats = t("map.aggregated", lang, groups=len(nodes), units=int(nodes["units"].sum()),
+                  period=text)
+        return elements, stats, text, legend(map_legend(lang, nodes, "kind"))
     nodes, edges = access.nodes(*key)
     if colour == "community":
         nodes = nodes.assign(community=access.community_of(key[0], key[1], nodes.index))

@@ -1,0 +1,50 @@
+"""The map at region scale (dash_app.data.aggregate), on the test district with the limits
+lowered: super-nodes per Community Point sized by their units, links counting the ties across
+points (checked against a plain count of the window's edges), and a drill-down by point."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import pandas as pd
+
+import dash_app.data.aggregate as aggregate
+
+ALL_NATURES = ["peer", "professional", "institutional"]
+
+
+def test_region_map_aggregates_and_drills_down(ctx, monkeypatch):
+    from dash_app.data import current
+
+    update = sys.modules["dash_app.pages.map"].update_map
+    monkeypatch.setattr(aggregate, "REGION_ACTORS", 0)
+    monkeypatch.setattr(aggregate, "MAP_DETAIL_LIMIT", 5)  # the test district: 27 actors
+    els, stats, _label, _legend = update([0, 36], None, None, None, ALL_NATURES, "kind",
+                                         "degree", "it")
+    access = current()
+    months = access.months()
+    edges = access.edges(months[0], months[-1])
+    point = access.actors["community_point_id"].to_dict()
+    group = {u: "–" if pd.isna(point.get(u)) else point[u]
+             for u in set(edges["a"]) | set(edges["b"])}
+    nodes, links = access.aggregated_map(months[0], months[-1])
+    # every point with a tie is a super-node, sized by its units
+    assert {e["data"]["id"] for e in els if "source" not in e["data"]} == set(group.values())
+    assert nodes["units"].to_dict() == dict(Counter(group.values()))
+    # links: the ties between units of two different points, counted pair by pair
+    cross = Counter(tuple(sorted((group[a], group[b])))
+                    for a, b in zip(edges["a"], edges["b"], strict=True)
+                    if group[a] != group[b])
+    assert dict(zip(zip(links["a"], links["b"], strict=True), links["ties"], strict=True)) == cross
+    assert len([e for e in els if "source" in e["data"]]) == len(cross) > 0
+    inside = Counter(group[a] for a, b in zip(edges["a"], edges["b"], strict=True)
+                     if group[a] == group[b])
+    assert nodes["internal_ties"].to_dict() == {g: inside.get(g, 0) for g in nodes.index}
+    assert "gruppi che riuniscono" in stats
+    # one point's households: few enough units to draw them one by one
+    monkeypatch.setattr(aggregate, "MAP_DETAIL_LIMIT", 10_000)
+    detail, *_ = update([0, 36], None, ["CP01"], ["household"], ALL_NATURES, "kind", "degree",
+                        "it")
+    shown = {e["data"]["id"] for e in detail if "source" not in e["data"]}
+    assert shown and all(access.actors.loc[i, "kind"] == "household" for i in shown)
