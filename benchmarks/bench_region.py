@@ -92,14 +92,18 @@ def step(sampler: _Sampler, name: str, aim: str = ""):
 
 
 def _child_import(folder: str, store: str) -> None:
-    from genera_graph.io.store import Store
+    import contextlib
+    import io
+
+    from genera_graph.cli import main as genera
 
     t0 = time.perf_counter()
-    result = Store(store).import_paths(folder)
+    with contextlib.redirect_stdout(io.StringIO()):  # `genera --store STORE import FOLDER`
+        ok = genera(["--store", store, "import", folder]) == 0
     took = time.perf_counter() - t0
     with open("/proc/self/status") as handle:
         hwm = next(line for line in handle if line.startswith("VmHWM"))
-    print(f"{took:.2f} {int(hwm.split()[1]) * 1024} {result.ok}")
+    print(f"{took:.2f} {int(hwm.split()[1]) * 1024} {ok}")
 
 
 def _quality(tg: TemporalGraph, region) -> tuple[float, float, int, int, int]:
@@ -173,12 +177,24 @@ def run_region(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             with step(sampler, "write registers"):
                 write_region(region, Path(tmp) / "registers")
+            target = Path(args.keep_store) if args.keep_store else Path(tmp) / "region.sqlite"
+            for leftover in target.parent.glob(target.name + "*"):
+                leftover.unlink()
             out = subprocess.run(
                 [sys.executable, __file__, "--child-import", str(Path(tmp) / "registers"),
-                 str(Path(tmp) / "region.sqlite")], capture_output=True, text=True, check=True)
+                 str(target)], capture_output=True, text=True, check=True)
             took, hwm, ok = out.stdout.split()
             print(f"{'genera import (child process)':<34} {float(took):8.2f} s   peak "
                   f"{int(hwm) / GIB:5.2f} GiB   aim < 60 s (ok={ok})", flush=True)
+            if args.keep_store:
+                from genera_graph.io.districts import read_districts_file, set_districts
+                from genera_graph.io.store import Store
+
+                with Store(target) as store:
+                    set_districts(store, read_districts_file(Path(tmp) / "registers"))
+                print(f"  store kept: {target} (with its districts)")
+    if args.only == "import":
+        return
     with step(sampler, "TemporalGraph.from_dataset", "aim < 10 s"):
         tg = TemporalGraph.from_dataset(ds)
     only = set(filter(None, args.only.split(",")))
@@ -282,6 +298,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--at", default="2018-06-30")
     parser.add_argument("--import", dest="import_", action="store_true")
+    parser.add_argument("--keep-store", metavar="SQLITE",
+                        help="with --import: keep the imported store here (districts set)")
     parser.add_argument("--exact", action="store_true")
     parser.add_argument("--epsilon", type=float, default=0.01,
                         help="KADABRA's epsilon (the bound is epsilon * n(n-1)/4)")
