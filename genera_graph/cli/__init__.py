@@ -32,6 +32,9 @@ __all__ = ["DEFAULT_STORE", "ENTRY_POINT_GROUP", "build_parser", "main"]
 #: entry-point group of command modules contributed by other packages
 ENTRY_POINT_GROUP = "genera.commands"
 
+#: the file-mode mask of every command: files 0600, folders 0700
+PRIVATE_UMASK = 0o077
+
 #: the store used when neither ``--store`` nor ``$GENERA_STORE`` is given
 DEFAULT_STORE = "genera.sqlite"
 
@@ -74,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     from genera_graph.cli._common import UsageError
 
+    # every file a command creates (the store and its WAL, keys, exports, reports, logs) is
+    # the user's only (0600) and every folder it creates is 0700: they hold families' data
+    umask = os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args) or 0)
     except UsageError as error:
@@ -82,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -88,6 +88,17 @@ def store_url(url_or_path: str | os.PathLike) -> sa.URL:
     return url
 
 
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600) before SQLite does (which
+    would follow the umask); SQLite gives its journal and WAL the file's mode. An existing
+    file is left as it is (``genera serve`` warns when others may read it)."""
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    # a missing folder: SQLite reports it as before
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Database:
     """A store's database: connections, transactions, schema upgrade and reading.
 
@@ -114,6 +125,7 @@ class Database:
         self.busy_timeout_s = busy_timeout_s
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite":
+            _create_private(self.url.database)
             self._engine = sa.create_engine(self.url)
             _sqlite_setup(self._engine, busy_timeout_s)
         else:

@@ -131,6 +131,38 @@ def test_cli_reads_passwords_from_stdin_never_argv(tmp_path: Path, monkeypatch, 
     assert entries["username"].iloc[0].startswith("cli:")
 
 
+def test_commands_create_the_store_and_exports_private(tmp_path: Path, monkeypatch):
+    """Under a permissive umask, every file a command creates is 0600 and every folder 0700
+    (the store, its WAL, an export and the export's new folder); the umask is given back."""
+    import os
+    import stat
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    previous = os.umask(0o022)
+    try:
+        store = tmp_path / "g.sqlite"
+        monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
+        assert main(["--store", str(store), "users", "add", "anna", "--role", "coordinator",
+                     "--password-stdin"]) == 0
+        assert mode(store) == 0o600
+        assert os.umask(0o022) == 0o022  # main gave the umask back
+        with Store(store) as opened:  # the library alone creates a new store private too
+            assert opened.import_dataset(tiny_dataset()).ok
+            assert mode(store) == 0o600
+            assert mode(tmp_path / "g.sqlite-wal") == 0o600
+        other = tmp_path / "library.sqlite"
+        Store(other).close()
+        assert mode(other) == 0o600
+        out = tmp_path / "new" / "view.graphml"
+        assert main(["--store", str(store), "export", "--format", "graphml",
+                     "--out", str(out)]) == 0
+        assert (mode(out), mode(out.parent)) == (0o600, 0o700)
+    finally:
+        os.umask(previous)
+
+
 # -- audit -----------------------------------------------------------------------------------
 
 def test_audit_chain_detects_an_edited_entry_and_names_it(store_url: str):
