@@ -13,7 +13,30 @@ import sys
 
 from genera_graph.cli._common import parse_date
 
-__all__ = ["register", "run"]
+__all__ = ["record_command", "register", "run"]
+
+
+def record_command(store, action: str, target: list[str] = (), **detail: object) -> bool:  # noqa: ANN001
+    """Record what a command did in the store's audit log, as ``cli:<system user>``: the
+    action, ids (registers, content hashes, formats) and counts, never a value. ``store`` is
+    an open :class:`~genera_graph.io.store.Store` or its path or URL. Returns whether it was
+    written; when the store stays busy the command says so on stderr rather than fail after
+    its work is done."""
+    from genera_graph.cli.cmd_users import cli_actor
+    from genera_graph.io.audit import AuditLog
+    from genera_graph.io.store import Store, StoreBusyError
+
+    try:
+        if isinstance(store, Store):
+            AuditLog(store).record(cli_actor(), action, list(target), **detail)
+        else:
+            with Store(store) as opened:
+                AuditLog(opened).record(cli_actor(), action, list(target), **detail)
+    except StoreBusyError as exc:
+        print(f"genera: warning: the audit entry of {action} was not written ({exc})",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -116,7 +116,18 @@ def run(args: argparse.Namespace) -> int:
         write_html_map(nodes, edges, out, title="#genera_azioni", color_by="kind",
                        lang=table_options(args)["lang"])
     print(f"wrote {out}: {len(nodes)} actors, {len(view.edges)} ties")
+    _audit_view(args, actors=len(nodes), ties=len(view.edges))
     return 0
+
+
+def _audit_view(args: argparse.Namespace, **counts: int) -> None:
+    """The identified export's audit entry: format and counts (none for ``--registers``)."""
+    if getattr(args, "registers", None):
+        return
+    from genera_graph.cli._common import store_url
+    from genera_graph.cli.cmd_audit import record_command
+
+    record_command(store_url(args), "export", [args.format], **counts)
 
 
 def _check_view_options(args: argparse.Namespace) -> None:
@@ -149,6 +160,7 @@ def _metrics(args: argparse.Namespace, view) -> int:
     frame, dictionary = bridging_tables(view.igraph())
     written = write_table(frame, args.out, "metrics", dictionary, **table_options(args))
     print(f"wrote {', '.join(str(p) for p in written.values())} ({len(frame)} actors)")
+    _audit_view(args, actors=len(frame))
     return 0
 
 

@@ -28,6 +28,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with Store(target) as store:
         written = store.export(args.folder)
+        from genera_graph.cli.cmd_audit import record_command
+
+        record_command(store, "export_store", ["registers"], files=len(written))
     for path in written:
         print(path)
     return 0

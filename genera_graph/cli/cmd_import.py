@@ -64,6 +64,20 @@ def _safe(frame):  # noqa: ANN001, ANN202 - a DataFrame (pandas imported lazily)
     return frame.apply(neutralise_series)
 
 
+def _audit(store, result) -> None:  # noqa: ANN001 - a Store and an ImportResult
+    """One audit entry per file: its register and content hash (which file, not its name,
+    which could name a family) and its counts; never a value."""
+    from genera_graph.cli.cmd_audit import record_command
+
+    for outcome in result.files:
+        record_command(store, "import", [outcome.register, f"sha256:{outcome.content_hash[:16]}"],
+                       status=outcome.status, committed=result.committed,
+                       partial=result.partial, read=outcome.rows_read,
+                       accepted=outcome.rows_accepted, quarantined=outcome.rows_quarantined,
+                       new=outcome.rows_new, changed=outcome.rows_changed,
+                       erased_skipped=outcome.rows_erased)
+
+
 def run(args: argparse.Namespace) -> int:
     from genera_graph.io.store import Store, StoreBusyError
 
@@ -79,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         with Store(target) as store:
             result = store.import_paths(args.paths, partial=args.partial, progress=progress,
                                         chunk_rows=args.chunk_rows)
+            _audit(store, result)
     except StoreBusyError as exc:
         print(f"genera import: {exc}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -159,8 +160,38 @@ def test_commands_create_the_store_and_exports_private(tmp_path: Path, monkeypat
         assert main(["--store", str(store), "export", "--format", "graphml",
                      "--out", str(out)]) == 0
         assert (mode(out), mode(out.parent)) == (0o600, 0o700)
+        with Store(store) as opened:  # an identified export is audited: format and counts
+            export = AuditLog(opened).entries(action="export")
+        assert list(export["target"]) == ["graphml"] and '"actors":' in export["detail"][0]
     finally:
         os.umask(previous)
+
+
+def test_cli_import_and_store_export_are_audited_with_ids_and_counts(tmp_path: Path):
+    """``genera import``: one entry per file as the OS user (register, content hash, counts
+    equal to the import's), ``genera export-store`` too; no name or value in the log."""
+    dataset = tiny_dataset()
+    with Store(tmp_path / "a.sqlite") as source:
+        assert source.import_dataset(dataset).ok
+        source.export(tmp_path / "registers")
+    store = tmp_path / "b.sqlite"
+    assert main(["--store", str(store), "import", str(tmp_path / "registers")]) == 0
+    assert main(["--store", str(store), "export-store", str(tmp_path / "again")]) == 0
+    with Store(store) as opened:
+        log = AuditLog(opened).entries()
+        assert AuditLog(opened).verify().ok
+    imports = log[log["action"].eq("import")]
+    assert len(imports) == len(list((tmp_path / "registers").glob("*.csv")))
+    assert imports["username"].str.startswith("cli:").all()
+    actors = imports[imports["target"].str.startswith("actors.csv,sha256:")]
+    assert len(actors) == 1
+    detail = json.loads(actors["detail"].iloc[0])
+    assert detail["read"] == detail["accepted"] == detail["new"] == len(dataset.actors)
+    assert detail["committed"] is True and detail["quarantined"] == 0
+    assert log["action"].tolist()[-1] == "export_store"
+    text = log.astype(str).to_csv()
+    names = [n for n in dataset.actors["name"] if isinstance(n, str) and len(n) > 3]
+    assert names and not [n for n in names if n in text]
 
 
 # -- audit -----------------------------------------------------------------------------------
