@@ -323,12 +323,78 @@ def _changed(page, selector: str, before: str, timeout: int = 60_000) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def _timed(page, action, selector: str) -> float:
+class _Meter:
+    """Where an action's time goes: the server's callbacks (the sum of their durations, from
+    the Flask hooks of :func:`_record_requests`), the bytes sent, and the browser's CPU (the
+    renderer process's ``ProcessTime`` and its ``ScriptDuration``, from the DevTools
+    protocol's ``Performance.getMetrics``: CPU seconds, so less inflated by a loaded machine
+    than the wall time)."""
+
+    def __init__(self, records: list):
+        self.records = records
+        self.samples: dict[str, list[tuple[float, float, float, float, float]]] = {}
+        self.name = ""
+        self._cdp = {}
+
+    def attach(self, page) -> None:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        self._cdp[id(page)] = cdp
+
+    def _metrics(self, page) -> dict[str, float]:
+        cdp = self._cdp.get(id(page))
+        if cdp is None:
+            return {}
+        return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+    def start(self, page) -> tuple:
+        self.records.clear()
+        return time.perf_counter(), self._metrics(page)
+
+    def stop(self, page, name: str, started: tuple) -> float:
+        t0, before = started
+        wall = time.perf_counter() - t0
+        after = self._metrics(page)
+        server = sum(d for path, d, _ in list(self.records) if path.endswith("update-component"))
+        sent = sum(n for path, _, n in list(self.records) if path.endswith("update-component"))
+        cpu = after.get("ProcessTime", 0.0) - before.get("ProcessTime", 0.0)
+        script = after.get("ScriptDuration", 0.0) - before.get("ScriptDuration", 0.0)
+        self.samples.setdefault(name, []).append((wall, server, sent, cpu, script))
+        return wall
+
+
+def _record_requests(app) -> list:
+    """Flask hooks that note every request's path, duration and response size (once per app)."""
+    import flask
+
+    records: list = app.server.config.setdefault("BENCH_RECORDS", [])
+    if app.server.config.get("BENCH_HOOKS"):
+        return records
+    app.server.config["BENCH_HOOKS"] = True
+
+    @app.server.before_request
+    def _bench_start():
+        flask.g.bench_t0 = time.perf_counter()
+
+    @app.server.after_request
+    def _bench_stop(response):
+        t0 = getattr(flask.g, "bench_t0", None)
+        if t0 is not None:
+            size = response.calculate_content_length() or 0
+            records.append((flask.request.path, time.perf_counter() - t0, size))
+        return response
+
+    return records
+
+
+def _timed(page, action, selector: str, meter: _Meter | None = None) -> float:
     before = page.inner_text(selector)
-    t0 = time.perf_counter()
+    started = meter.start(page) if meter else (time.perf_counter(), {})
     action()
     _changed(page, selector, before)
-    return time.perf_counter() - t0
+    if meter:
+        return meter.stop(page, meter.name, started)
+    return time.perf_counter() - started[0]
 
 
 def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
@@ -336,24 +402,27 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
     key press, click) to the settled screen (text changed, no callback pending, painted).
     Each line is printed as soon as it is measured; an interaction that fails is reported."""
     from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
+    from dash_app.server import make_server
+
+    # served as ``genera serve`` serves it: waitress, 8 threads
+    server = make_server(app, "127.0.0.1", 0)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{server.effective_port}"
     households = list(access.actors.index[access.actors["kind"] == "household"][:: 50])
     rows: list[tuple[str, list[float]]] = []
+    meter = _Meter(_record_requests(app))
     _print_person_head()
 
     def run(name, measure):
+        meter.name = name
         try:
             times = measure()
         except Exception as exc:  # a benchmark reports, it does not stop
             print(f"  {name:38s} failed: {str(exc).splitlines()[0][:90]}")
             return
         rows.append((name, times))
-        _print_person_row(name, times)
+        _print_person_row(name, times, meter.samples.get(name, []))
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -365,11 +434,14 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
                 context = browser.new_context(viewport={"width": 1366, "height": 900})
                 page = context.new_page()
                 _browser_sign_in(page, url)  # the sign-in page loads none of the app's scripts
-                t0 = time.perf_counter()
+                meter.attach(page)
+                started = meter.start(page)
                 page.goto(url + "/")
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
                 page.wait_for_function(SETTLED, timeout=60_000)
-                out.append(time.perf_counter() - t0)
+                page.evaluate("() => new Promise(r => requestAnimationFrame("
+                              "() => requestAnimationFrame(r)))")
+                out.append(meter.stop(page, meter.name, started))
                 context.close()
             return out
 
@@ -377,6 +449,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
         _browser_sign_in(page, url)
+        meter.attach(page)
         page.set_default_timeout(60_000)
 
         def open_map():
@@ -395,7 +468,8 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
             for k in range(4 * repeat):
                 handle.focus()
                 key = "ArrowRight" if (k // 4) % 2 else "ArrowLeft"
-                out.append(_timed(page, lambda key=key: handle.press(key), "#map-stats"))
+                out.append(_timed(page, lambda key=key: handle.press(key), "#map-stats",
+                                  meter))
             return out
 
         def pick():
@@ -404,7 +478,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
                 page.locator("#map-search").click()
                 page.locator(".dash-dropdown-search").fill(access.name_of(h))
                 option = page.get_by_role("option").filter(has_text=access.name_of(h)).first
-                out.append(_timed(page, option.click, "#map-panel"))
+                out.append(_timed(page, option.click, "#map-panel", meter))
                 page.keyboard.press("Escape")
             return out
 
@@ -412,7 +486,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
             out = []
             for _ in range(2 * repeat):
                 box = page.locator("#map-nature").get_by_text("istituzionale", exact=True)
-                out.append(_timed(page, box.click, "#map-stats"))
+                out.append(_timed(page, box.click, "#map-stats", meter))
             return out
 
         def play():
@@ -421,9 +495,9 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
             out = []
             for _ in range(3 * repeat):
                 before = page.inner_text("#map-range-label")
-                t0 = time.perf_counter()
+                started = meter.start(page)
                 _changed(page, "#map-range-label", before)
-                out.append(time.perf_counter() - t0)
+                out.append(meter.stop(page, meter.name, started))
             page.locator("#map-play").click()
             return out
 
@@ -435,7 +509,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
             for k in range(2 * repeat):
                 label = "peggiorate di recente" if k % 2 == 0 else "tutte le isolate o a rischio"
                 radio = page.locator("#iso-mode").get_by_text(label, exact=True)
-                out.append(_timed(page, radio.click, "#iso-count"))
+                out.append(_timed(page, radio.click, "#iso-count", meter))
             return out
 
         def bridges():
@@ -446,7 +520,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
             for k in range(2 * repeat):
                 label = "Programmi" if k % 2 == 0 else "Punti di Comunità"
                 radio = page.locator("#br-groups").get_by_text(label, exact=True)
-                out.append(_timed(page, radio.click, "#br-brokerage"))
+                out.append(_timed(page, radio.click, "#br-brokerage", meter))
             return out
 
         run("map: time slider, one step", slider)
@@ -456,7 +530,7 @@ def bench_person(app, access, repeat: int) -> list[tuple[str, list[float]]]:
         run("worklist: switch the list", worklist)
         run("bridges: group by", bridges)
         browser.close()
-    server.shutdown()
+    server.close()
     return rows
 
 
@@ -468,18 +542,24 @@ def _budget(name: str) -> float:
 
 def _print_person_head() -> None:
     print("\nas a person waits (headless Chromium 1366x900, warmed app): action -> settled "
-          "screen")
-    print(f"  {'what':38s} {'n':>3s} {'median ms':>10s} {'p95 ms':>8s} {'budget':>8s}")
+          "screen; then medians of where it went: the server's callbacks (sum), their bytes "
+          "sent, the browser's CPU (renderer process) and its script time")
+    print(f"  {'what':38s} {'n':>3s} {'median ms':>10s} {'p95 ms':>8s} {'budget':>8s}     "
+          f"{'server ms':>9s} {'kB':>7s} {'cpu ms':>7s} {'script ms':>9s}")
 
 
-def _print_person_row(name: str, times: list[float]) -> None:
+def _print_person_row(name: str, times: list[float], samples: list | None = None) -> None:
     p50, p95, _ = _stats(times)
     budget = _budget(name)
     if "play" in name:  # a month of the animation is the tick plus what exceeds it
         budget += PLAY_MS
-    flag = "ok" if _ms(p95) <= budget else "OVER"
-    print(f"  {name:38s} {len(times):3d} {_ms(p50):10.0f} {_ms(p95):8.0f} {budget:8.0f} {flag}",
-          flush=True)
+    flag = "ok  " if _ms(p95) <= budget else "OVER"
+    line = f"  {name:38s} {len(times):3d} {_ms(p50):10.0f} {_ms(p95):8.0f} {budget:8.0f} {flag}"
+    if samples:
+        med = [statistics.median(col) for col in zip(*samples, strict=True)]
+        line += (f" {_ms(med[1]):9.0f} {med[2] / 1000:7.0f} {_ms(med[3]):7.0f}"
+                 f" {_ms(med[4]):9.0f}")
+    print(line, flush=True)
 
 
 def main() -> int:
@@ -509,6 +589,7 @@ def main() -> int:
     folder = tempfile.TemporaryDirectory(prefix="bench_app-")
     _with_sign_in(app, Path(folder.name))
     access = app.server.config[CONFIG_KEY].coordinator
+    _record_requests(app)  # Flask takes hooks only before its first request
     t0 = time.perf_counter()
     warm_app(app)
     print(f"warm-up (shared tables, once at start-up): {time.perf_counter() - t0:.1f} s")
