@@ -63,6 +63,9 @@ def create_app(source: Source, viewer: Viewer | None = None,
         use_pages=True,
         pages_folder=str(_HERE / "pages"),
         assets_folder=str(_HERE / "assets"),
+        # served, not loaded on every page: plotly.js's basic bundle, loaded by the first
+        # chart (assets/plotly_bundle.js)
+        assets_path_ignore=["vendor"],
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="genera_azioni",
