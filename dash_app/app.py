@@ -154,19 +154,27 @@ def _shell() -> html.Div:
     who = (t("app.viewer.facilitator", lang, cp=", ".join(viewer.community_point_ids))
            if viewer.role == "facilitator" else t("app.viewer.coordinator", lang)
            if viewer.role == "coordinator" else account_menu.label(viewer.role, lang))
-    # on a phone the links fold behind a button (Bootstrap's collapse below the lg width)
+    # on a phone the links fold behind a button (Bootstrap's collapse below the lg width);
+    # on a laptop (1366 px) the brand keeps one line, the links wrap before the right-hand
+    # group (viewer, language, account) is ever pushed off the screen (assets/app.css)
+    name, _, subtitle = t("app.title", lang).partition(" · ")
     header = dbc.Navbar(
         dbc.Container([
-            dbc.NavbarBrand(t("app.title", lang), href="/", className="me-4 text-wrap"),
+            dbc.NavbarBrand(html.Span([name, html.Span(" · " + subtitle,
+                                                       className="d-none d-xxl-inline")],
+                                      title=t("app.title", lang)),
+                            href="/", className="me-3"),
             dbc.NavbarToggler(id=ids.NAV_TOGGLE, n_clicks=0),
             dbc.Collapse([
-                dbc.Nav(links, pills=True, className="me-auto"),
-                html.Span(who, className="badge bg-light text-dark me-3"),
-                dbc.RadioItems(id=ids.LANG_SWITCH, value=lang, inline=True,
-                               options=[{"label": "IT", "value": "it"},
-                                        {"label": "EN", "value": "en"}],
-                               className="text-white", inputClassName="me-1"),
-                *account_menu(lang),
+                dbc.Nav(links, pills=True, className="me-auto genera-nav"),
+                html.Div([
+                    html.Span(who, className="badge bg-light text-dark text-wrap"),
+                    dbc.RadioItems(id=ids.LANG_SWITCH, value=lang, inline=True,
+                                   options=[{"label": "IT", "value": "it"},
+                                            {"label": "EN", "value": "en"}],
+                                   className="text-white text-nowrap", inputClassName="me-1"),
+                    html.Div(account_menu(lang), className="d-flex align-items-center"),
+                ], className="genera-account d-flex align-items-center gap-2"),
             ], id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
         ], fluid=True),
         color="dark", dark=True, expand="lg", className="mb-3 d-print-none",
