@@ -278,14 +278,18 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     return els
 
 
-def cytoscape_stylesheet(selected: str | None = None,
-                         neighbours: list[str] | None = None) -> list[dict]:
-    """The map's Cytoscape style; a selected actor and its partners are highlighted.
+def cytoscape_stylesheet() -> list[dict]:
+    """The map's Cytoscape style, the same whatever is selected.
 
-    Ids are the data model's ids (letters, digits, ``_.-``), never names, so they are safe in
-    a selector.
+    A selected actor and its partners are highlighted by classes that ``assets/map.js`` puts
+    on the drawn elements (``chosen``, ``partner``, ``own`` for its ties, ``faded`` for the
+    rest): changing a class restyles the few elements that change, where a new stylesheet
+    would make Cytoscape restyle every actor and tie of the map.
+
+    >>> [r["selector"] for r in cytoscape_stylesheet()][-4:]
+    ['edge.faded', 'node.partner', 'node.chosen', 'edge.own']
     """
-    style = [
+    return [
         {"selector": "node", "style": {"width": "data(size)", "height": "data(size)",
                                        "background-color": "data(colour)",
                                        "border-width": 0.5, "border-color": "#333"}},
@@ -301,17 +305,14 @@ def cytoscape_stylesheet(selected: str | None = None,
                                        "text-valign": "top", "text-margin-y": -2,
                                        "min-zoomed-font-size": 0}},
         {"selector": "node.labelled", "style": {"label": "data(label)", "z-index": 10}},
+        # the selected actor, its partners and its ties (assets/map.js sets the classes)
+        {"selector": "node.faded", "style": {"opacity": 0.25}},
+        {"selector": "edge.faded", "style": {"opacity": 0.08}},
+        {"selector": "node.partner", "style": {"opacity": 1, "z-index": 20}},
+        {"selector": "node.chosen", "style": {"opacity": 1, "z-index": 20, "border-width": 6,
+                                              "border-color": "#000"}},
+        {"selector": "edge.own", "style": {"opacity": 0.9, "line-color": "#000"}},
     ]
-    if selected and all(_safe_id(i) for i in [selected, *(neighbours or [])]):
-        style.append({"selector": "node", "style": {"opacity": 0.25}})
-        style.append({"selector": "edge", "style": {"opacity": 0.08}})
-        ids = ", ".join(f'node[id = "{i}"]' for i in [selected, *(neighbours or [])])
-        style.append({"selector": ids, "style": {"opacity": 1, "z-index": 20}})
-        style.append({"selector": f'node[id = "{selected}"]',
-                      "style": {"border-width": 6, "border-color": "#000"}})
-        style.append({"selector": f'edge[source = "{selected}"], edge[target = "{selected}"]',
-                      "style": {"opacity": 0.9, "line-color": "#000"}})
-    return style
 
 
 def map_legend(lang: str, nodes: pd.DataFrame | None = None,
@@ -349,10 +350,6 @@ def point_colours(points: Iterable[str]) -> dict[str, str]:
     """Community Point -> its colour on the map when colouring by point (ids in order)."""
     ordered = sorted({str(p) for p in points})
     return {p: COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)] for i, p in enumerate(ordered)}
-
-
-def _safe_id(value: str) -> bool:
-    return bool(value) and all(c.isalnum() or c in "_.-" for c in value)
 
 
 def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_by: str = "kind",

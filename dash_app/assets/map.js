@@ -1,4 +1,5 @@
-/* The map's names: only the selected actor and the most connected ones, as many as fit at the
+/* The map's drawing (the period's elements applied as a diff, the selected actor
+   highlighted by classes) and its names: only the selected actor and the most connected ones, as many as fit at the
    current zoom, never two overlapping; the text keeps one size on screen whatever the zoom.
    Placement is greedy in priority order (selected, its partners, then data(rank)) over the
    actors in view; each name's box is measured with the canvas font Cytoscape uses. */
@@ -60,30 +61,65 @@
         clearTimeout(timer);
         timer = setTimeout(function () { place(cy, el._generaSelected, el._generaPartners); }, 60);
       };
-      cy.on("zoom pan resize add remove", later);
+      cy.on("zoom pan resize", later);  // a new period: draw() places them
       el._generaLabels = later;
     }
     place(cy, el._generaSelected, el._generaPartners);
     return true;
   }
 
-  window.generaMap = {place: place, attach: attach};
+  /* The period's elements into the drawn map, in one batch: ties and actors no longer there
+     removed, new ones added, and only the data fields that changed set (Cytoscape then
+     restyles just those elements; positions are fixed for the whole programme). */
+  function apply(cy, elements) {
+    const want = new Map();
+    (elements || []).forEach(function (e) { want.set(e.data.id, e); });
+    const gone = cy.elements().filter(function (e) { return !want.has(e.id()); });
+    const add = [];
+    if (gone.length) { cy.remove(gone); }
+    want.forEach(function (e, id) {
+      const cur = cy.getElementById(id);
+      if (!cur.length) { add.push(e); return; }
+      const data = cur.data();
+      let changed = null;
+      for (const key in e.data) {
+        if (data[key] !== e.data[key]) { (changed = changed || {})[key] = e.data[key]; }
+      }
+      if (changed) { cur.data(changed); }
+    });
+    if (add.length) { cy.add(add); }  // actors come before ties in the list
+  }
+
+  /* The selected actor, its partners and its ties stand out; the rest fades. */
+  function highlight(cy, selected) {
+    cy.elements(".faded, .chosen, .partner, .own").removeClass("faded chosen partner own");
+    const node = selected ? cy.getElementById(selected) : null;
+    if (!node || !node.length) { return []; }
+    const partners = node.neighborhood("node");
+    cy.elements().not(node).not(partners).addClass("faded");
+    node.addClass("chosen");
+    partners.addClass("partner");
+    node.connectedEdges().addClass("own");
+    return partners.map(function (n) { return n.id(); });
+  }
+
+  window.generaMap = {place: place, attach: attach, apply: apply, highlight: highlight};
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     generaMap: {
-      /* after the elements or the style change: names placed again */
-      labels: function (elements, stylesheet, selected, id) {
+      /* the period's elements or the selection changed: draw them, then place the names */
+      draw: function (elements, selected, id) {
         const el = document.getElementById(id);
-        if (!el) { return window.dash_clientside.no_update; }
-        el._generaSelected = selected || null;
-        el._generaPartners = [];
-        if (selected && el._cyreg) {
-          const node = el._cyreg.cy.getElementById(selected);
-          if (node && node.length) {
-            el._generaPartners = node.neighborhood("node").map(function (n) { return n.id(); });
-          }
-        }
-        setTimeout(function () { attach(el); }, 0);
-        return (elements || []).length;
+        const cy = el && el._cyreg && el._cyreg.cy;
+        if (!cy) { return window.dash_clientside.no_update; }
+        const first = cy.elements().length === 0;
+        cy.batch(function () {
+          if (elements) { apply(cy, elements); }
+          el._generaSelected = selected || null;
+          el._generaPartners = highlight(cy, selected);
+        });
+        if (first && cy.elements().length) { cy.fit(undefined, 10); }
+        attach(el);
+        return cy.elements().length;
       },
       /* the play button: start or stop the month-by-month growth */
       play: function (n, disabled) {

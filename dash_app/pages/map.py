@@ -43,8 +43,9 @@ dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni Â
 PLAY_STEP_MS = 900
 
 #: at most this many ties are drawn (the strongest): beyond it a map is a hairball, and the
-#: browser spends seconds on it (see benchmarks/bench_app.py)
-MAX_DRAWN_TIES = 5000
+#: browser spends seconds on every step of the slider (a quarter of the sample district has
+#: about 4,500 ties among 560 actors; see benchmarks/bench_app.py)
+MAX_DRAWN_TIES = 1500
 
 
 def _period_text(start, end, lang: str) -> str:
@@ -124,18 +125,21 @@ def layout(**query: object) -> html.Div:
                     lg=4),
         ]),
         dcc.Store(id=ids.MAP_SELECTED),
+        dcc.Store(id=ids.MAP_ELEMENTS),
         dcc.Store(id=ids.MAP_RESIZED),
         dcc.Store(id=ids.MAP_LABELLED),
     ])
 
 
-# names placed again whenever the map's elements or style change (assets/map.js)
+# the period's elements go into the drawn map as a diff, the selected actor is highlighted by
+# classes and the names are placed again (assets/map.js): the Cytoscape component's own
+# ``elements`` and ``stylesheet`` never change after the page is built, so it never restyles
+# the whole map
 dash.clientside_callback(
-    ClientsideFunction("generaMap", "labels"),
+    ClientsideFunction("generaMap", "draw"),
     Output(ids.MAP_LABELLED, "data"),
-    Input(ids.MAP_GRAPH, "elements"),
-    Input(ids.MAP_GRAPH, "stylesheet"),
-    State(ids.MAP_SELECTED, "data"),
+    Input(ids.MAP_ELEMENTS, "data"),
+    Input(ids.MAP_SELECTED, "data"),
     State(ids.MAP_GRAPH, "id"),
     prevent_initial_call=True,
 )
@@ -195,7 +199,7 @@ dash.clientside_callback(
         return (elements || []).length;
     }}""",
     Output(ids.MAP_RESIZED, "data"),
-    Input(ids.MAP_GRAPH, "elements"),
+    Input(ids.MAP_ELEMENTS, "data"),
 )
 
 
@@ -210,7 +214,7 @@ def _filters(access, value, programmes, cps, kinds, natures):
 
 
 @dash.callback(
-    Output(ids.MAP_GRAPH, "elements"),
+    Output(ids.MAP_ELEMENTS, "data"),
     Output(ids.MAP_STATS, "children"),
     Output(ids.MAP_RANGE_LABEL, "children"),
     Output(ids.MAP_LEGEND, "children"),
@@ -281,23 +285,32 @@ def chosen(tapped: dict | None, searched: str | None, trigger: str | None) -> st
     return (tapped or {}).get("id")
 
 
+def _trigger() -> str | None:
+    """The id of the input that fired the running callback (none when called directly)."""
+    try:
+        return ctx.triggered_id
+    except dash.exceptions.MissingCallbackContextException:
+        return None
+
+
 @dash.callback(
     Output(ids.MAP_PANEL, "children"),
-    Output(ids.MAP_GRAPH, "stylesheet"),
     Input(ids.MAP_SELECTED, "data"),
     Input(ids.MAP_RANGE, "value"),
     State(ids.LANG, "data"),
 )
 def panel(selected: str | None, value, lang):
-    """The side panel of the selected actor (its personal network in the period)."""
+    """The side panel of the selected actor (its personal network in the period); the map's
+    highlight of it is drawn in the browser (assets/map.js)."""
     lang = lang or "it"
     access = current()
     if not selected or selected not in access.actors.index:
-        return html.P(t("map.panel.hint", lang)), cytoscape_stylesheet()
+        if _trigger() == ids.MAP_RANGE:  # a new period, nobody picked: nothing to do
+            return dash.no_update
+        return html.P(t("map.panel.hint", lang))
     start, end = period(access, value)
     nodes, edges = access.ego(selected, start, end)
     own = edges[(edges["a"] == selected) | (edges["b"] == selected)]
-    neighbours = [i for i in nodes.index if i != selected]
     row = access.actors.loc[selected]
     cp = row["community_point_id"] if isinstance(row["community_point_id"], str) else "â€“"
     children = [
@@ -314,7 +327,7 @@ def panel(selected: str | None, value, lang):
                   config={"displayModeBar": False}),
         partner_list(access, selected, start, end, lang),
     ]
-    return children, cytoscape_stylesheet(selected, neighbours)
+    return children
 
 
 def ties_frame(access, value, programmes, cps, kinds, natures, lang: str) -> pd.DataFrame:

@@ -108,6 +108,15 @@ def test_the_selected_actor_is_always_named(desktop, live_url):
     page.wait_for_function("() => document.getElementById('map-graph')._cyreg.cy"
                            ".getElementById('H06').hasClass('labelled')", timeout=WAIT)
     assert _overlaps(page.evaluate(LABEL_BOXES)) == []
+    # highlighted by classes in the browser (assets/map.js): the family, its partners, its
+    # ties; everything else faded
+    marks = page.evaluate("() => { const cy = document.getElementById('map-graph')._cyreg.cy;"
+                          " const n = cy.getElementById('H06'); return [n.hasClass('chosen'),"
+                          " n.neighborhood('node').every(p => p.hasClass('partner')),"
+                          " n.connectedEdges().every(e => e.hasClass('own')),"
+                          " cy.nodes('.faded').length > 0,"
+                          " cy.nodes('.faded').intersection(n.neighborhood('node')).length]; }")
+    assert marks == [True, True, True, True, 0]
 
 
 def test_one_period_across_pages_and_in_the_address(desktop, live_url, screenshots):
