@@ -181,6 +181,24 @@ class AggregateTables:
         return aggregate_edges(self.edges(start, end, *filters), group_of, labels,
                                seed=self.config.seed)
 
+    def name_matches(self, text: str, *, keep: str | None = None,
+                     limit: int = 50) -> list[tuple[str, str]]:
+        """``(actor_id, name)`` of the first ``limit`` map units (not individuals) whose name
+        holds ``text`` (case-insensitive, at least two characters), by name; ``keep`` (the
+        chosen actor) first. What the map's search box offers at region scale, instead of
+        every name in the page."""
+        actors = self.actors
+        units = actors[actors["kind"] != "individual"]
+        out: list[tuple[str, str]] = []
+        if keep is not None and keep in units.index:
+            out.append((keep, str(units.at[keep, "name"])))
+        text = text.strip().casefold()
+        if len(text) >= 2:
+            names = units["name"].astype(str)
+            hit = names[names.str.casefold().str.contains(text, regex=False)].sort_values()
+            out += [(i, n) for i, n in hit.head(limit).items() if i != keep]
+        return out
+
     def map_positions(self, edges: pd.DataFrame) -> pd.DataFrame:
         """Positions for a detailed map: the whole programme's fixed layout, or at region
         scale a layout of the shown units only (a drill-down never lays out the region)."""

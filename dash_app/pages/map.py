@@ -102,8 +102,10 @@ def layout(**query: object) -> html.Div:
                                     options=options((s, t(f"map.size.{s}", lang))
                                                     for s in ("degree", "strength", "none")),
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
+            # at region scale the names are looked up as one types (search_names), not sent
             dbc.Col(dropdown(ids.MAP_SEARCH, lang, placeholder=t("map.search", lang),
-                                 options=options(zip(names.index, names["name"], strict=True))),
+                             options=[] if access.region_scale() else
+                             options(zip(names.index, names["name"], strict=True))),
                     md=4),
         ], className="mb-2 g-2"),
         dbc.Row([
@@ -276,6 +278,21 @@ def legend(entries: list[tuple[str, str, str]]) -> list:
 def select(tapped: dict | None, searched: str | None):
     """The selected actor: the last one clicked on the map or picked in the search box."""
     return chosen(tapped, searched, ctx.triggered_id)
+
+
+@dash.callback(
+    Output(ids.MAP_SEARCH, "options"),
+    Input(ids.MAP_SEARCH, "search_value"),
+    State(ids.MAP_SEARCH, "value"),
+    prevent_initial_call=True,
+)
+def search_names(text: str | None, value: str | None):
+    """At region scale, the search box's options: the names matching what is typed
+    (``name_matches`` of the data layer), the chosen one kept."""
+    access = current()
+    if not access.region_scale():
+        raise dash.exceptions.PreventUpdate
+    return options(access.name_matches(text or "", keep=value))
 
 
 def chosen(tapped: dict | None, searched: str | None, trigger: str | None) -> str | None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
+import dash
 import pandas as pd
+import pytest
 
 import dash_app.data.aggregate as aggregate
 
@@ -48,3 +50,23 @@ def test_region_map_aggregates_and_drills_down(ctx, monkeypatch):
                         "it")
     shown = {e["data"]["id"] for e in detail if "source" not in e["data"]}
     assert shown and all(access.actors.loc[i, "kind"] == "household" for i in shown)
+
+
+def test_region_search_box_looks_names_up_as_one_types(ctx, monkeypatch):
+    from dash_app.data import current
+
+    page = sys.modules["dash_app.pages.map"]
+    monkeypatch.setattr(aggregate, "REGION_ACTORS", 0)
+    access = current()
+    units = access.actors[access.actors["kind"] != "individual"]
+    name = str(units["name"].iloc[0])
+    found = page.search_names(name[1:4], None)
+    expected = {i for i, n in units["name"].astype(str).items()
+                if name[1:4].casefold() in n.casefold()}
+    assert {o["value"] for o in found} == expected and len(found) <= 50
+    assert page.search_names("x", None) == []  # one letter: nothing yet
+    chosen = units.index[-1]
+    assert page.search_names("", chosen)[0]["value"] == chosen  # the chosen one is kept
+    monkeypatch.setattr(aggregate, "REGION_ACTORS", 10**9)
+    with pytest.raises(dash.exceptions.PreventUpdate):
+        page.search_names(name, None)  # a district: every name is in the page already

@@ -1,0 +1,105 @@
+"""Benchmark: the explorer on a region store (issue 18, item 3), callbacks called as functions.
+
+Builds the app on a store (made by ``bench_region.py --import --keep-store region.sqlite``),
+times the warm-up ``genera serve`` runs before it listens (load + :func:`dash_app.app.warm_app`),
+the first page (``GET /`` and the layout of the map page, as a coordinator without sign-in
+installed), then the map callback (aggregated whole region, the default quarter, one
+district drilled down, and one district's households), the worklist callback and an ego panel:
+each once cold and ``--repeat`` times warm, printing the cold time, the warm p95 and the size
+of the reply. It prints figures; it asserts nothing.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_region.py --cache region.pickle --import \\
+        --keep-store region.sqlite --only import
+    .venv/bin/python benchmarks/bench_region_app.py region.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def _timed(fn, repeat: int) -> tuple[float, float, int]:
+    t0 = time.perf_counter()
+    out = fn()
+    cold = time.perf_counter() - t0
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    size = len(json.dumps(out, default=str))
+    return cold, float(np.percentile(times, 95)) if times else float("nan"), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from dash_app import Viewer, create_app
+    from dash_app.data import CONFIG_KEY
+
+    t0 = time.perf_counter()
+    app = create_app(args.store, viewer=Viewer(), warm=True)
+    ready = time.perf_counter() - t0
+    access = app.server.config[CONFIG_KEY].coordinator
+    print(f"{len(access.actors):,} actors; region scale: {access.region_scale()}")
+    print(f"{'ready (load + warm-up)':<44} {ready:8.2f} s   aim < 30 s", flush=True)
+    client = app.server.test_client()
+    for path in ("/", "/_dash-layout"):
+        t0 = time.perf_counter()
+        response = client.get(path)
+        took = time.perf_counter() - t0
+        print(f"{'GET ' + path:<44} {took:8.2f} s   {len(response.data) / 1e3:8.0f} kB   "
+              f"status {response.status_code}", flush=True)
+    pages = sys.modules
+    months = access.months()
+    n = len(months) - 1
+    districts = access.districts()
+    one = sorted(districts.loc[districts["district_id"] == districts["district_id"].min(),
+                               "community_point_id"]) if len(districts) else []
+    with app.server.test_request_context("/"):
+        import flask
+
+        from dash_app.data.registry import VIEWER_KEY
+
+        setattr(flask.g, VIEWER_KEY, Viewer())
+        page_map = pages["dash_app.pages.map"]
+        page_iso = pages["dash_app.pages.isolation"]
+        t0 = time.perf_counter()
+        page_map.layout()
+        print(f"{'map page layout':<44} {time.perf_counter() - t0:8.2f} s", flush=True)
+        nat = ["peer", "professional", "institutional"]
+        cases = {
+            "map: whole programme (aggregated)": ([0, n], None, None, None),
+            "map: last quarter (aggregated)": ([n - 3, n], None, None, None),
+            "map: one district's points (drill-down)": ([n - 3, n], None, one, None),
+            "map: one district's households": ([n - 3, n], None, one, ["household"]),
+        }
+        for name, (value, programmes, cps, kinds) in cases.items():
+            cold, p95, size = _timed(lambda v=value, p=programmes, c=cps, k=kinds:
+                                     page_map.update_map(v, p, c, k, nat, "kind", "degree",
+                                                         "it")[0], args.repeat)
+            print(f"{name:<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s   "
+                  f"reply {size / 1e3:8.0f} kB", flush=True)
+        cold, p95, size = _timed(lambda: page_iso.update_all(None, "flagged", None, None, "it"),
+                                 args.repeat)
+        print(f"{'worklist (latest date, flagged)':<44} cold {cold:6.2f} s   warm p95 "
+              f"{p95:6.3f} s   reply {size / 1e3:8.0f} kB", flush=True)
+        households = access.actors.index[access.actors["kind"] == "household"]
+        cold, p95, size = _timed(lambda: access.ego(households[0], months[n - 3], months[n]),
+                                 args.repeat)
+        print(f"{'ego network (data)':<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
