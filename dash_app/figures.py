@@ -88,10 +88,18 @@ def escape(text: object) -> str:
 
 
 def empty_figure(message: str) -> go.Figure:
-    """A blank figure with a centred message (no data for the selection)."""
+    """A blank figure with a centred message: why there is nothing to draw (escaped, in
+    lines of at most 55 characters, so that it fits a phone's width).
+
+    >>> empty_figure("a <b> " * 12).layout.annotations[0].text.count("<br>")
+    1
+    """
+    import textwrap
+
+    text = "<br>".join(escape(line) for line in textwrap.wrap(str(message), 55)) or " "
     fig = go.Figure(layout=_BASE_LAYOUT)
     fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), height=300,
-                      annotations=[dict(text=escape(message), showarrow=False, x=0.5, y=0.5,
+                      annotations=[dict(text=text, showarrow=False, x=0.5, y=0.5,
                                         xref="paper", yref="paper", font=dict(size=14))])
     return fig
 
@@ -104,7 +112,7 @@ def _date_axis(fig: go.Figure) -> go.Figure:
 def growth_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Monthly reach (cumulative), active, new and lost ties (lines), ``month`` on x."""
     if not len(frame):
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.growth", lang))
     fig = _figure(lang)
     for column in ("reach", "active_ties", "new_ties", "lost_ties"):
         fig.add_trace(go.Scatter(
@@ -119,7 +127,7 @@ def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """The monthly share of active ties that are peer ties (0-100 %)."""
     data = frame.dropna(subset=["peer_share"]) if len(frame) else frame
     if not len(data):
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.peer", lang))
     fig = _figure(lang)
     fig.add_trace(go.Scatter(
         x=data["month"], y=data["peer_share"] * 100, mode="lines+markers",
@@ -133,7 +141,7 @@ def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 def ties_by_nature_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Stacked monthly distinct partners by tie nature (tidy ``month, nature, partners``)."""
     if not len(frame) or frame["partners"].sum() == 0:
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.nature", lang))
     fig = _figure(lang)
     for nature, part in frame.groupby("nature", sort=False):
         fig.add_trace(go.Bar(x=part["month"], y=part["partners"], name=nature_label(nature, lang),
@@ -164,7 +172,7 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
     ``weight`` and ``nature``. Names are written outside the circle, away from the centre.
     """
     if len(nodes) <= 1:
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.ego", lang))
     x, y = _circle_layout(nodes)
     pos = {i: (xi, yi) for i, xi, yi in zip(nodes.index, x, y, strict=True)}
     ego_ids = set(nodes.index[nodes["ego"]]) if "ego" in nodes else set()
@@ -359,7 +367,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_b
     The alternative renderer to :func:`cytoscape_elements`, kept for the rendering benchmark.
     """
     if not len(nodes):
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.map", lang))
     pos = nodes[["x", "y"]]
     a = pos.reindex(edges["a"]).to_numpy()
     b = pos.reindex(edges["b"]).to_numpy()
@@ -383,7 +391,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_b
 def brokerage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Brokerage roles per group (tidy ``group``, ``role``, ``count``), grouped bars."""
     if not len(frame):
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.brokerage", lang))
     fig = _figure(lang)
     for role, part in frame.groupby("role", sort=False):
         key = f"role.{role}"
@@ -397,7 +405,7 @@ def community_events_figure(events: pd.DataFrame, lang: str) -> go.Figure:
     """Life-cycle events of communities per window (stacked bars of ``event`` counts by
     ``window_start``)."""
     if not len(events):
-        return empty_figure(t("common.empty", lang))
+        return empty_figure(t("fig.empty.communities", lang))
     counts = events.groupby(["window_start", "event"]).size().reset_index(name="n")
     fig = _figure(lang)
     for event, part in counts.groupby("event", sort=True):

@@ -135,6 +135,21 @@ TRANSLATIONS: dict[str, Any] = {
     "common.window": N_("Period"),
     "common.from_to": N_("from {start} to {end}"),
     "common.empty": N_("No data for this selection."),
+    # why a chart is empty (dash_app/figures.py): each chart says what it would need
+    "fig.empty.growth": N_("Nothing to draw: no actor and no tie of this group is recorded "
+                           "in the data."),
+    "fig.empty.peer": N_("Nothing to draw: no month of this group has an active tie, and the "
+                         "peer share is the share of active ties that are between peers."),
+    "fig.empty.nature": N_("Nothing to draw: no tie of this actor is recorded in any month."),
+    "fig.empty.map": N_("No tie in this period with these filters: choose a longer period "
+                        "or fewer filters."),
+    "fig.empty.ego": N_("No partner in this period: no tie of this actor is recorded between "
+                        "these dates. Choose a longer period."),
+    "fig.empty.brokerage": N_("No brokerage in this period: nobody links two actors who have "
+                              "no tie between them."),
+    "fig.empty.communities": N_("No community history: the period has too few ties for "
+                                "communities to form, or a single window. Choose a longer "
+                                "period."),
     "common.name": N_("Name"),
     "common.id": N_("Id"),
     "common.month": N_("Month"),

@@ -34,10 +34,62 @@ def test_network_figure_is_webgl():
     assert {d["type"] for d in fig["data"]} == {"scattergl"}
 
 
-def test_empty_selection_says_so():
-    fig = figures.growth_figure(pd.DataFrame(columns=["month", "reach", "active_ties",
-                                                      "new_ties", "peer_share"]), "en")
-    assert fig.to_dict()["layout"]["annotations"][0]["text"] == t("common.empty", "en")
+def _empty_inputs():
+    """Every chart builder of dash_app/figures.py with an input that has nothing to draw."""
+    none = pd.DataFrame
+    ego_alone = pd.DataFrame({"name": ["Anna"], "kind": ["household"],
+                              "community_point_id": ["CP01"], "ego": [True]}, index=["H1"])
+    no_edges = pd.DataFrame({"a": [], "b": [], "weight": [], "nature": []})
+    no_nodes = pd.DataFrame({"name": [], "kind": [], "community_point_id": [], "degree": [],
+                             "strength": [], "x": [], "y": []})
+    zero = pd.DataFrame({"month": pd.to_datetime(["2016-03-01"] * 3),
+                         "nature": ["peer", "professional", "institutional"], "partners": 0})
+    months = pd.to_datetime(["2016-03-01", "2016-04-01"])
+    return {
+        "growth_figure": lambda lang: figures.growth_figure(
+            none(columns=["month", "reach", "active_ties", "new_ties", "lost_ties"]), lang),
+        "peer_share_figure": lambda lang: figures.peer_share_figure(
+            pd.DataFrame({"month": months, "peer_share": [float("nan")] * 2}), lang),
+        "ties_by_nature_figure": lambda lang: figures.ties_by_nature_figure(zero, lang),
+        "ego_figure": lambda lang: figures.ego_figure(ego_alone, no_edges, lang),
+        "network_figure": lambda lang: figures.network_figure(no_nodes, no_edges, lang),
+        "brokerage_figure": lambda lang: figures.brokerage_figure(
+            none(columns=["group", "role", "count"]), lang),
+        "community_events_figure": lambda lang: figures.community_events_figure(
+            none(columns=["window_start", "event"]), lang),
+    }
+
+
+def test_every_empty_chart_says_why_in_both_languages():
+    import inspect
+
+    builders = _empty_inputs()
+    # every figure builder of the module is here (a new chart must say why it is empty too)
+    public = {n for n in figures.__all__ if n.endswith("_figure") and n != "empty_figure"}
+    assert public == set(builders)
+    generic = {t("common.empty", lang) for lang in ("it", "en")}
+    said = {}
+    for name, build in builders.items():
+        for lang in ("it", "en"):
+            fig = build(lang).to_dict()
+            assert fig["data"] == [], name  # nothing drawn
+            notes = fig["layout"].get("annotations") or []
+            assert len(notes) == 1, (name, lang)
+            text = notes[0]["text"].replace("<br>", " ")
+            assert len(text) > 40 and text not in generic, (name, lang, text)  # why, not "no data"
+            assert ":" in text and "fig.empty" not in text, (name, lang, text)
+            said[(name, lang)] = text
+        assert said[(name, "it")] != said[(name, "en")], name  # translated
+        assert inspect.signature(figures.__dict__[name]).parameters.get("lang"), name
+    # each chart gives its own reason
+    assert len({said[(n, "it")] for n in builders}) == len(builders)
+
+
+def test_an_empty_chart_message_is_escaped_and_fits_a_phone():
+    fig = figures.empty_figure(XSS + " " + "parola " * 20).to_dict()
+    text = fig["layout"]["annotations"][0]["text"]
+    assert "<img" not in text and "&lt;img" in text
+    assert all(len(line) <= 70 for line in text.split("<br>"))
 
 
 def test_ties_by_nature_is_stacked_with_day_first_hovers():
