@@ -1311,8 +1311,8 @@ def introduction_indicators(
 #: the columns of the introductions table of a research export (see
 #: :func:`research_table`), in order
 RESEARCH_COLUMNS = ("introduction_id", "actor_id", "candidate_id", "community_point_id",
-                    "facilitator_id", "status", "reason", "date", "outcome", "tie_kind",
-                    "tie_on", "days_to_tie")
+                    "facilitator_id", "status", "reason", "decline_reason", "date", "outcome",
+                    "tie_kind", "tie_on", "days_to_tie")
 
 
 def research_table(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -1334,7 +1334,8 @@ def research_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     for col in RESEARCH_COLUMNS:
         out[col] = outcomes.get(col)
     known = set(INTRODUCTION_REASONS) | set(DECLINE_REASONS)
-    bad = sorted(set(out["reason"].dropna().astype(str)) - known)
+    bad = sorted((set(out["reason"].dropna().astype(str))
+                  | set(out["decline_reason"].dropna().astype(str))) - known)
     if bad:
         raise ValueError(f"{len(bad)} reason values are not codes (free text is never "
                          "exported): record a code of INTRODUCTION_REASONS or DECLINE_REASONS")

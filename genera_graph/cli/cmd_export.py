@@ -186,7 +186,8 @@ def _research(args: argparse.Namespace, ds) -> int:
             paths, manifest = research_export(ds, args.out, study=args.study,
                                               secret_path=secret, date_method=args.dates,
                                               tier=args.tier, k=args.k,
-                                              audit=_audit_writer(args))
+                                              audit=_audit_writer(args),
+                                              introductions=_introductions(args, ds))
     except StudyKeyError as error:
         print(f"genera export: {error}", file=sys.stderr)
         return 2
@@ -198,6 +199,24 @@ def _research(args: argparse.Namespace, ds) -> int:
     for name, reason in disclosure["withheld"].items():
         print(f"  withheld {name}: {reason}")
     return 0
+
+
+def _introductions(args: argparse.Namespace, ds):
+    """The introductions marked in the store with their outcomes, as the research export
+    takes them (none for ``--registers`` files)."""
+    if getattr(args, "registers", None):
+        return None
+    from genera_graph.analytics.introductions import introduction_outcomes, research_table
+    from genera_graph.cli._common import store_url
+    from genera_graph.io.introductions import stored_introductions
+    from genera_graph.io.store import Store
+    from genera_graph.temporal import TemporalGraph
+
+    with Store(store_url(args)) as store:
+        marked = stored_introductions(store)
+    if not len(marked):
+        return None
+    return research_table(introduction_outcomes(TemporalGraph.from_dataset(ds), marked))
 
 
 def _audit_writer(args: argparse.Namespace):

@@ -24,10 +24,10 @@ Two tiers:
 Examples
 --------
 >>> sorted(RECORD_TABLES)
-['activities', 'actors', 'interactions', 'participations', 'relations']
+['activities', 'actors', 'interactions', 'introductions', 'participations', 'relations']
 >>> sorted(AGGREGATE_TABLES)  # doctest: +NORMALIZE_WHITESPACE
-['activities_by_kind', 'households', 'individuals', 'participations_by_period',
- 'relations_by_kind', 'ties_by_period']
+['activities_by_kind', 'households', 'individuals', 'introductions_by_outcome',
+ 'participations_by_period', 'relations_by_kind', 'ties_by_period']
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from genera_graph.exports.disclosure import (
     PARTNER,
     POINT,
     SUPPRESSED,
+    BandHierarchy,
     QuasiIdentifier,
     aggregate_table,
     anonymise_table,
@@ -151,11 +152,40 @@ DATASET_SPEC: dict[str, TableSpec] = {
                       "programme": "programme", "community_point_id": _CP,
                       "source": "kind of record"},
     ),
+    "introductions": TableSpec(
+        ids=("introduction_id", "actor_id", "candidate_id", "community_point_id",
+             "facilitator_id"),
+        dates=("date", "tie_on"),
+        keep=("status", "reason", "decline_reason", "outcome", "tie_kind", "days_to_tie"),
+        person="actor_id",
+        descriptions={"introduction_id": "introduction pseudonym",
+                      "actor_id": "pseudonym of the family (or person) introduced",
+                      "candidate_id": "pseudonym of whom they were introduced to",
+                      "community_point_id": _CP,
+                      "facilitator_id": "pseudonym of the family's facilitator",
+                      "status": "proposed, declined or done",
+                      "reason": "the suggestion's main reason (a code)",
+                      "decline_reason": "why it was declined (a code)",
+                      "date": "day of the status (proposed, declined, or done)",
+                      "outcome": "converted (a peer tie within 90 days), not_converted, "
+                                 "pending, proposed or declined",
+                      "tie_kind": "the first peer tie: contact, relation or shared_activity",
+                      "tie_on": "day of the first peer tie",
+                      "days_to_tie": "days from the introduction to the first peer tie"},
+    ),
 }
+
+#: the introductions table's columns, as
+#: :func:`genera_graph.analytics.introductions.research_table` gives them
+_INTRODUCTION_COLUMNS = ("introduction_id", "actor_id", "candidate_id", "community_point_id",
+                         "facilitator_id", "status", "reason", "decline_reason", "date",
+                         "outcome", "tie_kind", "tie_on", "days_to_tie")
 
 #: sensitive attributes: never generalised, each group must show ``l`` distinct values
 SENSITIVE = {
     "relations.kind": "housing and work relations (lease, cohabitation, placement...)",
+    "introductions.outcome": "whether an introduction was followed by a peer tie (or was "
+                             "proposed, declined, pending)",
     "isolation": "isolation status and its reasons: not released by this export",
 }
 
@@ -190,6 +220,9 @@ def _qi(column: str, hierarchy: Any, context: str | None = None) -> QuasiIdentif
 
 
 _POINT = _qi("community_point_id", POINT)
+#: days from an introduction to its first peer tie (1..90): weeks, months, then any
+DAYS_TO_TIE = BandHierarchy("days to the first peer tie", ((1, 8, 15, 22, 31, 61), (1, 31),
+                                                           (1,)))
 
 #: the record-level tables of the ``records`` tier (``household_members`` is not one: its
 #: household link would give every household's exact size and composition; ``actors``
@@ -231,6 +264,20 @@ RECORD_TABLES: dict[str, RecordTable] = {
         qis=(_qi("start_date", DATES), _qi("end_date", DATES), _qi("programme", CATEGORY),
              _POINT, _qi("partner_id", PARTNER), _qi("activity_id", CATEGORY)),
         sensitive=("kind",)),
+    # introductions acted upon and their outcomes. Quasi-identifiers: what someone who knows
+    # the family may know (its point and facilitator, whom it was introduced to, when); the
+    # outcome is what is studied (sensitive: never generalised, l-diverse in each group); the
+    # status, the coded reasons and the first tie's kind and delay follow from the outcome or
+    # from the tool, not from the family, and are kept (the tie's day only as its delay)
+    "introductions": RecordTable(
+        "introductions",
+        ("introduction_id", "actor_id", "candidate_id", "community_point_id",
+         "facilitator_id", "date", "status", "reason", "decline_reason", "outcome",
+         "tie_kind", "days_to_tie"),
+        entity="actor_id",
+        qis=(_POINT, _qi("facilitator_id", FACILITATOR, context="community_point_id"),
+             _qi("candidate_id", PARTNER), _qi("date", DATES)),
+        sensitive=("outcome",)),
 }
 
 #: the tables of counts (both tiers; in ``records`` only those not recomputable from records)
@@ -268,6 +315,12 @@ AGGREGATE_TABLES: dict[str, AggregateTable] = {
         extra_counts={"participations": None},
         description="participants (distinct actors) and participations per period, "
                     "programme and role"),
+    "introductions_by_outcome": AggregateTable(
+        "introductions", entity="actor_id", count="families",
+        qis=(_POINT, _qi("date", DATES)), sensitive=("outcome",),
+        extra_counts={"introductions": None},
+        description="families introduced, and introductions, per Community Point, period of "
+                    "the status and outcome (converted: a peer tie within 90 days)"),
 }
 
 
@@ -277,10 +330,14 @@ def _with_start(qis: tuple[QuasiIdentifier, ...], date_start: str) -> tuple[Quas
                  if q.hierarchy is DATES else q for q in qis)
 
 
-def _source_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+def _source_tables(ds: Dataset, introductions: pd.DataFrame | None = None
+                   ) -> dict[str, pd.DataFrame]:
     """The six tables, with household size and role on actors and members, and the
-    programme of the activity on participations."""
+    programme of the activity on participations; and the introductions (empty if none)."""
     tables = {name: frame.reset_index(drop=True) for name, frame in ds.tables().items()}
+    tables["introductions"] = _introductions_frame(
+        pd.DataFrame(columns=list(_INTRODUCTION_COLUMNS)) if introductions is None
+        else introductions)
     members = tables["household_members"]
     size = members.groupby("household_id")["individual_id"].nunique()
     first = members.drop_duplicates("individual_id")
@@ -304,6 +361,22 @@ def _source_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _introductions_frame(introductions: pd.DataFrame | None) -> pd.DataFrame:
+    """The introductions as the export takes them (coded columns only, typed)."""
+    missing = [c for c in _INTRODUCTION_COLUMNS if c not in introductions]
+    if missing:
+        raise ValueError("introductions lack columns (use analytics.introductions."
+                         f"research_table): {', '.join(missing)}")
+    frame = introductions[list(_INTRODUCTION_COLUMNS)].reset_index(drop=True).copy()
+    for col in ("date", "tie_on"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    for col in _INTRODUCTION_COLUMNS:
+        if col not in ("date", "tie_on", "days_to_tie"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    frame["days_to_tie"] = pd.to_numeric(frame["days_to_tie"]).astype("Float64")
+    return frame
+
+
 def _filtered(frame: pd.DataFrame, where: Mapping[str, str]) -> pd.DataFrame:
     for column, value in where.items():
         frame = frame.loc[frame[column] == value]
@@ -323,6 +396,7 @@ def research_export(
     tier: str = "aggregate",
     max_suppression: float = 0.05,
     audit: Callable[[dict[str, Any]], None] | None = None,
+    introductions: pd.DataFrame | None = None,
 ) -> tuple[list[Path], dict[str, Any]]:
     """Write the research export of a dataset, k-anonymous and l-diverse table by table.
 
@@ -350,6 +424,11 @@ def research_export(
     audit : callable, optional
         Called once the files are written with one event (tier, k, l, number of tables,
         date method: never a value), for the audit log.
+    introductions : pandas.DataFrame, optional
+        The introductions acted upon and their outcomes, as
+        :func:`genera_graph.analytics.introductions.research_table` gives them: released as
+        the ``introductions`` record table (records tier) and the
+        ``introductions_by_outcome`` counts, under the same disclosure control (none without it).
 
     Returns
     -------
@@ -366,7 +445,7 @@ def research_export(
         raise ValueError(f"tier must be one of {TIERS}, not {tier!r}")
     secret = load_or_create_secret(secret_path, export_dir=out_dir)
     pseudonymiser = Pseudonymiser(secret, study)
-    raw = _source_tables(ds)
+    raw = _source_tables(ds, introductions)
     pseudo, base = pseudonymise_dataset(raw, DATASET_SPEC, pseudonymiser,
                                         date_method=date_method,
                                         max_shift_days=max_shift_days, k=k)
@@ -375,6 +454,8 @@ def research_export(
     reports: dict[str, dict[str, Any]] = {}
     if tier == "records":
         for name, decl in RECORD_TABLES.items():
+            if decl.source == "introductions" and introductions is None:
+                continue  # no introductions given: none released
             qis = _with_start(decl.qis, date_start)
             table, report = anonymise_table(
                 pseudo[decl.source][list(decl.columns)], qis, entity=decl.entity,
@@ -387,6 +468,8 @@ def research_export(
             released[name] = table
             reports[name] = _record_entry(decl, qis, report)
     for name, decl in AGGREGATE_TABLES.items():
+        if decl.source == "introductions" and introductions is None:
+            continue
         qis = _with_start(decl.qis, date_start)
         table, report = aggregate_table(
             _filtered(pseudo[decl.source], decl.where), qis, entity=decl.entity,
@@ -417,7 +500,8 @@ def research_export(
                    "entities unique, or in a group of fewer than k, on the quasi-identifiers "
                    "(sdcMicro's sample uniques and k-anonymity violations)."),
         "hierarchies": {h.name: h.describe() for h in (DATES, HOUSEHOLD_SIZE, AMOUNT, POINT,
-                                                       FACILITATOR, PARTNER, CATEGORY)},
+                                                       FACILITATOR, PARTNER, CATEGORY,
+                                                       DAYS_TO_TIE)},
         "sensitive": SENSITIVE,
         "risk_figures": ("before: the source records, exact values; at_finest_released: "
                          "every quasi-identifier at its finest released level (dates as "
