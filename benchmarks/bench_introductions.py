@@ -38,7 +38,8 @@ What it showed (01/12/2026, mean over (cut-off, target)):
   Adamic-Adar in precision@10.
 
 Run: ``.venv/bin/python benchmarks/bench_introductions.py [--quick]``. Prints figures; asserts
-nothing. ``--quick`` evaluates every fourth cut-off.
+nothing. ``--quick`` evaluates every fourth cut-off. ``--first-render`` times instead a family
+page's suggestions block after ``DataAccess.warm()``, without and with its suggestions step.
 """
 
 from __future__ import annotations
@@ -106,10 +107,60 @@ def _print(title: str, summary: pd.DataFrame, seconds: float) -> None:
         print(table.to_string(float_format=lambda x: f"{x:.4f}"))
 
 
+def first_render(families: int = 8) -> None:
+    """A family page's suggestions block on the sample district (``generate_district(2016)``,
+    coordinator), after ``DataAccess.warm()`` without and with its suggestions step: the
+    seconds of each family's first render, and what the step adds to the warm-up."""
+    import statistics
+    import sys
+
+    from dash_app import create_app
+    from dash_app.data import DataAccess, Viewer
+    from genera_graph.sample import generate_district
+
+    ds = generate_district(2016).dataset
+    create_app(ds, viewer=Viewer())  # registers the pages (not warmed: timed below)
+    introductions_block = sys.modules["dash_app.pages.actor"].introductions_block
+
+    def run(with_step: bool) -> tuple[float, list[float], float]:
+        access = DataAccess(ds, Viewer())
+        step = 0.0
+        if not with_step:
+            access._warm_suggestions = lambda: None  # warm() as before this step
+        t0 = time.perf_counter()
+        access.warm()
+        warm = time.perf_counter() - t0
+        if with_step:
+            t1 = time.perf_counter()
+            access._warm_suggestions()  # timed alone (warm() already ran it once)
+            step = time.perf_counter() - t1
+        flagged = access.isolation()
+        chosen = list(flagged.index[:families])
+        times = []
+        for h in chosen:
+            t1 = time.perf_counter()
+            introductions_block(access, h, "it")
+            times.append(time.perf_counter() - t1)
+        return warm, times, step
+
+    for label, with_step in (("before (warm without suggestions)", False),
+                             ("after (warm with suggestions)", True)):
+        warm, times, step = run(with_step)
+        extra = f"; the suggestions step alone, again: {step:.1f} s" if with_step else ""
+        print(f"{label}: warm {warm:.1f} s{extra}; first render of {len(times)} flagged "
+              f"families: median {statistics.median(times):.3f} s, max {max(times):.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every fourth cut-off only")
+    parser.add_argument("--first-render", action="store_true",
+                        help="only time a family page's suggestions after warm(), without "
+                             "and with the suggestions step")
     args = parser.parse_args()
+    if args.first_render:
+        first_render()
+        return
     step = 4 if args.quick else 1
 
     from genera_graph.sample import generate_district

@@ -26,7 +26,7 @@ from dash_app.i18n import fmt_date, kind_label, t
 from dash_app.workbench import after_write, author_of, day_text, rule_text, store_of
 from genera_graph.model.introductions import DECLINE_REASONS, INTRODUCTION_STATUSES
 
-__all__ = ["introductions_table", "mark_introduction", "panel", "problem_words",
+__all__ = ["declined_by_family", "introductions_table", "mark_introduction", "panel", "problem_words",
            "recorded_block", "suggestion_items"]
 
 #: the roles that mark introductions
@@ -70,11 +70,22 @@ def _marks_of(access: Any, actor_id: str) -> pd.DataFrame:
     return table[table["actor_id"] == actor_id] if len(table) else table
 
 
+def declined_by_family(access: Any) -> dict[str, tuple[str, ...]]:
+    """Family -> those whose introduction to it was declined, on either side (a family that
+    refused another is not suggested to it either), for the families the viewer sees."""
+    table = introductions_table(access)
+    out: dict[str, set[str]] = {}
+    if len(table):
+        refused = table[table["status"] == "declined"]
+        for x, y in zip(refused["actor_id"], refused["candidate_id"], strict=True):
+            out.setdefault(x, set()).add(y)
+            out.setdefault(y, set()).add(x)
+    return {h: tuple(sorted(v)) for h, v in out.items()}
+
+
 def _suggestions(access: Any, actor_id: str, top: int | None):
     day = access.worklist_dates()[-1]
-    marks = _marks_of(access, actor_id)
-    declined = tuple(sorted(marks.loc[marks["status"] == "declined", "candidate_id"])) \
-        if len(marks) else ()
+    declined = declined_by_family(access).get(actor_id, ())
     table, reasons = access.suggested_introductions(day, actor_id, None, declined)
     if top is not None:
         table = table[table["rank"] <= top]

@@ -278,13 +278,21 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
                 table[col] = table[col].where(table[col].isna() | self._visible(table[col]))
         return table
 
+    def _warm_suggestions(self) -> None:
+        """The suggested introductions of every family on the worklist's last day (what a
+        family's page shows), with the declines marked in the store."""
+        from dash_app.introductions import declined_by_family
+
+        self.warm_introductions(self.worklist_dates()[-1], declined_by_family(self))
+
     def warm(self, periods: list[tuple[date, date]] | None = None) -> None:
         """Compute the tables every page starts from, so that first page views and callbacks
         answer at once: the map positions, growth, the worklists of every quarter, the
-        monitoring report and, for each of ``periods`` (the periods the Bridges and
-        Communities pages offer), bridging, brokerage and communities. Tens of seconds on the
-        sample district; ``genera serve`` calls it before listening. At region scale only
-        the latest worklist and the aggregated map (:meth:`warm_region`)."""
+        suggested introductions of every family, the monitoring report and, for each of
+        ``periods`` (the periods the Bridges and Communities pages offer), bridging,
+        brokerage and communities. Tens of seconds on the sample district; ``genera serve``
+        calls it before listening. At region scale only the latest worklist and the
+        aggregated map (:meth:`warm_region`)."""
         if self.region_scale():
             return self.warm_region()
         months = self.months()
@@ -297,6 +305,7 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         for day in self.worklist_dates():
             steps += [(lambda d=day: self.isolation_reasons(d)),
                       (lambda d=day: self.early_warning(d))]
+        steps.append(self._warm_suggestions)
         # the map's usual windows: every three-month step and the growth from the start (the
         # play button), so that moving the slider or playing reads a cache
         steps += [(lambda k=k: self.nodes(months[k], months[k + 3]))

@@ -234,6 +234,46 @@ class AnalyticsTables:
         table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
         return table, reasons
 
+    def warm_introductions(self, as_of: date,
+                           declined: dict[str, tuple[str, ...]] | None = None) -> int:
+        """Compute the suggested introductions of every household the viewer sees on
+        ``as_of`` in one pass of the library (its indices are computed for many families at
+        once) and keep each family's as :meth:`suggested_introductions` ``(as_of, family,
+        None, declined[family])`` returns it, so that a family's page opens without waiting
+        for them. Returns the number of families kept."""
+        from genera_graph.analytics.introductions import (
+            introduction_reasons,
+            suggest_introductions,
+        )
+
+        declined = declined or {}
+        a = self.actors
+        families = list(a.index[a["kind"].eq("household")])
+        if not families:
+            return 0
+        visible = set(a.index)
+        tg = self.district_temporal()
+        pairs = [(h, c) for h, cs in declined.items() for c in cs]
+        refused = (pd.DataFrame({"actor_id": [h for h, _ in pairs],
+                                 "candidate_id": [c for _, c in pairs], "status": "declined",
+                                 "date": pd.Timestamp(as_of)}) if pairs else None)
+        try:
+            table = suggest_introductions(tg, as_of, actors=families, visible=visible,
+                                          config=self.config, introductions=refused)
+        except ValueError:  # a family the library cannot score on that day: one by one
+            return 0
+        reasons = introduction_reasons(tg, as_of, table, visible=visible, config=self.config)
+        table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
+        by_family = dict(tuple(table.groupby("actor_id", sort=False)))
+        reasons_of = dict(tuple(reasons.groupby("actor_id", sort=False)))
+        with self._lock:
+            for h in families:
+                mine = by_family.get(h, table.iloc[:0]).reset_index(drop=True)
+                why = reasons_of.get(h, reasons.iloc[:0]).reset_index(drop=True)
+                key = ("suggested_introductions", (as_of, h, None, declined.get(h, ())), ())
+                self._cache[key] = (mine, why)
+        return len(families)
+
     @cached
     def early_warning(self, as_of: date, cps: tuple[str, ...] = (),
                       facilitators: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -216,3 +216,31 @@ def test_the_outcomes_page_says_why_it_is_empty(as_viewer):
 def day_text_of(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{d}/{m}/{y}"
+
+
+def test_warm_keeps_each_familys_suggestions_as_they_are_computed_on_demand(district):
+    """``warm_introductions`` computes every family at once: each family's kept table equals
+    the one computed for it alone (declines on either side excluded in both)."""
+    import pandas as pd
+
+    from dash_app.data import DataAccess, Viewer
+
+    for viewer in (Viewer(), Viewer(role="facilitator", community_point_id="CP02")):
+        warmed, cold = DataAccess(district, viewer), DataAccess(district, viewer)
+        day = warmed.worklist_dates()[-1]
+        declined = {"H04": ("A02",), "A02": ("H04",)}
+        assert warmed.warm_introductions(day, declined) == \
+            int((warmed.actors["kind"] == "household").sum())
+        seen = 0
+        for h in warmed.actors.index[warmed.actors["kind"] == "household"]:
+            kept = warmed._cache[("suggested_introductions", (day, h, None,
+                                                              declined.get(h, ())), ())]
+            fresh = cold.suggested_introductions(day, h, None, declined.get(h, ()))
+            assert "A02" not in set(kept[0]["candidate_id"]) or h != "H04"
+            if len(fresh[0]):
+                seen += 1
+                pd.testing.assert_frame_equal(kept[0], fresh[0])
+                pd.testing.assert_frame_equal(kept[1], fresh[1])
+            else:
+                assert kept[0].empty
+        assert seen  # some family has suggestions to compare
