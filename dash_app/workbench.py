@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -259,24 +258,12 @@ def day_text(value: Any) -> str:
     return text
 
 
-_STORES: dict[str, Any] = {}
-_STORES_LOCK = threading.Lock()
-
-
 def store_of(access: Any) -> Any | None:
     """The :class:`~genera_graph.io.store.Store` behind an access object (one per source,
     kept open), or ``None`` when the explorer reads a dataset or register files."""
-    source = getattr(access, "source", None)
-    if not isinstance(source, str):
-        source = str(source) if source is not None and hasattr(source, "__fspath__") else None
-    if source is None or ("://" not in source and not source.endswith((".sqlite", ".db"))):
-        return None
-    with _STORES_LOCK:
-        if source not in _STORES:
-            from genera_graph.io.store import Store
+    from dash_app.data.source import store_for
 
-            _STORES[source] = Store(source)
-        return _STORES[source]
+    return store_for(getattr(access, "source", None))
 
 
 def author_of(viewer: Any) -> Author:
@@ -300,9 +287,14 @@ def after_write(access: Any, touched: Iterable[str], result: Any = None,
     :class:`~genera_graph.io.records.RecordResult`), they patch the dataset they hold with
     its rows instead of reading the whole store again."""
     from dash_app.data import invalidate
+    from dash_app.data.source import wrote
 
     touched = frozenset(touched)
-    delta = _delta(result, action) if result is not None and "data" in touched else None
+    alone = wrote(access.source, getattr(result, "data_versions", None)) if result else False
+    delta = (_delta(result, action) if result is not None and "data" in touched and alone
+             else None)
+    if result is not None and not alone:  # another process wrote too: read it all again
+        touched |= {"data"}
     invalidate(access.source, touched, delta)
 
 

@@ -30,7 +30,7 @@ from dash_app.data.analytics import AnalyticsTables
 from dash_app.data.cache import cached
 from dash_app.data.delta import TIE_TABLES, Delta, apply_delta, scoped_delta
 from dash_app.data.network import NetworkTables
-from dash_app.data.source import Source, deltas_since, generation, load_source
+from dash_app.data.source import Source, check_store, deltas_since, generation, load_source
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
@@ -111,6 +111,7 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         extended with the new events (:meth:`genera_graph.temporal.TemporalGraph.extended`).
         Everything else is dropped and made again on its next use.
         """
+        check_store(self.source)  # another process may have written
         now = generation(self.source)
         if now != self._generation:
             with self._lock:

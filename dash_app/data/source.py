@@ -9,14 +9,16 @@ True
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from genera_graph.model import Dataset
 
-__all__ = ["CONFIG_KEY", "Source", "current", "deltas_since", "generation", "invalidate",
-           "load_source"]
+__all__ = ["CONFIG_KEY", "Source", "check_store", "current", "deltas_since", "generation",
+           "invalidate", "load_source", "store_for", "wrote"]
 
 #: What :func:`load_source` accepts: a dataset, a function returning one, a store URL or path,
 #: or a folder of register files.
@@ -107,3 +109,77 @@ def deltas_since(source: Source, seen: int) -> list[Any] | None:
             return None
         out.append(log[g])
     return out
+
+
+# -- writes by other processes ----------------------------------------------------------------
+
+_STORES: dict[str, Any] = {}
+_STORES_LOCK = threading.Lock()
+#: source -> the store's data version the access objects' data were read at (or patched to)
+_STORE_VERSIONS: dict[str, int] = {}
+#: source -> when its data version was last read outside a request
+_CHECKED: dict[str, float] = {}
+#: outside a request (warming, notebooks), the data version is read at most this often
+CHECK_EVERY_S = 1.0
+
+
+def store_for(source: Source) -> Any | None:
+    """The :class:`~genera_graph.io.store.Store` of a source that names one (one per source,
+    kept open for the process), or ``None`` for a dataset or register files."""
+    if not isinstance(source, str):
+        source = str(source) if source is not None and hasattr(source, "__fspath__") else None
+    if source is None or ("://" not in source and not source.endswith((".sqlite", ".db"))):
+        return None
+    with _STORES_LOCK:
+        if source not in _STORES:
+            from genera_graph.io.store import Store
+
+            _STORES[source] = Store(source)
+        return _STORES[source]
+
+
+def check_store(source: Source) -> None:
+    """See another process's writes: once per request (at most once a second outside one),
+    read the store's data version (a counter every write to the data bumps in its own
+    transaction, :func:`genera_graph.io.schema.data_version`); if it is not the one the
+    data were read at, every access object of the source reads the store again."""
+    store = store_for(source)
+    if store is None:
+        return
+    key = _source_key(source)
+    import flask
+
+    if flask.has_request_context():
+        seen = flask.g.setdefault("genera_store_checked", set())
+        if key in seen:
+            return
+        seen.add(key)
+    else:
+        now = time.monotonic()
+        if now - _CHECKED.get(key, float("-inf")) < CHECK_EVERY_S:
+            return
+        _CHECKED[key] = now
+    from genera_graph.io.schema import data_version
+
+    with store.read_transaction() as conn:
+        version = data_version(conn)
+    if version is None:
+        return
+    with _STORES_LOCK:
+        known = _STORE_VERSIONS.get(key)
+        _STORE_VERSIONS[key] = version
+    if known is not None and known != version:
+        invalidate(source, frozenset({"data", "followups"}))
+
+
+def wrote(source: Source, versions: tuple[int, int] | None) -> bool:
+    """Note a write through this process that took the store's data version from
+    ``versions[0]`` to ``versions[1]``; whether the data held were at ``versions[0]`` (then
+    the write's own rows are all that changed; else another process wrote as well)."""
+    if versions is None:
+        return False
+    key = _source_key(source)
+    with _STORES_LOCK:
+        known = _STORE_VERSIONS.get(key)
+        _STORE_VERSIONS[key] = versions[1]
+    return known is None or known == versions[0]

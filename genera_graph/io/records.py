@@ -72,7 +72,7 @@ from genera_graph.io.registers import (
     Register,
     format_register_frame,
 )
-from genera_graph.io.schema import METADATA, REFERENCES, TABLE_KEYS
+from genera_graph.io.schema import METADATA, REFERENCES, TABLE_KEYS, data_version
 from genera_graph.io.store import Store
 
 __all__ = [
@@ -176,6 +176,9 @@ class RecordResult:
     previous : list of dict or None
         For a committed write, the version each row replaced or withdrew (register text
         cells), ``None`` for a row created; empty when nothing was written.
+    data_versions : (int, int) or None
+        The store's data version just before and just after a committed write (read under
+        the write's lock): a reader that had the first has, with this write, the second.
     """
 
     ok: bool
@@ -183,6 +186,7 @@ class RecordResult:
     rows: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     keys: list[dict[str, str]] = field(default_factory=list)
     previous: list[dict[str, str] | None] = field(default_factory=list)
+    data_versions: tuple[int, int] | None = None
 
     def by_column(self) -> dict[str, list[str]]:
         """Column -> the rules it broke (whole-record problems under ``""``)."""
@@ -387,9 +391,12 @@ def _write(store: Store, author: Author, rows: list[tuple[str, dict[str, str]]],
         if any(p.severity == "error" for p in problems):
             conn.rollback()
             return RecordResult(False, tuple(problems), rows, keys)
+        before = data_version(conn)
         previous = [_apply(conn, author, table, cells, keys[i], action, now)
                     for i, (table, cells) in enumerate(rows)]
-    return RecordResult(True, tuple(problems), rows, keys, previous)
+        after = data_version(conn)
+    versions = (before, after) if before is not None and after is not None else None
+    return RecordResult(True, tuple(problems), rows, keys, previous, versions)
 
 
 def _problems(conn: sa.Connection, author: Author, rows: list[tuple[str, dict[str, str]]],

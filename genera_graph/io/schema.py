@@ -48,6 +48,7 @@ from genera_graph.model import TABLE_SCHEMAS
 
 __all__ = [
     "DATA_TABLES",
+    "DATA_VERSION_TABLES",
     "METADATA",
     "MIGRATIONS",
     "PRIMARY_KEYS",
@@ -57,6 +58,7 @@ __all__ = [
     "Migration",
     "columns",
     "create_tables",
+    "data_version",
     "date_columns",
     "float_columns",
     "schema_version",
@@ -295,6 +297,42 @@ MIGRATIONS[5] = create_tables("introductions")
 define_district_tables(METADATA)
 MIGRATIONS[6] = create_tables(*DISTRICT_TABLES)
 
+# -- step 7: the data version (workbench): a counter that every write to the data bumps in
+# its own transaction (triggers, so that every writer counts: imports, the explorer,
+# erasure), read by a server on each request to see another process's writes --
+sa.Table(
+    "data_version", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+#: the tables whose writes bump the data version
+DATA_VERSION_TABLES: tuple[str, ...] = (*DATA_TABLES, "followups")
+
+
+def _data_version_step(conn: sa.Connection) -> None:
+    """Create data_version (one row) and the triggers that bump it."""
+    METADATA.tables["data_version"].create(conn, checkfirst=True)
+    conn.execute(sa.insert(METADATA.tables["data_version"]).values(id=1, version=0))
+    bump = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION genera_bump_data_version() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {bump}; RETURN NULL; END $$")
+        for table in DATA_VERSION_TABLES:  # once per statement, whatever its rows
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER genera_data_version_{table} AFTER INSERT OR UPDATE OR DELETE "
+                f"OR TRUNCATE ON {table} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION genera_bump_data_version()")
+        return
+    for table in DATA_VERSION_TABLES:  # SQLite triggers run per row
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS genera_data_version_{table}_{op.lower()} "
+                f"AFTER {op} ON {table} BEGIN {bump}; END")
+
+
+MIGRATIONS[7] = _data_version_step
+
 # -- new steps go above this line (see the module docstring) --
 
 #: the schema version this code writes (the last step)
@@ -321,6 +359,16 @@ def upgrade_connection(conn: sa.Connection, current: int, target: int = SCHEMA_V
         MIGRATIONS[step](conn)
     conn.execute(sa.delete(METADATA.tables["genera_schema"]))
     conn.execute(sa.insert(METADATA.tables["genera_schema"]).values(version=target))
+
+
+def data_version(conn: sa.Connection) -> int | None:
+    """The store's data version (bumped by every write to the data; see step 6), or ``None``
+    for a store without one."""
+    try:
+        value = conn.exec_driver_sql("SELECT version FROM data_version WHERE id = 1").scalar()
+    except sa.exc.DBAPIError:
+        return None
+    return None if value is None else int(value)
 
 
 def columns(table: str) -> list[str]:

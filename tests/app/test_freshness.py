@@ -146,3 +146,32 @@ def test_patched_access_equals_a_full_recompute(template, tmp_path_factory, writ
     fresh = AccessRegistry(str(path))
     for viewer, access in zip(VIEWERS, accesses, strict=True):
         _same(access, fresh.for_viewer(viewer))
+
+
+def test_an_import_by_another_process_shows_on_the_next_request(app, template, tmp_path):
+    """``genera import`` (here: another Store on the same file, as another process has) while
+    the server runs: the next request reads the store's data version, sees it moved and
+    reads the data again; the request that was under way is left alone."""
+    path = tmp_path / "genera.sqlite"
+    shutil.copy(template, path)
+    access = AccessRegistry(str(path)).for_viewer(VIEWERS[1])
+    with app.server.test_request_context("/"):
+        before = len(access.dataset.interactions)
+        report = access.isolation_report(_days(access)[-1])
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
+        "community_point_id;source\n"
+        "XNEW1;20/12/2018;H01;H02;mutual_help;peer;community;CP01;facilitator_record\n",
+        encoding="utf-8")
+    with app.server.test_request_context("/"):
+        assert len(access.dataset.interactions) == before
+        with Store(path) as other:
+            assert other.import_paths([contacts]).committed
+        assert len(access.dataset.interactions) == before  # the same request: unchanged
+    with app.server.test_request_context("/"):
+        assert "XNEW1" in set(access.dataset.interactions["interaction_id"])
+        fresh = AccessRegistry(str(path)).for_viewer(VIEWERS[1])
+        day = _days(access)[-1]
+        pd.testing.assert_frame_equal(access.isolation_report(day), fresh.isolation_report(day))
+        assert not report.equals(access.isolation_report(day))
