@@ -159,11 +159,14 @@ def _form(access: Any, actor_id: str, choices: list[str], lang: str) -> html.Div
                                           max_date_allowed=date.today())], md=6),
         ], className="g-2"),
         dbc.Label(t("intro.mark.status", lang), className="mt-2 d-block"),
-        dcc.RadioItems(id=ids.INTRO_STATUS, value="proposed", inline=True,
+        # toggle buttons (Bootstrap's btn-check: the input beside its label, the chosen one
+        # filled in)
+        dbc.RadioItems(id=ids.INTRO_STATUS, value="proposed", inline=True,
                        options=[{"label": t(f"intro.status.{s}", lang), "value": s}
                                 for s in INTRODUCTION_STATUSES],
-                       inputClassName="btn-check", labelClassName="btn btn-outline-primary "
-                                                                 "btn-sm me-2"),
+                       input_class_name="btn-check",
+                       label_class_name="btn btn-outline-primary btn-sm",
+                       label_checked_class_name="active", class_name="btn-group"),
         dbc.Label(t("intro.mark.decline_reason", lang), html_for=ids.INTRO_DECLINE,
                   className="mt-2 d-block"),
         dcc.Dropdown(id=ids.INTRO_DECLINE, placeholder="…",

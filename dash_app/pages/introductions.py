@@ -113,19 +113,31 @@ def conversion_frame(access: Any, by: str, period: str, lang: str) -> pd.DataFra
     return out
 
 
+def _grid_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The grid's copy: the rate as a percentage ("67%"; "–" where none was followed)."""
+    shown = frame.copy()
+    shown["intro_rate"] = [format_percent(r, lang) if pd.notna(r) else "–"
+                           for r in frame["intro_rate"]]
+    return shown
+
+
 def conversion_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """The conversion rate over time, one line per group (periods with none followed for 90
-    days are left out: no rate, not zero)."""
-    fig = go.Figure(layout={"template": "plotly_white", "height": 320,
+    """The conversion rate over time, one bar per group and period (a period with none
+    followed for 90 days has no bar: no rate, not zero; bars, not lines, so that no rate is
+    drawn between two periods)."""
+    fig = go.Figure(layout={"template": "plotly_white", "height": 320, "barmode": "group",
                             "title": t("intro.page.chart", lang),
                             "yaxis": {"tickformat": ".0%", "range": [0, 1.05]},
                             "margin": {"l": 50, "r": 20, "t": 50, "b": 40}})
     shown = frame.dropna(subset=["intro_rate"])
     for group, part in shown.groupby("group", sort=True):
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=part["intro_rate"], mode="lines+markers", name=str(group),
-            customdata=[fmt_date(d) for d in part["period"]],
-            hovertemplate="%{customdata}: %{y:.0%}<extra>" + str(group) + "</extra>"))
+        counts = [f"{fmt_date(d)}: {format_integer(c, lang)} / {format_integer(f, lang)}"
+                  for d, c, f in zip(part["period"], part["intro_converted"],
+                                     part["intro_followed"], strict=True)]
+        fig.add_trace(go.Bar(x=part["period"], y=part["intro_rate"], name=str(group),
+                             customdata=counts,
+                             hovertemplate="%{customdata} (%{y:.0%})"
+                                           "<extra>%{fullData.name}</extra>"))
     fig.update_xaxes(tickformat="%d/%m/%Y")
     return fig
 
@@ -162,6 +174,6 @@ def update(by, period, lang):
                            rate=format_percent(converted / followed, lang)))
     else:
         summary = message(t("intro.page.no_followed", lang), "secondary")
-    cols, rows = grid_payload(frame, lang)
+    cols, rows = grid_payload(_grid_frame(frame, lang), lang)
     figure = conversion_figure(frame, lang) if followed else empty
     return summary, figure, cols, rows
