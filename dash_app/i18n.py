@@ -366,6 +366,8 @@ TRANSLATIONS: dict[str, Any] = {
     "com.summary": NN_("{n} community, modularity {q}", "{n} communities, modularity {q}"),
     "rep.xlsx": N_("Download XLSX"),
     "rep.pdf": N_("Print or save as PDF"),
+    "rep.pdf.file": N_("Download PDF"),
+    "rep.pdf.issued": N_("Issued on {date} by genera_graph, from the data of {start} – {end}."),
     "rep.pdf.title": N_("Opens the browser's print dialog: choose “Save as PDF”"),
     "rep.title": N_("Monitoring report"),
     "rep.period": N_("Period"),

@@ -124,5 +124,8 @@ REP_DOWNLOAD = "rep-download"
 REP_XLSX_BTN = "rep-xlsx-btn"
 REP_XLSX = "rep-xlsx"
 REP_PRINT = "rep-print"
+REP_PDF_BTN = "rep-pdf-btn"
+#: a ``*-download`` id: the sign-in layer audits it as a download (dash_app.auth)
+REP_PDF = "rep-pdf-download"
 
 __all__ = sorted(name for name in dir() if name.isupper())

@@ -13,7 +13,8 @@ from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download, xlsx_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
 
-__all__ = ["download", "layout", "period_options", "report_frame", "update"]
+__all__ = ["download", "download_pdf", "layout", "period_options", "report_frame", "report_pdf",
+           "update"]
 
 dash.register_page(__name__, path="/report", name="nav.report",
                    title="genera_azioni · rapporto", order=5)
@@ -48,6 +49,9 @@ def layout(**_: object) -> html.Div:
             dbc.Button(t("rep.xlsx", lang), id=ids.REP_XLSX_BTN, size="sm", color="secondary",
                        outline=True, className="mt-2 ms-2"),
             dcc.Download(id=ids.REP_XLSX),
+            dbc.Button(t("rep.pdf.file", lang), id=ids.REP_PDF_BTN, size="sm",
+                       color="secondary", outline=True, className="mt-2 ms-2"),
+            dcc.Download(id=ids.REP_PDF),
             dbc.Button(t("rep.pdf", lang), id=ids.REP_PRINT, size="sm", color="secondary",
                        outline=True, className="mt-2 ms-2", title=t("rep.pdf.title", lang)),
         ], className="d-flex align-items-start"),
@@ -151,6 +155,44 @@ def download_xlsx(_, choice, lang):
     """The monitoring table as an XLSX workbook (numbers as numbers)."""
     lang = lang or "it"
     return xlsx_download(report_frame(current(), choice, lang), "rapporto.xlsx", lang)
+
+
+def report_pdf(access: DataAccess, choice: str | None, lang: str) -> bytes:
+    """The report as a PDF file: the monitoring table of the chosen period and the
+    follow-ups of the flagged families, with the scope, the period and the day of issue."""
+    from dash_app.pdf import tables_pdf
+    from dash_app.workbench import wt
+
+    labels = {o["value"]: o["label"] for o in period_options(access, lang)}
+    cp = access.viewer.community_point_id
+    months = access.months()
+    notes = [t("scope.point", lang, cp=cp) if cp else t("scope.district", lang),
+             t("rep.pdf.issued", lang, date=fmt_date(pd.Timestamp.now().normalize()),
+               start=fmt_date(months[0]) if months else "–",
+               end=fmt_date(pd.Timestamp(months[-1]) - pd.Timedelta(days=1))
+               if months else "–")]
+    day, followups = followup_frame(access, lang)
+    return tables_pdf(t("rep.title", lang), notes, [
+        (labels.get(choice or "years", labels["years"]), report_frame(access, choice, lang)),
+        (wt("rep.followups", lang, date=fmt_date(day)), followups),
+    ], lang)
+
+
+@dash.callback(
+    Output(ids.REP_PDF, "data"),
+    Input(ids.REP_PDF_BTN, "n_clicks"),
+    State(ids.REP_PERIOD, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def download_pdf(_, choice, lang):
+    """The report as a generated PDF file (``rapporto.pdf``)."""
+    import base64
+
+    lang = lang or "it"
+    data = report_pdf(current(), choice, lang)
+    return {"content": base64.b64encode(data).decode("ascii"), "filename": "rapporto.pdf",
+            "base64": True, "type": "application/pdf"}
 
 
 # "PDF": the browser's print dialog, with the print style sheet (assets/app.css), saves it
