@@ -7,7 +7,10 @@ SQLite store (``--store URL`` for PostgreSQL), then runs
 
 - in this process (the single-process path);
 - on a ``LocalCluster`` of 1, 2, ... ``--workers`` worker processes (one thread each): the
-  first pass, with each worker reading the store, and a second pass on warm workers.
+  first pass, with each worker reading the store, and a second pass on warm workers;
+- then the per-window tasks (:func:`~genera_graph.analytics.districts.run_windows`: the 36
+  months' growth rows and isolation counts of the whole region), in process and per worker
+  count.
 
 It prints the wall time, the speed-up against one worker, and the per-worker throughput
 (districts per second and events per second per worker), the figures ``docs/scale-plan.md``
@@ -27,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from genera_graph.analytics.districts import run_districts
+from genera_graph.analytics.districts import run_districts, run_windows
 from genera_graph.io.importer import import_dataset
 from genera_graph.io.store import Store
 from genera_graph.sample.region import generate_region
@@ -58,7 +61,12 @@ def main() -> None:
         t_single = time.perf_counter() - t0
         print(f"single process: {t_single:.1f} s "
               f"({args.districts / t_single:.3f} districts/s)")
+        t0 = time.perf_counter()
+        windows_single = run_windows(store)
+        t_windows = time.perf_counter() - t0
+        print(f"single process, {len(windows_single)} windows of the region: {t_windows:.1f} s")
         base = None
+        base_w = None
         for workers in range(1, args.workers + 1):
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                               dashboard_address=None) as cluster, Client(cluster) as client:
@@ -76,6 +84,14 @@ def main() -> None:
                           f"{args.districts / took / workers:.3f} districts/s per worker, "
                           f"{events / took / workers:,.0f} events/s per worker{speed}; "
                           "tables equal to the single process")
+                t0 = time.perf_counter()
+                by_window = run_windows(store, client=client)
+                took = time.perf_counter() - t0
+                pd.testing.assert_frame_equal(by_window, windows_single)
+                base_w = base_w or took
+                print(f"{workers} worker(s), {len(by_window)} window tasks (region graph): "
+                      f"{took:.1f} s, speed-up {base_w / took:.2f}x vs 1 worker; "
+                      "table equal to the single process")
 
 
 if __name__ == "__main__":
