@@ -2,8 +2,8 @@
 
 Builds the app on a store (made by ``bench_region.py --import --keep-store region.sqlite``),
 times the warm-up ``genera serve`` runs before it listens (load + :func:`dash_app.app.warm_app`),
-the first page (``GET /`` and the layout of the map page, as a coordinator without sign-in
-installed), then the map callback (aggregated whole region, the default quarter, one
+the first page (the map page's layout function, as a coordinator; the page shell needs sign-in,
+see ``bench_app.py``), then the map callback (aggregated whole region, the default quarter, one
 district drilled down, and one district's households), the worklist callback and an ego panel:
 each once cold and ``--repeat`` times warm, printing the cold time, the warm p95 and the size
 of the reply. It prints figures; it asserts nothing.
@@ -54,13 +54,6 @@ def main() -> None:
     print(f"{len(access.actors):,} actors; region scale: {access.region_scale()}")
     print(f"{'ready (load + warm-up)':<44} {ready:8.2f} s   cpu {cpu:.2f} s   aim < 30 s",
           flush=True)
-    client = app.server.test_client()
-    for path in ("/", "/_dash-layout"):
-        t0 = time.perf_counter()
-        response = client.get(path)
-        took = time.perf_counter() - t0
-        print(f"{'GET ' + path:<44} {took:8.2f} s   {len(response.data) / 1e3:8.0f} kB   "
-              f"status {response.status_code}", flush=True)
     pages = sys.modules
     months = access.months()
     n = len(months) - 1

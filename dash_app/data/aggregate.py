@@ -162,6 +162,7 @@ class AggregateTables:
         points = self.actors[self.actors["kind"] == "community_point"]
         return cps, dict(zip(points.index, points["name"], strict=True))
 
+    @cached
     def map_units(self, start: date, end: date, *filters: tuple[str, ...]) -> int:
         """How many units a map window has (the units of its ties)."""
         edges = self.edges(start, end, *filters)
