@@ -440,3 +440,15 @@ def test_genera_report_reads_the_introductions_marked_in_the_store(tmp_path, cap
     assert declined.split()[-3:] == ["1", "0", "0"]
     worked = next(x for x in out.splitlines() if x.startswith("Share of introductions"))
     assert worked.split()[-3] == "100%"  # H001-H002 met on 10/06/2016, 9 days later
+    # and the research export takes them from the store, under its disclosure control
+    out_dir = tmp_path / "research"
+    assert main(["--store", str(path), "export", "--research", "--study", "s", "--tier",
+                 "records", "--secret", str(tmp_path / "s.key"), "--out", str(out_dir)]) == 0
+    import json
+
+    tables = json.loads((out_dir / "MANIFEST.json").read_text())["disclosure"]["tables"]
+    entry = tables["introductions"]
+    assert entry["before"]["records"] == 2
+    # two families are fewer than k = 5: both records removed, and the removal said
+    assert entry["after"]["records"] == 0
+    assert entry["information_loss"]["records_removed"] == 2
