@@ -195,9 +195,11 @@ def download_pdf(_, choice, lang):
             "base64": True, "type": "application/pdf"}
 
 
-# "PDF": the browser's print dialog, with the print style sheet (assets/app.css), saves it
+# print: every row of the grids drawn (assets/print.js), then the browser's print dialog
+# with the print style sheet (assets/app.css)
 dash.clientside_callback(
-    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    "function(n) { if (n) { window.generaPrint.print(); }"
+    " return window.dash_clientside.no_update; }",
     Output(ids.REP_PRINT, "title"),
     Input(ids.REP_PRINT, "n_clicks"),
     prevent_initial_call=True,

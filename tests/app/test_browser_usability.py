@@ -211,8 +211,20 @@ def test_the_report_prints_without_the_controls(desktop, live_url, screenshots):
     page = desktop
     page.goto(live_url + "/report")
     page_ready(page, "report", WAIT)
+    rows = ("() => document.querySelectorAll('#rep-grid .ag-center-cols-container"
+            " .ag-row').length")
+    total = page.evaluate("() => { let n = 0;"
+                          " dash_ag_grid.getApi('rep-grid').forEachNode(() => n++); return n; }")
+    drawn = page.evaluate(rows)
+    assert 0 < drawn < total  # on screen AG Grid draws only the rows in view
     page.emulate_media(media="print")
+    # what the browser's print runs first (assets/print.js): every row drawn
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(f"() => ({rows})() === {total}", timeout=WAIT)
     assert not page.locator(".navbar").is_visible()
     assert not page.get_by_role("button", name="Scarica CSV").is_visible()
     expect(page.locator(".ag-row").first).to_be_visible()
     page.screenshot(path=str(screenshots / "usability-report-print.png"), full_page=True)
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    page.wait_for_function(f"() => ({rows})() < {total}", timeout=WAIT)
