@@ -49,6 +49,8 @@ __all__ = [
     "ROLE_PAGES",
     "account_menu",
     "allowed_pages",
+    "first_page_path",
+    "not_for_role",
     "PUBLIC_ENDPOINTS",
     "AuthConfig",
     "Sessions",
@@ -115,7 +117,14 @@ _TEXT = {
                    "en": "Research (pseudonymised data)"},
     "admin": {"it": "Amministrazione", "en": "Administration"},
     "audit": {"it": "Registro accessi", "en": "Audit log"},
-    "forbidden": {"it": "Non disponibile per il tuo ruolo.", "en": "Not available to your role."},
+    "forbidden": {"it": "Non disponibile per il tuo ruolo.", "en": "Not available for your role."},
+    "forbidden_why": {"it": "Questa pagina non fa parte di quelle del ruolo «{role}».",
+                      "en": "This page is not one of the pages of the role “{role}”."},
+    "forbidden_home": {"it": "Vai alle tue pagine", "en": "Go to your pages"},
+    "role.coordinator": {"it": "coordinamento", "en": "coordinator"},
+    "role.facilitator": {"it": "facilitatore", "en": "facilitator"},
+    "role.researcher": {"it": "ricerca", "en": "researcher"},
+    "role.admin": {"it": "amministrazione", "en": "administrator"},
 }
 
 #: the pages each role has in its navigation (``None``: every page of the app's order); the
@@ -133,6 +142,61 @@ def allowed_pages(role: str, order: tuple[str, ...]) -> tuple[str, ...]:
     pages = ROLE_PAGES.get(role, ())
     pages = order if pages is None else pages
     return (*pages, "audit") if role == "coordinator" else tuple(pages)
+
+
+def _page_names() -> dict[str, dict]:
+    import dash
+
+    return {p["module"].rsplit(".", 1)[-1]: p for p in dash.page_registry.values()}
+
+
+def first_page_path(role: str) -> str:
+    """Where a role starts: the path of the first page of its navigation."""
+    from dash_app.app import NAV_ORDER
+
+    pages = _page_names()
+    for name in allowed_pages(role, NAV_ORDER):
+        if name in pages:
+            return pages[name]["relative_path"]
+    return "/"
+
+
+def not_for_role(role: str, lang: str) -> Any:
+    """The page shown instead of one the role does not have: what and why in plain words,
+    and a link to the role's own pages (no callback of the refused page is ever sent)."""
+    import dash_bootstrap_components as dbc
+    from dash import dcc, html
+
+    return html.Div([
+        html.H3(_t("forbidden", lang)),
+        dbc.Alert([html.P(_t("forbidden_why", lang, role=_t(f"role.{role}", lang))
+                          if f"role.{role}" in _TEXT else _t("forbidden", lang)),
+                   dcc.Link(_t("forbidden_home", lang), href=first_page_path(role),
+                            className="alert-link")],
+                  color="warning", className="mt-3"),
+    ], id="not-for-role")
+
+
+def _guard_pages() -> None:
+    """Put the role check in front of every page's layout: a page not in the signed-in role's
+    navigation (:func:`allowed_pages`) is answered by :func:`not_for_role`, whatever the
+    address typed, so its callbacks are never sent (the data layer refuses them anyway)."""
+    from dash_app.app import NAV_ORDER
+    from dash_app.i18n import request_lang
+
+    for name, page in _page_names().items():
+        layout = page.get("layout")
+        if getattr(layout, "genera_guarded", False):
+            continue
+
+        def guarded(*args: Any, _layout: Any = layout, _name: str = name, **kwargs: Any) -> Any:
+            account = request_account()
+            if account is not None and _name not in allowed_pages(account.role, NAV_ORDER):
+                return not_for_role(account.role, request_lang())
+            return _layout(*args, **kwargs) if callable(_layout) else _layout
+
+        guarded.genera_guarded = True
+        page["layout"] = guarded
 
 
 class _AccountMenu:
@@ -540,6 +604,8 @@ def install_auth(app: Any, store: Any, config: AuthConfig | None = None, *,
         sid = sessions.open(outcome.account.user_id)
         flask_login.login_user(SignedInUser(outcome.account, sid), remember=False, fresh=True)
         audit.record(outcome.account.username, "signin", role=outcome.account.role)
+        if next_url == "/":  # a role without the overview starts on its own first page
+            next_url = first_page_path(outcome.account.role)
         response = flask.redirect("/password" if outcome.account.must_change_password
                                   else next_url)
         return response
@@ -569,6 +635,7 @@ def install_auth(app: Any, store: Any, config: AuthConfig | None = None, *,
         audit.record(user.account.username, "password_change")
         return flask.redirect("/")
 
+    _guard_pages()
     server.add_url_rule("/login", "genera_login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "genera_logout", logout, methods=["POST"])
     server.add_url_rule("/password", "genera_password", password, methods=["GET", "POST"])

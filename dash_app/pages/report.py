@@ -74,10 +74,14 @@ def followup_frame(access: DataAccess, lang: str) -> tuple[object, pd.DataFrame]
     return day, table
 
 
-def _followup_section(access: DataAccess, lang: str) -> html.Div:
+def _followup_section(access: DataAccess, lang: str) -> html.Div | None:
+    from dash_app.data.registry import Forbidden
     from dash_app.workbench import wt
 
-    day, table = followup_frame(access, lang)
+    try:
+        day, table = followup_frame(access, lang)
+    except Forbidden:  # a researcher: the follow-ups are read from identified worklists
+        return None
     g = grid("rep-followups", lang, height=260)
     g.columnDefs, g.rowData = grid_payload(table, lang)
     return html.Div([html.H5(wt("rep.followups", lang, date=fmt_date(day)), className="mt-4"),

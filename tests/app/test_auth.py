@@ -194,6 +194,39 @@ def test_a_forbidden_page_for_a_researcher_answers_403(app, signed_in):
     assert answer.status_code == 403 and "H01" not in answer.get_data(as_text=True)
 
 
+def _open_page(client, path: str) -> tuple[int, str]:
+    """The page router's answer for ``path``, as the browser asks for it."""
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    page = next(d for d in deps if "_pages_content" in d["output"])
+    inputs = [(path if i["property"] == "pathname" else "") for i in page["inputs"]]
+    answer = post_output(client, page["output"], inputs, [None] * len(page["state"]),
+                         deps=deps)
+    text = answer.get_data(as_text=True)
+    if answer.status_code == 200:  # the answer's JSON escapes "/" and "<": read it back
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    return answer.status_code, text
+
+
+def test_a_page_not_for_the_role_says_so_in_italian_and_english(signed_in):
+    """A researcher typing /map or /actor/H01, an admin on /: a plain "not available for
+    your role" page with a link to their own pages, never a broken callback; the pages a role
+    has are untouched."""
+    researcher = signed_in("res")
+    for path in ("/map", "/actor/H01", "/isolation"):
+        status, text = _open_page(researcher, path)
+        assert status == 200 and "Non disponibile per il tuo ruolo" in text, path
+        assert "map-graph" not in text and "H01" not in text
+    status, text = _open_page(researcher, "/report")
+    assert status == 200 and "not-for-role" not in text
+    researcher.set_cookie("genera_lang", "en")
+    assert "Not available for your role" in _open_page(researcher, "/bridges")[1]
+    admin = signed_in("admin")
+    status, text = _open_page(admin, "/")
+    assert status == 200 and "Non disponibile" in text and '"href": "/audit"' in text
+    assert sign_in(admin.application.test_client(), "admin").headers["Location"] == "/audit"
+    assert "not-for-role" not in _open_page(signed_in("coord"), "/map")[1]
+
+
 def test_views_and_downloads_are_audited_with_ids_only(app, signed_in):
     audit = app.server.extensions["genera_auth"]["audit"]
     before = len(audit.entries())
