@@ -12,7 +12,7 @@ from typing import Any
 
 from dash_app.auth import AuthConfig, install_auth
 
-__all__ = ["build_app", "make_server", "serve"]
+__all__ = ["build_app", "finish_setup", "make_server", "serve"]
 
 
 def build_app(source: Any, store: Any, config: AuthConfig | None = None, *,
@@ -43,11 +43,26 @@ def build_app(source: Any, store: Any, config: AuthConfig | None = None, *,
     return app
 
 
+def finish_setup(app: Any) -> None:
+    """Let Dash finish its set-up before the first real request.
+
+    Dash completes its set-up (the pages' callbacks copied into the app, the router) in a
+    hook of the first request, and marks it done when it *starts*: under a threaded server, a
+    second request arriving while the first one is still setting up (a browser opens several
+    connections; a probe retries after a time-out) is served by a half-set-up app, and every
+    later ``/_dash-dependencies`` lacks the pages' callbacks (6 instead of 52: the pages'
+    controls do nothing). One request through the test client, before listening, does the
+    set-up alone (``/login`` is public: nothing is read or audited)."""
+    with app.server.test_client() as client:
+        client.get("/login")
+
+
 def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8) -> Any:
     """A waitress server for the app (not started: call ``.run()``, stop with ``.close()``);
     ``.effective_port`` is the port it listens on (``port=0``: a free one)."""
     from waitress import create_server
 
+    finish_setup(app)
     return create_server(app.server, host=host, port=port, threads=threads,
                          ident="genera", clear_untrusted_proxy_headers=True,
                          max_request_body_size=16 * 1024 * 1024)
