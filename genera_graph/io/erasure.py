@@ -62,7 +62,7 @@ import sqlalchemy as sa
 from genera_graph.io.auth_schema import define_auth_tables
 
 __all__ = ["ERASURE_HOOKS", "ACTOR_REFERENCES", "ErasedIds", "ErasureResult", "erase_actors",
-           "erased_digests", "erased_mask", "id_digest"]
+           "erased_digests", "erased_mask", "finish_erasure", "id_digest"]
 
 _log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ def _json_hits(conn: sa.Connection, table: str, needles: list[str]) -> list[int]
 
 
 def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - a Store
-                 with_members: bool = False) -> ErasureResult:
+                 with_members: bool = False, wait_s: float | None = None) -> ErasureResult:
     """Erase actors and every record naming them (see the module docstring).
 
     Parameters
@@ -240,6 +240,9 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
         Who asked (an account's user name or ``cli:<name>``), for the ledger.
     with_members : bool
         Also erase the individuals who are (or were) members of an erased household.
+    wait_s : float, optional
+        How long the file's clean-up waits for other connections' readings (default: the
+        store's busy time-out); see :func:`finish_erasure`.
 
     Returns
     -------
@@ -304,17 +307,55 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
         conn.execute(sa.insert(_ERASURES), [
             {"erased_at": at, "username": by, "id_digest": id_digest(salt, i),
              "counts": counts} for i in ids])
-    cleared = _clear_bytes(store)
+    cleared = _clear_bytes(store, wait_s)
     _log.info("erasure: %d actor(s), %d row(s) removed", len(ids), sum(removed.values()))
     return ErasureResult(tuple(ids), removed, cleared)
 
 
-def _clear_bytes(store) -> bool:  # noqa: ANN001 - a Store
+def finish_erasure(store, wait_s: float | None = None) -> bool:  # noqa: ANN001 - a Store
+    """Complete the clean-up of erasures already made: on SQLite, with ``secure_delete``,
+    checkpoint and truncate the write-ahead log, rebuild the file (``VACUUM``) and truncate
+    the log again; on PostgreSQL, vacuum the touched tables.
+
+    An erasure (:func:`erase_actors`) removes the rows at once, but while another connection
+    reads the store (the explorer running) the log cannot be checkpointed and the old pages
+    stay in it (``ErasureResult.bytes_cleared`` is then ``False``). Running the erasure again
+    cannot help: the person is no longer there. This does the clean-up alone, erasing nothing.
+
+    Parameters
+    ----------
+    store : genera_graph.io.store.Store
+    wait_s : float, optional
+        How long each checkpoint waits for the other connections' readings to end (default:
+        the store's busy time-out).
+
+    Returns
+    -------
+    bool
+        Whether it ran to the end (``False``: another connection still holds the log; stop
+        the explorer and call it again).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from genera_graph.io.store import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
+    >>> finish_erasure(store)
+    True
+    >>> store.close()
+    """
+    return _clear_bytes(store, wait_s)
+
+
+def _clear_bytes(store, wait_s: float | None = None) -> bool:  # noqa: ANN001 - a Store
     """Make the deleted rows' bytes go from the database files (see the module docstring)."""
     store._engine.dispose()  # no pooled connection keeps an old snapshot
     with store._engine.connect() as conn:
         dbapi = conn.connection.dbapi_connection
         if store.dialect == "sqlite":
+            dbapi.execute("PRAGMA secure_delete = ON")  # the pages VACUUM frees are zeroed
+            if wait_s is not None:
+                dbapi.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
             busy = dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             dbapi.execute("VACUUM")
             busy |= dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]

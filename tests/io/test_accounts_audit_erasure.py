@@ -331,6 +331,38 @@ def test_erased_name_is_not_in_the_sqlite_file(tmp_path: Path):
         assert person.encode() not in on_disk()
 
 
+def test_erase_finish_clears_the_bytes_a_busy_log_kept(tmp_path: Path, capsys):
+    """A reader holding the log (the explorer) during ``genera erase``: the rows go but the
+    name stays in the file and the command says so; ``genera erase --finish``, once the
+    reader is gone, clears it without erasing anything else."""
+    path = tmp_path / "g.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(tiny_dataset()).ok
+        person, name = _person_with_ties(store)
+        before = store.counts()
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.glob("g.sqlite*"))
+
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM actors").fetchall()  # a snapshot held open
+    assert main(["--store", str(path), "erase", person, "--yes", "--wait", "0.2"]) == 1
+    assert "genera erase --finish" in capsys.readouterr().err
+    assert name.encode() in on_disk()
+    assert main(["--store", str(path), "erase", "--finish", "--wait", "0.2"]) == 1  # still busy
+    assert "still busy" in capsys.readouterr().err
+    reader.close()
+    assert main(["--store", str(path), "erase", "--finish"]) == 0
+    assert name.encode() not in on_disk()  # (the id stays: the audit entry of the erasure)
+    with Store(path) as store:
+        after = store.counts()
+        log = AuditLog(store).entries()
+    assert after["actors"] == before["actors"] - 1  # nothing more was erased
+    assert list(log["action"]) == ["erase", "erase_finish", "erase_finish"]
+    assert log["detail"].iloc[-1] == '{"done":true}'
+
+
 def test_erase_unknown_actor_erases_nothing(tmp_path: Path):
     with Store(tmp_path / "g.sqlite") as store:
         assert store.import_dataset(tiny_dataset()).ok
