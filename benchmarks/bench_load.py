@@ -25,6 +25,7 @@ import http.cookiejar
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -283,6 +284,9 @@ def main() -> None:
                         help="seconds each user waits between two page visits (default none)")
     parser.add_argument("--periods", type=int, default=3,
                         help="periods recorded in the browser per role")
+    parser.add_argument("--visits", metavar="FILE.json",
+                        help="the recorded visits: read from FILE if it exists (recorded on "
+                             "the same store), else recorded and written there")
     parser.add_argument("--store", help="an existing store (default: the sample district)")
     parser.add_argument("--small", action="store_true", help="the tests' small district")
     args = parser.parse_args()
@@ -298,8 +302,13 @@ def main() -> None:
     started = time.perf_counter()
     recorded: dict[str | None, tuple[list[dict], list[str]]] = {}
     everyone = [h for v in by_point.values() for h in v]
+    if args.visits and Path(args.visits).exists():
+        recorded = {role: (v["visits"], v["households"])
+                    for role, v in json.loads(Path(args.visits).read_text()).items()}
     try:
         for name, point in ([u for u in users if u[1]][:1] + [u for u in users if not u[1]][:1]):
+            if ("facilitator" if point else "coordinator") in recorded:
+                continue
             own = by_point[point] if point else everyone
             picked = [(h, names[h]) for h in own[:: max(1, len(own) // args.periods)]
                       ][: args.periods]
@@ -309,6 +318,9 @@ def main() -> None:
     except BaseException:
         server.terminate()
         raise
+    if args.visits and not Path(args.visits).exists():
+        Path(args.visits).write_text(json.dumps(
+            {role: {"visits": v, "households": h} for role, (v, h) in recorded.items()}))
     n_bodies = sum(len(v["bodies"]) for visits, _ in recorded.values() for v in visits)
     print(f"recorded in headless Chromium in {time.perf_counter() - started:.0f} s: "
           f"{n_bodies} callback requests over "
@@ -367,6 +379,8 @@ def main() -> None:
                  if line.startswith("VmHWM")), "0")
     server.terminate()
     server.wait(timeout=30)
+    if not args.store:
+        shutil.rmtree(folder, ignore_errors=True)
     total = sum(len(v) for v in times.values())
     print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s), "
           f"{sum(errors.values())} errors")
