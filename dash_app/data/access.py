@@ -321,4 +321,4 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
             step()
         import plotly.graph_objects as go
 
-        go.Figure(layout={"template": "plotly_white"})  # plotly builds its templates once
+        go.Figure()  # plotly builds its (default) template once
