@@ -21,6 +21,7 @@ from dash_app.components import (
     section,
 )
 from dash_app.data import DataAccess, current
+from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.figures import ego_figure, ties_by_nature_figure
 from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
@@ -179,6 +180,7 @@ def timeline_frame(access: DataAccess, actor_id: str, lang: str) -> pd.DataFrame
     State(ids.ACT_ID, "data"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update_ego(value, actor_id, lang):
     """The personal network in the chosen period."""
     lang = lang or "it"
@@ -197,6 +199,7 @@ def update_ego(value, actor_id, lang):
     State(ids.ACT_ID, "data"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update_partners(value, actor_id, lang):
     """Above about 30 partners, the sorted list of partners beside the compact drawing."""
     access = current()

@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash_app import ids, state
 from dash_app.components import download_button, dropdown, grid, grid_payload, message, options
 from dash_app.data import DataAccess, current
+from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.i18n import fmt_date, fmt_number, request_lang, t
 
@@ -192,6 +193,7 @@ def empty_text(access: DataAccess, as_of: str | None, mode: str | None, cps, fac
     Input(ids.ISO_FACILITATOR, "value"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update_all(as_of, mode, cps, facilitators, lang):
     """The worklist grid, its status and the phone's list of lines."""
     cols, rows, status = update(as_of, mode, cps, facilitators, lang)

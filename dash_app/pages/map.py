@@ -23,6 +23,7 @@ from dash_app.components import (
     period,
 )
 from dash_app.data import current
+from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure, map_legend
 from dash_app.i18n import (
@@ -229,6 +230,7 @@ def _filters(access, value, programmes, cps, kinds, natures):
     Input(ids.MAP_SIZE, "value"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     """The map's elements for the period and filters, its summary line, period label and
     legend (what the colours mean)."""
@@ -316,6 +318,7 @@ def _trigger() -> str | None:
     Input(ids.MAP_RANGE, "value"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def panel(selected: str | None, value, lang):
     """The side panel of the selected actor (its personal network in the period); the map's
     highlight of it is drawn in the browser (assets/map.js)."""

@@ -18,6 +18,7 @@ from dash_app.components import (
     section,
 )
 from dash_app.data import DataAccess, current
+from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.figures import growth_figure, peer_share_figure
 from dash_app.i18n import fmt_date, programme_label, request_lang, t
@@ -127,6 +128,7 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: 
     Input(ids.OV_GROUP, "value"),
     State(ids.LANG, "data"),
 )
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update(group: str | None, lang: str | None):
     """Key figures, growth charts and the monthly table of the district or a group."""
     lang = lang or "it"

@@ -175,8 +175,10 @@ def ctx(app):
     import flask
 
     from dash_app import Viewer
+    from dash_app.data import memo
     from dash_app.data.registry import VIEWER_KEY
 
+    memo.clear()  # a test may change a page's setting: no answer kept from another test
     with app.server.test_request_context("/"):
         setattr(flask.g, VIEWER_KEY, Viewer())
         yield app
@@ -191,6 +193,10 @@ def sign_in(client, username: str, password: str = PASSWORD, origin: str = "http
 @pytest.fixture()
 def signed_in(app):
     """``signed_in(username)``: a test client of the app, signed in as that account."""
+
+    from dash_app.data import memo
+
+    memo.clear()
 
     def make(username: str = "coord"):
         client = app.server.test_client()
