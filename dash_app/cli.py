@@ -147,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
 
     study_key = Path.home() / ".config" / "genera" / "study-keys" / f"{args.research_study}.key"
     pseudonymiser = Pseudonymiser(load_or_create_secret(study_key), args.research_study)
-    print("preparing the explorer's tables (about half a minute)…", flush=True)
+    print("preparing the explorer's tables, the district's and each Community Point's "
+          "(a minute or two)…", flush=True)
     app = build_app(source, store, config, secret_key=key, warm=args.warm,
                     pseudonymiser=pseudonymiser)
     print(f"explorer on http://{args.host}:{args.port}/ (sign in; Ctrl+C to stop)", flush=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from dash_app.auth import AuthConfig, install_auth
 
-__all__ = ["build_app", "finish_setup", "make_server", "serve"]
+__all__ = ["build_app", "finish_setup", "make_server", "serve", "warm_scopes"]
 
 
 def build_app(source: Any, store: Any, config: AuthConfig | None = None, *,
@@ -40,7 +40,38 @@ def build_app(source: Any, store: Any, config: AuthConfig | None = None, *,
     app = create_app(source, warm=warm)
     install_auth(app, store, config, secret_key=secret_key, hasher=hasher,
                  pseudonymiser=pseudonymiser)
+    if warm:
+        warm_scopes(app, store)
     return app
+
+
+def warm_scopes(app: Any, store: Any) -> list[tuple]:
+    """Compute, for the scope of every active facilitator account (their Community Points;
+    facilitators of one point share it), the tables the pages start from, as the district's
+    are (:func:`dash_app.app.warm_app`): else the first facilitator of each point to open a
+    page pays for it (seconds, while everyone else waits). Returns the scopes warmed."""
+    from dash_app.components import period_choices
+    from dash_app.data.source import CONFIG_KEY
+    from dash_app.data.viewer import Viewer
+    from genera_graph.io.accounts import Accounts
+
+    registry = app.server.config[CONFIG_KEY]
+    accounts = Accounts(store)
+    listed = accounts.list()
+    viewers = {}
+    for name in listed.loc[listed["active"].astype(bool) & listed["role"].eq("facilitator"),
+                           "username"]:
+        account = accounts.get(name)
+        if account is not None and account.community_points:
+            viewer = Viewer.of_account(account)
+            viewers.setdefault(viewer.scope_key, viewer)
+    for viewer in viewers.values():
+        access = registry.for_viewer(viewer)
+        access.warm([(s, e) for _, s, e in period_choices(access)])
+        for day in access.as_of_dates()[2::3]:  # an actor page's warnings, quarter by quarter
+            access.isolation_report(day)
+            access.isolation_reasons(day)
+    return list(viewers)
 
 
 def finish_setup(app: Any) -> None:
