@@ -152,6 +152,10 @@ TEXT: dict[str, dict[str, str]] = {
     "up.strict": {"it": "Importa tutto (solo se nessun problema)",
                   "en": "Import all (only if no problem)"},
     "up.partial": {"it": "Importa le righe valide", "en": "Import the valid rows"},
+    "up.withdrawn": {"it": "{n} righe sono registrazioni ritirate nell'esploratore: non si "
+                           "importano di nuovo (sono nella tabella dei problemi).",
+                     "en": "{n} rows are records withdrawn in the explorer: they are not "
+                           "imported again (they are in the problems table)."},
     "up.cancel": {"it": "Annulla", "en": "Cancel"},
     "up.cancelled": {"it": "Annullato: nulla è stato scritto.",
                      "en": "Cancelled: nothing was written."},
@@ -197,6 +201,7 @@ _RULES_IT: list[tuple[str, str]] = [
     ("end_date before start_date", "la fine è prima dell'inizio"),
     ("left_on before first_met", "l'uscita è prima del primo incontro"),
     ("duplicate", "ripetuto in questa registrazione"),
+    ("withdrawn in the explorer", "ritirato nell'esploratore: non si importa di nuovo"),
     ("already recorded", "già registrato: correggilo invece"),
     ("no such record", "registrazione non trovata"),
     ("only its author or a coordinator", "solo chi l'ha registrato o il coordinamento può "
@@ -338,10 +343,12 @@ def problems_by_field(problems: Iterable[Any], lang: str) -> dict[str, str]:
 
 def frame_of_problems(result: Any, lang: str) -> pd.DataFrame:
     """An import's problems as the grid shows them: file, spreadsheet row, column, rule,
-    value (values cut to 80 characters)."""
+    value (values cut to 80 characters); errors, and the rows of withdrawn records left out."""
+    from genera_graph.io.withdrawals import RULE as WITHDRAWN
+
     rows = [(p.file, p.row, p.column or "", rule_text(p.rule, lang),
              "" if p.value is None else str(p.value)[:80]) for p in result.problems
-            if p.severity == "error"]
+            if p.severity == "error" or p.rule == WITHDRAWN]
     frame = pd.DataFrame(rows, columns=["file", "row", "column", "rule", "value"])
     frame["row"] = frame["row"].astype("Int64")
     return frame

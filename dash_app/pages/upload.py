@@ -99,6 +99,8 @@ def _summary(result: Any, lang: str) -> list:
         else:
             lines.append(html.Div(wt("up.counts", lang, file=f.file, read=f.rows_read,
                                      ok=f.rows_accepted, bad=f.rows_quarantined)))
+            if getattr(f, "rows_withdrawn", 0):
+                lines.append(html.Div(wt("up.withdrawn", lang, n=f.rows_withdrawn)))
     files = {f.file for f in result.files}
     for p in result.problems:
         if p.severity == "error" and p.file not in files and p.row is None:

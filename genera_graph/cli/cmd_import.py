@@ -75,7 +75,8 @@ def _audit(store, result) -> None:  # noqa: ANN001 - a Store and an ImportResult
                        partial=result.partial, read=outcome.rows_read,
                        accepted=outcome.rows_accepted, quarantined=outcome.rows_quarantined,
                        new=outcome.rows_new, changed=outcome.rows_changed,
-                       erased_skipped=outcome.rows_erased)
+                       erased_skipped=outcome.rows_erased,
+                       withdrawn_skipped=outcome.rows_withdrawn)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -77,6 +77,8 @@ from genera_graph.io.spreadsheets import (
     SPREADSHEET_SUFFIXES,
     open_spreadsheet,
 )
+from genera_graph.io.withdrawals import RULE as WITHDRAWN_RULE
+from genera_graph.io.withdrawals import WithdrawnKeys
 from genera_graph.model import Dataset
 
 __all__ = ["FileOutcome", "ImportResult", "RowCheck", "import_dataset", "import_paths",
@@ -114,6 +116,9 @@ class FileOutcome:
     rows_erased: int = 0
     rows_changed: int = 0
     changes: tuple[tuple[str, int], ...] = ()
+    #: rows of records withdrawn in the explorer, skipped (each reported as a warning, never
+    #: quarantined; :mod:`genera_graph.io.withdrawals`)
+    rows_withdrawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -493,6 +498,7 @@ class _Tally:
     accepted: int = 0
     new: int = 0
     erased: int = 0
+    withdrawn: int = 0
     changed: int = 0
     changes: dict[str, int] = field(default_factory=dict)
     rejected: list[pd.DataFrame] = field(default_factory=list)
@@ -521,6 +527,7 @@ class _Run:
         self.keys = {table: _Keys(key) for table, key in TABLE_KEYS.items()}
         self.known = {t: table_ids(self.conn, t) for t in ("actors", "activities")}
         self.erased = ErasedIds.from_conn(self.conn)
+        self.withdrawn = WithdrawnKeys.from_conn(self.conn)
         #: tables that held rows before this import (only their rows can be updates)
         self.had_rows = {t for t in TABLE_KEYS if count_rows(self.conn, t)}
         self.callback = progress if callable(progress) else None
@@ -628,6 +635,9 @@ class _Run:
             if not self.erased.empty:
                 raw, typed, problems = self._skip_erased(raw, typed, problems, register,
                                                          source.name, tally)
+            if not self.withdrawn.empty and len(typed):
+                raw, typed, problems = self._skip_withdrawn(raw, typed, problems, register,
+                                                            source.name, tally)
             bad = {p.row for p in problems if p.severity == "error" and p.row is not None}
             if bad:
                 typed = typed.drop(index=list(bad & set(typed.index)))
@@ -678,6 +688,23 @@ class _Run:
             problems += [Problem(file, int(r), col, "erased", "", severity="warning")
                          for r in typed.index[hit]]
         return raw, typed, problems
+
+    def _skip_withdrawn(self, raw: pd.DataFrame, typed: pd.DataFrame, problems: list[Problem],
+                        register: Register, file: str, tally: _Tally
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+        """Leave out the rows of records withdrawn in the explorer: not written, not
+        quarantined; one warning per row names the file, row and key column."""
+        hit = self.withdrawn.mask(register.table, typed)
+        if not hit.any():
+            return raw, typed, problems
+        gone = {int(r) for r in typed.index[hit]}
+        column = register.key[0]
+        problems = [p for p in problems if p.row not in gone]
+        problems += [Problem(file, r, column, WITHDRAWN_RULE, str(typed.at[r, column]),
+                             severity="warning") for r in sorted(gone)]
+        tally.withdrawn += len(gone)
+        return (raw.drop(index=[r for r in raw.index if int(r) in gone]),
+                typed.drop(index=[r for r in typed.index if int(r) in gone]), problems)
 
     def reject(self, raw: pd.DataFrame, accepted: pd.Index, why: dict[int, list[str]],
                tally: _Tally) -> None:
@@ -835,7 +862,7 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
             for i in todo:
                 source, register = sources[i]
                 tally = tallies[i]
-                quarantined = tally.read - tally.accepted - tally.erased
+                quarantined = tally.read - tally.accepted - tally.erased - tally.withdrawn
                 run_id = _record_run(run.conn, batch, source, register, tally, quarantined)
                 if tally.rejected:
                     _record_quarantine(run.conn, run_id, source.name, tally.rejected)
@@ -843,7 +870,8 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
                                           "partial" if quarantined else "imported", tally.read,
                                           tally.accepted, quarantined, tally.new, source.sha256,
                                           None if dry_run else run_id, tally.erased,
-                                          tally.changed, tally.changes_tuple())
+                                          tally.changed, tally.changes_tuple(),
+                                          tally.withdrawn)
             if dry_run:
                 raise _DryRun
         committed = True
@@ -854,8 +882,9 @@ def _run(store: Database, sources: list[tuple[_Source, Register]], problems: lis
             source, register = sources[i]
             tally = tallies[i]
             outcomes[i] = FileOutcome(source.name, register.file, "rejected", tally.read, 0,
-                                      tally.read - tally.accepted - tally.erased, 0,
-                                      source.sha256, None, tally.erased)
+                                      tally.read - tally.accepted - tally.erased
+                                      - tally.withdrawn, 0, source.sha256, None, tally.erased,
+                                      rows_withdrawn=tally.withdrawn)
     finally:
         if run is not None:
             run.close()

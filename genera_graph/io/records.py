@@ -74,6 +74,7 @@ from genera_graph.io.registers import (
 )
 from genera_graph.io.schema import METADATA, REFERENCES, TABLE_KEYS, data_version
 from genera_graph.io.store import Store
+from genera_graph.io.withdrawals import forget_withdrawal, remember_withdrawal
 
 __all__ = [
     "FOLLOWUP_ACTIONS",
@@ -767,6 +768,8 @@ def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str
         conn.execute(sa.delete(meta).where(where))
         cells = old or cells
         changes = None
+        if table != "followups":  # an old register must not bring it back
+            remember_withdrawal(conn, table, key, now)
     else:
         if table == "followups" and not cells.get("community_point_id"):
             cells["community_point_id"] = _text(conn.execute(sa.text(
@@ -777,6 +780,8 @@ def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str
             values.update(author=author.user_id, recorded_at=now)
         if old is None:
             conn.execute(sa.insert(meta).values(**values))
+            if table != "followups":  # recorded again, on purpose: no longer withdrawn
+                forget_withdrawal(conn, table, key)
         else:
             conn.execute(sa.update(meta).where(where).values(**values))
         changes = ({c: [old.get(c, ""), v] for c, v in cells.items() if old.get(c, "") != v}

@@ -333,6 +333,18 @@ def _data_version_step(conn: sa.Connection) -> None:
 
 MIGRATIONS[7] = _data_version_step
 
+# -- step 8: the withdrawal ledger (workbench; genera_graph.io.withdrawals): the keys of the
+# records withdrawn in the explorer, so that an old register cannot bring them back --
+sa.Table(
+    "withdrawals", METADATA,
+    #: the data table of the record
+    sa.Column("table_name", sa.Text, primary_key=True),
+    #: the natural key's cells (ids, and the date of an attendance), a JSON list
+    sa.Column("record_key", sa.Text, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+MIGRATIONS[8] = create_tables("withdrawals")
+
 # -- new steps go above this line (see the module docstring) --
 
 #: the schema version this code writes (the last step)

@@ -318,3 +318,70 @@ def test_genera_report_counts_flagged_families_followed_up_within_14_days(filled
     expected = int((flagged["facilitator_id"] == fac).sum())
     line = next(x for x in out.splitlines() if x.strip().startswith(f"CP01 · {fac}"))
     assert f"1 di {expected}" in line
+
+
+def _attendance_file(folder: Path, rows: list[str]) -> Path:
+    path = folder / "attendance.csv"
+    path.write_text("\n".join(["activity_id;actor_id;date;role;source", *rows]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_withdrawn_record_stays_withdrawn_when_an_old_register_is_imported_again(
+        filled_any: Store, tmp_path: Path):
+    from genera_graph.io.withdrawals import RULE
+
+    store = filled_any
+    (tmp_path / "a").mkdir()
+    old = _contacts_file(tmp_path / "a", [
+        "XOLD1;05/05/2017;H01;H02;mutual_help;peer;community;CP01;facilitator_record",
+        "XOLD2;06/05/2017;H02;H03;mutual_help;peer;community;CP01;facilitator_record"])
+    sheet = _attendance_file(tmp_path, ["ACT1;I012;12/06/2016;participant;attendance_sheet"])
+    assert store.import_paths([old, sheet]).committed
+    assert withdraw_record(store, COORD, "interactions", {"interaction_id": "XOLD1"}).ok
+    assert withdraw_record(store, COORD, "participations", {
+        "activity_id": "ACT1", "actor_id": "I012", "date": "12/06/2016"}).ok
+    newer = _contacts_file(tmp_path, [  # the register moved on since
+        "XNEW1;07/05/2017;H01;H03;mutual_help;peer;community;CP01;facilitator_record"])
+    assert store.import_paths([newer]).committed
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "ACT1;I031;12/06/2016;participant;"
+                     "attendance_sheet\n", encoding="utf-8")
+    again = store.import_paths([old, sheet])
+    assert again.committed
+    data = store.load()
+    assert "XOLD1" not in set(data.interactions["interaction_id"])
+    assert {"XOLD2", "XNEW1"} <= set(data.interactions["interaction_id"])
+    assert not ((data.participations["actor_id"] == "I012").any())
+    assert (data.participations["actor_id"] == "I031").any()
+    warned = sorted((p.file, p.row, p.column, p.value) for p in again.problems
+                    if p.rule == RULE)
+    assert warned == [("attendance.csv", 2, "activity_id", "ACT1"),
+                      ("contacts.csv", 2, "interaction_id", "XOLD1")]
+    assert all(p.severity == "warning" for p in again.problems if p.rule == RULE)
+    for f in again.files:  # nothing lost silently
+        assert f.rows_withdrawn == 1
+        assert f.rows_read == (f.rows_accepted + f.rows_quarantined + f.rows_erased
+                               + f.rows_withdrawn)
+    # recorded again on purpose in the explorer: the withdrawal is lifted
+    assert save_record(store, COORD, "participations", {
+        "activity_id": "ACT1", "actor_id": "I012", "date": "12/06/2016",
+        "role": "participant"}).ok
+    with store.read_transaction() as conn:
+        left = conn.exec_driver_sql("SELECT table_name FROM withdrawals").scalars().all()
+    assert left == ["interactions"]
+
+
+def test_upgrade_from_the_previous_head_adds_the_withdrawal_ledger(store_url: str):
+    from genera_graph.io.schema import MIGRATIONS
+
+    step = next(s for s, m in MIGRATIONS.items() if "withdrawals" in (m.__doc__ or ""))
+    engine = sa.create_engine(to_url(store_url))
+    with engine.begin() as conn:
+        upgrade_connection(conn, 0, step - 1)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("withdrawals")
+    engine.dispose()
+    with Store(store_url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        with store.read_transaction() as conn:
+            assert sa.inspect(conn).has_table("withdrawals")
