@@ -63,12 +63,13 @@ ENTRIES: dict[str, dict[str, str]] = {
               "referral...), with its date.",
         "ref": ""},
     "col.days_without_followup": {
-        "it": "Giorni passati, fino a oggi, dall'ultima azione registrata per la famiglia (o "
-              "dal giorno della segnalazione, se non ne ha): le famiglie che aspettano da più "
-              "tempo vengono prima ordinando questa colonna.",
-        "en": "Days, to today, since the family's last recorded action (or since the day it "
-              "was flagged, if it has none): sort by this column to see who has waited "
-              "longest.",
+        "it": "Giorni passati dall'ultima azione registrata per la famiglia (o dal giorno "
+              "della segnalazione, se non ne ha) fino a oggi, o fino all'ultimo giorno dei "
+              "dati se i registri finiscono prima: le famiglie che aspettano da più tempo "
+              "vengono prima ordinando questa colonna.",
+        "en": "Days since the family's last recorded action (or since the day it was "
+              "flagged, if it has none) to today, or to the data's last day when the "
+              "registers end earlier: sort by this column to see who has waited longest.",
         "ref": ""},
     # --- statuses
     "status.isolated": {

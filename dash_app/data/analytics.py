@@ -307,15 +307,23 @@ class AnalyticsTables:
                          index=summary.index, dtype=object)
 
     def days_without_follow_up(self, as_of: date) -> pd.Series:
-        """Household id -> days it has waited without a follow-up, to today: since its last
-        follow-up, or since ``as_of`` (the day it was flagged) if it has none."""
+        """Household id -> days it has waited without a follow-up, to
+        :meth:`follow_up_count_day` (today for current data): since its last follow-up, or
+        since ``as_of`` (the day it was flagged) if it has none."""
         from dash_app.workbench import followup_table
         from genera_graph.analytics.followups import followup_summary
 
         households = self.actors.index[self.actors["kind"] == "household"]
         summary = followup_summary(followup_table(self), households, date.today(),
-                                   flag_day=as_of)
+                                   flag_day=as_of, count_to=self.follow_up_count_day(as_of))
         return summary["days_without_followup"]
+
+    def follow_up_count_day(self, as_of: date) -> date:
+        """The day "days without follow-up" are counted to: today, or the data's last day
+        when the records end earlier (a historical register: counting to today would say how
+        old the data are), and never before the worklist's day ``as_of``."""
+        last = self.district_temporal().last_day or date.today()
+        return min(date.today(), max(pd.Timestamp(as_of).date(), last))
 
     def isolation(self) -> pd.DataFrame:
         """Households isolated or at risk at the programme's last day."""

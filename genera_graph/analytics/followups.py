@@ -18,6 +18,9 @@ Examples
 >>> followup_summary(f, ["H1", "H2"], date(2018, 12, 31), flag_day=date(2018, 12, 1))[
 ...     "days_without_followup"].tolist()
 [11, 30]
+>>> followup_summary(f, ["H1", "H2"], date(2026, 12, 1), flag_day=date(2018, 12, 1),
+...                  count_to=date(2019, 1, 31))["days_without_followup"].tolist()
+[42, 61]
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ COVERAGE_DAYS = 14
 
 
 def followup_summary(followups: pd.DataFrame, households: Iterable[str], today: date, *,
-                     flag_day: date | None = None) -> pd.DataFrame:
+                     flag_day: date | None = None, count_to: date | None = None
+                     ) -> pd.DataFrame:
     """Per household: its last follow-up and how many days it has waited without one.
 
     Parameters
@@ -51,13 +55,19 @@ def followup_summary(followups: pd.DataFrame, households: Iterable[str], today: 
     flag_day : date, optional
         When the households were flagged: a household never followed up has waited since then
         (without it: missing).
+    count_to : date, optional
+        The day the waiting is counted to, when it is not ``today``: the data's last day for
+        a register that ends before today (a historical one), so that the days say how long
+        a family waited within the data, not how old the data are. A follow-up after it
+        (recorded today) still counts as the last one; the wait is then 0.
 
     Returns
     -------
     DataFrame
         Indexed by household id: ``last_followup`` (date), ``last_action``, ``last_outcome``
         and ``days_without_followup`` (``Int64``: days from the last follow-up, or from
-        ``flag_day``, to ``today``; follow-ups dated after ``today`` are not counted).
+        ``flag_day``, to ``count_to`` (default ``today``), never below 0; follow-ups dated
+        after ``today`` are not counted).
 
     Notes
     -----
@@ -79,7 +89,8 @@ def followup_summary(followups: pd.DataFrame, households: Iterable[str], today: 
     since = out["last_followup"]
     if flag_day is not None:
         since = since.fillna(pd.Timestamp(flag_day))
-    out["days_without_followup"] = (day - since).dt.days.astype("Int64")
+    end = day if count_to is None else pd.Timestamp(count_to)
+    out["days_without_followup"] = (end - since).dt.days.clip(lower=0).astype("Int64")
     return out
 
 

@@ -237,8 +237,16 @@ def test_a_follow_up_shows_on_the_worklist_at_once(as_viewer):
     assert after.at[family, "days_without_followup"] == 0
     today = pd.Timestamp.today().strftime("%d/%m/%Y")
     assert after.at[family, "last_follow_up"] == f"visita a casa, {today}"
+    # the others waited from the day they were flagged to the data's last day (the small
+    # district's records end in 2018, open relations on the programme's end: 31/01/2019),
+    # not to today
     others = after.drop(index=family)["days_without_followup"]
-    assert (others == (pd.Timestamp.today().normalize() - pd.Timestamp(day)).days).all()
+    assert access.follow_up_count_day(pd.Timestamp(day).date()) == pd.Timestamp("2019-01-31").date()
+    assert (others == (pd.Timestamp("2019-01-31") - pd.Timestamp(day)).days).all()
+    earlier = access.worklist_dates()[-2]  # a family flagged a quarter earlier waited longer
+    waited = access.days_without_follow_up(earlier)
+    assert (waited.drop(index=family) == (pd.Timestamp("2019-01-31")
+                                          - pd.Timestamp(earlier)).days).all()
     assert len(followups(store)) == 1
 
 
