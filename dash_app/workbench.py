@@ -120,7 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
     "kind.referral": {"it": "invio", "en": "referral"},
     "kind.support": {"it": "sostegno", "en": "support"},
     "kind.cognitive_interview": {"it": "colloquio", "en": "interview"},
-    "role.head": {"it": "capofamiglia", "en": "head"},
+    "role.head": {"it": "capofamiglia", "en": "head of household"},
     "role.partner": {"it": "partner", "en": "partner"},
     "role.child": {"it": "figlio/a", "en": "child"},
     "role.relative": {"it": "parente", "en": "relative"},

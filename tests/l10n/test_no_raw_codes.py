@@ -33,10 +33,15 @@ def _raw_codes(lang: str) -> dict[str, str]:
 def _shown_codes(texts, lang: str, allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
     codes = _raw_codes(lang)
     pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, codes)) + r")(?![\w])")
+    # a code's own label may hold the code as a word ("head of household"): not a raw code
+    labels = sorted({code_label(field, code, lang) for field, vocabulary in VOCABULARIES.items()
+                     for code in vocabulary} - set(codes), key=len, reverse=True)
+    own_label = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, labels)) + r")(?![\w])")
     found = []
     for text in texts:
         # "code = label" explains a code (a dictionary's legend): that is not a raw code
         stripped = re.sub(r"(?<![\w])\w+ = [^;]+", "", str(text))
+        stripped = own_label.sub("", stripped)
         for match in pattern.finditer(stripped):
             if match.group(1) not in allowed:
                 found.append((match.group(1), str(text)))
