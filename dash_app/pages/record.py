@@ -426,12 +426,13 @@ def _end_relation(store: Any, author: records.Author, cells: dict) -> records.Re
     """Record the end of a relation: a correction of its current version."""
     from genera_graph.io.registers import Problem
 
-    current_rows = store.load().relations
-    match = current_rows[current_rows["relation_id"] == cells["relation_id"]]
-    if not len(match):
+    row = None
+    if cells["relation_id"]:  # its current version only (not the whole store)
+        with store.read_transaction() as conn:
+            row = records._current(conn, "relations", {"relation_id": cells["relation_id"]})
+    if row is None:
         return records.RecordResult(False, (Problem(records.FORM_FILE, 2, "relation_id",
                                                     "no such record"),))
-    row = match.iloc[0].to_dict()
     row["end_date"] = day_text(cells["end_date"]) or None
     if row["end_date"] is None:
         return records.RecordResult(False, (Problem(records.FORM_FILE, 2, "end_date",
