@@ -191,7 +191,10 @@ def _guard_pages() -> None:
 
         def guarded(*args: Any, _layout: Any = layout, _name: str = name, **kwargs: Any) -> Any:
             account = request_account()
-            if account is not None and _name not in allowed_pages(account.role, NAV_ORDER):
+            # a role with every page (ROLE_PAGES None) has the pages outside the navigation
+            # too: a family's page (/actor/...) for a facilitator or a coordinator
+            if (account is not None and ROLE_PAGES.get(account.role, ()) is not None
+                    and _name not in allowed_pages(account.role, NAV_ORDER)):
                 return not_for_role(account.role, request_lang())
             return _layout(*args, **kwargs) if callable(_layout) else _layout
 
