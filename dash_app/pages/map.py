@@ -326,7 +326,9 @@ def panel(selected: str | None, value, lang):
     access = current()
     if not selected or selected not in access.actors.index:
         if _trigger() == ids.MAP_RANGE:  # a new period, nobody picked: nothing to do
-            return dash.no_update
+            # raised, not returned: per_scope keeps no raised answer, and a kept no_update
+            # would later leave an unselected actor's panel on the screen
+            raise dash.exceptions.PreventUpdate
         return html.P(t("map.panel.hint", lang))
     start, end = period(access, value)
     nodes, edges = access.ego(selected, start, end)

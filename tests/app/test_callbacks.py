@@ -113,6 +113,16 @@ def test_map_click_opens_the_panel(ctx):
     assert children[3].href == "/actor/H03?from=2016-02-01&to=2019-02-01"  # the period kept
     hint = pg("map").panel(None, [9, 12], "en")
     assert "Click" in hint.children
+    # a new period with nobody picked changes nothing, and that is not remembered: clearing
+    # the selection later on the same period still shows the hint
+    from unittest import mock
+
+    import dash
+
+    with (mock.patch.object(pg("map"), "_trigger", return_value=ids.MAP_RANGE),
+          pytest.raises(dash.exceptions.PreventUpdate)):
+        pg("map").panel(None, [10, 13], "en")
+    assert "Click" in pg("map").panel(None, [10, 13], "en").children
 
 
 def test_map_download_neutralises_formulas(ctx):
