@@ -36,14 +36,14 @@ def sample_tg():
     return TemporalGraph.from_dataset(generate_district(2016).dataset)
 
 
-@pytest.mark.parametrize("at", ["2017-03-15", "2018-06-30"])
+@pytest.mark.parametrize("at", ["2018-06-30"])
 def test_equal_on_the_sample_district(sample_tg, at):
     _same(sample_tg, date.fromisoformat(at), sample_tg.config)
 
 
 @given(datasets(max_actors=14, max_events=50), st.integers(20, 380),
        st.sampled_from([(90, 180), (30, 90), (45, 30)]), st.integers(0, 60))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_equal_on_random_datasets(ds, offset, windows, history):
     width, baseline = windows
     cfg = AnalysisConfig().replace(isolation_window_days=width, baseline_days=baseline,
