@@ -20,10 +20,8 @@ Examples
 ...                       "nature": ["peer", "peer", "professional"]})
 >>> nodes, links = aggregate_edges(edges, pd.Series({"H1": "D1", "H2": "D1", "H3": "D2"}),
 ...                                {"D1": "Uno", "D2": "Due"}, seed=1)
->>> nodes[["name", "units", "internal_ties", "degree"]]
-   name  units  internal_ties  degree
-D1  Uno      2              1       2
-D2  Due      1              0       1
+>>> nodes[["name", "units", "internal_ties"]].to_dict("index")
+{'D1': {'name': 'Uno', 'units': 2, 'internal_ties': 1}, 'D2': {'name': 'Due', 'units': 1, 'internal_ties': 0}}
 >>> links[["a", "b", "ties", "weight", "nature"]].to_dict("records")
 [{'a': 'D1', 'b': 'D2', 'ties': 2, 'weight': 6.0, 'nature': 'professional'}]
 """
