@@ -305,6 +305,16 @@ def main() -> None:
     if args.visits and Path(args.visits).exists():
         recorded = {role: (v["visits"], v["households"])
                     for role, v in json.loads(Path(args.visits).read_text()).items()}
+        # recorded by another version of the pages (a callback's outputs changed): again
+        probe = _User(url, users[0][0])
+        known = {d["output"] for d in json.loads(probe.get("/_dash-dependencies"))}
+        sent = {b["output"] for visits, _ in recorded.values() for v in visits
+                for b in v["bodies"]}
+        if sent - known:
+            print(f"the recorded visits name {len(sent - known)} callback(s) the server no "
+                  "longer has: recording them again", flush=True)
+            recorded = {}
+            Path(args.visits).unlink()
     try:
         for name, point in ([u for u in users if u[1]][:1] + [u for u in users if not u[1]][:1]):
             if ("facilitator" if point else "coordinator") in recorded:
