@@ -5,7 +5,9 @@ each chunk is typed and validated with the model's pandera schemas (lazily: ever
 checked across files: duplicate natural keys (the first occurrence wins), unknown actor or
 activity ids (against the files being imported *and* the store), and ids that already name a
 stored record of another kind or another register (a membership arriving with a lease's id:
-a problem naming both, never an overwrite). Valid rows are upserted by their register's
+a problem naming both, never an overwrite), and events of a person or household dated before the
+programme met them (``first_met``: a contact, attendance or relation cannot start earlier; a
+problem naming the event's row and the actor's). Valid rows are upserted by their register's
 natural key, so an updated register updates rows instead of duplicating them, and says how
 many rows it changed, per column (:attr:`FileOutcome.changes`).
 
@@ -91,6 +93,22 @@ ProgressCallback = Callable[[str, int], None]
 
 _NOUN = {"actors": "actor", "activities": "activity"}
 _FILE_OF = {"actors": "actors.csv", "activities": "activities.csv"}
+
+#: the events of actors, by table: (their date column, the actor columns). The model's
+#: ``first_met`` is the day the programme met a person or a household: none of the contacts,
+#: attendances or relations the programme records for them can be earlier (an association
+#: membership, which a person may hold before the programme meets them, excepted:
+#: :data:`RELATIONS_BEFORE_START`).
+DATED_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "interactions": ("date", ("source_actor_id", "target_actor_id")),
+    "participations": ("date", ("actor_id",)),
+    "relations": ("start_date", ("actor_id", "partner_id")),
+}
+#: the kinds of actor whose ``first_met`` is a programme start (people and households; a
+#: point's is its opening, an organisation's the first contact with it)
+PROGRAMME_START_KINDS = ("individual", "household")
+#: relation kinds that may start before the programme met the person (not its own doing)
+RELATIONS_BEFORE_START = ("membership",)
 
 
 @dataclass(frozen=True)
@@ -324,7 +342,14 @@ def validate_rows(conn: sa.Connection, register: Register, raw: pd.DataFrame, *,
         known[register.table] = known[register.table].append(
             pd.Index(typed[primary], dtype="str"))
     references, dangling = _reference_problems(typed, register.table, known, file)
-    return typed.loc[~dangling], [*problems, *duplicates, *references]
+    typed = typed.loc[~dangling]
+    early: list[Problem] = []
+    if register.table in DATED_EVENTS and len(typed):
+        ids = pd.concat([typed[c] for c in DATED_EVENTS[register.table][1] if c in typed])
+        early, too_early = before_programme_start(typed, register.table, file,
+                                                  _stored_starts(conn, ids.dropna()))
+        typed = typed.loc[~too_early]
+    return typed, [*problems, *duplicates, *references, *early]
 
 
 def import_dataset(store: Database, dataset: Dataset, *, partial: bool = False,
@@ -528,6 +553,9 @@ class _Run:
         self.known = {t: table_ids(self.conn, t) for t in ("actors", "activities")}
         self.erased = ErasedIds.from_conn(self.conn)
         self.withdrawn = WithdrawnKeys.from_conn(self.conn)
+        #: people and households accepted by this import: actor_id -> first_met, kind, where
+        self.met_here: list[pd.DataFrame] = []
+        self._starts: pd.DataFrame | None = None
         #: tables that held rows before this import (only their rows can be updates)
         self.had_rows = {t for t in TABLE_KEYS if count_rows(self.conn, t)}
         self.callback = progress if callable(progress) else None
@@ -591,6 +619,29 @@ class _Run:
                 f"id names one record (give this {typed.at[row, 'kind']} another id, or "
                 f"correct the {kind} in {where})", str(ident)))
         return problems, other
+
+    def programme_starts(self) -> pd.DataFrame:
+        """``first_met`` of every person and household (the store's, then this import's,
+        which win), with where its row is; read from the store once, at the first events."""
+        if self._starts is None:
+            stored = _stored_starts(self.conn)
+            here = pd.concat(self.met_here) if self.met_here else stored.iloc[:0]
+            starts = pd.concat([stored[~stored.index.isin(here.index)], here])
+            self._starts = starts[~starts.index.duplicated(keep="last")]
+        return self._starts
+
+    def remember_starts(self, accepted: pd.DataFrame, file: str) -> None:
+        """Keep the programme start of the people and households ``accepted`` from ``file``."""
+        if "first_met" not in accepted or "kind" not in accepted:
+            return
+        people = accepted[accepted["kind"].isin(PROGRAMME_START_KINDS)]
+        if len(people):
+            self.met_here.append(pd.DataFrame(
+                {"first_met": people["first_met"].to_numpy(),
+                 "kind": people["kind"].to_numpy(),
+                 "where": [f"{file}, row {r}" for r in people.index]},
+                index=pd.Index(people["actor_id"].to_numpy(), dtype="str", name="actor_id")))
+            self._starts = None
 
     def count_changes(self, table: str, typed: pd.DataFrame, header: list[str],
                       tally: _Tally) -> None:
@@ -720,10 +771,15 @@ class _Run:
         before = count_rows(self.conn, table)
         for raw, typed, why in self.typed_chunks(source, register, tally):
             problems, bad = _reference_problems(typed, table, self.known, source.name)
+            typed = typed.loc[~bad]
+            if table in DATED_EVENTS and len(typed):
+                early, too_early = before_programme_start(typed, table, source.name,
+                                                          self.programme_starts())
+                problems += early
+                typed = typed.loc[~too_early]
             self.add_problems(problems)
             for p in problems:
                 why.setdefault(p.row, []).append(_problem_text(p))
-            typed = typed.loc[~bad]
             if table in self.known:  # activities: later registers refer to them
                 primary = TABLE_KEYS[table][0]
                 self.known[table] = self.known[table].append(
@@ -776,7 +832,91 @@ class _Run:
                 self.upserts.upsert(table, accepted, columns=group[i][0].header)
                 tallies[i].new += count_rows(self.conn, table) - count
             tallies[i].accepted += len(accepted)
+            if table == "actors":
+                self.remember_starts(accepted, group[i][0].name)
             self.reject(raw, accepted.index, why, tallies[i])
+
+
+def _stored_starts(conn: sa.Connection, ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The stored ``first_met`` of people and households (of ``ids``, or all), indexed by
+    actor_id, with ``kind`` and ``where`` ("in the store")."""
+    actors = METADATA.tables["actors"]
+    query = sa.select(actors.c.actor_id, actors.c.first_met, actors.c.kind).where(
+        actors.c.kind.in_(PROGRAMME_START_KINDS))
+    rows: list = []
+    if ids is None:
+        rows = conn.execute(query).all()
+    else:
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 5_000):
+            rows += conn.execute(query.where(
+                actors.c.actor_id.in_(wanted[start:start + 5_000]))).all()
+    frame = pd.DataFrame(rows, columns=["actor_id", "first_met", "kind"])
+    return pd.DataFrame(
+        {"first_met": pd.to_datetime(frame["first_met"]).astype("datetime64[ns]").to_numpy(),
+         "kind": frame["kind"].to_numpy(dtype=object), "where": "in the store"},
+        index=pd.Index(frame["actor_id"], dtype="str", name="actor_id"))
+
+
+def before_programme_start(typed: pd.DataFrame, table: str, file: str,
+                           starts: pd.DataFrame) -> tuple[list[Problem], np.ndarray]:
+    """The rows of ``typed`` (a :data:`DATED_EVENTS` table) dated before the programme met
+    one of their people or households.
+
+    Parameters
+    ----------
+    typed : DataFrame
+        Typed rows of ``table``, indexed by their spreadsheet row.
+    table : str
+    file : str
+        The name the problems carry.
+    starts : DataFrame
+        ``first_met``, ``kind`` and ``where`` (the actor's row, as a user finds it) of the
+        people and households, indexed by actor_id.
+
+    Returns
+    -------
+    problems : list of Problem
+        One per row and actor, naming both rows.
+    bad : ndarray of bool
+        The rows of ``typed`` that are not imported.
+
+    Examples
+    --------
+    >>> starts = pd.DataFrame({"first_met": pd.to_datetime(["2016-05-18"]),
+    ...                        "kind": ["household"], "where": ["households.csv, row 2"]},
+    ...                       index=pd.Index(["H1"], name="actor_id"))
+    >>> rows = pd.DataFrame({"actor_id": ["H1", "H1"], "activity_id": ["A1", "A1"],
+    ...                      "date": pd.to_datetime(["2016-05-17", "2016-05-18"])},
+    ...                     index=[2, 3])
+    >>> problems, bad = before_programme_start(rows, "participations", "attendance.csv", starts)
+    >>> bad.tolist(), str(problems[0])  # doctest: +NORMALIZE_WHITESPACE
+    ([True, False], "attendance.csv, row 2, column 'date': dated before the programme met
+    household H1 (first_met 18/05/2016: households.csv, row 2) (value: '17/05/2016')")
+    """
+    date_col, actor_cols = DATED_EVENTS[table]
+    bad = np.zeros(len(typed), dtype=bool)
+    problems: list[Problem] = []
+    if not len(typed) or not len(starts) or date_col not in typed:
+        return problems, bad
+    dates = pd.to_datetime(typed[date_col])
+    if table == "relations" and "kind" in typed:
+        dates = dates.where(~typed["kind"].isin(RELATIONS_BEFORE_START))  # NaT: never early
+    for col in actor_cols:
+        if col not in typed:
+            continue
+        met = pd.to_datetime(typed[col].map(starts["first_met"]))
+        early = (dates < met).to_numpy(dtype=bool)  # an unknown start (NaT) is never early
+        for row, ident, day in zip(typed.index[early], typed[col][early], dates[early],
+                                   strict=True):
+            start = starts.loc[ident]
+            problems.append(Problem(
+                file, int(row), date_col,
+                f"dated before the programme met {start['kind']} {ident} (first_met "
+                f"{_show(pd.Timestamp(start['first_met']))}: {start['where']})",
+                _show(day)))
+        bad |= early
+    return problems, bad
 
 
 def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:

@@ -69,13 +69,17 @@ def small_district(seed: int = 7) -> Dataset:
     ids = actor_frame["actor_id"].tolist()
     cps = dict(zip(actor_frame["actor_id"], actor_frame["community_point_id"], strict=True))
     kinds = dict(zip(actor_frame["actor_id"], actor_frame["kind"], strict=True))
+    met_of = dict(zip(actor_frame["actor_id"], actor_frame["first_met"], strict=True))
     days = pd.date_range("2016-03-01", "2018-12-31", freq="D")
     rows = []
     for i in range(400):
         a, b = rng.choice(ids, size=2, replace=False)
         professional = kinds[a] in ("facilitator", "community_point") or kinds[b] in (
             "facilitator", "community_point")
-        rows.append((f"X{i:04d}", days[rng.integers(len(days))], a, b,
+        day = days[rng.integers(len(days))]
+        # nothing before the programme met a person or household (the importer's rule)
+        day = max([day] + [met_of[x] for x in (a, b) if kinds[x] in ("household", "individual")])
+        rows.append((f"X{i:04d}", day, a, b,
                      "support" if professional else "mutual_help",
                      "professional" if professional else "peer",
                      str(rng.choice(["housing", "work", "youth", "community"])),

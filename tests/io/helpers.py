@@ -35,7 +35,7 @@ def tiny_dataset() -> Dataset:
         "community_point_id": ["CP01", "CP01", "CP01", "CP01", "CP01", None, None],
         "municipality": ["Rezzato"] * 5 + [None, "Mazzano"],
         "facilitator_id": [None, None, "F01", None, None, None, None],
-        "first_met": d(["2016-05-18", "2016-02-01", "2016-06-01", "2016-06-01", "2016-06-01",
+        "first_met": d(["2016-05-18", "2016-02-01", "2016-05-20", "2016-05-20", "2016-05-20",
                         "2016-07-03", "2016-09-01"]),
         "left_on": d([None, None, None, None, "2018-01-31", None, None]),
     })

@@ -76,6 +76,15 @@ def datasets(draw: st.DrawFn, max_actors: int = 12, max_ties: int = 12) -> Datas
                                if facilitators and kinds[a] == "household" else None),
             "first_met": met, "left_on": _later(draw, met),
         })
+    met_of = {row["actor_id"]: row["first_met"] for row in actors}
+
+    def after_met(*involved: str) -> date:
+        """A day not before the programme met any person or household involved (the
+        importer's rule)."""
+        lo = max([_START] + [met_of[x] for x in involved
+                             if kinds[x] in ("individual", "household")])
+        return draw(st.dates(min_value=lo, max_value=_END))
+
     households = [a for a in others if kinds[a] == "household"]
     individuals = [a for a in others if kinds[a] == "individual"]
     members = []
@@ -101,9 +110,10 @@ def datasets(draw: st.DrawFn, max_actors: int = 12, max_ties: int = 12) -> Datas
         })
     participations = []
     if activity_ids:
-        triples = draw(st.lists(st.tuples(st.sampled_from(activity_ids),
-                                          st.sampled_from(actor_ids), _dates),
-                                max_size=max_ties, unique_by=lambda t: t))
+        doubles = draw(st.lists(st.tuples(st.sampled_from(activity_ids),
+                                          st.sampled_from(actor_ids)),
+                                max_size=max_ties))
+        triples = dict.fromkeys((act, actor, after_met(actor)) for act, actor in doubles)
         for act, actor, day in triples:
             participations.append({"activity_id": act, "actor_id": actor, "date": day,
                                    "role": draw(st.sampled_from(values(ParticipationRole))),
@@ -112,7 +122,7 @@ def datasets(draw: st.DrawFn, max_actors: int = 12, max_ties: int = 12) -> Datas
     interactions = []
     for k, (src, dst) in enumerate(draw(st.lists(pair, max_size=max_ties))):
         interactions.append({
-            "interaction_id": f"C{k:04d}", "date": draw(_dates), "source_actor_id": src,
+            "interaction_id": f"C{k:04d}", "date": after_met(src, dst), "source_actor_id": src,
             "target_actor_id": dst, "kind": draw(st.sampled_from(values(InteractionKind))),
             "nature": draw(st.sampled_from(values(TieNature))),
             "programme": draw(st.sampled_from(values(Programme))),
@@ -121,7 +131,7 @@ def datasets(draw: st.DrawFn, max_actors: int = 12, max_ties: int = 12) -> Datas
         })
     relations = []
     for k, (a, b) in enumerate(draw(st.lists(pair, max_size=max_ties // 2))):
-        start = draw(_dates)
+        start = after_met(a, b)
         relations.append({
             "relation_id": f"R{k:04d}", "kind": draw(st.sampled_from(values(RelationKind))),
             "actor_id": a, "partner_id": b,

@@ -233,7 +233,7 @@ def test_ids_keep_leading_zeros(base_store: Store, tmp_path: Path):
 # -- dates -----------------------------------------------------------------------------------
 
 def _contacts_with_dates(path: Path, days: list[str]) -> Path:
-    rows = [f"C{i:04d};{d};I0001;F01;support;professional;housing;CP01;survey"
+    rows = [f"C{i:04d};{d};AS001;F01;support;professional;housing;CP01;survey"
             for i, d in enumerate(days)]
     path.write_text(CONTACTS_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -431,3 +431,29 @@ def test_xlsx_number_cells_are_read_as_numbers(base_store: Store, tmp_path: Path
     assert base_store.import_paths(path).ok
     funding = base_store.load().activities.set_index("activity_id")["funding_eur"]
     assert funding[["A003", "A004", "A005"]].tolist() == [1500.5, 9500.0, 1234.5]
+
+
+def test_nothing_is_dated_before_a_persons_programme_start(base_store: Store):
+    """Only the rows before ``first_met`` are problems (the day itself is fine), naming the
+    event's row and the actor's; with ``partial=True`` the others are written."""
+    result = base_store.import_paths(CORPUS / "before_programme_start", partial=True)
+    early = {(p.file, p.row) for p in result.errors}
+    assert early == {("contacts.csv", 2), ("contacts.csv", 4), ("attendance.csv", 2),
+                     ("housing.csv", 2)}
+    dataset = base_store.load()
+    assert dataset.interactions["interaction_id"].tolist() == ["C0002"]
+    assert "I0002" in set(dataset.actors["actor_id"])
+    assert dataset.participations.empty
+    # an association's membership may be older than the programme: not a problem
+    assert dataset.relations["relation_id"].tolist() == ["R0002"]
+    # the same rule for a record written one at a time (the workbench's path)
+    from genera_graph.io.importer import validate_rows
+    from genera_graph.io.registers import register_for
+
+    raw = pd.DataFrame([["C0009", "31/08/2016", "I0002", "F01", "support", "professional",
+                         "housing", "CP01", "facilitator_record"]],
+                       columns=CONTACTS_HEADER.split(";"), index=[2])
+    with base_store.read_transaction() as conn:
+        typed, problems = validate_rows(conn, register_for("contacts.csv"), raw, file="form")
+    assert typed.empty and [p.rule for p in problems] == [
+        "dated before the programme met individual I0002 (first_met 01/09/2016: in the store)"]
