@@ -14,9 +14,8 @@ Examples
 >>> text = csv_text(frame)
 >>> text[0] == "\ufeff"
 True
->>> print(text[1:], end="")
-name;day
-'=HYPERLINK(1);18/05/2016
+>>> text[1:].split("\\r\\n")  # RFC 4180 line ends
+['name;day', "'=HYPERLINK(1);18/05/2016", '']
 """
 
 from __future__ import annotations

@@ -103,14 +103,16 @@ def run(args: argparse.Namespace) -> int:
     if result.problems:
         report = Path(args.report) if args.report else _default_report(target)
         report.parent.mkdir(parents=True, exist_ok=True)
-        _safe(result.report_frame()).to_csv(report, sep=";", index=False)
+        # RFC 4180 line ends: a value holding a CR or LF is quoted, never splits its row
+        _safe(result.report_frame()).to_csv(report, sep=";", index=False,
+                                            lineterminator="\r\n")
         print(f"{len(result.problems)} problem(s) written to {report}")
     if args.partial and args.quarantine and result.committed and result.rejected_rows:
         folder = Path(args.quarantine)
         folder.mkdir(parents=True, exist_ok=True)
         for name, rows in result.rejected_rows.items():
             target_csv = folder / f"{Path(name).stem}.quarantine.csv"
-            _safe(rows.rename_axis("row")).to_csv(target_csv, sep=";")
+            _safe(rows.rename_axis("row")).to_csv(target_csv, sep=";", lineterminator="\r\n")
             print(f"{len(rows)} quarantined row(s) of {name} written to {target_csv}")
     print(result.summary())
     return 0 if result.committed else 1

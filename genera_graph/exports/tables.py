@@ -305,14 +305,16 @@ def to_csv_bytes(frame: pd.DataFrame, dialect: str | CsvDialect = DEFAULT_DIALEC
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"n": [530.0], "x": [0.128], "ok": [True]})
     >>> to_csv_bytes(frame)
-    b'\\xef\\xbb\\xbfn;x;ok\\n530;0,128;s\\xc3\\xac\\n'
+    b'\\xef\\xbb\\xbfn;x;ok\\r\\n530;0,128;s\\xc3\\xac\\r\\n'
     >>> to_csv_bytes(frame, "research")
-    b'n,x,ok\\n530,0.128,true\\n'
+    b'n,x,ok\\r\\n530,0.128,true\\r\\n'
     """
     style = csv_dialect(dialect)
     text = _csv_text_frame(frame, style)
     buffer = io.StringIO()
-    text.to_csv(buffer, sep=style.separator, index=False, lineterminator="\n",
+    # RFC 4180: CRLF line ends, and so a cell holding a CR or a LF (either is a line end to
+    # some reader) is quoted: Python's csv quotes only for the line end's own characters
+    text.to_csv(buffer, sep=style.separator, index=False, lineterminator="\r\n",
                 quoting=csv.QUOTE_MINIMAL, na_rep="")
     return buffer.getvalue().encode(style.encoding)
 
@@ -345,7 +347,8 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike | BinaryIO,
 
     Notes
     -----
-    In both dialects: ``\\n`` line ends, no thousands separator, integers as integers (a float
+    In both dialects: CRLF line ends (RFC 4180; a cell holding a CR or LF is quoted, so it
+    never splits its row), no thousands separator, integers as integers (a float
     column's whole values too: ``530``, never ``530.0``), other floats with the shortest digits
     that read back to the same value and never in exponent notation, missing values as empty
     cells (an empty text is therefore read back as missing), and every text cell neutralised

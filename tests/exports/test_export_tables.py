@@ -104,9 +104,9 @@ def test_csv_dialects_italian_and_research(tmp_path):
     frame = pd.DataFrame({"città": ["Brescia"], "x": [1234.5], "n": [530.0], "ok": [False],
                           "day": pd.to_datetime(["2016-02-01"])})
     raw = write_csv(frame, tmp_path / "a.csv").read_bytes()
-    assert raw == "\ufeffcittà;x;n;ok;day\nBrescia;1234,5;530;no;01/02/2016\n".encode()
+    assert raw == "\ufeffcittà;x;n;ok;day\r\nBrescia;1234,5;530;no;01/02/2016\r\n".encode()
     raw = write_csv(frame, tmp_path / "b.csv", "research").read_bytes()
-    assert raw == "città,x,n,ok,day\nBrescia,1234.5,530,false,2016-02-01\n".encode()
+    assert raw == "città,x,n,ok,day\r\nBrescia,1234.5,530,false,2016-02-01\r\n".encode()
     with pytest.raises(ValueError, match="unknown CSV dialect"):
         write_csv(frame, tmp_path / "c.csv", "excel")
 
@@ -170,3 +170,22 @@ def test_categorical_and_python_dates(tmp_path):
     assert isinstance(out["kind"].dtype, pd.CategoricalDtype)
     text = write_csv(frame, tmp_path / "c.csv").read_text(encoding="utf-8-sig")
     assert text == "kind;day\n'=evil;14/06/2016\nhousehold;\n'=evil;02/01/2017\n"
+
+
+@pytest.mark.parametrize("dialect", ["italian", "research"])
+def test_line_breaks_inside_cells_never_split_a_row(tmp_path, dialect):
+    """RFC 4180: CRLF line ends, and a cell holding a lone CR, a LF or a CRLF is quoted, so
+    every reader (pandas, Python's csv as R's read.csv does, a text editor) keeps the rows."""
+    cells = ["a\rb", "a\nb", "a\r\nb", "end\r", "\rstart", "plain", "x\r\ry"]
+    frame = pd.DataFrame({"id": [f"{i:03d}" for i in range(len(cells))], "text": cells,
+                          "n": range(len(cells))})
+    path = write_csv(frame, tmp_path / "t.csv", dialect)
+    data = path.read_bytes()
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    assert body.startswith(b"id") and body.count(b"\r\n") >= len(cells) + 1
+    pd.testing.assert_frame_equal(read_csv(path, column_dtypes(frame), dialect), frame)
+    sep = ";" if dialect == "italian" else ","
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=sep))
+    assert len(rows) == len(cells) + 1 and all(len(r) == 3 for r in rows)
+    assert [r[1] for r in rows[1:]][:4] == cells[:4]
