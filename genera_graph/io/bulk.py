@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from genera_graph.io.schema import (
@@ -33,6 +34,7 @@ from genera_graph.io.schema import (
 from genera_graph.io.schema import columns as table_columns
 
 __all__ = [
+    "READ_BATCH_ROWS",
     "Upserts",
     "arrow_columns",
     "conflict_clause",
@@ -52,24 +54,44 @@ def count_rows(conn: sa.Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar())
 
 
-def read_table(conn: sa.Connection, name: str) -> pd.DataFrame:
-    """A store table sorted by its natural key, typed as the model coerces it."""
+#: rows fetched at a time by :func:`read_table` (each batch becomes Arrow columns at once)
+READ_BATCH_ROWS = 10_000
+
+
+def read_table(conn: sa.Connection, name: str, *,
+               batch_rows: int = READ_BATCH_ROWS) -> pd.DataFrame:
+    """A store table sorted by its natural key, typed as the model coerces it.
+
+    The rows are fetched ``batch_rows`` at a time (a server-side cursor on PostgreSQL) and
+    each batch is turned into Arrow columns straight away, so the database's row tuples
+    never all live at once: peak memory is about the final columns plus one batch.
+    """
     cols = table_columns(name)
     dates = set(date_columns(name))
+    floats = set(float_columns(name))
+    types = [pa.float64() if c in floats else pa.large_string() for c in cols]
     select = ", ".join(f"CAST({c} AS TEXT)" if c in dates else c for c in cols)
     order = ", ".join(TABLE_KEYS[name])
-    rows = conn.exec_driver_sql(f"SELECT {select} FROM {name} ORDER BY {order}").fetchall()
-    data = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
+    result = conn.execution_options(stream_results=True, yield_per=batch_rows
+                                    ).exec_driver_sql(f"SELECT {select} FROM {name} ORDER BY {order}")
+    chunks: list[list[pa.Array]] = [[] for _ in cols]
+    try:
+        while rows := result.fetchmany(batch_rows):
+            for i, values in enumerate(zip(*rows, strict=True)):
+                chunks[i].append(pa.array(values, type=types[i]))
+            del rows
+    finally:
+        result.close()
     frame = {}
-    floats = set(float_columns(name))
-    for col, values in zip(cols, data, strict=True):
+    for col, kind, parts in zip(cols, types, chunks, strict=True):
+        column = pa.chunked_array(parts, type=kind)
         if col in dates:
-            frame[col] = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d"
-                                        ).astype("datetime64[ns]")
+            days = pc.strptime(column, format="%Y-%m-%d", unit="ns")
+            frame[col] = pd.Series(days.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
         elif col in floats:
-            frame[col] = pd.Series(values, dtype="float64")
+            frame[col] = pd.Series(column.to_numpy(zero_copy_only=False), dtype="float64")
         else:
-            frame[col] = pd.Series(values, dtype="str")
+            frame[col] = pd.Series(pd.arrays.ArrowStringArray(column), dtype="str")
     return pd.DataFrame(frame, columns=cols)
 
 
