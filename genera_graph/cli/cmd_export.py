@@ -187,7 +187,8 @@ def _research(args: argparse.Namespace, ds) -> int:
                                               secret_path=secret, date_method=args.dates,
                                               tier=args.tier, k=args.k,
                                               audit=_audit_writer(args),
-                                              introductions=_introductions(args, ds))
+                                              introductions=_introductions(args, ds),
+                                              lang=args.lang or "it")
     except StudyKeyError as error:
         print(f"genera export: {error}", file=sys.stderr)
         return 2

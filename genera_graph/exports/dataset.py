@@ -60,7 +60,8 @@ from genera_graph.exports.disclosure import (
 )
 from genera_graph.exports.pseudonyms import Pseudonymiser, load_or_create_secret
 from genera_graph.exports.research import TableSpec, pseudonymise_dataset
-from genera_graph.exports.research_files import write_research_export
+from genera_graph.exports.research_files import PSEUDONYM_CONVENTION, write_research_export
+from genera_graph.l10n import DEFAULT_LANG, N_, gettext
 from genera_graph.model import Dataset
 
 __all__ = [
@@ -78,7 +79,7 @@ __all__ = [
 
 TIERS = ("aggregate", "records")
 
-_CP = "Community Point (pseudonymised like every id)"
+_CP = N_("Community Point (pseudonymised like every id)")
 
 #: how each column of each source table is treated before disclosure control
 DATASET_SPEC: dict[str, TableSpec] = {
@@ -88,24 +89,27 @@ DATASET_SPEC: dict[str, TableSpec] = {
         dates=("first_met", "left_on"),
         keep=("kind", "household_size", "household_role"),
         person="actor_id",
-        descriptions={"actor_id": "actor pseudonym", "kind": "actor kind",
-                      "community_point_id": _CP, "facilitator_id": "facilitator pseudonym",
-                      "first_met": "when the programme first met the actor",
-                      "left_on": "when the actor left, if it did",
-                      "household_size": "members of the household (of a household, or of "
-                                        "the household an individual belongs to)",
-                      "household_role": "role of an individual in the household"},
+        descriptions={"actor_id": N_("actor pseudonym"), "kind": N_("actor kind"),
+                      "community_point_id": _CP,
+                      "facilitator_id": N_("facilitator pseudonym"),
+                      "first_met": N_("when the programme first met the actor"),
+                      "left_on": N_("when the actor left, if it did"),
+                      "household_size": N_("members of the household (of a household, or of "
+                                           "the household an individual belongs to)"),
+                      "household_role": N_("role of an individual in the household")},
     ),
     "household_members": TableSpec(
         ids=("household_id", "individual_id", "community_point_id"),
         dates=("start_date", "end_date"),
         keep=("role", "household_size"),
         person="individual_id",
-        descriptions={"household_id": "household pseudonym",
-                      "individual_id": "individual pseudonym", "role": "role in the household",
-                      "community_point_id": _CP, "household_size": "members of the household",
-                      "start_date": "when the membership started",
-                      "end_date": "when it ended, if it did"},
+        descriptions={"household_id": N_("household pseudonym"),
+                      "individual_id": N_("individual pseudonym"),
+                      "role": N_("role in the household"),
+                      "community_point_id": _CP,
+                      "household_size": N_("members of the household"),
+                      "start_date": N_("when the membership started"),
+                      "end_date": N_("when it ended, if it did")},
     ),
     "activities": TableSpec(
         ids=("activity_id", "community_point_id", "partner_id"),
@@ -113,44 +117,48 @@ DATASET_SPEC: dict[str, TableSpec] = {
         dates=("start_date", "end_date"),
         keep=("kind", "programme", "funding_eur"),
         person="activity_id",  # an activity's dates shift by its own key
-        descriptions={"activity_id": "activity pseudonym", "kind": "activity kind",
-                      "programme": "programme", "community_point_id": _CP,
-                      "start_date": "when it started", "end_date": "when it ended",
-                      "funding_eur": "funds granted (EUR)",
-                      "partner_id": "pseudonym of the offering organisation"},
+        descriptions={"activity_id": N_("activity pseudonym"), "kind": N_("activity kind"),
+                      "programme": N_("programme"), "community_point_id": _CP,
+                      "start_date": N_("when it started"), "end_date": N_("when it ended"),
+                      "funding_eur": N_("funds granted (EUR)"),
+                      "partner_id": N_("pseudonym of the offering organisation")},
     ),
     "participations": TableSpec(
         ids=("activity_id", "actor_id"),
         dates=("date",),
         keep=("role", "source", "programme"),
         person="actor_id",
-        descriptions={"activity_id": "activity pseudonym", "actor_id": "actor pseudonym",
-                      "date": "when the participation was", "role": "role in the activity",
-                      "source": "kind of record", "programme": "programme of the activity"},
+        descriptions={"activity_id": N_("activity pseudonym"),
+                      "actor_id": N_("actor pseudonym"),
+                      "date": N_("when the participation was"),
+                      "role": N_("role in the activity"), "source": N_("kind of record"),
+                      "programme": N_("programme of the activity")},
     ),
     "interactions": TableSpec(
         ids=("interaction_id", "source_actor_id", "target_actor_id", "community_point_id"),
         dates=("date",),
         keep=("kind", "nature", "programme", "source"),
         person="source_actor_id",
-        descriptions={"interaction_id": "interaction pseudonym",
-                      "source_actor_id": "pseudonym of the actor who acted",
-                      "target_actor_id": "pseudonym of the other actor",
-                      "date": "when the interaction was", "kind": "interaction kind",
-                      "nature": "peer, professional or institutional", "programme": "programme",
-                      "community_point_id": _CP, "source": "kind of record"},
+        descriptions={"interaction_id": N_("interaction pseudonym"),
+                      "source_actor_id": N_("pseudonym of the actor who acted"),
+                      "target_actor_id": N_("pseudonym of the other actor"),
+                      "date": N_("when the interaction was"), "kind": N_("interaction kind"),
+                      "nature": N_("peer, professional or institutional"),
+                      "programme": N_("programme"),
+                      "community_point_id": _CP, "source": N_("kind of record")},
     ),
     "relations": TableSpec(
         ids=("relation_id", "actor_id", "partner_id", "activity_id", "community_point_id"),
         dates=("start_date", "end_date"),
         keep=("kind", "nature", "programme", "source"),
         person="actor_id",
-        descriptions={"relation_id": "relation pseudonym", "kind": "relation kind",
-                      "actor_id": "actor pseudonym", "partner_id": "partner pseudonym",
-                      "activity_id": "activity pseudonym", "start_date": "when it started",
-                      "end_date": "when it ended", "nature": "tie nature",
-                      "programme": "programme", "community_point_id": _CP,
-                      "source": "kind of record"},
+        descriptions={"relation_id": N_("relation pseudonym"), "kind": N_("relation kind"),
+                      "actor_id": N_("actor pseudonym"), "partner_id": N_("partner pseudonym"),
+                      "activity_id": N_("activity pseudonym"),
+                      "start_date": N_("when it started"),
+                      "end_date": N_("when it ended"), "nature": N_("tie nature"),
+                      "programme": N_("programme"), "community_point_id": _CP,
+                      "source": N_("kind of record")},
     ),
     "introductions": TableSpec(
         ids=("introduction_id", "actor_id", "candidate_id", "community_point_id",
@@ -158,20 +166,20 @@ DATASET_SPEC: dict[str, TableSpec] = {
         dates=("date", "tie_on"),
         keep=("status", "reason", "decline_reason", "outcome", "tie_kind", "days_to_tie"),
         person="actor_id",
-        descriptions={"introduction_id": "introduction pseudonym",
-                      "actor_id": "pseudonym of the family (or person) introduced",
-                      "candidate_id": "pseudonym of whom they were introduced to",
+        descriptions={"introduction_id": N_("introduction pseudonym"),
+                      "actor_id": N_("pseudonym of the family (or person) introduced"),
+                      "candidate_id": N_("pseudonym of whom they were introduced to"),
                       "community_point_id": _CP,
-                      "facilitator_id": "pseudonym of the family's facilitator",
-                      "status": "proposed, declined or done",
-                      "reason": "the suggestion's main reason (a code)",
-                      "decline_reason": "why it was declined (a code)",
-                      "date": "day of the status (proposed, declined, or done)",
-                      "outcome": "converted (a peer tie within 90 days), not_converted, "
-                                 "pending, proposed or declined",
-                      "tie_kind": "the first peer tie: contact, relation or shared_activity",
-                      "tie_on": "day of the first peer tie",
-                      "days_to_tie": "days from the introduction to the first peer tie"},
+                      "facilitator_id": N_("pseudonym of the family's facilitator"),
+                      "status": N_("proposed, declined or done"),
+                      "reason": N_("the suggestion's main reason (a code)"),
+                      "decline_reason": N_("why it was declined (a code)"),
+                      "date": N_("day of the status (proposed, declined, or done)"),
+                      "outcome": N_("converted (a peer tie within 90 days), not_converted, "
+                                    "pending, proposed or declined"),
+                      "tie_kind": N_("the first peer tie: contact, relation or shared_activity"),
+                      "tie_on": N_("day of the first peer tie"),
+                      "days_to_tie": N_("days from the introduction to the first peer tie")},
     ),
 }
 
@@ -397,6 +405,7 @@ def research_export(
     max_suppression: float = 0.05,
     audit: Callable[[dict[str, Any]], None] | None = None,
     introductions: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> tuple[list[Path], dict[str, Any]]:
     """Write the research export of a dataset, k-anonymous and l-diverse table by table.
 
@@ -429,6 +438,8 @@ def research_export(
         :func:`genera_graph.analytics.introductions.research_table` gives them: released as
         the ``introductions`` record table (records tier) and the
         ``introductions_by_outcome`` counts, under the same disclosure control (none without it).
+    lang : {"it", "en"}
+        The language of the data dictionaries (Italian by default, like the CSV dialect).
 
     Returns
     -------
@@ -523,8 +534,9 @@ def research_export(
     manifest["tables"] = {name: _file_notes(name, released[name], base) for name in released}
     manifest["disclosure"] = disclosure
     paths = write_research_export(released, manifest, Path(out_dir),
-                                  entries={n: _entries(n, released[n]) for n in released},
-                                  secret_path=secret_path)
+                                  entries={n: _entries(n, released[n], lang)
+                                           for n in released},
+                                  secret_path=secret_path, lang=lang)
     if audit is not None:
         audit({"action": "export", "what": "research", "tier": tier, "k": k, "l": diversity,
                "tables": len(released), "dates": date_method})
@@ -564,8 +576,17 @@ def _file_notes(name: str, frame: pd.DataFrame, base: Mapping[str, Any]) -> dict
             "removed": notes["removed"], "dates": [], "kept": [], "suppressed": {}}
 
 
-def _entries(name: str, frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
-    """Data dictionary rows (column, definition, convention, unit) of a released table."""
+_GENERALISED = N_("generalised label (see MANIFEST.json disclosure)")
+
+
+def _entries(name: str, frame: pd.DataFrame, lang: str = DEFAULT_LANG
+             ) -> list[tuple[str, str, str, str]]:
+    """Data dictionary rows (column, definition, convention, unit) of a released table, in
+    ``lang`` (the texts are gettext messages)."""
+
+    def tr(text: str, **values: str) -> str:
+        return gettext(text, lang).format(**values) if text else text
+
     if name in RECORD_TABLES:
         decl = RECORD_TABLES[name]
         descriptions = DATASET_SPEC[decl.source].descriptions
@@ -574,29 +595,31 @@ def _entries(name: str, frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
         out = []
         for column in frame.columns:
             if column in qis:
-                convention = "generalised label (see MANIFEST.json disclosure); * suppressed"
+                convention = tr(N_("generalised label (see MANIFEST.json disclosure); "
+                                   "* suppressed"))
             elif column in ids:
-                convention = "pseudonym: P + 16 base32 characters, stable within the study"
+                convention = tr(PSEUDONYM_CONVENTION)
             else:
                 convention = ""
-            out.append((column, descriptions.get(column, ""), convention, ""))
+            out.append((column, tr(descriptions.get(column, "")), convention, ""))
         return out
     decl = AGGREGATE_TABLES[name]
     descriptions = DATASET_SPEC[decl.source].descriptions
+    suppressed = N_("count; missing where suppressed")
     out = []
     for column in frame.columns:
         if column == "suppressed":
-            out.append((column, f"true where the cell had fewer than k {decl.entity} values "
-                        "(counts missing)", "boolean", ""))
+            out.append((column, tr(N_("true where the cell had fewer than k {entity} values "
+                                      "(counts missing)"), entity=decl.entity),
+                        tr(N_("boolean")), ""))
         elif column == decl.count:
-            out.append((column, f"distinct {decl.entity} in the cell", "count; missing where "
-                        "suppressed", ""))
+            out.append((column, tr(N_("distinct {entity} in the cell"), entity=decl.entity),
+                        tr(suppressed), ""))
         elif column in decl.extra_counts:
-            out.append((column, f"{column} in the cell", "count; missing where suppressed",
+            out.append((column, tr(N_("{column} in the cell"), column=column), tr(suppressed),
                         ""))
         else:
-            out.append((column, descriptions.get(column, ""),
-                        "generalised label (see MANIFEST.json disclosure)", ""))
+            out.append((column, tr(descriptions.get(column, "")), tr(_GENERALISED), ""))
     return out
 
 

@@ -13,14 +13,18 @@ import pandas as pd
 from genera_graph.exports.pseudonyms import StudyKeyError
 from genera_graph.exports.table_spec import TableSpec
 from genera_graph.exports.tables import write_table
+from genera_graph.l10n import DEFAULT_LANG, N_, gettext
 
-__all__ = ["write_research_export"]
+__all__ = ["PSEUDONYM_CONVENTION", "write_research_export"]
+
+#: the convention of a pseudonymised id column (a gettext message)
+PSEUDONYM_CONVENTION = N_("pseudonym: P + 16 base32 characters, stable within the study")
 
 _CONVENTIONS = {
-    "ids": "pseudonym: P + 16 base32 characters, stable within the study",
-    "dates": "date, dd/mm/yyyy in CSV (see MANIFEST.json for the coarsening or shift)",
+    "ids": PSEUDONYM_CONVENTION,
+    "dates": N_("date, dd/mm/yyyy in CSV (see MANIFEST.json for the coarsening or shift)"),
     "keep": "",
-    "counts": "count; missing where suppressed (see the _suppressed column)",
+    "counts": N_("count; missing where suppressed (see the _suppressed column)"),
 }
 
 
@@ -98,6 +102,7 @@ def write_research_export(
     *,
     secret_path: str | os.PathLike | None = None,
     entries: Mapping[str, list[tuple[str, str, str, str]]] | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write pseudonymised tables, ``MANIFEST.json`` and ``README.md`` into ``out_dir``.
 
@@ -114,6 +119,8 @@ def write_research_export(
     entries : mapping, optional
         Data dictionary rows (column, definition, convention, unit) per table, instead of
         those made from ``spec`` and the manifest.
+    lang : {"it", "en"}, optional
+        The language of the data dictionaries (default: the CSV dialect's, Italian).
 
     Returns
     -------
@@ -136,7 +143,7 @@ def write_research_export(
     written: list[Path] = []
     for name, frame in tables.items():
         if entries is not None and name in entries:
-            paths = write_table(frame, out, name, entries[name], compression=None)
+            paths = write_table(frame, out, name, entries[name], compression=None, lang=lang)
             written.extend(paths.values())
             continue
         notes = manifest["tables"][name]
@@ -148,12 +155,13 @@ def write_research_export(
         for column in frame.columns:
             base = column[: -len("_suppressed")] if column.endswith("_suppressed") else None
             if base is not None and base in notes["suppressed"]:
-                rows.append((column, f"true where {base} was suppressed (count < k)",
-                                "boolean", ""))
+                rows.append((column, gettext(N_("true where {base} was suppressed (count < k)"),
+                                             lang or DEFAULT_LANG).format(base=base),
+                             N_("boolean"), ""))
                 continue
             role = role_of.get(column, "keep")
             rows.append((column, descriptions.get(column, ""), _CONVENTIONS[role], ""))
-        paths = write_table(frame, out, name, rows, compression=None)
+        paths = write_table(frame, out, name, rows, compression=None, lang=lang)
         written.extend(paths.values())
     manifest_path = out / "MANIFEST.json"
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",

@@ -185,8 +185,9 @@ def test_exported_structure_and_manifest(dataset, spec, tmp_path):
     assert dictionary["column"].tolist() == list(actors.columns)
     conventions = pd.read_csv(out_dir / "counts.dictionary.csv", sep=";", dtype=str,
                               keep_default_na=False).set_index("column")["convention"]
-    assert conventions["households"].startswith("count")
-    assert conventions["households_suppressed"] == "boolean"
+    # the dictionaries are in Italian by default (the catalogs' translations)
+    assert conventions["households"].startswith("conteggio; mancante dove soppresso")
+    assert conventions["households_suppressed"] == "vero/falso"
 
 
 def test_pseudonyms_follow_the_published_recipe(dataset):
