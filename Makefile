@@ -29,7 +29,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 	    -k NP_:1c,2 -k NN_:1,2 -k NNP_:1c,2,3 --project=genera_graph -o $(POT) .
 	$(BIN)/python scripts/dictionary_messages.py $(POT)
-	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching -w 100
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D genera_graph --no-fuzzy-matching --ignore-obsolete -w 100
 	@rm -f $(POT)
 
 # compile the catalogs into .mo beside them (build products, not committed; without them the

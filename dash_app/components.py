@@ -174,12 +174,24 @@ def empty_grid() -> tuple[list, list]:
 
 
 def download_button(button_id: str, download_id: str, lang: str) -> html.Div:
-    """A button that sends the table beside it as a CSV (``;``, dd/mm/yyyy)."""
+    """A button that sends the table beside it, and the choice of its format: CSV for
+    Italian Excel (the default: ``;``, dd/mm/yyyy), CSV for R and pandas, or XLSX
+    (:data:`dash_app.downloads.FORMATS`)."""
+    from dash_app.downloads import DEFAULT_FORMAT, FORMATS, format_id
+
     return html.Div([
-        dbc.Button(t("common.download", lang), id=button_id, size="sm", color="secondary",
-                   outline=True, className="mt-2"),
+        html.Label(t("download.format", lang), htmlFor=format_id(button_id),
+                   className="visually-hidden"),
+        dbc.InputGroup([
+            dbc.Select(id=format_id(button_id), value=DEFAULT_FORMAT,
+                       options=[{"label": t(key, lang), "value": value}
+                                for value, key in FORMATS.items()],
+                       style={"maxWidth": "16rem"}),
+            dbc.Button(t("common.download", lang), id=button_id, color="secondary",
+                       outline=True),
+        ], size="sm", className="mt-2 flex-nowrap"),
         dcc.Download(id=download_id),
-    ])
+    ], className="no-print")
 
 
 def message(text: str, colour: str = "info") -> dbc.Alert:

@@ -1,11 +1,15 @@
-"""Downloads: what a table shows, as a spreadsheet-safe CSV, through one callback helper
+"""Downloads: what a table shows, as a spreadsheet-safe file, through one callback helper
 (:func:`table_download`) that every page's download button uses.
 
-The CSV conventions are the library's (:func:`genera_graph.exports.tables.write_csv`), in the
-Italian dialect: ``;`` separator, decimal comma, UTF-8 with byte-order mark (the text starts
-with U+FEFF, so Excel reads the accents), dates ``dd/mm/yyyy``, and every text cell that a
+Beside each button the person chooses the format (:data:`FORMATS`, the select of
+:func:`dash_app.components.download_button`): the Italian CSV dialect (the default, for
+Italian Excel), the research dialect (for R and pandas) or an XLSX workbook. The conventions
+are the library's (:func:`genera_graph.exports.tables.write_csv`). Italian: ``;`` separator,
+decimal comma, UTF-8 with byte-order mark (the text starts with U+FEFF, so Excel reads the
+accents), dates ``dd/mm/yyyy``, ``sì``/``no``; research: ``,``, decimal point, ISO dates,
+``true``/``false``, the table's own column names. In both, every text cell that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) prefixed with ``'``.
+return) is prefixed with ``'``.
 
 Examples
 --------
@@ -27,8 +31,18 @@ import pandas as pd
 
 from dash_app.i18n import TRANSLATIONS, t
 
-__all__ = ["csv_download", "csv_text", "display_frame", "table_download", "xlsx_bytes",
-           "xlsx_download"]
+__all__ = ["DEFAULT_FORMAT", "FORMATS", "csv_download", "csv_text", "display_frame",
+           "format_id", "table_download", "table_file", "xlsx_bytes", "xlsx_download"]
+
+#: the formats a person may choose for a download: value -> label key (see dash_app.i18n)
+FORMATS = {"italian": "download.italian", "research": "download.research",
+           "xlsx": "download.xlsx"}
+DEFAULT_FORMAT = "italian"
+
+
+def format_id(button_id: str) -> str:
+    """The id of the format choice beside the download button ``button_id``."""
+    return f"{button_id}-format"
 
 
 def csv_text(frame: pd.DataFrame, dialect: str = "italian") -> str:
@@ -44,10 +58,32 @@ def display_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns=names)
 
 
-def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> dict:
-    """A ``dcc.Download`` payload of what a table shows (headers in ``lang``)."""
-    return {"content": csv_text(display_frame(frame, lang)), "filename": filename,
+def csv_download(frame: pd.DataFrame, filename: str, lang: str,
+                 dialect: str = "italian") -> dict:
+    """A ``dcc.Download`` payload of what a table shows: headers in ``lang`` in the Italian
+    dialect, the table's own column names in the research dialect (for code)."""
+    shown = display_frame(frame, lang) if dialect == "italian" else frame
+    return {"content": csv_text(shown, dialect), "filename": filename,
             "type": "text/csv", "base64": False}
+
+
+def table_file(frame: pd.DataFrame, filename: str, lang: str,
+               fmt: str | None = DEFAULT_FORMAT) -> dict:
+    """The ``dcc.Download`` payload of a table in the chosen format (:data:`FORMATS`; an
+    unknown or missing choice is the default, the Italian CSV); ``filename`` ends ``.csv``.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"status": ["isolata"], "share": [0.5]})
+    >>> table_file(frame, "t.csv", "it", "research")["content"]
+    'status,share\\r\\nisolata,0.5\\r\\n'
+    >>> table_file(frame, "t.csv", "it", "xlsx")["filename"]
+    't.xlsx'
+    """
+    fmt = fmt if fmt in FORMATS else DEFAULT_FORMAT
+    if fmt == "xlsx":
+        stem = filename[:-4] if filename.endswith(".csv") else filename
+        return xlsx_download(frame, f"{stem}.xlsx", lang)
+    return csv_download(frame, filename, lang, fmt)
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Tabella") -> bytes:
@@ -104,11 +140,12 @@ def table_download(download_id: str, button_id: str, states: list[tuple[str, str
     """Register the callback of a page's download button and return it.
 
     The callback fires on ``button_id``'s clicks, reads ``states`` (``(component id,
-    property)`` pairs: the controls the table depends on) and the page's language, and sends
-    ``table(access, *state values, lang)`` as a CSV named ``filename`` (or
+    property)`` pairs: the controls the table depends on), the page's language and the format
+    chosen beside the button (:func:`format_id`), and sends ``table(access, *state values,
+    lang)`` in that format (:func:`table_file`) named ``filename`` (or
     ``filename(*state values)``) to ``download_id``; nothing when ``table`` returns
-    ``None``. Called as a function it takes
-    ``(n_clicks, *state values, lang)``, like every Dash callback.
+    ``None``. Called as a function it takes ``(n_clicks, *state values, lang[, format])``,
+    like every Dash callback.
     """
     import dash
     from dash import Input, Output, State
@@ -121,16 +158,18 @@ def table_download(download_id: str, button_id: str, states: list[tuple[str, str
         Input(button_id, "n_clicks"),
         *[State(component, prop) for component, prop in states],
         State(ids.LANG, "data"),
+        State(format_id(button_id), "value"),
         prevent_initial_call=True,
     )
     def download(_: Any, *values: Any) -> dict:
-        *controls, lang = values
-        lang = lang or "it"
+        controls, rest = values[:len(states)], values[len(states):]
+        lang = rest[0] or "it"
+        fmt = rest[1] if len(rest) > 1 else DEFAULT_FORMAT
         frame = table(current(), *controls, lang)
         if frame is None:  # nothing the viewer may download (e.g. another point's family)
             return dash.no_update
         name = filename(*controls) if callable(filename) else filename
-        return csv_download(frame, name, lang)
+        return table_file(frame, name, lang, fmt)
 
-    download.__doc__ = f"The table of ``{button_id}`` as CSV."
+    download.__doc__ = f"The table of ``{button_id}`` as CSV or XLSX."
     return download

@@ -17,7 +17,7 @@ XSS_NAME = "<img src=x onerror=alert(1)>"  # as in conftest.small_district
 PAGES = {"overview": "/", "map": "/map", "isolation": "/isolation", "bridges": "/bridges",
          "communities": "/communities", "report": "/report", "actor": "/actor/H03"}
 WAIT = 45_000  # a cold page on a loaded machine takes tens of seconds
-ENGLISH_IN_ITALIAN = ["Overview", "Download CSV", "Bridging actors", "Monitoring report",
+ENGLISH_IN_ITALIAN = ["Overview", "CSV for R and pandas", "Bridging actors", "Monitoring report",
                       "Relationship map", "Households to follow", "Communities of the network"]
 
 
