@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from bench_import import _peak_rss_kib  # the same VmHWM reading (benchmarks/ is on sys.path)
 
 from genera_graph.io.schema import TABLE_KEYS, date_columns, float_columns
 from genera_graph.io.schema import columns as table_columns
@@ -59,14 +60,6 @@ def fetchall_read_table(conn, name: str) -> pd.DataFrame:  # noqa: ANN001 - a Co
     return pd.DataFrame(frame, columns=cols)
 
 
-def _peak_kib() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmHWM")
-
-
 def _child(store_path: str, reader: str) -> None:
     import genera_graph.io.database as database
     from genera_graph.io.store import Store
@@ -74,11 +67,11 @@ def _child(store_path: str, reader: str) -> None:
     if reader == "fetchall":
         database.read_table = fetchall_read_table
     store = Store(store_path)
-    before = _peak_kib()
+    before = _peak_rss_kib()
     t0 = time.perf_counter()
     ds = store.load()
     elapsed = time.perf_counter() - t0
-    after = _peak_kib()
+    after = _peak_rss_kib()
     tables = ds.tables()
     size = sum(int(f.memory_usage(deep=True).sum()) for f in tables.values())
     digest = hashlib.sha256()
