@@ -25,8 +25,11 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
->>> store.schema_version, store.fingerprint()
-(4, 'v4:h0:r0')
+>>> from genera_graph.io.schema import SCHEMA_VERSION
+>>> store.schema_version == SCHEMA_VERSION  # a new store is created at the latest step
+True
+>>> store.fingerprint() == f"v{SCHEMA_VERSION}:h0:r0"  # no import run, no row
+True
 >>> len(store.load().actors)
 0
 >>> store.close()
