@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= genera.sqlite
+# pytest-xdist workers for make test (one per core; a test file stays on one worker)
+TEST_WORKERS ?= auto
 
 .PHONY: demo test install system-deps lint bench clean messages compile-messages
 
@@ -46,7 +48,8 @@ lint: install
 
 # make test installs PostgreSQL, so the store tests must run against it, not skip
 test: install system-deps lint
-	GENERA_TEST_PG_REQUIRED=$${GENERA_TEST_PG_REQUIRED:-1} $(BIN)/python -m pytest
+	GENERA_TEST_PG_REQUIRED=$${GENERA_TEST_PG_REQUIRED:-1} $(BIN)/python -m pytest \
+	    -n $(TEST_WORKERS) --dist loadfile
 
 demo: install
 	@bash scripts/demo.sh "$(STORE)"
