@@ -290,3 +290,42 @@ def page_ready(page, name: str, timeout: int) -> None:
     else:
         expect(page.locator(".ag-row").first).to_be_visible(timeout=timeout)
     page.wait_for_timeout(300)  # let the last paint settle for the screenshot
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small district imported into a store, once per test module (copy it to write)."""
+    from genera_graph.io.store import Store
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    with Store(path) as store:
+        assert store.import_dataset(small_district()).ok
+    return path
+
+
+@pytest.fixture
+def as_viewer(app, template: Path, tmp_path: Path):
+    """``as_viewer(role, point)``: the app reads and writes a fresh copy of the small district's
+    store as that viewer, inside a request context (restored afterwards)."""
+    import shutil
+
+    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
+    from genera_graph.io.store import Store
+
+    path = tmp_path / "genera.sqlite"
+    shutil.copy(template, path)
+    saved = app.server.config[CONFIG_KEY]
+    contexts = []
+
+    def use(role: str = "facilitator", point: str | None = "CP01") -> Store:
+        viewer = Viewer(role=role, community_point_id=point, user_id=f"u-{role}-{point}")
+        app.server.config[CONFIG_KEY] = DataAccess(str(path), viewer)
+        ctx = app.server.test_request_context("/")
+        ctx.push()
+        contexts.append(ctx)
+        return Store(path)
+
+    yield use
+    for ctx in reversed(contexts):
+        ctx.pop()
+    app.server.config[CONFIG_KEY] = saved

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,20 +18,11 @@ from dash_app.workbench import after_write
 from genera_graph.io import records
 from genera_graph.io.schema import TABLE_KEYS
 from genera_graph.io.store import Store
-from tests.app.conftest import small_district
 
 COORD = records.Author("u-coord", "coordinator")
 VIEWERS = (Viewer(), Viewer(role="facilitator", community_point_id="CP01"))
 PEOPLE = ("H01", "H02", "H03", "I010", "I020", "H04", "A01", "C01", "F01")
 START = date(2016, 3, 1)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("freshness") / "template.sqlite"
-    with Store(path) as store:
-        assert store.import_dataset(small_district()).ok
-    return path
 
 
 def _day(n: int) -> str:

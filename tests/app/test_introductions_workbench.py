@@ -5,49 +5,11 @@ request, and a declined candidate is no longer suggested."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import date, timedelta
-from pathlib import Path
-
-import pytest
 
 from genera_graph.io.introductions import introduction_history, stored_introductions
-from genera_graph.io.store import Store
 from tests.app.conftest import small_district
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("introductions") / "template.sqlite"
-    with Store(path) as store:
-        assert store.import_dataset(small_district()).ok
-    return path
-
-
-@pytest.fixture
-def as_viewer(app, template: Path, tmp_path: Path):
-    """``as_viewer(role, point)``: the app reads and writes a fresh copy of the small
-    district's store as that viewer, inside a request context."""
-    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
-
-    path = tmp_path / "genera.sqlite"
-    shutil.copy(template, path)
-    saved = app.server.config[CONFIG_KEY]
-    contexts = []
-
-    def use(role: str = "facilitator", point: str | None = "CP01") -> Store:
-        viewer = Viewer(role=role, community_point_id=point, user_id=f"u-{role}-{point}")
-        app.server.config[CONFIG_KEY] = DataAccess(str(path), viewer)
-        ctx = app.server.test_request_context("/")
-        ctx.push()
-        contexts.append(ctx)
-        return Store(path)
-
-    yield use
-    for ctx in reversed(contexts):
-        ctx.pop()
-    app.server.config[CONFIG_KEY] = saved
 
 
 def _text(component) -> str:

@@ -5,16 +5,13 @@ and refuses another point's families; the worklist shows a follow-up at once."""
 from __future__ import annotations
 
 import base64
-import shutil
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from genera_graph.io.records import followups, record_history
 from genera_graph.io.store import Store
-from tests.app.conftest import small_district
 
 
 @pytest.fixture(autouse=True)
@@ -23,39 +20,6 @@ def _pages(app):
     global rec, upl, iso
     rec, upl, iso = (sys.modules[f"dash_app.pages.{n}"] for n in ("record", "upload",
                                                                   "isolation"))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("workbench") / "template.sqlite"
-    with Store(path) as store:
-        assert store.import_dataset(small_district()).ok
-    return path
-
-
-@pytest.fixture
-def as_viewer(app, template: Path, tmp_path: Path):
-    """``as_viewer(role, point)``: the app reads and writes a fresh copy of the small district's
-    store as that viewer, inside a request context (restored afterwards)."""
-    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
-
-    path = tmp_path / "genera.sqlite"
-    shutil.copy(template, path)
-    saved = app.server.config[CONFIG_KEY]
-    contexts = []
-
-    def use(role: str = "facilitator", point: str | None = "CP01") -> Store:
-        viewer = Viewer(role=role, community_point_id=point, user_id=f"u-{role}-{point}")
-        app.server.config[CONFIG_KEY] = DataAccess(str(path), viewer)
-        ctx = app.server.test_request_context("/")
-        ctx.push()
-        contexts.append(ctx)
-        return Store(path)
-
-    yield use
-    for ctx in reversed(contexts):
-        ctx.pop()
-    app.server.config[CONFIG_KEY] = saved
 
 
 def _errors(out: list, form: str) -> dict[str, str]:
