@@ -84,7 +84,7 @@ def test_a_facilitator_records_a_contact_and_a_follow_up(fac01, screenshots):
     _choose(page, "Tipo", "aiuto reciproco")
     _choose(page, "Programma", "Comunità")
     page.locator(".tab-pane.active").get_by_role("button", name="Salva").click()
-    expect(page.get_by_text("Salvato (1 registrazioni).")).to_be_visible()
+    expect(page.get_by_text("Salvato (1 registrazione).")).to_be_visible()
     page.screenshot(path=str(screenshots / "wb_contact_saved.png"), full_page=True)
     with Store(facilitator_store) as store:
         contacts = store.load().interactions
@@ -101,7 +101,7 @@ def test_a_facilitator_records_a_contact_and_a_follow_up(fac01, screenshots):
     pane.get_by_text("visita a casa").click()
     pane.get_by_text("raggiunta", exact=True).click()
     pane.get_by_role("button", name="Salva").click()
-    expect(page.get_by_text("Salvato (1 registrazioni).")).to_be_visible()
+    expect(page.get_by_text("Salvato (1 registrazione).")).to_be_visible()
     with Store(facilitator_store) as store:
         assert followups(store)["household_id"].tolist() == [family]
         assert set(record_history(store)["author"]) == {"fac01"}
