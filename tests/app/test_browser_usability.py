@@ -114,7 +114,12 @@ def test_the_selected_actor_is_always_named(desktop, live_url):
                           " const n = cy.getElementById('H06'); return [n.hasClass('chosen'),"
                           " n.neighborhood('node').every(p => p.hasClass('partner')),"
                           " n.connectedEdges().every(e => e.hasClass('own')),"
-                          " cy.nodes('.faded').length > 0,"
+                          # the other ties fade, and any actor not a partner (in the
+                          # small district, over the whole period, every drawn actor may
+                          # be the family's partner: no other node is left to fade)
+                          " cy.edges('.faded').not('.own').length > 0"
+                          " && cy.nodes().not(n).not(n.neighborhood('node'))"
+                          ".every(x => x.hasClass('faded')),"
                           " cy.nodes('.faded').intersection(n.neighborhood('node')).length]; }")
     assert marks == [True, True, True, True, 0]
 
