@@ -27,7 +27,7 @@ from dash_app.workbench import after_write, author_of, day_text, rule_text, stor
 from genera_graph.model.introductions import DECLINE_REASONS, INTRODUCTION_STATUSES
 
 __all__ = ["declined_by_family", "introductions_table", "mark_introduction", "panel", "problem_words",
-           "recorded_block", "suggestion_items"]
+           "reason_words", "recorded_block", "suggestion_items"]
 
 #: the roles that mark introductions
 _MARKING = ("coordinator", "facilitator")
@@ -96,8 +96,6 @@ def suggestion_items(access: Any, actor_id: str, lang: str, top: int | None = No
                      ) -> tuple[date, pd.DataFrame, list]:
     """``(day, suggestions, items)``: the list items of the family's suggestions (name, kind,
     what was marked, the reasons in words)."""
-    from dash_app.pages.actor import _reason_words
-
     day, table, reasons = _suggestions(access, actor_id, top)
     marks = _marks_of(access, actor_id)
     status = ({} if not len(marks) else
@@ -107,7 +105,7 @@ def suggestion_items(access: Any, actor_id: str, lang: str, top: int | None = No
     items = []
     for row in table.itertuples(index=False):
         mine = reasons[reasons["candidate_id"] == row.candidate_id]
-        words = [_reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
+        words = [reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
         badge = None
         if row.candidate_id in status:
             code, when = status[row.candidate_id]
@@ -265,3 +263,20 @@ def mark_introduction(n_clicks, actor_id, candidate_id, status, day, decline_rea
                         status=t(f"intro.status.{row['status']}", lang), date=row["date"]),
                       color="success", className="py-2"),
             recorded_block(access, actor_id, lang))
+
+
+def reason_words(r, titles: pd.Series, access: Any, lang: str) -> str:
+    """One suggestion's reason in words (activity titles, partners' names in scope)."""
+    key = f"intro.reason.{r.reason}"
+    if r.reason == "shared_activity":
+        return t(key, lang, via=str(titles.get(r.via_id, r.via_id)),
+                 start=fmt_date(r.date_from), end=fmt_date(r.date_to))
+    if r.reason == "partner_in_common":
+        return t(key, lang, via=access.name_of(r.via_id))
+    if r.reason == "partners_in_common_hidden":
+        return t(key, lang, n=int(r.value))
+    if r.reason == "same_municipality":
+        return t(key, lang, detail=str(r.detail))
+    if r.reason == "newcomer":
+        return t(key, lang, start=fmt_date(r.date_from))
+    return t(key, lang)

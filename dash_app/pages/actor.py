@@ -148,22 +148,6 @@ def introductions_block(access: DataAccess, actor_id: str, lang: str) -> list:
     return panel(access, actor_id, lang)
 
 
-def _reason_words(r, titles: pd.Series, access: DataAccess, lang: str) -> str:
-    key = f"intro.reason.{r.reason}"
-    if r.reason == "shared_activity":
-        return t(key, lang, via=str(titles.get(r.via_id, r.via_id)),
-                 start=fmt_date(r.date_from), end=fmt_date(r.date_to))
-    if r.reason == "partner_in_common":
-        return t(key, lang, via=access.name_of(r.via_id))
-    if r.reason == "partners_in_common_hidden":
-        return t(key, lang, n=int(r.value))
-    if r.reason == "same_municipality":
-        return t(key, lang, detail=str(r.detail))
-    if r.reason == "newcomer":
-        return t(key, lang, start=fmt_date(r.date_from))
-    return t(key, lang)
-
-
 def timeline_frame(access: DataAccess, actor_id: str, lang: str) -> pd.DataFrame:
     """The actor's recorded ties, newest first, in words."""
     tl = access.actor_timeline(actor_id)

@@ -68,6 +68,7 @@ class DistrictError(ValueError):
 def define_district_tables(metadata: sa.MetaData) -> None:
     """Add the district tables to ``metadata`` (frozen once landed: change them by a new
     migration step)."""
+    _DEFINED_IN.append(metadata)
     deferred = {"deferrable": True, "initially": "DEFERRED"}
     sa.Table(
         "districts", metadata,
@@ -91,10 +92,14 @@ def define_district_tables(metadata: sa.MetaData) -> None:
     )
 
 
-def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
-    from genera_graph.io.schema import METADATA
+#: the metadata the district tables were added to (genera_graph.io.schema's, when it is
+#: imported: every Store imports it), so that this module need not import the schema back
+_DEFINED_IN: list[sa.MetaData] = []
 
-    return tuple(METADATA.tables[name] for name in DISTRICT_TABLES)  # type: ignore[return-value]
+
+def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
+    metadata = _DEFINED_IN[-1]
+    return tuple(metadata.tables[name] for name in DISTRICT_TABLES)  # type: ignore[return-value]
 
 
 def read_districts_file(path: str | os.PathLike) -> pd.DataFrame:
