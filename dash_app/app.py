@@ -25,8 +25,6 @@ __all__ = ["create_app", "warm_app"]
 _HERE = Path(__file__).resolve().parent
 
 #: the pages in the navigation bar, in order (page module -> label key)
-NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report",
-             "introductions", "glossary", "record", "upload")
 
 
 def create_app(source: Source, viewer: Viewer | None = None,
@@ -134,7 +132,7 @@ def warm_app(app: Dash) -> None:
 
 def _shell() -> html.Div:
     """The page shell: header (navigation, viewer, language) and the page container."""
-    from dash_app.auth import account_menu, allowed_pages
+    from dash_app.auth import NAV_ORDER, account_menu, allowed_pages
     from dash_app.data import current
     from dash_app.data.registry import Forbidden
     from dash_app.i18n import request_lang

@@ -127,6 +127,11 @@ _TEXT = {
     "role.admin": {"it": "amministrazione", "en": "administrator"},
 }
 
+#: the explorer's pages in navigation order (the navbar, and the pages of a role whose
+#: ``ROLE_PAGES`` entry is ``None``)
+NAV_ORDER = ("overview", "map", "isolation", "bridges", "communities", "report",
+             "introductions", "glossary", "record", "upload")
+
 #: the pages each role has in its navigation (``None``: every page of the app's order); the
 #: data layer refuses the rest whatever the address typed
 ROLE_PAGES: dict[str, tuple[str, ...] | None] = {
@@ -152,8 +157,6 @@ def _page_names() -> dict[str, dict]:
 
 def first_page_path(role: str) -> str:
     """Where a role starts: the path of the first page of its navigation."""
-    from dash_app.app import NAV_ORDER
-
     pages = _page_names()
     for name in allowed_pages(role, NAV_ORDER):
         if name in pages:
@@ -181,7 +184,6 @@ def _guard_pages() -> None:
     """Put the role check in front of every page's layout: a page not in the signed-in role's
     navigation (:func:`allowed_pages`) is answered by :func:`not_for_role`, whatever the
     address typed, so its callbacks are never sent (the data layer refuses them anyway)."""
-    from dash_app.app import NAV_ORDER
     from dash_app.i18n import request_lang
 
     for name, page in _page_names().items():
