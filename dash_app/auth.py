@@ -44,6 +44,8 @@ import flask
 import flask_login
 from markupsafe import escape
 
+from dash_app.i18n import TRANSLATIONS, t
+
 __all__ = [
     "AUTHENTICATED_ENDPOINTS",
     "ROLE_PAGES",
@@ -86,46 +88,6 @@ AUTHENTICATED_ENDPOINTS = frozenset({
 })
 
 _API_PREFIXES = ("/_dash-", "/_reload-hash", "/_alive")
-
-_TEXT = {
-    "title": {"it": "Accesso", "en": "Sign in"},
-    "heading": {"it": "genera_azioni · accesso", "en": "genera_azioni · sign in"},
-    "username": {"it": "Nome utente", "en": "User name"},
-    "password": {"it": "Password", "en": "Password"},
-    "submit": {"it": "Accedi", "en": "Sign in"},
-    "wrong": {"it": "Nome utente o password non validi.",
-              "en": "Wrong user name or password."},
-    "locked": {"it": "Troppi tentativi non riusciti: riprova tra {minutes} minuti.",
-               "en": "Too many failed attempts: try again in {minutes} minutes."},
-    "expired": {"it": "La sessione è scaduta per inattività: accedi di nuovo.",
-                "en": "Your session ended after a time without activity: sign in again."},
-    "signed_out": {"it": "Sei uscito.", "en": "You are signed out."},
-    "other": {"it": "English", "en": "Italiano"},
-    "change_title": {"it": "Nuova password", "en": "New password"},
-    "change_intro": {"it": "Scegli una nuova password (almeno {n} caratteri).",
-                     "en": "Choose a new password (at least {n} characters)."},
-    "current": {"it": "Password attuale", "en": "Current password"},
-    "new": {"it": "Nuova password", "en": "New password"},
-    "again": {"it": "Ripeti la nuova password", "en": "New password again"},
-    "change": {"it": "Cambia password", "en": "Change password"},
-    "differ": {"it": "Le due password non coincidono.", "en": "The two passwords differ."},
-    "bad_host": {"it": "Nome del server non riconosciuto.", "en": "Unknown server name."},
-    "bad_origin": {"it": "Richiesta da un'altra origine rifiutata.",
-                   "en": "Request from another origin refused."},
-    "signout": {"it": "Esci", "en": "Sign out"},
-    "researcher": {"it": "Ricerca (dati pseudonimizzati)",
-                   "en": "Research (pseudonymised data)"},
-    "admin": {"it": "Amministrazione", "en": "Administration"},
-    "audit": {"it": "Registro accessi", "en": "Audit log"},
-    "forbidden": {"it": "Non disponibile per il tuo ruolo.", "en": "Not available for your role."},
-    "forbidden_why": {"it": "Questa pagina non fa parte di quelle del ruolo «{role}».",
-                      "en": "This page is not one of the pages of the role “{role}”."},
-    "forbidden_home": {"it": "Vai alle tue pagine", "en": "Go to your pages"},
-    "role.coordinator": {"it": "coordinamento", "en": "coordinator"},
-    "role.facilitator": {"it": "facilitatore", "en": "facilitator"},
-    "role.researcher": {"it": "ricerca", "en": "researcher"},
-    "role.admin": {"it": "amministrazione", "en": "administrator"},
-}
 
 #: the explorer's pages in navigation order (the navbar, and the pages of a role whose
 #: ``ROLE_PAGES`` entry is ``None``)
@@ -173,7 +135,7 @@ def not_for_role(role: str, lang: str) -> Any:
     return html.Div([
         html.H3(_t("forbidden", lang)),
         dbc.Alert([html.P(_t("forbidden_why", lang, role=_t(f"role.{role}", lang))
-                          if f"role.{role}" in _TEXT else _t("forbidden", lang)),
+                          if f"auth.role.{role}" in TRANSLATIONS else _t("forbidden", lang)),
                    dcc.Link(_t("forbidden_home", lang), href=first_page_path(role),
                             className="alert-link")],
                   color="warning", className="mt-3"),
@@ -208,7 +170,7 @@ class _AccountMenu:
     """The header's account part: who is signed in and the sign-out button."""
 
     def label(self, key: str, lang: str) -> str:
-        return _t(key, lang) if key in _TEXT else key
+        return _t(key, lang) if f"auth.{key}" in TRANSLATIONS else key
 
     def __call__(self, lang: str) -> list:
         from dash import html
@@ -228,8 +190,8 @@ account_menu = _AccountMenu()
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    text = _TEXT[key].get(lang) or _TEXT[key]["it"]
-    return text.format(**kw) if kw else text
+    """A text of this module in ``lang``: the label ``auth.<key>`` of the catalogs."""
+    return t(f"auth.{key}", lang, **kw)
 
 
 def _lang() -> str:
@@ -636,7 +598,7 @@ def install_auth(app: Any, store: Any, config: AuthConfig | None = None, *,
             accounts.change_password(user.account.username, form.get("current") or "",
                                      form.get("new") or "")
         except AccountError as exc:
-            return _password_page(lang, str(exc)), 400
+            return _password_page(lang, exc.text(lang)), 400
         audit.record(user.account.username, "password_change")
         return flask.redirect("/")
 

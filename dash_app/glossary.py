@@ -8,183 +8,228 @@ Examples
 True
 >>> explain("col.name", "it")
 ''
+>>> reference("role.liaison", "it"), reference("role.liaison", "en")
+('Gould e Fernandez 1989.', 'Gould and Fernandez 1989.')
 """
 
 from __future__ import annotations
 
+from genera_graph.l10n import NP_, pgettext
+
 __all__ = ["ENTRIES", "SECTIONS", "explain", "reference"]
 
-#: key -> {"it": text, "en": text, "ref": reference}; the key is the translation key of the
-#: word explained (``col.<column>``, ``status.<code>``, ``reason.<code>``, ``role.<code>``)
-ENTRIES: dict[str, dict[str, str]] = {
+#: key -> (its explanation, its reference); the key is the translation key of the word
+#: explained (``col.<column>``, ``status.<code>``, ``reason.<code>``, ``role.<code>``). Both
+#: are gettext messages (English ids, each in its own context ``glossary.<key>`` and
+#: ``glossary.ref.<key>``); a reference may instead name the library's function that
+#: computes the figure (the same in every language), or be empty.
+ENTRIES: dict[str, tuple[tuple[str, str], tuple[str, str] | str]] = {
     # --- the worklist
-    "col.urgency": {
-        "it": "Ordine in cui conviene contattare le famiglie: 1 è la prima. Viene prima chi è "
-              "isolato, poi chi è a rischio; a parità, chi non ha contatti tra pari da più tempo.",
-        "en": "The order in which to contact families: 1 first. Isolated families come first, "
-              "then those at risk; among equals, the longest without a peer contact.",
-        "ref": "Regole di isolamento del progetto (docs/, sezione isolamento)."},
-    "col.status": {
-        "it": "Come sta la rete della famiglia alla data scelta: isolata, a rischio, "
-              "collegata o nuova (conosciuta da poco, non ancora giudicabile).",
-        "en": "How the family's network is on the chosen day: isolated, at risk, connected or "
-              "new (met recently, not judged yet).",
-        "ref": "genera_graph.analytics.isolation.isolation_report"},
-    "col.previous_status": {
-        "it": "Lo stato al trimestre precedente: dice se la situazione è peggiorata.",
-        "en": "The status one quarter earlier: shows whether things got worse.",
-        "ref": "genera_graph.analytics.isolation.early_warning"},
-    "col.reasons": {
-        "it": "Perché la famiglia è segnalata, con le date dei fatti che lo mostrano.",
-        "en": "Why the family is flagged, with the dates of the facts that show it.",
-        "ref": "genera_graph.analytics.isolation.isolation_reasons"},
-    "col.main_reason": {
-        "it": "La ragione principale della segnalazione (le altre nel dettaglio della riga).",
-        "en": "The main reason for the flag (the others in the row's details).",
-        "ref": "genera_graph.analytics.isolation.isolation_reasons"},
-    "col.peer_partners": {
-        "it": "Quante persone o famiglie diverse, non operatori, la famiglia ha incontrato "
-              "negli ultimi mesi.",
-        "en": "How many different people or families, not professionals, the family met in "
-              "recent months.",
-        "ref": "Legami tra pari (peer ties), finestra di osservazione del progetto."},
-    "col.last_peer_contact": {
-        "it": "L'ultimo giorno in cui la famiglia ha avuto un contatto tra pari registrato.",
-        "en": "The last day the family had a recorded peer contact.",
-        "ref": ""},
-    "col.days_since_peer_contact": {
-        "it": "Giorni passati dall'ultimo contatto tra pari alla data scelta.",
-        "en": "Days from the last peer contact to the chosen day.",
-        "ref": ""},
-    "col.last_follow_up": {
-        "it": "L'ultima azione registrata dal facilitatore per questa famiglia (contatto, "
-              "visita, invio a un servizio...), con la data.",
-        "en": "The facilitator's last recorded action for this family (contact, visit, "
-              "referral...), with its date.",
-        "ref": ""},
-    "col.days_without_followup": {
-        "it": "Giorni passati dall'ultima azione registrata per la famiglia (o dal giorno "
-              "della segnalazione, se non ne ha) fino a oggi, o fino all'ultimo giorno dei "
-              "dati se i registri finiscono prima: le famiglie che aspettano da più tempo "
-              "vengono prima ordinando questa colonna.",
-        "en": "Days since the family's last recorded action (or since the day it was "
-              "flagged, if it has none) to today, or to the data's last day when the "
-              "registers end earlier: sort by this column to see who has waited longest.",
-        "ref": ""},
+    "col.urgency": (
+        NP_("glossary.col.urgency",
+            "The order in which to contact families: 1 first. Isolated families come first, "
+            "then those at risk; among equals, the longest without a peer contact."),
+        NP_("glossary.ref.col.urgency",
+            "The project's isolation rules (docs/, isolation section).")),
+    "col.status": (
+        NP_("glossary.col.status",
+            "How the family's network is on the chosen day: isolated, at risk, connected or "
+            "new (met recently, not judged yet)."),
+        "genera_graph.analytics.isolation.isolation_report"),
+    "col.previous_status": (
+        NP_("glossary.col.previous_status",
+            "The status one quarter earlier: shows whether things got worse."),
+        "genera_graph.analytics.isolation.early_warning"),
+    "col.reasons": (
+        NP_("glossary.col.reasons",
+            "Why the family is flagged, with the dates of the facts that show it."),
+        "genera_graph.analytics.isolation.isolation_reasons"),
+    "col.main_reason": (
+        NP_("glossary.col.main_reason",
+            "The main reason for the flag (the others in the row's details)."),
+        "genera_graph.analytics.isolation.isolation_reasons"),
+    "col.peer_partners": (
+        NP_("glossary.col.peer_partners",
+            "How many different people or families, not professionals, the family met in "
+            "recent months."),
+        NP_("glossary.ref.col.peer_partners",
+            "Peer ties, over the project's observation window.")),
+    "col.last_peer_contact": (
+        NP_("glossary.col.last_peer_contact",
+            "The last day the family had a recorded peer contact."),
+        ""),
+    "col.days_since_peer_contact": (
+        NP_("glossary.col.days_since_peer_contact",
+            "Days from the last peer contact to the chosen day."),
+        ""),
+    "col.last_follow_up": (
+        NP_("glossary.col.last_follow_up",
+            "The facilitator's last recorded action for this family (contact, visit, "
+            "referral...), with its date."),
+        ""),
+    "col.days_without_followup": (
+        NP_("glossary.col.days_without_followup",
+            "Days since the family's last recorded action (or since the day it was flagged, "
+            "if it has none) to today, or to the data's last day when the registers end "
+            "earlier: sort by this column to see who has waited longest."),
+        ""),
     # --- statuses
-    "status.isolated": {
-        "it": "Nessun legame tra pari attivo, o fuori dalla rete principale.",
-        "en": "No active peer tie, or outside the main network.", "ref": ""},
-    "status.at_risk": {
-        "it": "Pochi legami tra pari, solo legami con operatori, o una rete che si restringe.",
-        "en": "Few peer ties, only ties with professionals, or a shrinking network.", "ref": ""},
-    "status.connected": {"it": "Una rete tra pari sufficiente.", "en": "Enough peer ties.",
-                         "ref": ""},
-    "status.new": {"it": "Conosciuta da poco: non ancora giudicata.",
-                   "en": "Met recently: not judged yet.", "ref": ""},
+    "status.isolated": (
+        NP_("glossary.status.isolated",
+            "No active peer tie, or outside the main network."),
+        ""),
+    "status.at_risk": (
+        NP_("glossary.status.at_risk",
+            "Few peer ties, only ties with professionals, or a shrinking network."),
+        ""),
+    "status.connected": (
+        NP_("glossary.status.connected",
+            "Enough peer ties."),
+        ""),
+    "status.new": (
+        NP_("glossary.status.new",
+            "Met recently: not judged yet."),
+        ""),
     # --- reasons
-    "reason.no_active_ties": {"it": "Nel periodo non risulta nessun contatto.",
-                              "en": "No contact at all in the period.", "ref": ""},
-    "reason.only_professional_ties": {
-        "it": "La famiglia vede solo operatori o servizi, nessun'altra famiglia o persona.",
-        "en": "The family only sees professionals or services, no other family or person.",
-        "ref": ""},
-    "reason.few_peer_partners": {
-        "it": "Meno contatti tra pari della soglia del progetto.",
-        "en": "Fewer peer contacts than the project's threshold.", "ref": ""},
-    "reason.shrinking_network": {
-        "it": "La famiglia vede meno persone di quante ne vedeva prima.",
-        "en": "The family sees fewer people than it used to.", "ref": ""},
-    "reason.single_bridge": {
-        "it": "Tutti i legami della famiglia con gli altri passano da una sola persona: se "
-              "questa si allontana, la famiglia resta sola.",
-        "en": "All the family's ties to others go through one person: if they leave, the "
-              "family is alone.", "ref": "Punto di articolazione (cut vertex)."},
-    "reason.outside_main_network": {
-        "it": "La famiglia non è collegata, nemmeno indirettamente, alla rete principale.",
-        "en": "The family is not linked, even indirectly, to the main network.",
-        "ref": "Componente gigante (giant component)."},
+    "reason.no_active_ties": (
+        NP_("glossary.reason.no_active_ties",
+            "No contact at all in the period."),
+        ""),
+    "reason.only_professional_ties": (
+        NP_("glossary.reason.only_professional_ties",
+            "The family only sees professionals or services, no other family or person."),
+        ""),
+    "reason.few_peer_partners": (
+        NP_("glossary.reason.few_peer_partners",
+            "Fewer peer contacts than the project's threshold."),
+        ""),
+    "reason.shrinking_network": (
+        NP_("glossary.reason.shrinking_network",
+            "The family sees fewer people than it used to."),
+        ""),
+    "reason.single_bridge": (
+        NP_("glossary.reason.single_bridge",
+            "All the family's ties to others go through one person: if they leave, the family"
+            " is alone."),
+        NP_("glossary.ref.reason.single_bridge",
+            "Cut vertex.")),
+    "reason.outside_main_network": (
+        NP_("glossary.reason.outside_main_network",
+            "The family is not linked, even indirectly, to the main network."),
+        NP_("glossary.ref.reason.outside_main_network",
+            "Giant component.")),
     # --- bridges
-    "col.degree": {"it": "Con quanti attori diversi ha avuto legami nel periodo.",
-                   "en": "How many different actors it had ties with in the period.",
-                   "ref": "Grado (degree)."},
-    "col.strength": {"it": "Quanti contatti in tutto, contando le ripetizioni.",
-                     "en": "How many contacts in all, repeats counted.",
-                     "ref": "Forza (strength), Barrat et al. 2004."},
-    "col.betweenness": {
-        "it": "Quante volte l'attore sta sulla strada più breve tra altri due: chi ha un valore "
-              "alto mette in contatto persone che altrimenti non si incontrerebbero.",
-        "en": "How often the actor lies on the shortest path between two others: a high value "
-              "connects people who would otherwise not meet.",
-        "ref": "Intermediazione (betweenness), Freeman 1977."},
-    "col.betweenness_norm": {
-        "it": "L'intermediazione divisa per il massimo possibile con questi attori (tra 0 e 1): "
-              "confrontabile tra periodi.",
-        "en": "Betweenness divided by its maximum for these actors (0 to 1): comparable across "
-              "periods.", "ref": "Freeman 1977."},
-    "col.constraint": {
-        "it": "Quanto i contatti dell'attore si conoscono già tra loro (da 0 a 1): basso vuol "
-              "dire che l'attore unisce gruppi diversi, alto che sta in un gruppo chiuso.",
-        "en": "How much the actor's contacts already know each other (0 to 1): low means the "
-              "actor joins different groups, high a closed group.",
-        "ref": "Vincolo (constraint), Burt 1992, Structural Holes."},
-    "col.effective_size": {
-        "it": "Quanti contatti dell'attore portano davvero a persone diverse (i contatti che si "
-              "conoscono tra loro contano meno).",
-        "en": "How many of the actor's contacts really lead to different people (contacts who "
-              "know each other count less).", "ref": "Dimensione efficace, Burt 1992."},
-    "col.cut_vertex": {
-        "it": "Sì se, togliendo l'attore, qualcuno resta separato dal resto della rete.",
-        "en": "Yes if, without the actor, someone is cut off from the rest of the network.",
-        "ref": "Punto di articolazione (articulation point)."},
-    "col.fragmentation": {
-        "it": "Quota di coppie di attori che non possono raggiungersi (0 tutti collegati, 1 "
-              "nessuno): 'cosa succede se l'attore se ne va' la confronta prima e dopo.",
-        "en": "Share of pairs of actors who cannot reach each other (0 all linked, 1 none): "
-              "'what if this actor leaves' compares it before and after.",
-        "ref": "Frammentazione, Borgatti 2006, key player."},
-    "role.coordinator": {"it": "Collega due persone del suo stesso gruppo.",
-                         "en": "Links two people of their own group.",
-                         "ref": "Gould e Fernandez 1989."},
-    "role.itinerant": {"it": "Collega due persone di uno stesso gruppo, che non è il suo.",
-                       "en": "Links two people of one group that is not theirs.",
-                       "ref": "Gould e Fernandez 1989 (consultant)."},
-    "role.representative": {"it": "Porta il proprio gruppo verso un altro gruppo.",
-                            "en": "Carries their own group towards another group.",
-                            "ref": "Gould e Fernandez 1989."},
-    "role.gatekeeper": {"it": "Fa entrare nel proprio gruppo chi viene da fuori.",
-                        "en": "Lets people from outside into their own group.",
-                        "ref": "Gould e Fernandez 1989."},
-    "role.liaison": {"it": "Collega due gruppi diversi, nessuno dei quali è il suo.",
-                     "en": "Links two different groups, neither of them theirs.",
-                     "ref": "Gould e Fernandez 1989."},
+    "col.degree": (
+        NP_("glossary.col.degree",
+            "How many different actors it had ties with in the period."),
+        NP_("glossary.ref.col.degree",
+            "Degree.")),
+    "col.strength": (
+        NP_("glossary.col.strength",
+            "How many contacts in all, repeats counted."),
+        NP_("glossary.ref.col.strength",
+            "Strength, Barrat et al. 2004.")),
+    "col.betweenness": (
+        NP_("glossary.col.betweenness",
+            "How often the actor lies on the shortest path between two others: a high value "
+            "connects people who would otherwise not meet."),
+        NP_("glossary.ref.col.betweenness",
+            "Betweenness, Freeman 1977.")),
+    "col.betweenness_norm": (
+        NP_("glossary.col.betweenness_norm",
+            "Betweenness divided by its maximum for these actors (0 to 1): comparable across "
+            "periods."),
+        NP_("glossary.ref.col.betweenness_norm",
+            "Freeman 1977.")),
+    "col.constraint": (
+        NP_("glossary.col.constraint",
+            "How much the actor's contacts already know each other (0 to 1): low means the "
+            "actor joins different groups, high a closed group."),
+        NP_("glossary.ref.col.constraint",
+            "Constraint, Burt 1992, Structural Holes.")),
+    "col.effective_size": (
+        NP_("glossary.col.effective_size",
+            "How many of the actor's contacts really lead to different people (contacts who "
+            "know each other count less)."),
+        NP_("glossary.ref.col.effective_size",
+            "Effective size, Burt 1992.")),
+    "col.cut_vertex": (
+        NP_("glossary.col.cut_vertex",
+            "Yes if, without the actor, someone is cut off from the rest of the network."),
+        NP_("glossary.ref.col.cut_vertex",
+            "Articulation point.")),
+    "col.fragmentation": (
+        NP_("glossary.col.fragmentation",
+            "Share of pairs of actors who cannot reach each other (0 all linked, 1 none): "
+            "'what if this actor leaves' compares it before and after."),
+        NP_("glossary.ref.col.fragmentation",
+            "Fragmentation, Borgatti 2006, key player.")),
+    "role.coordinator": (
+        NP_("glossary.role.coordinator",
+            "Links two people of their own group."),
+        NP_("glossary.ref.role.coordinator",
+            "Gould and Fernandez 1989.")),
+    "role.itinerant": (
+        NP_("glossary.role.itinerant",
+            "Links two people of one group that is not theirs."),
+        NP_("glossary.ref.role.itinerant",
+            "Gould and Fernandez 1989 (consultant).")),
+    "role.representative": (
+        NP_("glossary.role.representative",
+            "Carries their own group towards another group."),
+        NP_("glossary.ref.role.representative",
+            "Gould and Fernandez 1989.")),
+    "role.gatekeeper": (
+        NP_("glossary.role.gatekeeper",
+            "Lets people from outside into their own group."),
+        NP_("glossary.ref.role.gatekeeper",
+            "Gould and Fernandez 1989.")),
+    "role.liaison": (
+        NP_("glossary.role.liaison",
+            "Links two different groups, neither of them theirs."),
+        NP_("glossary.ref.role.liaison",
+            "Gould and Fernandez 1989.")),
     # --- overview and communities
-    "col.reach": {"it": "Quanti nuclei e attori il progetto ha raggiunto finora (cumulato).",
-                  "en": "How many households and actors the project has reached so far.",
-                  "ref": ""},
-    "col.active_ties": {"it": "Legami con almeno un contatto nel mese.",
-                        "en": "Ties with at least one contact in the month.", "ref": ""},
-    "col.new_ties": {"it": "Legami comparsi per la prima volta nel mese.",
-                     "en": "Ties seen for the first time in the month.", "ref": ""},
-    "col.lost_ties": {"it": "Legami senza contatti da più dell'orizzonte del progetto.",
-                      "en": "Ties without contact for longer than the project's horizon.",
-                      "ref": ""},
-    "col.peer_share": {"it": "Percentuale dei legami attivi che sono tra pari.",
-                       "en": "Percentage of active ties that are between peers.", "ref": ""},
-    "col.components": {"it": "In quanti pezzi separati è divisa la rete.",
-                       "en": "How many separate pieces the network is in.",
-                       "ref": "Componenti connesse."},
-    "col.giant_share": {"it": "Percentuale degli attori nel pezzo più grande della rete.",
-                        "en": "Percentage of actors in the network's largest piece.",
-                        "ref": "Componente gigante."},
-    "col.community": {
-        "it": "Gruppo di attori che hanno molti più legami tra loro che con gli altri.",
-        "en": "A group of actors with many more ties among themselves than with others.",
-        "ref": "Leiden, Traag et al. 2019."},
-    "com.modularity": {
-        "it": "Quanto i gruppi trovati sono netti (da 0 a 1; sopra 0,3 i gruppi sono chiari).",
-        "en": "How clear-cut the groups found are (0 to 1; above 0.3 the groups are clear).",
-        "ref": "Modularità, Newman 2006."},
+    "col.reach": (
+        NP_("glossary.col.reach",
+            "How many households and actors the project has reached so far."),
+        ""),
+    "col.active_ties": (
+        NP_("glossary.col.active_ties",
+            "Ties with at least one contact in the month."),
+        ""),
+    "col.new_ties": (
+        NP_("glossary.col.new_ties",
+            "Ties seen for the first time in the month."),
+        ""),
+    "col.lost_ties": (
+        NP_("glossary.col.lost_ties",
+            "Ties without contact for longer than the project's horizon."),
+        ""),
+    "col.peer_share": (
+        NP_("glossary.col.peer_share",
+            "Percentage of active ties that are between peers."),
+        ""),
+    "col.components": (
+        NP_("glossary.col.components",
+            "How many separate pieces the network is in."),
+        NP_("glossary.ref.col.components",
+            "Connected components.")),
+    "col.giant_share": (
+        NP_("glossary.col.giant_share",
+            "Percentage of actors in the network's largest piece."),
+        NP_("glossary.ref.col.giant_share",
+            "Giant component.")),
+    "col.community": (
+        NP_("glossary.col.community",
+            "A group of actors with many more ties among themselves than with others."),
+        NP_("glossary.ref.col.community",
+            "Leiden, Traag et al. 2019.")),
+    "com.modularity": (
+        NP_("glossary.com.modularity",
+            "How clear-cut the groups found are (0 to 1; above 0.3 the groups are clear)."),
+        NP_("glossary.ref.com.modularity",
+            "Modularity, Newman 2006.")),
 }
 
 #: the glossary page's sections: (title key, entry keys)
@@ -208,9 +253,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def explain(key: str, lang: str) -> str:
     """The plain explanation of a translation key (``''`` when there is none)."""
     entry = ENTRIES.get(key)
-    return entry.get(lang, entry["it"]) if entry else ""
+    return pgettext(*entry[0], lang) if entry else ""
 
 
-def reference(key: str) -> str:
+def reference(key: str, lang: str = "it") -> str:
     """The reference a researcher would look up for a key (``''`` when there is none)."""
-    return ENTRIES.get(key, {}).get("ref", "")
+    ref = ENTRIES[key][1] if key in ENTRIES else ""
+    return pgettext(*ref, lang) if isinstance(ref, tuple) else ref

@@ -67,6 +67,7 @@ __all__ = [
     "kind_label",
     "nature_label",
     "programme_label",
+    "register",
     "request_lang",
     "t",
 ]
@@ -97,8 +98,8 @@ class _Parts:
 
 
 #: key -> the declared message (English id; its Italian and English are in the catalogs).
-#: Modules that still keep their own ``{"it": ..., "en": ...}`` texts (``dash_app.workbench``)
-#: register them here with ``setdefault``; :func:`t` shows those as they are.
+#: A module may declare its own table of messages (``dash_app.workbench.TEXT``) and add it
+#: here with :func:`register`.
 TRANSLATIONS: dict[str, Any] = {
     "app.title": N_("genera_azioni · relationship explorer"),
     "app.viewer.coordinator": N_("Coordinator"),
@@ -484,6 +485,98 @@ TRANSLATIONS: dict[str, Any] = {
     "col.role": NP_("column", "Role"),
     "col.group": NP_("column", "Group"),
     "col.count": NP_("column", "Count"),
+    # signing in (dash_app.auth): each key its own context
+    "auth.title": NP_("auth.title", "Sign in"),
+    "auth.heading": NP_("auth.heading", "genera_azioni · sign in"),
+    "auth.username": NP_("auth.username", "User name"),
+    "auth.password": NP_("auth.password", "Password"),
+    "auth.submit": NP_("auth.submit", "Sign in"),
+    "auth.wrong": NP_("auth.wrong", "Wrong user name or password."),
+    "auth.locked": NNP_(
+        "auth.locked",
+        "Too many failed attempts: try again in {minutes} minute.",
+        "Too many failed attempts: try again in {minutes} minutes.").counting("minutes"),
+    "auth.expired": NP_("auth.expired",
+                        "Your session ended after a time without activity: sign in again."),
+    "auth.signed_out": NP_("auth.signed_out", "You are signed out."),
+    "auth.other": NP_("auth.other", "Italiano"),
+    "auth.change_title": NP_("auth.change_title", "New password"),
+    "auth.change_intro": NNP_(
+        "auth.change_intro",
+        "Choose a new password (at least {n} character).",
+        "Choose a new password (at least {n} characters)."),
+    "auth.current": NP_("auth.current", "Current password"),
+    "auth.new": NP_("auth.new", "New password"),
+    "auth.again": NP_("auth.again", "New password again"),
+    "auth.change": NP_("auth.change", "Change password"),
+    "auth.differ": NP_("auth.differ", "The two passwords differ."),
+    "auth.bad_host": NP_("auth.bad_host", "Unknown server name."),
+    "auth.bad_origin": NP_("auth.bad_origin", "Request from another origin refused."),
+    "auth.signout": NP_("auth.signout", "Sign out"),
+    "auth.researcher": NP_("auth.researcher", "Research (pseudonymised data)"),
+    "auth.admin": NP_("auth.admin", "Administration"),
+    "auth.audit": NP_("auth.audit", "Audit log"),
+    "auth.forbidden": NP_("auth.forbidden", "Not available for your role."),
+    "auth.forbidden_why": NP_("auth.forbidden_why",
+                              "This page is not one of the pages of the role “{role}”."),
+    "auth.forbidden_home": NP_("auth.forbidden_home", "Go to your pages"),
+    "auth.role.coordinator": NP_("auth.role.coordinator", "coordinator"),
+    "auth.role.facilitator": NP_("auth.role.facilitator", "facilitator"),
+    "auth.role.researcher": NP_("auth.role.researcher", "researcher"),
+    "auth.role.admin": NP_("auth.role.admin", "administrator"),
+    # the audit log's page (dash_app/pages/audit.py)
+    "audit.title": NP_("audit.title", "Audit log"),
+    "audit.ok": NNP_("audit.ok",
+                     "Chain intact: {n} entry, last {seq} ({hash}…).",
+                     "Chain intact: {n} entries, last {seq} ({hash}…)."),
+    "audit.bad.removed": NP_("audit.bad.removed",
+                             "Chain NOT intact at entry {seq}: the entries before it, from "
+                             "{first} to {last}, were removed."),
+    "audit.bad.unlinked": NP_("audit.bad.unlinked",
+                              "Chain NOT intact at entry {seq}: it does not link to entry "
+                              "{previous} (an entry was removed, re-ordered or rewritten)."),
+    "audit.bad.edited": NP_("audit.bad.edited",
+                            "Chain NOT intact at entry {seq}: it was edited (its hash does not "
+                            "match its content)."),
+    "audit.none": NP_("audit.none", "No audit log on this server."),
+    "audit.forbidden": NP_("audit.forbidden", "The audit log is for coordinators and admins."),
+    "audit.at": NP_("audit.at", "When (UTC)"),
+    "audit.username": NP_("audit.username", "Who"),
+    "audit.action": NP_("audit.action", "Action"),
+    "audit.target": NP_("audit.target", "On (ids)"),
+    "audit.seq": NP_("audit.seq", "No."),
+    # what an entry records (genera_graph.io.audit): the action's code in words
+    "audit.action.signin": NP_("audit.action.signin", "signed in"),
+    "audit.action.signin_failed": NP_("audit.action.signin_failed", "failed sign-in"),
+    "audit.action.signin_locked": NP_("audit.action.signin_locked",
+                                      "sign-in refused: user name locked"),
+    "audit.action.signin_lockout": NP_("audit.action.signin_lockout",
+                                       "user name locked after repeated failures"),
+    "audit.action.signout": NP_("audit.action.signout", "signed out"),
+    "audit.action.session_expired": NP_("audit.action.session_expired",
+                                        "session ended for inactivity"),
+    "audit.action.password_change": NP_("audit.action.password_change", "changed password"),
+    "audit.action.view_actor": NP_("audit.action.view_actor", "viewed a family or person"),
+    "audit.action.view_worklist": NP_("audit.action.view_worklist", "viewed the worklist"),
+    "audit.action.download": NP_("audit.action.download", "downloaded a table"),
+    "audit.action.export": NP_("audit.action.export", "export"),
+    "audit.action.export_store": NP_("audit.action.export_store", "export of the registers"),
+    "audit.action.import": NP_("audit.action.import", "import of a register"),
+    "audit.action.user_add": NP_("audit.action.user_add", "account created"),
+    "audit.action.user_set_role": NP_("audit.action.user_set_role", "account's role changed"),
+    "audit.action.user_disable": NP_("audit.action.user_disable", "account disabled"),
+    "audit.action.user_enable": NP_("audit.action.user_enable", "account enabled"),
+    "audit.action.user_reset_password": NP_("audit.action.user_reset_password",
+                                            "account's password reset"),
+    "audit.action.erase": NP_("audit.action.erase", "erasure of a person"),
+    "audit.action.erase_finish": NP_("audit.action.erase_finish",
+                                     "erasure: file cleaned up"),
+    "audit.action.introduction_proposed": NP_("audit.action.introduction_proposed",
+                                              "introduction marked proposed"),
+    "audit.action.introduction_declined": NP_("audit.action.introduction_declined",
+                                              "introduction marked declined"),
+    "audit.action.introduction_done": NP_("audit.action.introduction_done",
+                                          "introduction marked done"),
 }
 
 #: keys kept for their call sites that show a count of one without passing it
@@ -564,9 +657,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """
     entry = TRANSLATIONS[key]
     lang = _lang(lang)
-    if isinstance(entry, dict):  # a module's own texts, registered (not yet in the catalogs)
-        text = entry.get(lang, entry[DEFAULT_LANG])
-    elif isinstance(entry, PluralMessage):
+    if isinstance(entry, PluralMessage):
         if entry.count not in values:
             if key not in _COUNT_OF_ONE:
                 return entry.text(2, lang)  # the template, as an unformatted label
@@ -584,6 +675,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     else:
         text = gettext(entry, lang)
     return text.format(**values) if values else text
+
+
+def register(table: dict[str, Any]) -> None:
+    """Add a module's own declared messages (``N_``/``NP_``/``NN_``, as in
+    :data:`TRANSLATIONS`) to the labels :func:`t` knows; a key already there keeps its
+    message."""
+    for key, message in table.items():
+        TRANSLATIONS.setdefault(key, message)
 
 
 def grid_locale(lang: str = DEFAULT_LANG) -> dict[str, str]:

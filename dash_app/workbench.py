@@ -22,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from dash_app.i18n import register
 from genera_graph.io.records import Author
-from genera_graph.l10n import NNP_, NP_
+from genera_graph.l10n import NNP_, NP_, pgettext
 
 __all__ = [
     "TEXT",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: the labels of the workbench pages: gettext message ids (English) declared for the catalogs,
-#: each in its own context (its key), registered into :data:`dash_app.i18n.TRANSLATIONS`
+#: each in its own context (its key), added to :data:`dash_app.i18n.TRANSLATIONS`
 TEXT: dict[str, Any] = {
     "nav.record": NP_("nav.record",
                  "Record"),
@@ -255,54 +256,54 @@ TEXT: dict[str, Any] = {
                  "Follow-up of the households flagged on {date}"),
 }
 
-def _register_labels() -> None:
-    """Make the workbench's labels known to the app's ``t`` (navigation, grid headers)."""
-    from dash_app import i18n
+register(TEXT)
 
-    table = getattr(i18n, "TRANSLATIONS", None)
-    if isinstance(table, dict):
-        for key, value in TEXT.items():
-            table.setdefault(key, value)
-
-
-_register_labels()
-
-#: importer and records rules in Italian (the beginning of the English rule -> Italian)
-_RULES_IT: list[tuple[str, str]] = [
-    ("not a valid date dd/mm/yyyy", "data non valida: scrivere gg/mm/aaaa"),
-    ("required value missing", "campo obbligatorio"),
-    ("required text missing", "campo obbligatorio"),
-    ("value not allowed", "valore non ammesso"),
-    ("unknown actor id", "attore sconosciuto"),
-    ("unknown activity id", "attività sconosciuta"),
-    ("unknown household id", "famiglia sconosciuta"),
-    ("not a household", "non è una famiglia"),
-    ("an actor cannot interact with itself", "un contatto richiede due attori diversi"),
-    ("an actor cannot be related to itself", "una relazione richiede due attori diversi"),
-    ("end_date before start_date", "la fine è prima dell'inizio"),
-    ("left_on before first_met", "l'uscita è prima del primo incontro"),
-    ("duplicate", "ripetuto in questa registrazione"),
-    ("withdrawn in the explorer", "ritirato nell'esploratore: non si importa di nuovo"),
-    ("already recorded", "già registrato: correggilo invece"),
-    ("no such record", "registrazione non trovata"),
-    ("only its author or a coordinator", "solo chi l'ha registrato o il coordinamento può "
-                                         "modificarlo"),
-    ("not your Community Point", "non è il tuo Punto di Comunità"),
-    ("not a family or person of your Community Point",
-     "non è una famiglia o una persona del tuo Punto di Comunità"),
-    ("only a coordinator records points", "solo il coordinamento registra punti e "
-                                          "facilitatori"),
-    ("still named by", "ancora citato da altre registrazioni: ritirale prima"),
-    ("must not be negative", "non può essere negativo"),
-    ("not a number", "non è un numero"),
-    ("id must be letters", "codice non valido"),
-    ("kind not kept in this register", "tipo non ammesso in questo registro"),
-    ("required column missing from the header", "colonna obbligatoria mancante"),
-    ("unknown column", "colonna sconosciuta: ignorata"),
-    ("not a CSV or XLSX file", "non è un file CSV o XLSX"),
-    ("not a known register", "il nome del file non è quello di un registro"),
-    ("a NUL character", "carattere NUL: file danneggiato"),
-]
+#: the importer's and the records' rules in the user's words: each message id is the
+#: beginning of a rule as :mod:`genera_graph.io` writes it (English, with details after it)
+_RULE_HEADS = (
+    NP_("rule", "not a valid date dd/mm/yyyy"),
+    NP_("rule", "required value missing"),
+    NP_("rule", "required text missing"),
+    NP_("rule", "value not allowed"),
+    NP_("rule", "unknown actor id"),
+    NP_("rule", "unknown activity id"),
+    NP_("rule", "unknown household id"),
+    NP_("rule", "not a household"),
+    NP_("rule", "an actor cannot interact with itself"),
+    NP_("rule", "an actor cannot be related to itself"),
+    NP_("rule", "end_date before start_date"),
+    NP_("rule", "left_on before first_met"),
+    NP_("rule", "duplicate"),
+    NP_("rule", "withdrawn in the explorer"),
+    NP_("rule", "already recorded"),
+    NP_("rule", "no such record"),
+    NP_("rule", "only its author or a coordinator"),
+    NP_("rule", "not your Community Point"),
+    NP_("rule", "not a family or person of your Community Point"),
+    NP_("rule", "only a coordinator records points"),
+    NP_("rule", "still named by"),
+    NP_("rule", "must not be negative"),
+    NP_("rule", "not a number"),
+    NP_("rule", "id must be letters"),
+    NP_("rule", "kind not kept in this register"),
+    NP_("rule", "required column missing from the header"),
+    NP_("rule", "unknown column"),
+    NP_("rule", "not a CSV or XLSX file"),
+    NP_("rule", "not a known register"),
+    NP_("rule", "a NUL character"),
+)
+#: rules whose details the words keep: pattern (its named groups fill the message's
+#: placeholders; ``kind``, an actor kind, is shown in words) -> message
+_RULE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
+    *((re.compile(re.escape(message[1])), message) for message in _RULE_HEADS),
+    (re.compile(r"dated before the programme met (?P<kind>\w+) (?P<actor>\S+) "
+                r"\(first_met (?P<date>[\d/]+)"),
+     NP_("rule", "dated before the programme met {kind} {actor} (first met on {date})")),
+    (re.compile(r"a \w+ may not write records"), NP_("rule", "this role may not write records")),
+)
+#: the allowed values of a choice, listed after the rule
+_NOT_ALLOWED = "value not allowed; allowed: "
+_NOT_ALLOWED_WORDS = NP_("rule", "value not allowed (allowed: {allowed})")
 
 
 def wt(key: str, lang: str = "it", **values: Any) -> str:
@@ -313,18 +314,29 @@ def wt(key: str, lang: str = "it", **values: Any) -> str:
 
 
 def rule_text(rule: str, lang: str = "it") -> str:
-    """A problem's rule in the user's language (the importer writes English)."""
-    if lang != "it":
-        if rule.startswith("value not allowed; allowed: "):
-            return "value not allowed (allowed: " + rule.split(": ", 1)[1] + ")"
-        return rule
-    for head, italian in _RULES_IT:
-        if rule.startswith(head):
-            if head == "a NUL character" or not rule.startswith("value not allowed"):
-                return italian
-            return italian + " (ammessi: " + rule.split(": ", 1)[1] + ")"
-    if re.match(r"a \w+ may not write records", rule):
-        return "questo profilo non può registrare"
+    """A problem's rule in the user's language, from the catalogs.
+
+    The importer writes its rules in English, with their details (the ids, the file and row
+    an actor was met in). A rule is known by its beginning (:data:`_RULE_HEADS`) or its
+    pattern; a language whose catalog keeps the message as it is (English) shows the rule
+    whole, as written; any other shows the catalog's words, with the pattern's details. A
+    rule the catalogs do not know is shown as written.
+    """
+    from dash_app.i18n import kind_label
+
+    if rule.startswith(_NOT_ALLOWED):
+        return pgettext(*_NOT_ALLOWED_WORDS, lang).format(allowed=rule[len(_NOT_ALLOWED):])
+    for pattern, message in _RULE_PATTERNS:
+        match = pattern.match(rule)
+        if match is None:
+            continue
+        words = pgettext(*message, lang)
+        if words == message[1]:
+            return rule
+        details = match.groupdict()
+        if "kind" in details:
+            details["kind"] = kind_label(details["kind"], lang).lower()
+        return words.format(**details)
     return rule
 
 

@@ -12,40 +12,40 @@ from dash import html
 
 from dash_app.components import message
 from dash_app.data import current
-from dash_app.i18n import request_lang
+from dash_app.i18n import TRANSLATIONS, request_lang, t
 
-__all__ = ["audit_rows", "layout"]
+__all__ = ["action_label", "audit_rows", "chain_status", "layout"]
 
 dash.register_page(__name__, path="/audit", name="nav.audit",
                    title="genera_azioni · registro accessi", order=8)
 
-_TEXT = {
-    "title": {"it": "Registro degli accessi", "en": "Audit log"},
-    "ok": {"it": "Catena integra: {n} voci, ultima {seq} ({hash}…).",
-           "en": "Chain intact: {n} entries, last {seq} ({hash}…)."},
-    "bad": {"it": "Catena NON integra alla voce {seq}: {reason}",
-            "en": "Chain NOT intact at entry {seq}: {reason}"},
-    "none": {"it": "Nessun registro su questo server.", "en": "No audit log on this server."},
-    "forbidden": {"it": "Il registro è per il coordinamento e l'amministrazione.",
-                  "en": "The audit log is for coordinators and admins."},
-    "at": {"it": "Quando (UTC)", "en": "When (UTC)"},
-    "username": {"it": "Chi", "en": "Who"},
-    "action": {"it": "Azione", "en": "Action"},
-    "target": {"it": "Su (id)", "en": "On (ids)"},
-    "seq": {"it": "N.", "en": "No."},
-}
-
 
 def _t(key: str, lang: str, **kw: object) -> str:
-    text = _TEXT[key].get(lang, _TEXT[key]["it"])
-    return text.format(**kw) if kw else text
+    return t(f"audit.{key}", lang, **kw)
 
 
-def audit_rows(log, limit: int = 1000) -> list[dict]:  # noqa: ANN001 - an AuditLog
-    """The newest ``limit`` entries as grid rows (dd/mm/yyyy hh:mm:ss)."""
+def action_label(action: str, lang: str) -> str:
+    """An entry's action in words (``view_actor`` -> *ha visto una famiglia o una persona*);
+    an action without a label yet is shown as recorded."""
+    key = f"audit.action.{action}"
+    return t(key, lang) if key in TRANSLATIONS else action
+
+
+def chain_status(check, lang: str) -> str:  # noqa: ANN001 - a ChainCheck
+    """What :meth:`~genera_graph.io.audit.AuditLog.verify` found, in words."""
+    if check.ok:
+        return _t("ok", lang, n=check.entries, seq=check.head_seq, hash=check.head_hash[:12])
+    return _t(f"bad.{check.problem}", lang, seq=check.bad_seq, first=check.head_seq + 1,
+              last=check.bad_seq - 1, previous=check.bad_seq - 1)
+
+
+def audit_rows(log, limit: int = 1000, lang: str = "it") -> list[dict]:  # noqa: ANN001
+    """The newest ``limit`` entries of an :class:`~genera_graph.io.audit.AuditLog` as grid
+    rows (dd/mm/yyyy hh:mm:ss, the action in words)."""
     entries = log.entries().tail(limit).iloc[::-1]
     return [{"seq": int(r.seq), "at": r.at.strftime("%d/%m/%Y %H:%M:%S"),
-             "username": r.username, "action": r.action, "target": r.target}
+             "username": r.username, "action": action_label(r.action, lang),
+             "target": r.target}
             for r in entries.itertuples()]
 
 
@@ -60,15 +60,13 @@ def layout(**_: object) -> html.Div:
         return html.Div([html.H3(_t("title", lang)), message(_t("none", lang), "secondary")])
     log = auth["audit"]
     check = log.verify()
-    status = (message(_t("ok", lang, n=check.entries, seq=check.head_seq,
-                         hash=check.head_hash[:12]), "success") if check.ok else
-              message(_t("bad", lang, seq=check.bad_seq, reason=check.reason), "danger"))
+    status = message(chain_status(check, lang), "success" if check.ok else "danger")
     columns = [{"field": c, "headerName": _t(c, lang)}
                for c in ("seq", "at", "username", "action", "target")]
     return html.Div([
         html.H3(_t("title", lang)),
         status,
-        dag.AgGrid(id="audit-grid", columnDefs=columns, rowData=audit_rows(log),
+        dag.AgGrid(id="audit-grid", columnDefs=columns, rowData=audit_rows(log, lang=lang),
                    columnSize="responsiveSizeToFit",
                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
                    dashGridOptions={"pagination": True, "paginationPageSize": 25},

@@ -24,7 +24,7 @@ def layout(**_: object) -> html.Div:
     for title, keys in SECTIONS:
         items = []
         for key in keys:
-            ref = reference(key)
+            ref = reference(key, lang)
             items += [html.Dt(_term(key, lang).capitalize(), id=f"glo-{key}"),
                       html.Dd([explain(key, lang),
                                html.Div(f"{t('glo.ref', lang)}: {ref}",

@@ -45,6 +45,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from genera_graph.io.auth_schema import define_auth_tables
+from genera_graph.l10n import N_, NN_, PluralMessage, gettext
 
 __all__ = ["MIN_PASSWORD_LENGTH", "ROLES", "Account", "AccountError", "Accounts",
            "SignIn", "generate_password"]
@@ -63,7 +64,35 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
 class AccountError(ValueError):
-    """An account operation that cannot be done (unknown user, bad role, weak password...)."""
+    """An account operation that cannot be done (unknown user, bad role, weak password...).
+
+    ``str(error)`` is the English text; :meth:`text` is the same in another language when
+    the message is one of the catalogs' (the password rules the sign-in pages show).
+
+    >>> error = AccountError(_TOO_SHORT, n=12)
+    >>> str(error), error.text("it")
+    ('a password has at least 12 characters', 'una password ha almeno 12 caratteri')
+    """
+
+    def __init__(self, message: str | PluralMessage, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (as written, where the catalogs do not hold it)."""
+        message = self.message
+        if isinstance(message, PluralMessage):
+            return message.text(int(self.values[message.count]), lang).format(**self.values)
+        return gettext(message, lang).format(**self.values) if self.values else \
+            gettext(message, lang)
+
+
+#: the password rules, as the sign-in pages show them (gettext messages)
+_TOO_SHORT = NN_("a password has at least {n} character", "a password has at least {n} characters")
+_TOO_LONG = N_("a password has at most 1024 characters")
+_HOLDS_NAME = N_("a password must not contain the user name")
+_NOT_CURRENT = N_("the current password is not right")
+_SAME_AS_CURRENT = N_("the new password must differ from the current one")
 
 
 @dataclass(frozen=True)
@@ -288,9 +317,9 @@ class Accounts:
     def change_password(self, username: str, old: str, new: str) -> Account:
         """The account holder's own change: the old password, then the new one."""
         if self.authenticate(username, old, record_login=False).account is None:
-            raise AccountError("the current password is not right")
+            raise AccountError(_NOT_CURRENT)
         if old == new:
-            raise AccountError("the new password must differ from the current one")
+            raise AccountError(_SAME_AS_CURRENT)
         self._check_password(str(username).strip().lower(), new)
         self._update(username, password_hash=self.hasher.hash(new),
                      must_change_password=False)
@@ -390,8 +419,8 @@ class Accounts:
     @staticmethod
     def _check_password(username: str, password: str) -> None:
         if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+            raise AccountError(_TOO_SHORT, n=MIN_PASSWORD_LENGTH)
         if len(password) > 1024:
-            raise AccountError("a password has at most 1024 characters")
+            raise AccountError(_TOO_LONG)
         if username and username in password.lower():
-            raise AccountError("a password must not contain the user name")
+            raise AccountError(_HOLDS_NAME)

@@ -119,7 +119,11 @@ class ChainCheck:
     reason : str
         What is wrong with it ("" when ``ok``).
     head_seq, head_hash
-        The last entry's number and hash (write them down elsewhere to anchor the log).
+        The last entry's number and hash (write them down elsewhere to anchor the log);
+        when not ``ok``, those of the last entry that holds.
+    problem : {"", "removed", "unlinked", "edited"}
+        What is wrong, as a code (for a reader's words: entries before ``bad_seq`` missing,
+        a link that is not the previous entry's hash, a hash that is not the content's).
     """
 
     ok: bool
@@ -128,6 +132,7 @@ class ChainCheck:
     reason: str
     head_seq: int
     head_hash: str
+    problem: str = ""
 
 
 class AuditLog:
@@ -223,17 +228,17 @@ class AuditLog:
                 return ChainCheck(False, count, int(row.seq),
                                   f"entry {row.seq} follows entry {expected - 1}: "
                                   f"entries {expected}..{row.seq - 1} were removed",
-                                  expected - 1, prev)
+                                  expected - 1, prev, "removed")
             if row.prev_hash != prev:
                 return ChainCheck(False, count, int(row.seq),
                                   f"entry {row.seq} does not link to entry {row.seq - 1}: "
                                   "an entry was removed, re-ordered or rewritten",
-                                  expected - 1, prev)
+                                  expected - 1, prev, "unlinked")
             digest = entry_hash(row.prev_hash, row.seq, row.at, row.username, row.action,
                                 row.target, row.detail)
             if digest != row.hash:
                 return ChainCheck(False, count, int(row.seq),
                                   f"entry {row.seq} was edited: its hash does not match its "
-                                  "content", expected - 1, prev)
+                                  "content", expected - 1, prev, "edited")
             prev, expected = row.hash, expected + 1
         return ChainCheck(True, count, None, "", expected - 1, prev)

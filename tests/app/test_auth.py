@@ -252,6 +252,45 @@ def test_audit_page_for_a_coordinator_not_a_facilitator(signed_in):
     assert '"page":"audit"' not in facilitator and '"page":"map"' in facilitator
 
 
+def test_the_audit_page_says_actions_and_the_chain_in_words(app, tmp_path):
+    """The audit page shows each entry's action and the chain's state in the reader's
+    language (the catalogs'), never the recorded code or the library's English reason."""
+    import sys
+
+    from genera_graph.io.audit import AuditLog
+    from genera_graph.io.store import Store
+
+    audit = sys.modules["dash_app.pages.audit"]
+    with Store(tmp_path / "g.sqlite") as store:
+        log = AuditLog(store)
+        for action in ("signin", "view_actor", "download", "erase"):
+            log.record("anna", action, ["H01"] if action == "view_actor" else [])
+        rows = audit.audit_rows(log, lang="it")
+        assert [r["action"] for r in rows] == [
+            "cancellazione di una persona", "ha scaricato una tabella",
+            "ha visto una famiglia o una persona", "accesso"]
+        assert audit.action_label("view_actor", "en") == "viewed a family or person"
+        assert audit.action_label("some_new_action", "it") == "some_new_action"
+        assert audit.chain_status(log.verify(), "it").startswith("Catena integra: 4 voci,")
+        with store.write_transaction() as conn:
+            conn.exec_driver_sql("UPDATE audit_log SET target = 'H02' WHERE seq = 2")
+        assert audit.chain_status(log.verify(), "it") == (
+            "Catena NON integra alla voce 2: è stata modificata (il suo hash non corrisponde "
+            "al contenuto).")
+        with store.write_transaction() as conn:
+            conn.exec_driver_sql("DELETE FROM audit_log WHERE seq IN (2, 3)")
+        assert audit.chain_status(log.verify(), "en") == (
+            "Chain NOT intact at entry 4: the entries before it, from 2 to 3, were removed.")
+
+
+def test_a_password_rule_is_shown_in_the_readers_language(signed_in):
+    client = signed_in("coord")
+    page = client.post("/password", data={"current": PASSWORD, "new": "short",
+                                          "again": "short"}, headers=ORIGIN)
+    assert page.status_code == 400
+    assert "una password ha almeno 12 caratteri" in page.get_data(as_text=True)
+
+
 def test_over_http_sign_in_and_gate(live_url):
     """The waitress server on 127.0.0.1: no data without a session, the sign-in page served."""
     request = urllib.request.Request(live_url + "/_dash-layout")

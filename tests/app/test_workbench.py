@@ -80,6 +80,37 @@ def test_contact_form_names_each_invalid_field_and_writes_nothing(as_viewer, ind
     assert _state(store) == before
 
 
+def test_a_contact_before_the_programme_met_the_family_is_named_in_words(as_viewer):
+    """The rule of a date before the programme start, in Italian with the family and the
+    day the programme met it; in English as the importer writes it."""
+    store = as_viewer()
+    before = _state(store)
+    values = list(CONTACT)
+    values[0] = "2016-03-15"  # H01 was met on 01/03/2016, H02 on 01/04/2016
+    errors = _errors(rec.SAVES["contact"](1, *values, "it"), "contact")
+    assert errors["date"] == ("data precedente al primo incontro del programma con famiglia "
+                              "H02 (primo incontro il 01/04/2016)")
+    english = _errors(rec.SAVES["contact"](1, *values, "en"), "contact")["date"]
+    assert english.startswith("dated before the programme met household H02 (first_met "
+                              "01/04/2016")
+    assert _state(store) == before
+
+
+def test_rules_in_words_come_from_the_catalogs():
+    from dash_app.workbench import rule_text
+
+    assert rule_text("value not allowed; allowed: peer, professional", "it") == \
+        "valore non ammesso (ammessi: peer, professional)"
+    assert rule_text("value not allowed", "it") == "valore non ammesso"  # no list: no error
+    assert rule_text("a researcher may not write records", "it") == \
+        "questo profilo non può registrare"
+    assert rule_text("a researcher may not write records", "en") == \
+        "a researcher may not write records"
+    assert rule_text("unknown actor id: not in the store", "en") == \
+        "unknown actor id: not in the store"
+    assert rule_text("something new", "it") == "something new"
+
+
 def test_a_cp02_facilitator_cannot_write_for_a_cp01_family(as_viewer):
     store = as_viewer("facilitator", "CP02")
     before = _state(store)

@@ -158,10 +158,19 @@ def test_every_message_of_the_code_is_translated(lang):
 def test_the_apps_messages_are_gettext_messages_of_the_catalogs():
     """Every label of the explorer is declared as a message id (``N_``/``NP_``/``NN_``) and
     found in both catalogs; plurals and gender are right in Italian."""
-    from dash_app import i18n
+    from dash_app import i18n, workbench
+    from dash_app.glossary import ENTRIES
 
     extracted = _extracted()
     entries = [*i18n.TRANSLATIONS.items(), *i18n._GRID.items(), *i18n._DROPDOWN.items()]
+    # the glossary's explanations and references (a reference naming a library function is
+    # the same in every language), the importer's rules in the user's words
+    entries += [(key, message) for key, (text, ref) in ENTRIES.items()
+                for message in (text, ref) if isinstance(message, tuple)]
+    assert all(isinstance(ref, tuple) or re.fullmatch(r"genera_graph(\.\w+)+", ref)
+               for _, ref in ENTRIES.values() if ref)
+    entries += [(pattern.pattern, message) for pattern, message in workbench._RULE_PATTERNS]
+    entries += [("rule.not_allowed", workbench._NOT_ALLOWED_WORDS)]
     undeclared, absent = [], []
     for key, entry in entries:
         if isinstance(entry, dict):  # a hand-written {"it": ..., "en": ...}: not allowed here
@@ -194,6 +203,44 @@ def test_the_apps_messages_are_gettext_messages_of_the_catalogs():
     assert i18n.GRID_LOCALE_IT["noRowsToShow"] == "Nessuna riga"
     assert i18n.DROPDOWN_LABELS["it"]["search"] == "Cerca"
     assert i18n.kind_label("household", "it") == "Famiglia"
+    assert t("auth.locked", "it", minutes=1) == ("Troppi tentativi non riusciti: riprova tra "
+                                                "1 minuto.")
+    assert t("auth.locked", "it", minutes=15).endswith("tra 15 minuti.")
+    assert t("audit.ok", "it", n=1, seq=1, hash="ab").startswith("Catena integra: 1 voce,")
+    assert t("audit.ok", "en", n=1200, seq=1200, hash="ab").startswith(
+        "Chain intact: 1,200 entries,")
+
+
+def _translation_dicts(path: Path) -> list[str]:
+    """The ``{"it": ..., "en": ...}`` dicts of a module that hold words (not a locale's name
+    or a separator): texts kept outside the catalogs."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Dict):
+            continue
+        values = {k.value: v for k, v in zip(node.keys, node.values, strict=True)
+                  if isinstance(k, ast.Constant)}
+        if {"it", "en"} <= set(values) and any(
+                isinstance(v, ast.Constant) and isinstance(v.value, str)
+                and not re.fullmatch(r"[a-z]{2}([-_][A-Z]{2})?|[^A-Za-z]*", v.value)
+                for v in (values["it"], values["en"])):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_text_is_translated_by_hand_outside_the_catalogs(tmp_path):
+    """No module of the library or the app keeps its own Italian and English texts: every
+    user-facing text is a message of the catalogs (the check itself finds such a dict)."""
+    modules = sorted([*(ROOT / "genera_graph").rglob("*.py"), *(ROOT / "dash_app").rglob("*.py")])
+    assert len(modules) > 50
+    assert [hit for path in modules for hit in _translation_dicts(path)] == []
+    sample = tmp_path / "sample.py"
+    sample.write_text('LOCALES = {"it": "it_IT", "en": "en_GB"}\n'
+                      'SEPARATORS = {"it": ",.", "en": ".,"}\n'
+                      'TEXT = {"title": {"it": "Accesso", "en": "Sign in"}}\n', encoding="utf-8")
+    assert _translation_dicts(sample) == ["sample.py:3"]
 
 
 def test_catalog_without_mo_is_compiled_in_memory_and_equals_pybabel_compile(tmp_path,

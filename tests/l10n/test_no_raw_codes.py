@@ -106,9 +106,15 @@ def test_data_dictionaries_explain_codes_with_labels(toy, tmp_path, lang):
 def test_the_explorers_labels_show_no_codes(lang):
     """Every label of the explorer (and its words for kinds, natures, programmes) is free of
     the data's codes; the checker itself catches a code shown."""
-    from dash_app import i18n
+    from dash_app import i18n, workbench
+    from dash_app.glossary import ENTRIES, explain
 
     texts = [i18n.t(key, lang) for key in i18n.TRANSLATIONS]
+    texts += [explain(key, lang) for key in ENTRIES]  # (a reference may cite the literature's
+    # English term in brackets: "Legami tra pari (peer ties)")
+    if lang != "en":  # (English shows the importer's rule as written)
+        texts += [workbench.rule_text(message[1], lang)
+                  for _, message in workbench._RULE_PATTERNS]
     texts += [*i18n.grid_locale(lang).values(), *i18n.dropdown_labels(lang).values()]
     for field, label in (("kind", i18n.kind_label), ("nature", i18n.nature_label),
                          ("programme", i18n.programme_label)):
