@@ -60,7 +60,11 @@ from genera_graph.exports.disclosure import (
 )
 from genera_graph.exports.pseudonyms import Pseudonymiser, load_or_create_secret
 from genera_graph.exports.research import TableSpec, pseudonymise_dataset
-from genera_graph.exports.research_files import PSEUDONYM_CONVENTION, write_research_export
+from genera_graph.exports.research_files import (
+    PSEUDONYM_CONVENTION,
+    manifest_text,
+    write_research_export,
+)
 from genera_graph.l10n import DEFAULT_LANG, N_, gettext
 from genera_graph.model import Dataset
 
@@ -502,14 +506,7 @@ def research_export(
         "k": k,
         "l": diversity,
         "max_suppression": max_suppression,
-        "method": ("declared quasi-identifiers generalised along their hierarchies (greedy "
-                   "full-domain, fewest persons at risk first), then local suppression (*) "
-                   "of the records still at risk, most varied column first; records still at "
-                   "risk with every quasi-identifier suppressed are removed. Aggregates: "
-                   "cells of fewer than k entities, or groups showing fewer than l values of "
-                   "a sensitive attribute, suppressed; no totals released. Risk: share of "
-                   "entities unique, or in a group of fewer than k, on the quasi-identifiers "
-                   "(sdcMicro's sample uniques and k-anonymity violations)."),
+        "method": manifest_text("disclosure.method"),
         "hierarchies": {h.name: h.describe() for h in (DATES, HOUSEHOLD_SIZE, AMOUNT, POINT,
                                                        FACILITATOR, PARTNER, CATEGORY,
                                                        DAYS_TO_TIE)},
@@ -521,16 +518,11 @@ def research_export(
         "withheld": withheld,
     }
     if tier == "records":
-        disclosure["warning"] = (
-            "record-level tables: each is k-anonymous on its own declared quasi-identifiers, "
-            "but pseudonyms link the tables, so facts about one person known from several "
-            "tables (or the shape of the network) may narrow a group below k; handle as "
-            "personal data, under a data-sharing agreement")
+        disclosure["warning"] = manifest_text("disclosure.warning")
         warnings.warn("genera export --tier records: " + disclosure["warning"], stacklevel=2)
     manifest = {key: value for key, value in base.items() if key != "tables"}
     manifest["study"] = study
-    manifest["small_cells"] = {"k": k, "rule": f"cells of fewer than {k} entities replaced "
-                               "by missing; the column suppressed flags them"}
+    manifest["small_cells"] = {"k": k, "rule": manifest_text("small_cells.cells", k=k)}
     manifest["tables"] = {name: _file_notes(name, released[name], base) for name in released}
     manifest["disclosure"] = disclosure
     paths = write_research_export(released, manifest, Path(out_dir),
@@ -643,8 +635,8 @@ def _checks(released: Mapping[str, pd.DataFrame], reports: Mapping[str, dict[str
                 cells = recomputable_cells(released[name], entry, released[other],
                                            record_entry)
                 if cells:
-                    withheld[name] = (f"{cells} suppressed cells could be recomputed from "
-                                      f"{other}")
+                    withheld[name] = manifest_text("withheld.recomputed", n=cells,
+                                                   table=other)
                     break
     return withheld
 
@@ -656,20 +648,20 @@ def _table_problem(frame: pd.DataFrame, entry: Mapping[str, Any], k: int,
     if entry["kind"] == "aggregate":
         counts = frame.loc[~frame["suppressed"].astype(bool), entry["count"]]
         if len(counts) and counts.min() < k:
-            return f"a released cell has {int(counts.min())} < k = {k}"
+            return manifest_text("withheld.cell", n=int(counts.min()), k=k)
         for s in sensitive:
             shown = frame.loc[~frame["suppressed"].astype(bool)]
             if len(shown) and columns and shown.groupby(columns, dropna=False)[s].nunique() \
                     .min() < diversity:
-                return f"a group shows fewer than l = {diversity} values of {s}"
+                return manifest_text("withheld.diversity", l=diversity, column=s)
         return None
     if frame.empty:
         return None
     measured = measure(frame, columns, entity=entry["entity"], sensitive=sensitive, k=k)
     if measured["k"] < k:
-        return f"k = {measured['k']} < {k}"
+        return manifest_text("withheld.k", found=measured["k"], k=k)
     if sensitive and measured["l"] < diversity:
-        return f"l = {measured['l']} < {diversity}"
+        return manifest_text("withheld.l", found=measured["l"], l=diversity)
     return None
 
 

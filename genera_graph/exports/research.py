@@ -43,7 +43,7 @@ from genera_graph.exports.pseudonyms import (
     Pseudonymiser,
     load_or_create_secret,
 )
-from genera_graph.exports.research_files import write_research_export
+from genera_graph.exports.research_files import manifest_text, write_research_export
 from genera_graph.exports.table_spec import TableSpec
 
 __all__ = [
@@ -237,26 +237,19 @@ def pseudonymise_dataset(
             "suppressed": suppressed,
             "kept": list(table_spec.keep),
         }
-    date_text = {
-        "month": "coarsened to the first day of the month",
-        "quarter": "coarsened to the first day of the quarter",
-        "year": "coarsened to 1 January of the year",
-        "shift": (f"shifted by a keyed per-person offset of 1 to {max_shift_days} days, "
-                  "earlier or later (intervals within a person are kept)"),
-    }[date_method]
+    date_text = manifest_text(f"dates.{date_method}", n=max_shift_days)
     manifest = {
         "study": pseudonymiser.study,
         "created_by": "genera_graph.exports.research",
         "pseudonyms": {
-            "method": (f"HMAC-SHA256(key, study + 0x1F + id), base32, first "
-                       f"{PSEUDONYM_LENGTH} characters, prefix '{PSEUDONYM_PREFIX}'"),
-            "scope": "stable within this study; unlinkable to other studies",
-            "key": "kept by the data controller outside this export; not included",
+            "method": manifest_text("pseudonyms.method", length=PSEUDONYM_LENGTH,
+                                    prefix=PSEUDONYM_PREFIX),
+            "scope": manifest_text("pseudonyms.scope"),
+            "key": manifest_text("pseudonyms.key"),
         },
         "dates": {"method": date_method, "detail": date_text,
                   **({"max_shift_days": max_shift_days} if date_method == "shift" else {})},
-        "small_cells": {"k": k, "rule": f"counts below {k} replaced by missing; the "
-                        "column {name}_suppressed flags them (primary suppression only)"},
+        "small_cells": {"k": k, "rule": manifest_text("small_cells.counts", k=k)},
         "tables": table_notes,
     }
     return out, manifest

@@ -1,10 +1,31 @@
-"""Writing a research export: tables, data dictionaries, ``MANIFEST.json`` and ``README.md``."""
+"""Writing a research export: tables, data dictionaries, ``MANIFEST.json`` and ``README.md``.
+
+``MANIFEST.json`` is for programs: English, as :mod:`.research` and :mod:`.dataset` write it.
+``README.md`` is for the people who receive the export: the same facts in Italian first, then
+in English, in the one file, with how to load each file in R, pandas and Excel. Every
+sentence of the manifest is one of the gettext messages of :data:`MANIFEST_TEXTS`, formatted;
+the README reads its values back from the English (:func:`manifest_words`) and writes the
+message in each language.
+
+Examples
+--------
+>>> manifest_words("counts below 5 replaced by missing; the column {name}_suppressed flags "
+...                "them (primary suppression only)", "it")
+'conteggi sotto 5 sostituiti da un valore mancante; la colonna {name}_suppressed li segnala (solo soppressione primaria)'
+>>> manifest_words("1 suppressed cell could be recomputed from visits", "it")
+'1 cella soppressa si potrebbe ricalcolare da visits'
+>>> manifest_words("a sentence no message declares", "it")
+'a sentence no message declares'
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Mapping
+import re
+import string
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +33,20 @@ import pandas as pd
 
 from genera_graph.exports.pseudonyms import StudyKeyError
 from genera_graph.exports.table_spec import TableSpec
-from genera_graph.exports.tables import write_table
-from genera_graph.l10n import DEFAULT_LANG, N_, gettext
+from genera_graph.exports.tables import loading_text, write_table
+from genera_graph.l10n import (
+    DEFAULT_LANG,
+    LANGS,
+    N_,
+    NN_,
+    PluralMessage,
+    format_integer,
+    format_percent,
+    gettext,
+)
 
-__all__ = ["PSEUDONYM_CONVENTION", "write_research_export"]
+__all__ = ["MANIFEST_TEXTS", "PSEUDONYM_CONVENTION", "manifest_text", "manifest_words",
+           "write_research_export"]
 
 #: the convention of a pseudonymised id column (a gettext message)
 PSEUDONYM_CONVENTION = N_("pseudonym: P + 16 base32 characters, stable within the study")
@@ -27,70 +58,183 @@ _CONVENTIONS = {
     "counts": N_("count; missing where suppressed (see the _suppressed column)"),
 }
 
+#: the sentences of ``MANIFEST.json`` (English message ids, written with ``.format``): what
+#: the pseudonyms, dates and small cells are, the disclosure control and why a table was
+#: withheld
+MANIFEST_TEXTS: dict[str, str | PluralMessage] = {
+    "pseudonyms.method": N_("HMAC-SHA256(key, study + 0x1F + id), base32, first {length} "
+                            "characters, prefix '{prefix}'"),
+    "pseudonyms.scope": N_("stable within this study; unlinkable to other studies"),
+    "pseudonyms.key": N_("kept by the data controller outside this export; not included"),
+    "dates.month": N_("coarsened to the first day of the month"),
+    "dates.quarter": N_("coarsened to the first day of the quarter"),
+    "dates.year": N_("coarsened to 1 January of the year"),
+    "dates.shift": NN_("shifted by a keyed per-person offset of 1 to {n} day, earlier or "
+                       "later (intervals within a person are kept)",
+                       "shifted by a keyed per-person offset of 1 to {n} days, earlier or "
+                       "later (intervals within a person are kept)"),
+    "small_cells.counts": N_("counts below {k} replaced by missing; the column "
+                             "{{name}}_suppressed flags them (primary suppression only)"),
+    "small_cells.cells": N_("cells of fewer than {k} entities replaced by missing; the column "
+                            "suppressed flags them"),
+    "disclosure.method": N_(
+        "declared quasi-identifiers generalised along their hierarchies (greedy full-domain, "
+        "fewest persons at risk first), then local suppression (*) of the records still at "
+        "risk, most varied column first; records still at risk with every quasi-identifier "
+        "suppressed are removed. Aggregates: cells of fewer than k entities, or groups "
+        "showing fewer than l values of a sensitive attribute, suppressed; no totals "
+        "released. Risk: share of entities unique, or in a group of fewer than k, on the "
+        "quasi-identifiers (sdcMicro's sample uniques and k-anonymity violations)."),
+    "disclosure.warning": N_(
+        "record-level tables: each is k-anonymous on its own declared quasi-identifiers, but "
+        "pseudonyms link the tables, so facts about one person known from several tables (or "
+        "the shape of the network) may narrow a group below k; handle as personal data, "
+        "under a data-sharing agreement"),
+    "withheld.cell": N_("a released cell has {n} < k = {k}"),
+    "withheld.diversity": N_("a group shows fewer than l = {l} values of {column}"),
+    "withheld.k": N_("k = {found} < {k}"),
+    "withheld.l": N_("l = {found} < {l}"),
+    "withheld.recomputed": NN_("{n} suppressed cell could be recomputed from {table}",
+                               "{n} suppressed cells could be recomputed from {table}"),
+}
+
+#: the files of each table of a research export
+_FORMATS = ("csv", "parquet")
+
+
+def manifest_text(key: str, **values: Any) -> str:
+    """The manifest's sentence ``key`` of :data:`MANIFEST_TEXTS` (English) with ``values``."""
+    message = MANIFEST_TEXTS[key]
+    if isinstance(message, PluralMessage):
+        return message.text(int(values[message.count]), "en").format(**values)
+    return message.format(**values)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression that matches ``template`` formatted, its fields as groups."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(f"(?P<{field}>.+?)")
+    return re.compile("".join(parts) + r"\Z", re.S)
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str | PluralMessage]]:
+    out = []
+    for message in MANIFEST_TEXTS.values():
+        forms = ((message.singular, message.plural) if isinstance(message, PluralMessage)
+                 else (message,))
+        out += [(_pattern(form), message) for form in forms]
+    return out
+
+
+def manifest_words(text: str, lang: str) -> str:
+    """A sentence of the manifest in ``lang``: the message of :data:`MANIFEST_TEXTS` it was
+    written from, with the same values; a sentence of no message is returned as given."""
+    for pattern, message in _patterns():
+        match = pattern.match(str(text))
+        if match is None:
+            continue
+        values = match.groupdict()
+        if isinstance(message, PluralMessage):
+            return message.text(int(values[message.count]), lang).format(**values)
+        return gettext(message, lang).format(**values)
+    return str(text)
+
+
+def _cells(values: Iterable[Any]) -> str:
+    return ", ".join(map(str, values)) or "-"
+
 
 def _readme(manifest: Mapping[str, Any]) -> str:
+    """``README.md``: a section per language, Italian first."""
+    return "\n---\n\n".join(_readme_section(manifest, lang) for lang in LANGS)
+
+
+def _readme_section(manifest: Mapping[str, Any], lang: str) -> str:
+    def tr(message: str, **values: Any) -> str:
+        return gettext(message, lang).format(**values)
+
+    def said(text: str) -> str:
+        return manifest_words(text, lang)
+
+    pseudonyms = manifest["pseudonyms"]
     lines = [
-        f"# Research export: study {manifest['study']}",
+        tr(N_("# Research export: study {study}"), study=manifest["study"]),
         "",
-        "Pseudonymised data: still personal data under the GDPR. Use only for the study named",
-        "above, do not try to re-identify anyone, do not join with other exports.",
+        tr(N_("Pseudonymised data: still personal data under the GDPR. Use only for the study "
+              "named above, do not try to re-identify anyone, do not join with other "
+              "exports.")),
         "",
-        f"- Ids: {manifest['pseudonyms']['method']}; {manifest['pseudonyms']['scope']}.",
-        f"- Key: {manifest['pseudonyms']['key']}.",
-        f"- Dates: {manifest['dates']['detail']}.",
-        f"- Small cells: {manifest['small_cells']['rule']}.",
-        "- Every table comes as NAME.csv (`;`, UTF-8, dd/mm/yyyy, text cells starting with",
-        "  = + - @ prefixed with ' against formula injection), NAME.parquet (typed) and",
-        "  NAME.dictionary.csv (what each column means).",
+        tr(N_("- Ids: {method}; {scope}."), method=said(pseudonyms["method"]),
+           scope=said(pseudonyms["scope"])),
+        tr(N_("- Key: {key}."), key=said(pseudonyms["key"])),
+        tr(N_("- Dates: {dates}."), dates=said(manifest["dates"]["detail"])),
+        tr(N_("- Small cells: {rule}."), rule=said(manifest["small_cells"]["rule"])),
+        tr(N_("- Every table comes as NAME.csv (`;`, UTF-8, dd/mm/yyyy, text cells starting "
+              "with = + - @ prefixed with ' against formula injection), NAME.parquet (typed) "
+              "and NAME.dictionary.csv (what each column means).")),
         "",
-        "| table | rows | pseudonymised | removed | dates | suppressed cells |",
+        tr(N_("## How to load the files")),
+        "",
+        *(f"- NAME.{fmt}: {loading_text(fmt, 'italian', lang, 'NAME')}" for fmt in _FORMATS),
+        "",
+        tr(N_("| table | rows | pseudonymised | removed | dates | suppressed cells |")),
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, notes in manifest["tables"].items():
-        suppressed = ", ".join(f"{c}: {n}" for c, n in notes["suppressed"].items()) or "-"
+        suppressed = _cells(f"{c}: {format_integer(n, lang)}"
+                            for c, n in notes["suppressed"].items())
         lines.append(
-            f"| {name} | {notes['rows']} | {', '.join(notes['pseudonymised']) or '-'} | "
-            f"{', '.join(notes['removed']) or '-'} | {', '.join(notes['dates']) or '-'} | "
-            f"{suppressed} |"
-        )
+            f"| {name} | {format_integer(notes['rows'], lang)} | "
+            f"{_cells(notes['pseudonymised'])} | {_cells(notes['removed'])} | "
+            f"{_cells(notes['dates'])} | {suppressed} |")
     disclosure = manifest.get("disclosure")
     if disclosure:
-        lines += _disclosure_readme(disclosure)
+        lines += _disclosure_readme(disclosure, lang)
     return "\n".join(lines) + "\n"
 
 
-def _share(value: Any) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+def _share(value: Any, lang: str) -> str:
+    return format_percent(value, lang, 1, missing="-")
 
 
-def _disclosure_readme(disclosure: Mapping[str, Any]) -> list[str]:
+def _disclosure_readme(disclosure: Mapping[str, Any], lang: str) -> list[str]:
+    def tr(message: str, **values: Any) -> str:
+        return gettext(message, lang).format(**values)
+
     lines = [
         "",
-        f"## Disclosure control: tier {disclosure['tier']}, k = {disclosure['k']}, "
-        f"l = {disclosure['l']}",
+        tr(N_("## Disclosure control: tier {tier}, k = {k}, l = {l}"),
+           tier=disclosure["tier"], k=disclosure["k"], l=disclosure["l"]),
         "",
-        disclosure["method"],
+        manifest_words(disclosure["method"], lang),
         "",
     ]
     if disclosure.get("warning"):
-        lines += [f"**Warning**: {disclosure['warning']}.", ""]
+        lines += [tr(N_("**Warning**: {warning}."),
+                     warning=manifest_words(disclosure["warning"], lang)), ""]
     lines += [
-        "| table | quasi-identifiers (level) | k | l | unique before | at risk before | "
-        "unique after | at risk after | cells suppressed |",
+        tr(N_("| table | quasi-identifiers (level) | k | l | unique before | at risk before | "
+              "unique after | at risk after | cells suppressed |")),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, entry in disclosure["tables"].items():
         qis = ", ".join(f"{q['column']} ({entry['levels'][q['column']]})"
                         for q in entry["quasi_identifiers"])
         before, after = entry["before"], entry["after"]
-        status = "" if entry.get("released", True) else " (withheld)"
+        status = "" if entry.get("released", True) else tr(N_(" (withheld)"))
+        suppressed = entry.get("cells_suppressed")
         lines.append(
             f"| {name}{status} | {qis} | {after.get('k')} | {after.get('l') or '-'} | "
-            f"{_share(before['unique_share'])} | {_share(before['at_risk_share'])} | "
-            f"{_share(after['unique_share'])} | {_share(after['at_risk_share'])} | "
-            f"{entry.get('cells_suppressed', '-')} |")
+            f"{_share(before['unique_share'], lang)} | {_share(before['at_risk_share'], lang)} | "
+            f"{_share(after['unique_share'], lang)} | {_share(after['at_risk_share'], lang)} | "
+            f"{'-' if suppressed is None else format_integer(suppressed, lang)} |")
     for name, reason in disclosure.get("withheld", {}).items():
-        lines.append(f"- {name} withheld: {reason}")
+        lines.append(tr(N_("- {table} withheld: {reason}"), table=name,
+                        reason=manifest_words(reason, lang)))
     return lines
 
 
@@ -104,7 +248,8 @@ def write_research_export(
     entries: Mapping[str, list[tuple[str, str, str, str]]] | None = None,
     lang: str | None = None,
 ) -> list[Path]:
-    """Write pseudonymised tables, ``MANIFEST.json`` and ``README.md`` into ``out_dir``.
+    """Write pseudonymised tables, ``MANIFEST.json`` and ``README.md`` (Italian, then
+    English) into ``out_dir``.
 
     Parameters
     ----------
@@ -143,7 +288,8 @@ def write_research_export(
     written: list[Path] = []
     for name, frame in tables.items():
         if entries is not None and name in entries:
-            paths = write_table(frame, out, name, entries[name], compression=None, lang=lang)
+            paths = write_table(frame, out, name, entries[name], compression=None,
+                                formats=_FORMATS, lang=lang)
             written.extend(paths.values())
             continue
         notes = manifest["tables"][name]
@@ -161,7 +307,8 @@ def write_research_export(
                 continue
             role = role_of.get(column, "keep")
             rows.append((column, descriptions.get(column, ""), _CONVENTIONS[role], ""))
-        paths = write_table(frame, out, name, rows, compression=None, lang=lang)
+        paths = write_table(frame, out, name, rows, compression=None, formats=_FORMATS,
+                            lang=lang)
         written.extend(paths.values())
     manifest_path = out / "MANIFEST.json"
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",

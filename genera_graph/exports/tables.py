@@ -62,6 +62,7 @@ __all__ = [
     "CsvDialect",
     "column_dtypes",
     "csv_dialect",
+    "loading_text",
     "neutralise_formulas",
     "read_csv",
     "read_table_csv",
@@ -517,19 +518,27 @@ _DIALECT_NAMES = {"italian": N_("Italian"), "research": N_("research")}
 FILE_ROW = "file"
 
 
+def loading_text(fmt: str, dialect: str | CsvDialect, lang: str, name: str) -> str:
+    """How to load the file ``name.fmt`` (a table written in ``dialect``) in R, pandas and
+    Excel, in ``lang`` (the data dictionaries' file rows, the research export's README).
+
+    >>> loading_text("parquet", "italian", "en", "ties")[:35]
+    'R: arrow::read_parquet("ties.parque'
+    """
+    style = csv_dialect(dialect)
+    text = _LOADING[style.name if fmt == "csv" else "any"][fmt]
+    return gettext(text, lang).format(name=name)
+
+
 def _file_rows(name: str, formats: Iterable[str], style: CsvDialect, lang: str) -> list[dict]:
     what = {"csv": N_("the table, CSV ({dialect} dialect)"),
             "parquet": N_("the table, Parquet (for code)"),
             "xlsx": N_("the table, Excel workbook")}
-    rows = []
-    for fmt in formats:
-        text = _LOADING[style.name if fmt == "csv" else "any"][fmt]
-        rows.append({"column": f"{name}.{fmt}",
-                     "definition": gettext(what[fmt], lang).format(
-                         dialect=gettext(_DIALECT_NAMES[style.name], lang)),
-                     "convention": gettext(text, lang).format(name=name),
-                     "reference": "docs/exports.md", "dtype": FILE_ROW})
-    return rows
+    return [{"column": f"{name}.{fmt}",
+             "definition": gettext(what[fmt], lang).format(
+                 dialect=gettext(_DIALECT_NAMES[style.name], lang)),
+             "convention": loading_text(fmt, style, lang, name),
+             "reference": "docs/exports.md", "dtype": FILE_ROW} for fmt in formats]
 
 
 def _translated(table: pd.DataFrame, lang: str) -> pd.DataFrame:

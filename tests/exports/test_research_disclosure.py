@@ -449,3 +449,59 @@ def test_check_refuses_an_export_without_a_risk_report(tmp_path, capsys):
     assert main(["export", "--research", "--check", str(tmp_path)]) == 1
     assert "no disclosure report" in capsys.readouterr().out
     assert main(["export", "--research", "--check", str(tmp_path / "none")]) == 2
+
+
+@pytest.mark.parametrize("tier", ["aggregate", "records"])
+def test_the_readme_is_in_italian_then_in_english_with_how_to_load(exports, tier):
+    """One README.md for the partner's researchers: Italian first, then English; each says
+    the manifest's facts in its language and how to open the files in R, pandas and Excel."""
+    from genera_graph.exports.research_files import manifest_words
+
+    folder, manifest = exports[tier]
+    italian, english = (folder / "README.md").read_text(encoding="utf-8").split("\n---\n")
+    assert italian.startswith("# Esportazione per la ricerca: studio studio\n")
+    assert english.lstrip().startswith("# Research export: study studio\n")
+    assert "## Come aprire i file" in italian and "## How to load the files" in english
+    for section in (italian, english):
+        for how in ('read.csv2("NAME.csv"', "pd.read_csv(", "Excel", "arrow::read_parquet(",
+                    'pd.read_parquet("NAME.parquet")'):
+            assert how in section, how
+    assert "Excel: aprire il file" in italian and "Excel: open the file" in english
+    disclosure = manifest["disclosure"]
+    sentences = [manifest["pseudonyms"]["method"], manifest["pseudonyms"]["scope"],
+                 manifest["pseudonyms"]["key"], manifest["dates"]["detail"],
+                 manifest["small_cells"]["rule"], disclosure["method"],
+                 *disclosure.get("withheld", {}).values()]
+    if tier == "records":
+        sentences.append(disclosure["warning"])
+        assert "**Attenzione**: tabelle a livello di record" in italian
+    for sentence in sentences:
+        assert sentence in english
+        assert sentence not in italian and manifest_words(sentence, "it") in italian
+    assert "Controllo della divulgazione: livello" in italian
+    assert re.search(r"\| \d+,\d%", italian) and re.search(r"\| \d+\.\d%", english)
+
+
+def test_every_manifest_sentence_is_read_back_in_each_language():
+    """The README's words for a manifest sentence come from its message with the values read
+    back from the English: for every declared sentence, with values that contain spaces."""
+    from genera_graph.exports.research_files import (
+        MANIFEST_TEXTS,
+        manifest_text,
+        manifest_words,
+    )
+    from genera_graph.l10n import PluralMessage, gettext
+
+    values = {"length": 16, "prefix": "P", "k": 5, "l": 2, "n": 3, "found": 4,
+              "column": "kind of tie", "table": "ties_by_period"}
+    for key, message in MANIFEST_TEXTS.items():
+        for n in (1, 3):
+            english = manifest_text(key, **{**values, "n": n})
+            assert manifest_words(english, "en") == english, key
+            if isinstance(message, PluralMessage):
+                want = message.text(n, "it").format(**{**values, "n": n})
+            else:
+                want = gettext(message, "it").format(**{**values, "n": n})
+            assert manifest_words(english, "it") == want, key
+    assert manifest_words("1 suppressed cell could be recomputed from t", "it").startswith(
+        "1 cella soppressa")
