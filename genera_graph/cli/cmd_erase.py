@@ -4,7 +4,10 @@ Removes the actors and every record naming them (household memberships, particip
 interactions, relations, quarantined import rows), sets empty the references other rows make
 to them, keeps an erasure ledger entry without personal values, and (SQLite) clears the file's
 free pages and write-ahead log. Re-importing an old register that still holds them leaves them
-out, with a warning per skipped row. Asks for confirmation unless ``--yes``.
+out, with a warning per skipped row. Asks for confirmation unless ``--yes``. The audit log
+records the erasure by its ledger entries (``erasure:12``), never the ids; its earlier entries
+naming an erased id are kept as they are (append-only, hash-chained: see the module
+genera_graph.io.erasure).
 
 ``genera erase --finish`` erases nothing: it completes the clean-up of the file for erasures
 already made, when the explorer (or another reader) kept the write-ahead log busy during them.
@@ -62,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         except KeyError as exc:
             print(f"genera erase: {exc.args[0]}; nothing erased", file=sys.stderr)
             return 2
-        AuditLog(store).record(who, "erase", list(result.erased),
+        # the ledger's entries, not the ids: the audit log keeps nothing that names them
+        AuditLog(store).record(who, "erase", result.audit_targets,
                                rows=sum(result.removed.values()))
     print(f"erased {len(result.erased)} actor(s): {', '.join(result.erased)}")
     for table, count in sorted(result.removed.items()):

@@ -13,6 +13,20 @@ never the id or a name in clear. Imports look every incoming row's actor referen
 ledger (:func:`erased_mask`): an old register that still holds the person is imported without
 them, each skipped row reported as a warning naming the file and row, not the person.
 
+The audit log's entry of an erasure (``genera erase``) names the ledger's entries
+(``erasure:<id>``, :attr:`ErasureResult.audit_targets`), not the erased id: after the erasure,
+nothing the store writes ties the id to the person again. What remains, and why:
+
+- the ledger's keyed digest of the id: it is what lets an import recognise the person in an
+  old register (and so anyone holding the store's file, its salt included, and the id can
+  test it); it holds neither the id nor a name;
+- earlier audit entries that name the id (a view of the person's page, a download, an
+  introduction marked): the audit log is append-only and hash-chained, so they are not
+  rewritten (a rewritten entry breaks the chain, and the record of who saw what is the
+  accountability the GDPR asks of the controller, art. 5(2)). They hold the id only, a
+  pseudonymous code of the programme's registers, never a name or a value: once the actor
+  is gone from the store, only a register kept outside it links the code to a person.
+
 On SQLite the deletion runs with ``secure_delete`` (freed pages are overwritten with zeros);
 then the write-ahead log is checkpointed and truncated, the file is rebuilt (``VACUUM``) and the
 log truncated again, so that the person's name is not left in the file's free pages nor in the
@@ -33,8 +47,8 @@ Examples
 >>> store.import_dataset(dataset.validated()).ok
 True
 >>> result = erase_actors(store, ["H01"], by="cli:dpo")
->>> result.removed["actors"], result.bytes_cleared
-(1, True)
+>>> result.removed["actors"], result.bytes_cleared, result.audit_targets
+(1, True, ['erasure:1'])
 >>> again = dataclasses.replace(dataset, actors=pd.concat([actors, actors.iloc[[1]].assign(
 ...     actor_id="H02", name="Famiglia Nuova")]))  # an old register, with a new row too
 >>> [(str(w.row), w.column, w.rule) for w in store.import_dataset(again.validated()).warnings]
@@ -115,11 +129,20 @@ class ErasureResult:
         SQLite: whether the checkpoint and ``VACUUM`` ran to the end (``False`` when another
         connection kept the log busy: run the erasure's clean-up again with the explorer
         stopped). PostgreSQL: whether the vacuum ran.
+    ledger_ids : tuple of int
+        The erasure ledger's entries (``erasures.erasure_id``), one per erased id: what the
+        audit log names (:attr:`audit_targets`), never the id.
     """
 
     erased: tuple[str, ...]
     removed: dict[str, int] = field(default_factory=dict)
     bytes_cleared: bool = False
+    ledger_ids: tuple[int, ...] = ()
+
+    @property
+    def audit_targets(self) -> list[str]:
+        """The audit entry's targets: ``erasure:<ledger id>`` per erased id."""
+        return [f"erasure:{i}" for i in self.ledger_ids]
 
 
 def _salt(conn: sa.Connection, create: bool) -> bytes | None:
@@ -304,12 +327,12 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
         salt = _salt(conn, create=True)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         counts = json.dumps(removed, sort_keys=True)
-        conn.execute(sa.insert(_ERASURES), [
-            {"erased_at": at, "username": by, "id_digest": id_digest(salt, i),
-             "counts": counts} for i in ids])
+        ledger = tuple(int(conn.execute(sa.insert(_ERASURES).values(
+            erased_at=at, username=by, id_digest=id_digest(salt, i), counts=counts)
+        ).inserted_primary_key[0]) for i in ids)
     cleared = _clear_bytes(store, wait_s)
     _log.info("erasure: %d actor(s), %d row(s) removed", len(ids), sum(removed.values()))
-    return ErasureResult(tuple(ids), removed, cleared)
+    return ErasureResult(tuple(ids), removed, cleared, ledger)
 
 
 def finish_erasure(store, wait_s: float | None = None) -> bool:  # noqa: ANN001 - a Store

@@ -354,13 +354,44 @@ def test_erase_finish_clears_the_bytes_a_busy_log_kept(tmp_path: Path, capsys):
     assert "still busy" in capsys.readouterr().err
     reader.close()
     assert main(["--store", str(path), "erase", "--finish"]) == 0
-    assert name.encode() not in on_disk()  # (the id stays: the audit entry of the erasure)
+    assert name.encode() not in on_disk()
+    assert person.encode() not in on_disk()  # the erasure's audit entry names its ledger entry
     with Store(path) as store:
         after = store.counts()
         log = AuditLog(store).entries()
     assert after["actors"] == before["actors"] - 1  # nothing more was erased
     assert list(log["action"]) == ["erase", "erase_finish", "erase_finish"]
     assert log["detail"].iloc[-1] == '{"done":true}'
+
+
+def test_the_audit_entry_of_an_erasure_names_the_ledger_not_the_person(tmp_path: Path,
+                                                                        capsys):
+    """``genera erase``'s audit entry names the ledger's entry, never the id; the entries
+    before it that named the id are kept as written (append-only, hash-chained), the chain
+    still verifies and an old register still cannot bring the person back."""
+    path = tmp_path / "g.sqlite"
+    with Store(path) as store:
+        data = tiny_dataset()
+        assert store.import_dataset(data).ok
+        person, _ = _person_with_ties(store)
+        AuditLog(store).record("anna", "view_actor", [person], page="actor")  # before
+    assert main(["--store", str(path), "erase", person, "--yes"]) == 0
+    capsys.readouterr()
+    with Store(path) as store:
+        log = AuditLog(store).entries()
+        with store.read_transaction() as conn:
+            ledger = conn.exec_driver_sql("SELECT erasure_id FROM erasures").scalars().all()
+        erase = log[log["action"] == "erase"].iloc[-1]
+        assert erase["target"] == f"erasure:{ledger[0]}" and len(ledger) == 1
+        assert person not in erase["target"] + erase["detail"]
+        assert list(log.loc[log["action"] == "view_actor", "target"]) == [person]  # kept
+        assert AuditLog(store).verify().ok
+        extra = data.interactions.iloc[:1].assign(interaction_id="C9999")  # an old register
+        old = dataclasses.replace(data, interactions=pd.concat([data.interactions, extra]))
+        again = store.import_dataset(old, partial=True)
+        assert again.committed and any(p.rule == "erased" for p in again.warnings)
+        assert person not in set(store.load().actors["actor_id"])
+    assert main(["--store", str(path), "audit", "verify"]) == 0
 
 
 def test_erase_unknown_actor_erases_nothing(tmp_path: Path):
