@@ -89,17 +89,25 @@ def _accounts(path: str, points: list[str], facilitators: int, coordinators: int
     return users
 
 
-def _serve(path: str, folder: Path) -> tuple[subprocess.Popen, str]:
+def _serve(path: str, folder: Path, threads: int, extra: list[str], wait: bool = True
+           ) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "HOME": str(folder), "GENERA_SECRET_KEY": "cd" * 32}
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "genera_graph.cli", "--store", path, "serve", "--port",
-         str(port), "--threads", "16"], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-        env=env)
+         str(port), "--threads", str(threads), *extra], stdout=log,
+        stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
+    return _ready(server, url, folder) if wait else (server, url)
+
+
+def _ready(server: subprocess.Popen, url: str, folder: Path
+           ) -> tuple[subprocess.Popen, str]:
+    """Once the server answers its sign-in page."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
@@ -108,7 +116,7 @@ def _serve(path: str, folder: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             if server.poll() is not None:
                 break
-            time.sleep(1)
+            time.sleep(0.2)
     server.kill()
     raise SystemExit("genera serve did not start: " + (folder / "serve.log").read_text()[-2000:])
 
@@ -280,8 +288,21 @@ def main() -> None:
     parser.add_argument("--facilitators", type=int, default=20)
     parser.add_argument("--coordinators", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=120.0)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds each user waits between two page visits (default none)")
+    parser.add_argument("--think", type=_think, nargs="+", default=[(0.0, 0.0), (3.0, 10.0)],
+                        metavar="S|LO-HI",
+                        help="one run per value: the seconds each user waits after a page "
+                             "visit, 0 (none: a closed loop), S (0.5 S to 1.5 S) or LO-HI "
+                             "(default: 0 3-10, both runs)")
+    parser.add_argument("--single-rounds", type=int, default=1, metavar="N",
+                        help="rounds of the visits one user alone replays first, a "
+                             "facilitator then a coordinator (service times; 0: none)")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="the server's request threads (genera serve --threads)")
+    parser.add_argument("--servers", type=int, default=1, metavar="N",
+                        help="N servers (processes) on the same store, each user kept on "
+                             "one (as behind a proxy with sticky sessions)")
+    parser.add_argument("--serve-args", default="", metavar="ARGS",
+                        help="more arguments for genera serve (e.g. '--processes 2')")
     parser.add_argument("--periods", type=int, default=3,
                         help="periods recorded in the browser per role")
     parser.add_argument("--visits", metavar="FILE.json",
@@ -294,10 +315,18 @@ def main() -> None:
     path, by_point, names = _store(args, folder)
     users = _accounts(path, sorted(by_point), args.facilitators, args.coordinators)
     started = time.perf_counter()
-    server, url = _serve(path, folder)
-    print(f"server ready in {time.perf_counter() - started:.1f} s (warm-up included); "
+    # N servers start at once (each its own process, caches and sessions), as N workers
+    # behind a proxy that keeps each user on one of them
+    starting = [_serve(path, folder / f"s{k}", args.threads, args.serve_args.split(),
+                       wait=False) for k in range(args.servers)]
+    servers = [_ready(server, url, folder / f"s{k}") for k, (server, url)
+               in enumerate(starting)]
+    server, url = servers[0]
+    print(f"{args.servers} server(s) ready (answering /login) in "
+          f"{time.perf_counter() - started:.1f} s; "
           f"{len(users)} users: {args.facilitators} facilitators over {len(by_point)} "
-          f"points, {args.coordinators} coordinators; {args.seconds:.0f} s of load", flush=True)
+          f"points, {args.coordinators} coordinators; {args.seconds:.0f} s of load per run; "
+          f"server: --threads {args.threads} {args.serve_args}".rstrip(), flush=True)
     # what the browser really sends, per role (a facilitator's and a coordinator's pages)
     started = time.perf_counter()
     recorded: dict[str | None, tuple[list[dict], list[str]]] = {}
@@ -326,7 +355,8 @@ def main() -> None:
             recorded["facilitator" if point else "coordinator"] = (visits,
                                                                    [h for h, _ in picked])
     except BaseException:
-        server.terminate()
+        for s, _ in servers:
+            s.terminate()
         raise
     if args.visits and not Path(args.visits).exists():
         Path(args.visits).write_text(json.dumps(
@@ -335,74 +365,251 @@ def main() -> None:
     print(f"recorded in headless Chromium in {time.perf_counter() - started:.0f} s: "
           f"{n_bodies} callback requests over "
           f"{sum(len(v) for v, _ in recorded.values())} page visits", flush=True)
-    times: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    lock = threading.Lock()
-    deadline = [0.0]
+    users_of = {"facilitator": [u for u in users if u[1]][:1],
+                "coordinator": [u for u in users if not u[1]][:1]}
+    memory = _Memory([s.pid for s, _ in servers])
+    memory.start()
+    try:
+        results = []
+        if args.single_rounds:
+            # one user at a time, nobody else on the server: each request's service time
+            single = _Phase(url, recorded, by_point, everyone, think=(0.0, 0.0))
+            for role in ("facilitator", "coordinator"):
+                for name, point in users_of[role]:
+                    single.sequential(name, point, rounds=args.single_rounds, seed=7)
+            results.append(("single user, one at a time, no pause", single, 1))
+            single.report("single user (service time: one request at a time, no other "
+                          "user; the first requests after ready included)")
+        for think in args.think:
+            phase = _Phase(url, recorded, by_point, everyone, think=think)
+            load_before = os.getloadavg()
+            phase.concurrent(users, args.seconds, [u for _, u in servers])
+            label = ("closed loop, no pause" if think == (0.0, 0.0) else
+                     f"think time {think[0]:g}-{think[1]:g} s between page visits")
+            phase.report(f"{len(users)} users, {label}", load_before)
+            results.append((label, phase, len(users)))
+    finally:
+        memory.stop()
+        for s, _ in servers:
+            s.terminate()
+        for s, _ in servers:
+            s.wait(timeout=30)
+        if not args.store:
+            shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print("summary (Little's law: users = throughput x (response time + think time); with "
+          "no think time the mean response time is users / throughput, whatever the code):")
+    print(f"  {'run':44} {'req/s':>7} {'mean ms':>8} {'N/X-Z ms':>9} {'cb p95 ms':>9} "
+          f"{'errors':>6}")
+    for label, phase, n in results:
+        x = phase.throughput
+        mean = phase.mean_ms()
+        implied = (n / x - phase.mean_think_per_request()) * 1000 if x else float("nan")
+        print(f"  {label:44} {x:7.1f} {mean:8.0f} {implied:9.0f} "
+              f"{phase.callback_p95_ms():9.0f} {phase.error_count:6d}")
+    if results and args.single_rounds:
+        service = results[0][1].mean_ms()
+        print(f"  mean service time of a request, one user alone: {service:.0f} ms; "
+              f"so one server saturates near {1000 / service:.0f} req/s per core it "
+              f"really uses, and {len(users)} users with no pause wait about "
+              f"{len(users)} x {service:.0f} ms / cores = "
+              f"{len(users) * service:.0f} ms / cores per request (the floor)")
+    print(f"server peak memory: {memory.report()}")
 
-    def timed(kind: str, call) -> None:  # noqa: ANN001
+
+class _Memory(threading.Thread):
+    """Samples, every half second, the server's processes (the one started and its
+    children): the sum of their resident sizes and of their proportional set sizes (PSS:
+    pages shared by forked workers counted once in all), and keeps the peaks."""
+
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.peak_rss = self.peak_pss = 0
+        self.hwm: dict[int, int] = {}
+        self._stop = threading.Event()
+
+    def _pids(self) -> list[int]:
+        out, todo = [], list(self.pids)
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                children = []
+            todo += [int(c) for c in children]
+        return out
+
+    def sample(self) -> None:
+        rss = pss = 0
+        for pid in self._pids():
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                status = Path(f"/proc/{pid}/status").read_text()
+                self.hwm[pid] = max(self.hwm.get(pid, 0), next(
+                    (int(x.split()[1]) for x in status.splitlines()
+                     if x.startswith("VmHWM")), 0))
+            except OSError:
+                continue
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+
+    def run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    def stop(self) -> None:
+        self.sample()
+        self._stop.set()
+
+    def report(self) -> str:
+        return (f"{len(self.hwm)} process(es); sum of RSS {self.peak_rss / 1024:.0f} MiB, "
+                f"sum of PSS {self.peak_pss / 1024:.0f} MiB (sampled peaks); sum of VmHWM "
+                f"{sum(self.hwm.values()) / 1024:.0f} MiB")
+
+
+class _Phase:
+    """One measured run: the users' requests, timed per kind."""
+
+    def __init__(self, url: str, recorded: dict, by_point: dict[str, list[str]],
+                 everyone: list[str], think: tuple[float, float]) -> None:
+        self.url, self.recorded, self.by_point, self.everyone = url, recorded, by_point, everyone
+        self.think = think
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.lock = threading.Lock()
+        self.deadline = float("inf")
+        self.elapsed = 0.0
+        self.visits_done = 0
+        self.paused = 0.0  # seconds the users spent thinking, all together
+
+    def timed(self, kind: str, call) -> None:  # noqa: ANN001
         t0 = time.perf_counter()
         try:
             call()
         except (urllib.error.URLError, OSError) as exc:
-            with lock:
-                errors[kind] += 1
-                if errors[kind] == 1:  # the first of each kind, so that an error is explained
+            with self.lock:
+                self.errors[kind] += 1
+                if self.errors[kind] == 1:  # the first of each kind, so that it is explained
                     detail = exc.read()[:300] if isinstance(exc, urllib.error.HTTPError) else ""
                     print(f"first error on {kind}: {exc!r} {detail!r}", flush=True)
             return
-        with lock:
-            times[kind].append(time.perf_counter() - t0)
+        with self.lock:
+            self.times[kind].append(time.perf_counter() - t0)
 
-    def run(name: str, point: str | None, seed: int) -> None:
+    def _visits(self, point: str | None, rng: random.Random) -> list[dict]:
+        visits, captured = self.recorded["facilitator" if point else "coordinator"]
+        mine = self.by_point.get(point) if point else self.everyone
+        # one round of the recorded visits, in a user's own order, of their own households
+        return rng.sample(_replayed(visits, captured, mine, rng), len(visits))
+
+    def _visit(self, user: _User, v: dict) -> None:
+        # a page load: the page, the layout, the callbacks' list, then the callbacks
+        self.timed("page:html", lambda p=v["path"]: user.get(p))
+        self.timed("page:_dash-layout", lambda: user.get("/_dash-layout"))
+        self.timed("page:_dash-dependencies", lambda: user.get("/_dash-dependencies"))
+        for body in v["bodies"]:
+            kind = _kind(json.loads(body))
+            self.timed(f"callback:{kind}", lambda b=body: user.post(b))
+        with self.lock:
+            self.visits_done += 1
+
+    def sequential(self, name: str, point: str | None, rounds: int, seed: int) -> None:
+        """``rounds`` rounds of the recorded visits by one user, alone on the server."""
         rng = random.Random(seed)
-        user = _User(url, name)
-        visits, captured = recorded["facilitator" if point else "coordinator"]
-        mine = by_point.get(point) if point else everyone
-        while time.monotonic() < deadline[0]:
-            # one round of the recorded visits, in a user's own order, of their own households
-            for v in rng.sample(_replayed(visits, captured, mine, rng), len(visits)):
-                if time.monotonic() >= deadline[0]:
-                    break
-                # a page load: the page, the layout, the callbacks' list, then the callbacks
-                timed("page:html", lambda p=v["path"]: user.get(p))
-                timed("page:_dash-layout", lambda: user.get("/_dash-layout"))
-                timed("page:_dash-dependencies", lambda: user.get("/_dash-dependencies"))
-                for body in v["bodies"]:
-                    kind = _kind(json.loads(body))
-                    timed(f"callback:{kind}", lambda b=body: user.post(b))
-                if args.think:
-                    time.sleep(rng.uniform(0.5, 1.5) * args.think)
+        user = _User(self.url, name)
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            for v in self._visits(point, rng):
+                self._visit(user, v)
+        self.elapsed += time.perf_counter() - t0
 
-    threads = [threading.Thread(target=run, args=(n, p, k), daemon=True)
-               for k, (n, p) in enumerate(users)]
-    load_before = os.getloadavg()
-    deadline[0] = time.monotonic() + args.seconds
-    t0 = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(args.seconds + 300)
-    elapsed = time.perf_counter() - t0
-    status = Path(f"/proc/{server.pid}/status").read_text()
-    peak = next((line.split()[1] for line in status.splitlines()
-                 if line.startswith("VmHWM")), "0")
-    server.terminate()
-    server.wait(timeout=30)
-    if not args.store:
-        shutil.rmtree(folder, ignore_errors=True)
-    total = sum(len(v) for v in times.values())
-    print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s), "
-          f"{sum(errors.values())} errors")
-    print(f"{'request':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
-    for kind in sorted(set(times) | set(errors)):
-        values = np.array(times.get(kind, [0.0])) * 1000
-        print(f"{kind:28} {len(times.get(kind, [])):6d} {np.percentile(values, 50):8.0f} "
-              f"{np.percentile(values, 95):8.0f} {values.max():8.0f} {errors.get(kind, 0):6d}")
-    print(f"server peak memory (VmHWM): {int(peak) / 1024:.0f} MiB")
-    print("load average (1, 5, 15 min) before the load: "
-          + ", ".join(f"{x:.2f}" for x in load_before)
-          + "; after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    def _pause(self, seconds: float) -> None:
+        time.sleep(seconds)
+        with self.lock:
+            self.paused += seconds
+
+    def concurrent(self, users: list[tuple[str, str | None]], seconds: float,
+                   urls: list[str] | None = None) -> None:
+        """Every user in a thread of their own, replaying visits until the deadline; with a
+        think time, each waits a random time in ``think`` after each page visit (and
+        before the first: the users do not all start at the same moment). With several
+        ``urls`` (servers), user k stays on server k modulo their number."""
+        urls = urls or [self.url]
+
+        def run(name: str, point: str | None, seed: int) -> None:
+            rng = random.Random(seed)
+            user = _User(urls[seed % len(urls)], name)
+            if self.think[1]:
+                self._pause(rng.uniform(0, self.think[1]))
+            while time.monotonic() < self.deadline:
+                for v in self._visits(point, rng):
+                    if time.monotonic() >= self.deadline:
+                        break
+                    self._visit(user, v)
+                    if self.think[1]:
+                        self._pause(min(rng.uniform(*self.think),
+                                        max(0.0, self.deadline - time.monotonic())))
+
+        threads = [threading.Thread(target=run, args=(n, p, k), daemon=True)
+                   for k, (n, p) in enumerate(users)]
+        self.deadline = time.monotonic() + seconds
+        t0 = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(seconds + 300)
+        self.elapsed = time.perf_counter() - t0
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def throughput(self) -> float:
+        total = sum(len(v) for v in self.times.values()) + self.error_count
+        return total / self.elapsed if self.elapsed else 0.0
+
+    def mean_ms(self) -> float:
+        values = [x for v in self.times.values() for x in v]
+        return float(np.mean(values)) * 1000 if values else float("nan")
+
+    def mean_think_per_request(self) -> float:
+        """The users' think time per request (all pauses over all requests), seconds."""
+        requests = sum(len(v) for v in self.times.values()) + self.error_count
+        return self.paused / requests if requests else 0.0
+
+    def callback_p95_ms(self) -> float:
+        values = [x for k, v in self.times.items() if k.startswith("callback:") for x in v]
+        return float(np.percentile(values, 95)) * 1000 if values else float("nan")
+
+    def report(self, title: str, load_before: tuple[float, ...] | None = None) -> None:
+        total = sum(len(v) for v in self.times.values())
+        print(f"\n{title}: {total} requests in {self.elapsed:.0f} s "
+              f"({self.throughput:.1f}/s), {self.error_count} errors")
+        print(f"{'request':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
+        for kind in sorted(set(self.times) | set(self.errors)):
+            values = np.array(self.times.get(kind, [0.0])) * 1000
+            print(f"{kind:28} {len(self.times.get(kind, [])):6d} "
+                  f"{np.percentile(values, 50):8.0f} {np.percentile(values, 95):8.0f} "
+                  f"{values.max():8.0f} {self.errors.get(kind, 0):6d}")
+        line = "load average (1, 5, 15 min)"
+        if load_before is not None:
+            line += " before: " + ", ".join(f"{x:.2f}" for x in load_before) + ";"
+        print(line + " after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+
+
+def _think(text: str) -> tuple[float, float]:
+    """``"0"`` (no pause), ``"6"`` (3 to 9 s: 0.5 to 1.5 times it) or ``"3-10"``."""
+    lo, _, hi = text.partition("-")
+    if hi:
+        return float(lo), float(hi)
+    value = float(lo)
+    return (0.5 * value, 1.5 * value)
 
 
 if __name__ == "__main__":
