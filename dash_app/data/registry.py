@@ -32,6 +32,7 @@ import threading
 from typing import Any
 
 from dash_app.data.access import DataAccess
+from dash_app.data.cache import cached
 from dash_app.data.source import Source
 from dash_app.data.viewer import Viewer
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
@@ -173,6 +174,24 @@ class _ScopedAccess(_RequestViewer, DataAccess):
 
     def district_temporal(self):  # noqa: ANN201 - a TemporalGraph
         return self._district_access.temporal()
+
+    # Isolation is judged on the district's graph, whoever looks: the district's tables
+    # (made once, for the coordinators or the first scope that asks) cut to the viewer's
+    # households, instead of the same judgement made again for every scope.
+    @cached
+    def isolation_report(self, as_of):  # noqa: ANN001, ANN201 - a date; a DataFrame
+        report = self._district_access.isolation_report(as_of)
+        return self._for_viewer(report, report.index)
+
+    @cached
+    def isolation_reasons(self, as_of):  # noqa: ANN001, ANN201
+        reasons = self._district_access.isolation_reasons(as_of)
+        return self._for_viewer(reasons, reasons["actor_id"]).reset_index(drop=True)
+
+    @cached
+    def early_warning(self, as_of, cps=(), facilitators=()):  # noqa: ANN001, ANN201
+        table = self._district_access.early_warning(as_of, cps, facilitators)
+        return self._for_viewer(table, table.index)
 
 
 class AccessRegistry:

@@ -158,3 +158,22 @@ def test_load_source_reads_a_store(district, tmp_path):
     access = DataAccess(str(path), Viewer(role="facilitator", community_point_id="CP01"))
     assert set(access.actors.index[access.actors["kind"] == "household"]) == {"H01", "H02",
                                                                             "H03"}
+
+
+def test_a_scope_of_the_registry_cuts_the_districts_isolation_tables(district):
+    """A facilitator's access object of a server (the registry's) takes the isolation
+    tables from the district's, made once, and cuts them: the same frames as a scoped
+    access object judging on its own copy of the district's graph."""
+    from dash_app.data.registry import AccessRegistry
+
+    registry = AccessRegistry(district)
+    viewer = Viewer(role="facilitator", community_point_id="CP02")
+    served, alone = registry.for_viewer(viewer), DataAccess(district, viewer)
+    for day in alone.worklist_dates():
+        pd.testing.assert_frame_equal(served.isolation_report(day), alone.isolation_report(day))
+        pd.testing.assert_frame_equal(served.isolation_reasons(day),
+                                      alone.isolation_reasons(day))
+        pd.testing.assert_frame_equal(served.early_warning(day, ("CP02",)),
+                                      alone.early_warning(day, ("CP02",)))
+    # judged once, on the district's access object
+    assert ("isolation_report", (day,), ()) in registry.coordinator._cache
