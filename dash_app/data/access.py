@@ -94,6 +94,8 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         self.config = config
         self._cache: dict[Any, Any] = {}
         self._lock = threading.Lock()
+        #: one pass at a time of the tables made for the whole scope at once (suggestions)
+        self._batch_lock = threading.Lock()
         self._dataset: Dataset | None = None
         self._district: Dataset | None = None
         self._generation = generation(source)

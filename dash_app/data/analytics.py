@@ -217,7 +217,25 @@ class AnalyticsTables:
         the store, whatever its day): never suggested again.
 
         Returns ``(suggestions, reasons)``; suggestions carry the candidate's ``name``.
+
+        The first family asked for on a day has every family of the scope computed with it
+        (:meth:`warm_introductions`, one pass: about the cost of one family alone), so that
+        the next family's page reads them; the others wait for that pass instead of
+        computing the same indices again.
         """
+        if top is None and self._introductions_batch(as_of):
+            kept = self._cache.get(("suggested_introductions",
+                                    (as_of, actor_id, None, declined), ()))
+            if kept is not None:
+                return kept
+        return self.suggested_introductions_alone(as_of, actor_id, top, declined)
+
+    def suggested_introductions_alone(self, as_of: date, actor_id: str, top: int | None = None,
+                                      declined: tuple[str, ...] = ()
+                                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`suggested_introductions` computed for this one family alone (not kept):
+        what a family the one pass could not keep gets, and what the pass is checked
+        against."""
         from genera_graph.analytics.introductions import (
             introduction_reasons,
             suggest_introductions,
@@ -234,6 +252,20 @@ class AnalyticsTables:
         table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
         return table, reasons
 
+    def _introductions_batch(self, as_of: date) -> bool:
+        """Whether every family's suggestions on ``as_of`` have been computed (in one pass,
+        by the first caller; the others wait for it). The mark is a cache entry, so that a
+        write that empties the cache makes the pass run again."""
+        from dash_app.introductions import declined_by_family
+
+        mark = ("_introductions_batch", (as_of,), ())
+        if mark in self._cache:
+            return True
+        with self._batch_lock:
+            if mark not in self._cache:
+                self.warm_introductions(as_of, declined_by_family(self))
+        return True
+
     def warm_introductions(self, as_of: date,
                            declined: dict[str, tuple[str, ...]] | None = None) -> int:
         """Compute the suggested introductions of every household the viewer sees on
@@ -249,7 +281,11 @@ class AnalyticsTables:
         declined = declined or {}
         a = self.actors
         families = list(a.index[a["kind"].eq("household")])
+        # once kept (or found not possible), a day's pass is not made again: see
+        # _introductions_batch
+        mark = ("_introductions_batch", (as_of,), ())
         if not families:
+            self._cache[mark] = True
             return 0
         visible = set(a.index)
         tg = self.district_temporal()
@@ -261,6 +297,7 @@ class AnalyticsTables:
             table = suggest_introductions(tg, as_of, actors=families, visible=visible,
                                           config=self.config, introductions=refused)
         except ValueError:  # a family the library cannot score on that day: one by one
+            self._cache[mark] = True
             return 0
         reasons = introduction_reasons(tg, as_of, table, visible=visible, config=self.config)
         table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
@@ -272,6 +309,7 @@ class AnalyticsTables:
                 why = reasons_of.get(h, reasons.iloc[:0]).reset_index(drop=True)
                 key = ("suggested_introductions", (as_of, h, None, declined.get(h, ())), ())
                 self._cache[key] = (mine, why)
+            self._cache[mark] = True
         return len(families)
 
     @cached

@@ -177,3 +177,36 @@ def test_a_scope_of_the_registry_cuts_the_districts_isolation_tables(district):
                                       alone.early_warning(day, ("CP02",)))
     # judged once, on the district's access object
     assert ("isolation_report", (day,), ()) in registry.coordinator._cache
+
+
+def test_the_first_familys_suggestions_compute_the_whole_scope_in_one_pass(district,
+                                                                           monkeypatch):
+    """Asking for one family's suggestions computes every family of the scope at once
+    (the library called once); the next family reads them; each equals the family's own
+    computation."""
+    import genera_graph.analytics.introductions as lib
+
+    calls = []
+    real = lib.suggest_introductions
+
+    def counted(*args, **kwargs):
+        calls.append(len(kwargs.get("actors") or []))
+        return real(*args, **kwargs)
+
+    access = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
+    day = access.worklist_dates()[-1]
+    monkeypatch.setattr(lib, "suggest_introductions", counted)
+    families = ["H04", "H05", "H06"]
+    kept = {h: access.suggested_introductions(day, h) for h in families}
+    assert calls == [3], calls  # one pass, for the scope's three families
+    monkeypatch.setattr(lib, "suggest_introductions", real)
+    compared = 0
+    for h in families:
+        alone = access.suggested_introductions_alone(day, h)
+        if len(alone[0]):
+            compared += 1
+            pd.testing.assert_frame_equal(kept[h][0], alone[0])
+            pd.testing.assert_frame_equal(kept[h][1], alone[1])
+        else:  # nobody to suggest (the one pass's empty table has its own dtypes)
+            assert kept[h][0].empty
+    assert compared
