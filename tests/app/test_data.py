@@ -210,3 +210,59 @@ def test_the_first_familys_suggestions_compute_the_whole_scope_in_one_pass(distr
         else:  # nobody to suggest (the one pass's empty table has its own dtypes)
             assert kept[h][0].empty
     assert compared
+
+
+def test_a_table_asked_for_by_several_threads_at_once_is_made_once():
+    import threading
+    import time
+
+    from dash_app.data.cache import cached
+
+    class Tables:
+        def __init__(self):
+            self._cache, self._lock, self.calls = {}, threading.Lock(), 0
+
+        @cached
+        def slow(self, n):
+            self.calls += 1
+            time.sleep(0.2)
+            return n * 2
+
+    tables = Tables()
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(tables.slow(4)))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [8] * 5 and tables.calls == 1
+
+
+def test_a_full_cache_drops_its_oldest_tables_with_arguments_and_keeps_the_base_ones(
+        monkeypatch):
+    import threading
+
+    from dash_app.data import cache
+
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 8)
+
+    class Tables:
+        def __init__(self):
+            self._cache, self._lock = {}, threading.Lock()
+
+        @cache.cached
+        def base(self):
+            return "graph"
+
+        @cache.cached
+        def window(self, k):
+            return k
+
+    tables = Tables()
+    tables.base()
+    for k in range(12):
+        tables.window(k)
+    assert ("base", (), ()) in tables._cache
+    assert len(tables._cache) <= 8
+    assert ("window", (11,), ()) in tables._cache and ("window", (0,), ()) not in tables._cache
