@@ -20,7 +20,7 @@ from dash_app.data.registry import AccessRegistry
 from dash_app.i18n import LANG_COOKIE, t
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
-__all__ = ["create_app", "warm_app"]
+__all__ = ["create_app", "warm_app", "warm_figures"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -119,8 +119,13 @@ def warm_app(app: Dash) -> None:
 
     access = app.server.config[CONFIG_KEY].coordinator
     access.warm([(s, e) for _, s, e in period_choices(access)])
-    # plotly builds its property validators on the first figure of each trace kind: do it
-    # here, so that the first click on an actor is not the one that pays for it
+    warm_figures(access)
+
+
+def warm_figures(access: DataAccess) -> None:
+    """Build one ego figure: plotly builds its property validators on the first figure of
+    each trace kind, so that the first click on an actor is not the one that pays for it."""
+    from dash_app.components import period_choices
     from dash_app.figures import ego_figure
 
     households = access.actors.index[access.actors["kind"] == "household"]

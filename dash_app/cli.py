@@ -56,8 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="request threads (default: 8)")
     p.add_argument("--debug", action="store_true",
                    help="Dash debug mode on Flask's development server (loopback only)")
-    p.add_argument("--no-warm", dest="warm", action="store_false",
-                   help="do not compute the shared tables before listening")
+    p.add_argument("--warm", choices=("background", "before", "off"), default="background",
+                   help="when the tables the pages start from are computed: in the "
+                        "background once listening, giving way to requests (default), "
+                        "all before listening, or only when first asked for")
+    p.add_argument("--no-warm", dest="warm", action="store_const", const="off",
+                   help="the same as --warm off")
     p.add_argument("--registers", metavar="DIR",
                    help="read the data from register files in DIR instead of the store "
                         "(accounts and the audit log stay in the store)")
@@ -147,9 +151,11 @@ def run(args: argparse.Namespace) -> int:
 
     study_key = Path.home() / ".config" / "genera" / "study-keys" / f"{args.research_study}.key"
     pseudonymiser = Pseudonymiser(load_or_create_secret(study_key), args.research_study)
-    print("preparing the explorer's tables, the district's and each Community Point's "
-          "(a minute or two)…", flush=True)
-    app = build_app(source, store, config, secret_key=key, warm=args.warm,
+    if args.warm == "before":
+        print("preparing the explorer's tables, the district's and each Community Point's "
+              "(a minute or two)…", flush=True)
+    warm = {"background": "background", "before": True, "off": False}[args.warm]
+    app = build_app(source, store, config, secret_key=key, warm=warm,
                     pseudonymiser=pseudonymiser)
     print(f"explorer on http://{args.host}:{args.port}/ (sign in; Ctrl+C to stop)", flush=True)
     try:

@@ -293,22 +293,40 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         answer at once: the map positions, growth, the worklists of every quarter, the
         suggested introductions of every family, the monitoring report and, for each of
         ``periods`` (the periods the Bridges and Communities pages offer), bridging,
-        brokerage and communities. Tens of seconds on the sample district; ``genera serve``
-        calls it before listening. At region scale only the latest worklist and the
-        aggregated map (:meth:`warm_region`)."""
+        brokerage and communities (:meth:`warm_steps`, in order). Tens of seconds on the
+        sample district; ``genera serve`` runs the steps in the background once it listens.
+        At region scale only the latest worklist and the aggregated map
+        (:meth:`warm_region`)."""
+        first, later = self.warm_steps(periods)
+        for step in first + later:
+            step()
+
+    def warm_steps(self, periods: list[tuple[date, date]] | None = None,
+                   window: tuple[int, int] | None = None) -> tuple[list, list]:
+        """The steps of :meth:`warm` (callables, each a few tables) as ``(first, later)``:
+        the tables of the pages' first views (growth, the latest worklist, the map of
+        ``window``, the month indices of the pages' default period, and the families'
+        suggestions), then the other quarters, windows and periods; a server warming in the
+        background while it answers makes every scope's first ones before anyone's later
+        ones."""
         if self.region_scale():
-            return self.warm_region()
+            return [self.warm_region], []
         months = self.months()
-        steps = [self.positions, lambda: self.nodes(months[0], months[-1]), self.growth,
-                 lambda: self.growth("community_point"), lambda: self.growth("programme"),
-                 self.community_history, self.report]
+        last = self.worklist_dates()[-1]
+        first: list = [self.positions, self.growth, self.isolation,
+                       lambda: self.isolation_reasons(last), lambda: self.early_warning(last)]
+        if window is not None:
+            first.append(lambda: self.nodes(months[window[0]], months[window[1]]))
+        first.append(self._warm_suggestions)
+        steps: list = [lambda: self.nodes(months[0], months[-1]),
+                  lambda: self.growth("community_point"), lambda: self.growth("programme"),
+                  self.community_history, self.report]
         years = self.config.programme_years()
         steps += [(lambda s=s, e=e: self.report(s, e)) for s, e in years]
         steps.append(lambda: self.report(years[0][0], years[-1][1]))
         for day in self.worklist_dates():
             steps += [(lambda d=day: self.isolation_reasons(d)),
                       (lambda d=day: self.early_warning(d))]
-        steps.append(self._warm_suggestions)
         # the map's usual windows: every three-month step and the growth from the start (the
         # play button), so that moving the slider or playing reads a cache
         steps += [(lambda k=k: self.nodes(months[k], months[k + 3]))
@@ -319,8 +337,11 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
                       (lambda s=start, e=end: self.brokerage_roles(s, e, "cp")),
                       (lambda s=start, e=end: self.brokerage_roles(s, e, "programme")),
                       (lambda s=start, e=end: self.communities(s, e))]
-        for step in steps:
-            step()
-        import plotly.graph_objects as go
 
-        go.Figure()  # plotly builds its (default) template once
+        def figures() -> None:
+            import plotly.graph_objects as go
+
+            go.Figure()  # plotly builds its (default) template once
+
+        steps.append(figures)
+        return first, steps

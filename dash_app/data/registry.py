@@ -153,10 +153,9 @@ class ResearchAccess(_RequestViewer, DataAccess):
         flagged = report[report["status"].isin(("isolated", "at_risk"))]
         return flagged[["status", "community_point_id"]].copy()
 
-    def warm(self, periods: Any = None) -> None:
+    def warm_steps(self, periods: Any = None, window: Any = None) -> tuple[list, list]:
         """Only the aggregates are warmed."""
-        self.growth()
-        self.report()
+        return [self.growth, self.report], []
 
 
 for _name in _IDENTIFIED:
