@@ -179,17 +179,21 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
     if len(nodes) <= 1:
         return empty_figure(t("fig.empty.ego", lang))
     x, y = _circle_layout(nodes)
-    pos = {i: (xi, yi) for i, xi, yi in zip(nodes.index, x, y, strict=True)}
     ego_ids = set(nodes.index[nodes["ego"]]) if "ego" in nodes else set()
     fig = _figure(lang)
 
-    def segments(part: pd.DataFrame) -> tuple[list, list]:
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for a, b in zip(part["a"], part["b"], strict=True):
-            if a in pos and b in pos:
-                xs += [pos[a][0], pos[b][0], None]
-                ys += [pos[a][1], pos[b][1], None]
+    where_of = pd.Series(np.arange(len(nodes)), index=nodes.index)
+
+    def segments(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The ties as line segments, a gap (NaN) after each: numpy arrays, which plotly
+        takes without checking every number and sends as typed arrays (a list of floats
+        and ``None`` costs about three times as much on a large ego network)."""
+        ia = where_of.reindex(part["a"]).to_numpy(dtype=float)
+        ib = where_of.reindex(part["b"]).to_numpy(dtype=float)
+        keep = ~(np.isnan(ia) | np.isnan(ib))
+        ia, ib = ia[keep].astype(int), ib[keep].astype(int)
+        xs = np.column_stack([x[ia], x[ib], np.full(len(ia), np.nan)]).ravel()
+        ys = np.column_stack([y[ia], y[ib], np.full(len(ia), np.nan)]).ravel()
         return xs, ys
 
     touches = edges["a"].isin(ego_ids) | edges["b"].isin(ego_ids)
