@@ -44,6 +44,7 @@ import flask
 import flask_login
 from markupsafe import escape
 
+from dash_app.downloads import DOWNLOADS
 from dash_app.i18n import TRANSLATIONS, t
 
 __all__ = [
@@ -663,8 +664,9 @@ _AUDITED_OUTPUTS = {
 def audit_callback(audit: Any, username: str, body: dict | None) -> None:
     """Record a callback that showed identified detail or made a download.
 
-    An actor page's first load, a selected actor's map panel, a worklist, and every
-    ``*-download.data`` output (a CSV leaving the server).
+    An actor page's first load, a selected actor's map panel, a worklist, and every file a
+    download sends (the ``data`` of a component in :data:`dash_app.downloads.DOWNLOADS`,
+    which every download callback declares its output through).
     """
     if not isinstance(body, dict):
         return
@@ -691,8 +693,9 @@ def audit_callback(audit: Any, username: str, body: dict | None) -> None:
                              page=key.split("-", 1)[0])
                 return
         for part in output.strip(".").split("..."):
-            if part.endswith("-download.data"):
-                audit.record(username, "download", [part.rsplit(".", 1)[0]])
+            component, _, prop = part.rpartition(".")
+            if prop == "data" and component in DOWNLOADS:
+                audit.record(username, "download", [component])
                 return
     except ValueError:
         _log.warning("a callback's audit entry was refused (an id that is not id-like)")

@@ -31,13 +31,28 @@ import pandas as pd
 
 from dash_app.i18n import TRANSLATIONS, t
 
-__all__ = ["DEFAULT_FORMAT", "FORMATS", "csv_download", "csv_text", "display_frame",
-           "format_id", "table_download", "table_file", "xlsx_bytes", "xlsx_download"]
+__all__ = ["DEFAULT_FORMAT", "DOWNLOADS", "FORMATS", "csv_download", "csv_text",
+           "display_frame", "download_output", "format_id", "table_download", "table_file",
+           "xlsx_bytes", "xlsx_download"]
 
 #: the formats a person may choose for a download: value -> label key (see dash_app.i18n)
 FORMATS = {"italian": "download.italian", "research": "download.research",
            "xlsx": "download.xlsx"}
 DEFAULT_FORMAT = "italian"
+
+#: the ``dcc.Download`` components whose files the server sends: every answer to one of them
+#: is audited (:func:`dash_app.auth.audit_callback`); :func:`download_output` adds to it
+DOWNLOADS: set[str] = set()
+
+
+def download_output(download_id: str) -> Any:
+    """The callback ``Output`` of a ``dcc.Download`` (its ``data``), known from now on as a
+    download, so that every file it sends is in the audit log. Every download callback
+    declares its output through this (:func:`table_download` does)."""
+    from dash import Output
+
+    DOWNLOADS.add(download_id)
+    return Output(download_id, "data")
 
 
 def format_id(button_id: str) -> str:
@@ -70,7 +85,8 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str,
 def table_file(frame: pd.DataFrame, filename: str, lang: str,
                fmt: str | None = DEFAULT_FORMAT) -> dict:
     """The ``dcc.Download`` payload of a table in the chosen format (:data:`FORMATS`; an
-    unknown or missing choice is the default, the Italian CSV); ``filename`` ends ``.csv``.
+    unknown or missing choice is the default, the Italian CSV); ``filename`` ends ``.csv``
+    (an XLSX is named ``.xlsx`` instead), or ``.xlsx`` for a button of that one format.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"status": ["isolata"], "share": [0.5]})
@@ -81,7 +97,7 @@ def table_file(frame: pd.DataFrame, filename: str, lang: str,
     """
     fmt = fmt if fmt in FORMATS else DEFAULT_FORMAT
     if fmt == "xlsx":
-        stem = filename[:-4] if filename.endswith(".csv") else filename
+        stem = filename.removesuffix(".csv").removesuffix(".xlsx")
         return xlsx_download(frame, f"{stem}.xlsx", lang)
     return csv_download(frame, filename, lang, fmt)
 
@@ -136,40 +152,43 @@ def xlsx_download(frame: pd.DataFrame, filename: str, lang: str) -> dict:
 
 def table_download(download_id: str, button_id: str, states: list[tuple[str, str]],
                    table: Callable[..., pd.DataFrame],
-                   filename: str | Callable[..., str]) -> Callable:
+                   filename: str | Callable[..., str], fmt: str | None = None) -> Callable:
     """Register the callback of a page's download button and return it.
 
     The callback fires on ``button_id``'s clicks, reads ``states`` (``(component id,
     property)`` pairs: the controls the table depends on), the page's language and the format
-    chosen beside the button (:func:`format_id`), and sends ``table(access, *state values,
-    lang)`` in that format (:func:`table_file`) named ``filename`` (or
-    ``filename(*state values)``) to ``download_id``; nothing when ``table`` returns
+    chosen beside the button (:func:`format_id`; or always ``fmt``, for a button of one
+    format, which has no choice beside it), and sends ``table(access, *state values, lang)``
+    in that format (:func:`table_file`) named ``filename`` (or ``filename(*state values)``)
+    to ``download_id`` (:func:`download_output`: audited); nothing when ``table`` returns
     ``None``. Called as a function it takes ``(n_clicks, *state values, lang[, format])``,
     like every Dash callback.
     """
     import dash
-    from dash import Input, Output, State
+    from dash import Input, State
 
     from dash_app import ids
     from dash_app.data import current
 
+    chosen = [] if fmt else [State(format_id(button_id), "value")]
+
     @dash.callback(
-        Output(download_id, "data"),
+        download_output(download_id),
         Input(button_id, "n_clicks"),
         *[State(component, prop) for component, prop in states],
         State(ids.LANG, "data"),
-        State(format_id(button_id), "value"),
+        *chosen,
         prevent_initial_call=True,
     )
     def download(_: Any, *values: Any) -> dict:
         controls, rest = values[:len(states)], values[len(states):]
         lang = rest[0] or "it"
-        fmt = rest[1] if len(rest) > 1 else DEFAULT_FORMAT
+        choice = fmt or (rest[1] if len(rest) > 1 else DEFAULT_FORMAT)
         frame = table(current(), *controls, lang)
         if frame is None:  # nothing the viewer may download (e.g. another point's family)
             return dash.no_update
         name = filename(*controls) if callable(filename) else filename
-        return table_file(frame, name, lang, fmt)
+        return table_file(frame, name, lang, choice)
 
     download.__doc__ = f"The table of ``{button_id}`` as CSV or XLSX."
     return download

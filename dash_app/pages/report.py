@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 from dash_app import ids
 from dash_app.components import download_button, dropdown, grid, grid_payload, scope_note
 from dash_app.data import DataAccess, current
-from dash_app.downloads import table_download, xlsx_download
+from dash_app.downloads import download_output, table_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
 
 __all__ = ["download", "download_pdf", "layout", "period_options", "report_frame", "report_pdf",
@@ -148,17 +148,9 @@ download = table_download(ids.REP_DOWNLOAD, ids.REP_DOWNLOAD_BTN, [(ids.REP_PERI
                           report_frame, "rapporto.csv")
 
 
-@dash.callback(
-    Output(ids.REP_XLSX, "data"),
-    Input(ids.REP_XLSX_BTN, "n_clicks"),
-    State(ids.REP_PERIOD, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def download_xlsx(_, choice, lang):
-    """The monitoring table as an XLSX workbook (numbers as numbers)."""
-    lang = lang or "it"
-    return xlsx_download(report_frame(current(), choice, lang), "rapporto.xlsx", lang)
+#: the one-click workbook of the monitoring table (numbers as numbers)
+download_xlsx = table_download(ids.REP_XLSX, ids.REP_XLSX_BTN, [(ids.REP_PERIOD, "value")],
+                               report_frame, "rapporto.xlsx", fmt="xlsx")
 
 
 def report_pdf(access: DataAccess, choice: str | None, lang: str) -> bytes:
@@ -183,7 +175,7 @@ def report_pdf(access: DataAccess, choice: str | None, lang: str) -> bytes:
 
 
 @dash.callback(
-    Output(ids.REP_PDF, "data"),
+    download_output(ids.REP_PDF),
     Input(ids.REP_PDF_BTN, "n_clicks"),
     State(ids.REP_PERIOD, "value"),
     State(ids.LANG, "data"),

@@ -31,7 +31,7 @@ from dash import Input, Output, State, dcc, html
 from dash_app import ids
 from dash_app.components import grid, grid_payload, message
 from dash_app.data import current
-from dash_app.downloads import csv_download
+from dash_app.downloads import csv_download, download_output
 from dash_app.i18n import request_lang
 from dash_app.workbench import after_write, author_of, frame_of_problems, store_of, wt
 
@@ -191,7 +191,7 @@ def commit(strict, partial, cancel, token, lang, choice: str | None = None):
 
 
 @dash.callback(
-    Output(UP_QUARANTINE, "data"),
+    download_output(UP_QUARANTINE),
     Input(UP_QUARANTINE_BTN, "n_clicks"),
     State(ids.LANG, "data"),
     prevent_initial_call=True,

@@ -245,6 +245,36 @@ def test_views_and_downloads_are_audited_with_ids_only(app, signed_in):
     assert audit.verify().ok
 
 
+def test_every_download_component_of_the_app_is_audited(ctx):
+    """Each page's ``dcc.Download`` (as a coordinator, who has every page) sends its files
+    through a callback declared with :func:`dash_app.downloads.download_output`: a new
+    download that is not would leave files unaudited."""
+    import dash
+    from dash import dcc
+
+    from dash_app.downloads import DOWNLOADS
+
+    found = set()
+    for page in dash.page_registry.values():
+        template = page.get("path_template") or ""
+        values = {name: "H01" for name in re.findall(r"<(\w+)>", template)}
+        layout = page["layout"](**values) if callable(page["layout"]) else page["layout"]
+        found |= {c.id for c in layout._traverse() if isinstance(c, dcc.Download)}
+    assert {"rep-xlsx", "rep-pdf-download", "up-quarantine", "iso-download"} <= found
+    assert found - DOWNLOADS == set()
+
+
+def test_the_reports_xlsx_download_is_audited(app, signed_in):
+    audit = app.server.extensions["genera_auth"]["audit"]
+    before = len(audit.entries())
+    response = post_output(signed_in("coord"), "rep-xlsx.data", [1], ["years", "it"])
+    answer = response.get_json()["response"]["rep-xlsx"]["data"]
+    assert answer["filename"] == "rapporto.xlsx" and answer["base64"]
+    entries = audit.entries().iloc[before:]
+    assert [(e.username, e.action, e.target) for e in entries.itertuples()
+            if e.action == "download"] == [("coord", "download", "rep-xlsx")]
+
+
 def test_audit_page_for_a_coordinator_not_a_facilitator(signed_in):
     coordinator = signed_in("coord").get("/_dash-layout").get_data(as_text=True)
     assert '"page":"audit"' in coordinator
