@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dash_app import ids, state
 from dash_app.components import download_button, dropdown, grid, grid_payload, message, options
@@ -14,8 +15,8 @@ from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.i18n import fmt_date, fmt_number, request_lang, t
 
-__all__ = ["details", "download", "empty_text", "layout", "main_reasons", "plain_reasons", "update",
-           "worklist_frame"]
+__all__ = ["ISO_MODES", "details", "download", "empty_text", "layout", "main_reasons", "plain_reasons",
+           "update", "worklist_frame"]
 
 dash.register_page(__name__, path="/isolation", name="nav.isolation",
                    title="genera_azioni · isolamento", order=2)
@@ -37,7 +38,7 @@ def layout(**query: object) -> html.Div:
             dbc.Col([dbc.Label(t("iso.mode", lang)),
                      dcc.RadioItems(id=ids.ISO_MODE, value="flagged",
                                     options=options((m, t(f"iso.mode.{m}", lang))
-                                                    for m in ("flagged", "warning")),
+                                                    for m in ISO_MODES),
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
             dbc.Col([dbc.Label(t("common.cp", lang)),
                      dropdown(ids.ISO_CP, lang, multi=True, placeholder=t("common.all", lang),
@@ -110,11 +111,32 @@ def main_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
                      index=first["actor_id"].to_numpy())
 
 
+#: the worklist's lists (the page's choice): every family isolated or at risk, or those whose
+#: status worsened in the last month
+ISO_MODES = ("flagged", "warning")
+
+
+def _offered(as_of: object, mode: object) -> bool:
+    """Whether a day and a list are values the page offers (a forged callback sends any)."""
+    if not isinstance(mode, str) or mode not in ISO_MODES:
+        return False
+    if as_of is None:
+        return True
+    try:
+        return isinstance(as_of, str) and not pd.isna(pd.Timestamp(as_of))
+    except ValueError:
+        return False
+
+
 def worklist_frame(access: DataAccess, as_of: str | None, mode: str | None,
-                   cps: list | None, facilitators: list | None, lang: str) -> pd.DataFrame:
+                   cps: list | None, facilitators: list | None,
+                   lang: str) -> pd.DataFrame | None:
     """The rows the worklist shows: one line per family (priority, name, status, the main
     reason, days since the last peer contact, the last follow-up), the full reasons, point,
-    facilitator and the previous status beside them for the details and the download."""
+    facilitator and the previous status beside them for the details and the download;
+    ``None`` for a day or list (:data:`ISO_MODES`) the page does not offer."""
+    if not _offered(as_of, mode):
+        return None
     day = pd.Timestamp(as_of or access.worklist_dates()[-1]).date()
     cps_t, fac_t = tuple(sorted(cps or ())), tuple(sorted(facilitators or ()))
     if mode == "flagged":
@@ -218,10 +240,13 @@ def phone_lines(rows: list[dict], lang: str, limit: int = 60) -> list:
 def update(as_of, mode, cps, facilitators, lang):
     """The worklist for a day, list mode, Community Points and facilitators: one line per
     family (the rest of the row in its details, below the grid, and in the download).
-    ``(columnDefs, rowData, status)``."""
+    ``(columnDefs, rowData, status)``; no update (``PreventUpdate``) for a day or list the
+    page does not offer."""
     lang = lang or "it"
     access = current()
     frame = worklist_frame(access, as_of, mode, cps, facilitators, lang)
+    if frame is None:
+        raise PreventUpdate
     cols, rows = grid_payload(frame, lang, link_column="actor_id")
     for col in cols:
         field = col["field"]

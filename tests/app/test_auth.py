@@ -178,7 +178,7 @@ def test_roles_come_from_the_session_and_caches_do_not_leak(app, signed_in):
         for client, sees_cp01 in ((coordinator, True), (facilitator, False),
                                   (coordinator, True)):
             deps = json.loads(client.get("/_dash-dependencies").data)
-            answer = post_output(client, key, [None, "all", [], []], ["it"], deps=deps)
+            answer = post_output(client, key, [None, "flagged", [], []], ["it"], deps=deps)
             assert answer.status_code == 200
             text = answer.get_data(as_text=True)
             assert any(h in text for h in cp01) == sees_cp01
@@ -273,6 +273,30 @@ def test_the_reports_xlsx_download_is_audited(app, signed_in):
     entries = audit.entries().iloc[before:]
     assert [(e.username, e.action, e.target) for e in entries.itertuples()
             if e.action == "download"] == [("coord", "download", "rep-xlsx")]
+
+
+@pytest.mark.parametrize(("mode", "as_of"), [("all", None), (None, None), (["flagged"], None),
+                                             ("flagged", "not a day"), ("flagged", 7)])
+def test_a_forged_worklist_choice_is_no_update_not_a_server_error(signed_in, mode, as_of):
+    """The worklist and its download, posted with a list or a day the page never offers:
+    no update, neither a server error nor data."""
+    client = signed_in("coord")
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    values = {"iso-as-of": as_of, "iso-mode": mode, "iso-cp": None, "iso-facilitator": None,
+              "iso-download-btn": 1, "lang-store": "it", "iso-download-btn-format": "italian"}
+    grid = next(d["output"] for d in deps if "iso-grid.rowData" in d["output"])
+    for key in (grid, "iso-download.data"):
+        dep = next(d for d in deps if d["output"] == key)
+        response = post_output(client, key, [values[i["id"]] for i in dep["inputs"]],
+                               [values[i["id"]] for i in dep["state"]], deps=deps)
+        nothing = response.status_code == 204 or (  # PreventUpdate, or no_update
+            response.status_code == 200 and response.get_json()["response"] == {})
+        assert nothing, (key, response.status_code)
+    values["iso-mode"], values["iso-as-of"] = "flagged", None  # the page's own values: data
+    response = post_output(client, grid, [values[i["id"]] for i in
+                                          next(d for d in deps if d["output"] == grid)["inputs"]],
+                           ["it"], deps=deps)
+    assert response.status_code == 200 and "rowData" in response.get_data(as_text=True)
 
 
 def test_audit_page_for_a_coordinator_not_a_facilitator(signed_in):

@@ -112,7 +112,7 @@ _FORGED = {
     "act-ego.figure": {"act-id": CP01_HOUSEHOLD, "act-range": [0, 40]},
     "act-download.data": {"act-id": CP01_HOUSEHOLD},
     "map-panel.children": {"map-selected": CP01_HOUSEHOLD, "map-range": [0, 40]},
-    "iso-grid.rowData": {"iso-mode": "all"},
+    "iso-grid.rowData": {"iso-mode": "flagged"},
 }
 
 
