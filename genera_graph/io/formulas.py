@@ -81,11 +81,14 @@ def _map(series: pd.Series, pattern_match: Any, func: Any) -> pd.Series:
         return series.astype(object).map(func, na_action="ignore")
     if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
         return series  # numbers, booleans, dates: never changed
-    is_text = series.map(lambda v: isinstance(v, str), na_action="ignore")
-    is_text = is_text.fillna(False).astype(bool)
-    if not is_text.any():
-        return series
-    text = series[is_text].astype(str)
+    if series.dtype == object:
+        is_text = series.map(lambda v: isinstance(v, str), na_action="ignore")
+        is_text = is_text.fillna(False).astype(bool)
+        if not is_text.any():
+            return series
+        text = series[is_text].astype(str)
+    else:  # a string dtype holds text and missing values only: no look at each cell
+        text = series[series.notna()]
     hits = text.str.match(pattern_match)
     if not hits.any():
         return series

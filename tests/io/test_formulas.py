@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from genera_graph.cli import main
-from genera_graph.io.formulas import FORMULA_TRIGGERS, neutralise_text, restore_text
+from genera_graph.io.formulas import (
+    FORMULA_TRIGGERS,
+    neutralise_series,
+    neutralise_text,
+    restore_series,
+    restore_text,
+)
 from genera_graph.io.store import Store
 from tests.io.helpers import tiny_dataset
 
@@ -30,6 +36,20 @@ def test_neutralise_then_restore_is_the_identity(text: str):
 @pytest.mark.parametrize("number", ["-3", "-1.234,50", "+39", "-0,5", "12"])
 def test_plain_numbers_are_never_changed(number: str):
     assert neutralise_text(number) == number
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.none() | _hostile, max_size=30), dtype=st.sampled_from(["str", object]))
+def test_series_functions_change_each_text_cell_as_the_cell_functions_do(cells, dtype):
+    # text columns of both kinds (pandas' string dtype, read from CSVs, and object); the
+    # string dtype's path never looks at the cells one by one
+    series = pd.Series(cells, dtype=dtype)
+    for on_series, on_cell in ((neutralise_series, neutralise_text),
+                               (restore_series, restore_text)):
+        out = on_series(series)
+        assert out.dtype == series.dtype
+        assert out.isna().tolist() == series.isna().tolist()
+        assert out.dropna().tolist() == [on_cell(c) for c in series.dropna()]
 
 
 def _names_dataset(names: list[str]):
