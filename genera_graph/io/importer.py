@@ -50,6 +50,7 @@ import json
 import logging
 import os
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -460,8 +461,14 @@ class _Keys:
         rows = typed.index.to_numpy(dtype=np.int64)
         repeat = pd.Series(hashes).duplicated(keep="first").to_numpy()
         if self.sorted.size:
-            pos = np.minimum(np.searchsorted(self.sorted, hashes), self.sorted.size - 1)
-            repeat = repeat | (self.sorted[pos] == hashes)
+            # sorted needles walk the sorted keys in order (a random order misses the cache
+            # at every step of a binary search over millions of keys)
+            order = np.argsort(hashes, kind="stable")
+            needles = hashes[order]
+            pos = np.minimum(np.searchsorted(self.sorted, needles), self.sorted.size - 1)
+            seen = np.empty(len(hashes), dtype=bool)
+            seen[order] = self.sorted[pos] == needles
+            repeat = repeat | seen
         if file not in self.files:
             self.files.append(file)
         file_id = self.files.index(file)
@@ -905,7 +912,9 @@ def before_programme_start(typed: pd.DataFrame, table: str, file: str,
     for col in actor_cols:
         if col not in typed:
             continue
-        met = pd.to_datetime(typed[col].map(starts["first_met"]))
+        at = _positions(typed[col], starts.index)
+        days = starts["first_met"].to_numpy(dtype="datetime64[ns]")
+        met = pd.Series(np.append(days, np.datetime64("NaT", "ns"))[at], index=typed.index)
         early = (dates < met).to_numpy(dtype=bool)  # an unknown start (NaT) is never early
         for row, ident, day in zip(typed.index[early], typed[col][early], dates[early],
                                    strict=True):
@@ -921,15 +930,50 @@ def before_programme_start(typed: pd.DataFrame, table: str, file: str,
 
 def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:
     """``values.isin(known)`` for text, through Arrow (pandas' own is slow on big sets)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not len(values):
         return np.zeros(0, dtype=bool)
-    array = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string()) \
-        if values.dtype == object else pa.array(values.array).cast(pa.large_string())
-    value_set = pa.array(np.asarray(known, dtype=object), type=pa.large_string())
-    return pc.is_in(array, value_set=value_set).to_numpy(zero_copy_only=False)
+    return pc.is_in(_arrow_text(values), value_set=_value_set(known)).to_numpy(
+        zero_copy_only=False)
+
+
+def _positions(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """The position of each text value in ``known`` (unique), -1 where it is not there (or
+    missing): ``known.get_indexer(values)``, through Arrow."""
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    found = pc.index_in(_arrow_text(values), value_set=_value_set(known))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _arrow_text(values: pd.Series):  # noqa: ANN202 - a pyarrow array
+    import pyarrow as pa
+
+    if values.dtype == object:
+        return pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    return pa.array(values.array).cast(pa.large_string())
+
+
+#: id of an Index -> (a weak reference to it, its values as an Arrow array): the ids an
+#: import checks against are the same Index for every chunk of a register; an entry goes
+#: with its Index
+_VALUE_SETS: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def _value_set(known: pd.Index):  # noqa: ANN202 - a pyarrow array
+    import pyarrow as pa
+
+    key = id(known)
+    hit = _VALUE_SETS.get(key)
+    if hit is not None and hit[0]() is known:
+        return hit[1]
+    array = pa.array(np.asarray(known, dtype=object), type=pa.large_string())
+    _VALUE_SETS[key] = (weakref.ref(known, lambda _gone, k=key: _VALUE_SETS.pop(k, None)),
+                        array)
+    return array
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[str]]:
