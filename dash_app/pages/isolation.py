@@ -15,8 +15,8 @@ from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.i18n import fmt_date, fmt_number, request_lang, t
 
-__all__ = ["ISO_MODES", "details", "download", "empty_text", "layout", "main_reasons", "plain_reasons",
-           "update", "worklist_frame"]
+__all__ = ["ISO_MODES", "details", "download", "empty_text", "layout", "main_reasons",
+           "plain_reasons", "update", "worklist_frame"]
 
 dash.register_page(__name__, path="/isolation", name="nav.isolation",
                    title="genera_azioni · isolamento", order=2)

@@ -144,6 +144,11 @@ def manifest_words(text: str, lang: str) -> str:
     return str(text)
 
 
+def _tr(lang: str, message: str, **values: Any) -> str:
+    """A README message in ``lang``, formatted."""
+    return gettext(message, lang).format(**values)
+
+
 def _cells(values: Iterable[Any]) -> str:
     return ", ".join(map(str, values)) or "-"
 
@@ -154,34 +159,31 @@ def _readme(manifest: Mapping[str, Any]) -> str:
 
 
 def _readme_section(manifest: Mapping[str, Any], lang: str) -> str:
-    def tr(message: str, **values: Any) -> str:
-        return gettext(message, lang).format(**values)
-
     def said(text: str) -> str:
         return manifest_words(text, lang)
 
     pseudonyms = manifest["pseudonyms"]
     lines = [
-        tr(N_("# Research export: study {study}"), study=manifest["study"]),
+        _tr(lang, N_("# Research export: study {study}"), study=manifest["study"]),
         "",
-        tr(N_("Pseudonymised data: still personal data under the GDPR. Use only for the study "
-              "named above, do not try to re-identify anyone, do not join with other "
-              "exports.")),
+        _tr(lang, N_("Pseudonymised data: still personal data under the GDPR. Use only for the "
+                     "study named above, do not try to re-identify anyone, do not join with "
+                     "other exports.")),
         "",
-        tr(N_("- Ids: {method}; {scope}."), method=said(pseudonyms["method"]),
-           scope=said(pseudonyms["scope"])),
-        tr(N_("- Key: {key}."), key=said(pseudonyms["key"])),
-        tr(N_("- Dates: {dates}."), dates=said(manifest["dates"]["detail"])),
-        tr(N_("- Small cells: {rule}."), rule=said(manifest["small_cells"]["rule"])),
-        tr(N_("- Every table comes as NAME.csv (`;`, UTF-8, dd/mm/yyyy, text cells starting "
-              "with = + - @ prefixed with ' against formula injection), NAME.parquet (typed) "
-              "and NAME.dictionary.csv (what each column means).")),
+        _tr(lang, N_("- Ids: {method}; {scope}."), method=said(pseudonyms["method"]),
+            scope=said(pseudonyms["scope"])),
+        _tr(lang, N_("- Key: {key}."), key=said(pseudonyms["key"])),
+        _tr(lang, N_("- Dates: {dates}."), dates=said(manifest["dates"]["detail"])),
+        _tr(lang, N_("- Small cells: {rule}."), rule=said(manifest["small_cells"]["rule"])),
+        _tr(lang, N_("- Every table comes as NAME.csv (`;`, UTF-8, dd/mm/yyyy, text cells "
+                     "starting with = + - @ prefixed with ' against formula injection), "
+                     "NAME.parquet (typed) and NAME.dictionary.csv (what each column means).")),
         "",
-        tr(N_("## How to load the files")),
+        _tr(lang, N_("## How to load the files")),
         "",
         *(f"- NAME.{fmt}: {loading_text(fmt, 'italian', lang, 'NAME')}" for fmt in _FORMATS),
         "",
-        tr(N_("| table | rows | pseudonymised | removed | dates | suppressed cells |")),
+        _tr(lang, N_("| table | rows | pseudonymised | removed | dates | suppressed cells |")),
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, notes in manifest["tables"].items():
@@ -202,30 +204,27 @@ def _share(value: Any, lang: str) -> str:
 
 
 def _disclosure_readme(disclosure: Mapping[str, Any], lang: str) -> list[str]:
-    def tr(message: str, **values: Any) -> str:
-        return gettext(message, lang).format(**values)
-
     lines = [
         "",
-        tr(N_("## Disclosure control: tier {tier}, k = {k}, l = {l}"),
-           tier=disclosure["tier"], k=disclosure["k"], l=disclosure["l"]),
+        _tr(lang, N_("## Disclosure control: tier {tier}, k = {k}, l = {l}"),
+            tier=disclosure["tier"], k=disclosure["k"], l=disclosure["l"]),
         "",
         manifest_words(disclosure["method"], lang),
         "",
     ]
     if disclosure.get("warning"):
-        lines += [tr(N_("**Warning**: {warning}."),
-                     warning=manifest_words(disclosure["warning"], lang)), ""]
+        lines += [_tr(lang, N_("**Warning**: {warning}."),
+                      warning=manifest_words(disclosure["warning"], lang)), ""]
     lines += [
-        tr(N_("| table | quasi-identifiers (level) | k | l | unique before | at risk before | "
-              "unique after | at risk after | cells suppressed |")),
+        _tr(lang, N_("| table | quasi-identifiers (level) | k | l | unique before | at risk "
+                     "before | unique after | at risk after | cells suppressed |")),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, entry in disclosure["tables"].items():
         qis = ", ".join(f"{q['column']} ({entry['levels'][q['column']]})"
                         for q in entry["quasi_identifiers"])
         before, after = entry["before"], entry["after"]
-        status = "" if entry.get("released", True) else tr(N_(" (withheld)"))
+        status = "" if entry.get("released", True) else _tr(lang, N_(" (withheld)"))
         suppressed = entry.get("cells_suppressed")
         lines.append(
             f"| {name}{status} | {qis} | {after.get('k')} | {after.get('l') or '-'} | "
@@ -233,8 +232,8 @@ def _disclosure_readme(disclosure: Mapping[str, Any], lang: str) -> list[str]:
             f"{_share(after['unique_share'], lang)} | {_share(after['at_risk_share'], lang)} | "
             f"{'-' if suppressed is None else format_integer(suppressed, lang)} |")
     for name, reason in disclosure.get("withheld", {}).items():
-        lines.append(tr(N_("- {table} withheld: {reason}"), table=name,
-                        reason=manifest_words(reason, lang)))
+        lines.append(_tr(lang, N_("- {table} withheld: {reason}"), table=name,
+                         reason=manifest_words(reason, lang)))
     return lines
 
 
