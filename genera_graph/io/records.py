@@ -81,11 +81,15 @@ __all__ = [
     "FOLLOWUP_OUTCOMES",
     "Author",
     "RecordResult",
+    "change_problems",
     "correct_record",
+    "current_record",
+    "explorer_records",
     "followups",
     "new_id",
     "record_followup",
     "record_history",
+    "record_versions",
     "register_of",
     "save_record",
     "save_records",
@@ -263,16 +267,54 @@ def save_records(store: Store, author: Any, rows: Sequence[tuple[str, Mapping[st
     return _write(store, Author.of(author), [(t, _cells(t, c)) for t, c in rows], "created")
 
 
-def correct_record(store: Store, author: Any, table: str, cells: Mapping[str, Any]
-                   ) -> RecordResult:
-    """Replace the current version of a record (found by its natural key in ``cells``).
+def correct_record(store: Store, author: Any, table: str, cells: Mapping[str, Any], *,
+                   key: Mapping[str, Any] | None = None) -> RecordResult:
+    """Replace the current version of a record.
 
+    The record is found by ``key`` (its natural key's cells), or by the key in ``cells``.
     The author of the record (the user who created it here) or a coordinator may correct it;
     the old version stays in ``record_history`` with what changed. Relations are ended this
     way: the same cells with an ``end_date``.
+
+    A correction may change a column of a natural key that is data, not an id: an
+    attendance's activity, person or day, a membership's family, person or start. The record
+    then moves to its new key in the same transaction: the old key is withdrawn (its last
+    version ``withdrawn``, with the changes, and it is remembered by the withdrawal ledger,
+    so an old register cannot bring it back) and the new key's first version is
+    ``corrected`` with the same changes; :func:`record_versions` follows the move. A new key
+    that is already recorded is a problem. An id (``interaction_id``, ``actor_id`` …) never
+    changes: a ``key`` naming another id raises :class:`ValueError`.
+
+    >>> import tempfile, pathlib
+    >>> from genera_graph.io.store import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "genera.sqlite")
+    >>> boss = Author("u-coord")
+    >>> save_records(store, boss, [("actors", {"actor_id": "A1", "kind": "association",
+    ...     "name": "Ponte", "first_met": "01/02/2016"}), ("activities", {"activity_id": "L1",
+    ...     "kind": "proximity_lab", "programme": "community", "title": "Lab",
+    ...     "start_date": "01/06/2016"})]).ok
+    True
+    >>> seen = {"activity_id": "L1", "actor_id": "A1", "date": "10/06/2016",
+    ...         "role": "partner", "source": "attendance_sheet"}
+    >>> save_record(store, boss, "participations", seen).ok
+    True
+    >>> moved = correct_record(store, boss, "participations", {**seen, "date": "11/06/2016"},
+    ...                        key={"activity_id": "L1", "actor_id": "A1", "date": "10/06/2016"})
+    >>> moved.ok, store.load().participations["date"].dt.day.tolist()
+    (True, [11])
+    >>> record_versions(store, "participations", moved.keys[0])["action"].tolist()
+    ['created', 'corrected']
+    >>> store.close()
     """
-    return _write(store, Author.of(author), [(table, _cells(table, cells, fill=False))],
-                  "corrected")
+    text = _cells(table, cells, fill=False)
+    if key is None:
+        return _write(store, Author.of(author), [(table, text)], "corrected")
+    source = {c: _text(key.get(c)) for c in _key_columns(table)}
+    target = {c: text[c] for c in _key_columns(table)}
+    if source != target and len(source) == 1:
+        raise ValueError(f"the id of a record never changes ({table}: {_show_key(source)} "
+                         f"-> {_show_key(target)})")
+    return _write(store, Author.of(author), [(table, text)], "corrected", [source])
 
 
 def withdraw_record(store: Store, author: Any, table: str, key: Mapping[str, Any]
@@ -320,6 +362,100 @@ def record_history(store: Store, table: str | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(history.c.keys()))
     frame["at"] = pd.to_datetime(frame["at"])
     return frame
+
+
+def current_record(store: Store, table: str, key: Mapping[str, Any]) -> dict[str, str] | None:
+    """The current version of a record as register text cells (dates ``dd/mm/yyyy``), found
+    by its natural key; ``None`` when there is none."""
+    key = {c: _text(key.get(c)) for c in _key_columns(table)}
+    with store.read_transaction() as conn:
+        return _current(conn, table, key)
+
+
+def change_problems(store: Store, author: Any, table: str, key: Mapping[str, Any]
+                    ) -> list[Problem]:
+    """Why ``author`` may not correct or withdraw the record at ``key`` (empty: they may).
+
+    The same checks a correction or a withdrawal makes before anything else: the record
+    exists, the author writes records, a facilitator created it here and it names only
+    their point's families and people. Read it before showing a record to change, so that a
+    forged key shows nothing of another's record.
+    """
+    author = Author.of(author)
+    if author.role not in _WRITING_ROLES:
+        return [Problem(FORM_FILE, None, None, f"a {author.role} may not write records")]
+    key = {c: _text(key.get(c)) for c in _key_columns(table)}
+    with store.read_transaction() as conn:
+        old = _current(conn, table, key)
+        if old is None:
+            return [Problem(FORM_FILE, FIRST_DATA_ROW, _key_columns(table)[0],
+                            "no such record", _show_key(key))]
+        if not author.limited:
+            return []
+        if _creator(conn, table, key) != author.user_id:
+            return [Problem(FORM_FILE, FIRST_DATA_ROW, None,
+                            "only its author or a coordinator may change a record")]
+        return _scope_problems(conn, author, [(FIRST_DATA_ROW, table, old)], {})
+
+
+def record_versions(store: Store, table: str, key: Mapping[str, Any]) -> pd.DataFrame:
+    """The versions of one record, oldest first, following the keys it moved from.
+
+    The rows of :func:`record_history` (same columns) of the record now at ``key`` and, when
+    a correction moved it from another key (:func:`correct_record`), that key's versions
+    before the move; the move itself is one ``corrected`` version (the old key's twin
+    ``withdrawn`` version is left out).
+    """
+    history = _tables()["record_history"]
+    key = {c: _text(key.get(c)) for c in _key_columns(table)}
+    found: list[Any] = []
+    todo: list[tuple[dict[str, str], int | None]] = [(key, None)]
+    seen: set[str] = set()
+    with store.read_transaction() as conn:
+        while todo:
+            at, before = todo.pop()
+            text = _key_text(at)
+            if text in seen:
+                continue
+            seen.add(text)
+            query = sa.select(history).where(history.c.table_name == table,
+                                             history.c.record_key == text)
+            if before is not None:  # the old key's life up to the move, not after it
+                query = query.where(history.c.version_id < before)
+            for row in conn.execute(query.order_by(history.c.version_id)).all():
+                changes = json.loads(row.changes) if row.changes else None
+                moved = _moved_from(table, at, changes) if row.action != "created" else None
+                if row.action == "withdrawn" and moved is not None:
+                    continue  # the move's twin: its "corrected" version at the new key shows it
+                if row.action == "corrected" and moved is not None:
+                    todo.append((moved, row.version_id))
+                found.append(row)
+    found.sort(key=lambda r: r.version_id)
+    frame = pd.DataFrame(found, columns=list(history.c.keys()))
+    frame["at"] = pd.to_datetime(frame["at"])
+    return frame
+
+
+def explorer_records(store: Store) -> pd.DataFrame:
+    """The records made in the explorer that are current, newest first: the last version of
+    each (columns of :func:`record_history`) and its ``owner``, the user who created it
+    (following the keys it moved from; ``None`` for an imported record corrected here)."""
+    history = record_history(store)
+    owner: dict[tuple[str, str], str | None] = {}
+    for row in history.itertuples(index=False):
+        ident = (row.table_name, row.record_key)
+        if row.action == "created":
+            owner[ident] = row.author
+        elif row.action == "corrected" and row.changes and row.table_name in TABLE_KEYS:
+            key = dict(zip(TABLE_KEYS[row.table_name], json.loads(row.record_key), strict=True))
+            moved = _moved_from(row.table_name, key, json.loads(row.changes))
+            if moved is not None:
+                owner[ident] = owner.get((row.table_name, _key_text(moved)))
+    last = history.groupby(["table_name", "record_key"], sort=False).tail(1)
+    last = last[last["action"] != "withdrawn"].iloc[::-1].reset_index(drop=True)
+    last["owner"] = [owner.get((t, k)) for t, k in zip(last["table_name"], last["record_key"],
+                                                      strict=True)]
+    return last
 
 
 def followups(store: Store) -> pd.DataFrame:
@@ -375,7 +511,9 @@ def _key_columns(table: str) -> tuple[str, ...]:
 
 
 def _write(store: Store, author: Author, rows: list[tuple[str, dict[str, str]]],
-           action: str) -> RecordResult:
+           action: str, sources: list[dict[str, str]] | None = None) -> RecordResult:
+    """Validate and write ``rows`` in one transaction; ``sources``: for a correction, the
+    key each row is found by (another key than its own: the record moves)."""
     if author.role not in _WRITING_ROLES:
         return RecordResult(False, (Problem(FORM_FILE, None, None,
                                             f"a {author.role} may not write records"),), rows)
@@ -388,12 +526,13 @@ def _write(store: Store, author: Author, rows: list[tuple[str, dict[str, str]]],
     keys = [{c: cells[c] for c in _key_columns(t)} for t, cells in rows]
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.write_transaction() as conn:
-        problems = _problems(conn, author, rows, action)
+        problems = _problems(conn, author, rows, action, sources)
         if any(p.severity == "error" for p in problems):
             conn.rollback()
             return RecordResult(False, tuple(problems), rows, keys)
         before = data_version(conn)
-        previous = [_apply(conn, author, table, cells, keys[i], action, now)
+        previous = [_apply(conn, author, table, cells, keys[i], action, now,
+                           sources[i] if sources else None)
                     for i, (table, cells) in enumerate(rows)]
         after = data_version(conn)
     versions = (before, after) if before is not None and after is not None else None
@@ -401,28 +540,32 @@ def _write(store: Store, author: Author, rows: list[tuple[str, dict[str, str]]],
 
 
 def _problems(conn: sa.Connection, author: Author, rows: list[tuple[str, dict[str, str]]],
-              action: str) -> list[Problem]:
+              action: str, sources: list[dict[str, str]] | None = None) -> list[Problem]:
     from genera_graph.io.importer import validate_rows
 
     problems: list[Problem] = []
     numbered = [(FIRST_DATA_ROW + i, t, c) for i, (t, c) in enumerate(rows)]
     # existence of each key: a creation needs a new key, a correction or withdrawal an old one
     current: dict[int, dict[str, str] | None] = {}
-    for row, table, cells in numbered:
+    for i, (row, table, cells) in enumerate(numbered):
         key = {c: cells[c] for c in _key_columns(table)}
-        old = _current(conn, table, key)
+        source = sources[i] if sources else key
+        old = _current(conn, table, source)
         current[row] = old
         if action == "created" and old is not None:
             problems.append(Problem(FORM_FILE, row, _key_columns(table)[0],
                                     "already recorded: correct it instead", _show_key(key)))
         elif action != "created" and old is None:
             problems.append(Problem(FORM_FILE, row, _key_columns(table)[0],
-                                    "no such record", _show_key(key)))
-        elif action != "created" and author.limited:
-            mine = _last_author(conn, table, key)
-            if mine != author.user_id:
+                                    "no such record", _show_key(source)))
+        elif action != "created":
+            if author.limited and _creator(conn, table, source) != author.user_id:
                 problems.append(Problem(FORM_FILE, row, None,
                                         "only its author or a coordinator may change a record"))
+            if source != key and _current(conn, table, key) is not None:
+                moved = next(c for c in key if key[c] != source[c])
+                problems.append(Problem(FORM_FILE, row, moved,
+                                        "already recorded: correct it instead", _show_key(key)))
     if problems:
         return problems
     if action == "withdrawn":
@@ -744,13 +887,39 @@ def _current(conn: sa.Connection, table: str, key: Mapping[str, str]) -> dict[st
     return {c: str(text.at[0, c]) for c in register.columns}
 
 
-def _last_author(conn: sa.Connection, table: str, key: Mapping[str, str]) -> str | None:
+def _moved_from(table: str, key: Mapping[str, str], changes: Mapping[str, Any] | None
+                ) -> dict[str, str] | None:
+    """The key a record moved from, when a correction's ``changes`` changed its key."""
+    if not changes or table not in TABLE_KEYS or len(TABLE_KEYS[table]) < 2:
+        return None
+    if not any(c in changes for c in TABLE_KEYS[table]):
+        return None
+    return {c: (changes[c][0] if c in changes else key[c]) for c in TABLE_KEYS[table]}
+
+
+def _creator(conn: sa.Connection, table: str, key: Mapping[str, str]) -> str | None:
+    """Who created the record now at ``key`` here (following the keys it moved from), or
+    ``None`` for a record not created in the explorer (an import's)."""
     history = _tables()["record_history"]
-    return conn.execute(
-        sa.select(history.c.author).where(history.c.table_name == table,
-                                          history.c.record_key == _key_text(key),
-                                          history.c.action == "created")
-        .order_by(history.c.version_id.desc()).limit(1)).scalar()
+    seen: set[str] = set()
+    while _key_text(key) not in seen:
+        seen.add(_key_text(key))
+        rows = conn.execute(
+            sa.select(history.c.action, history.c.author, history.c.changes)
+            .where(history.c.table_name == table, history.c.record_key == _key_text(key),
+                   history.c.action.in_(("created", "corrected")))
+            .order_by(history.c.version_id.desc())).all()
+        before = None
+        for action, author, changes in rows:
+            if action == "created":
+                return author
+            before = _moved_from(table, key, json.loads(changes) if changes else None)
+            if before is not None:
+                break
+        if before is None:
+            return None
+        key = before
+    return None
 
 
 def _key_text(key: Mapping[str, str]) -> str:
@@ -758,10 +927,21 @@ def _key_text(key: Mapping[str, str]) -> str:
 
 
 def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str],
-           key: dict[str, str], action: str, now: datetime) -> dict[str, str] | None:
-    """Write one row and its history version; the version it replaced (``None``: new)."""
+           key: dict[str, str], action: str, now: datetime,
+           source: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Write one row and its history version; the version it replaced (``None``: new).
+    A correction found by another key (``source``) moves the record to ``key``."""
     meta = _tables_meta().tables[table]
-    history = _tables()["record_history"]
+    if source is not None and source != key:
+        old = _current(conn, table, source) or {}
+        conn.execute(sa.delete(meta).where(_where(table, source)))
+        remember_withdrawal(conn, table, source, now)
+        conn.execute(sa.insert(meta).values(**_typed_values(table, cells)))
+        forget_withdrawal(conn, table, key)
+        changes = {c: [old.get(c, ""), v] for c, v in cells.items() if old.get(c, "") != v}
+        _version(conn, author, table, source, "withdrawn", now, old, changes)
+        _version(conn, author, table, key, "corrected", now, cells, changes)
+        return old
     old = _current(conn, table, key)
     where = _where(table, key)
     if action == "withdrawn":
@@ -786,13 +966,21 @@ def _apply(conn: sa.Connection, author: Author, table: str, cells: dict[str, str
             conn.execute(sa.update(meta).where(where).values(**values))
         changes = ({c: [old.get(c, ""), v] for c, v in cells.items() if old.get(c, "") != v}
                    if old is not None else None)
+    _version(conn, author, table, key, action, now, cells, changes)
+    return old
+
+
+def _version(conn: sa.Connection, author: Author, table: str, key: Mapping[str, str],
+             action: str, now: datetime, cells: Mapping[str, str],
+             changes: Mapping[str, Any] | None) -> None:
+    """Append the next version of the record at ``key`` to ``record_history``."""
+    history = _tables()["record_history"]
     last = conn.execute(sa.select(sa.func.max(history.c.version)).where(
         history.c.table_name == table, history.c.record_key == _key_text(key))).scalar()
     conn.execute(sa.insert(history).values(
         table_name=table, record_key=_key_text(key), version=int(last or 0) + 1, action=action,
-        author=author.user_id, at=now, cells=json.dumps(cells, ensure_ascii=False),
-        changes=None if changes is None else json.dumps(changes, ensure_ascii=False)))
-    return old
+        author=author.user_id, at=now, cells=json.dumps(dict(cells), ensure_ascii=False),
+        changes=None if changes is None else json.dumps(dict(changes), ensure_ascii=False)))
 
 
 # -- schema -----------------------------------------------------------------------------------------

@@ -15,10 +15,14 @@ import sqlalchemy as sa
 
 from genera_graph.io.records import (
     Author,
+    change_problems,
     correct_record,
+    current_record,
+    explorer_records,
     followups,
     record_followup,
     record_history,
+    record_versions,
     save_record,
     save_records,
     withdraw_record,
@@ -385,3 +389,82 @@ def test_upgrade_from_the_previous_head_adds_the_withdrawal_ledger(store_url: st
         assert store.schema_version == SCHEMA_VERSION
         with store.read_transaction() as conn:
             assert sa.inspect(conn).has_table("withdrawals")
+
+
+SEEN = {"activity_id": "ACT1", "actor_id": "I021", "date": "12/06/2016", "role": "participant",
+        "source": "attendance_sheet"}
+SEEN_KEY = {"activity_id": "ACT1", "actor_id": "I021", "date": "12/06/2016"}
+
+
+def test_correcting_an_attendances_day_moves_it_and_keeps_one_history(filled_any: Store):
+    store = filled_any
+    assert save_record(store, F1, "participations", SEEN).ok
+    moved = correct_record(store, F1, "participations", {**SEEN, "date": "13/06/2016"},
+                           key=SEEN_KEY)
+    assert moved.ok, moved.problems
+    assert moved.previous == [SEEN]
+    new_key = {**SEEN_KEY, "date": "13/06/2016"}
+    days = store.load().participations.query("actor_id == 'I021'")["date"].tolist()
+    assert days == [pd.Timestamp("2016-06-13")]  # the old day is gone, not kept beside it
+    assert current_record(store, "participations", SEEN_KEY) is None
+    versions = record_versions(store, "participations", new_key)
+    assert versions["action"].tolist() == ["created", "corrected"]
+    assert json.loads(versions["changes"].iloc[1]) == {"date": ["12/06/2016", "13/06/2016"]}
+    assert [json.loads(k)[2] for k in versions["record_key"]] == ["12/06/2016", "13/06/2016"]
+    # the old key: its last version is a withdrawal, and an old register cannot bring it back
+    old = record_history(store).query("record_key == '[\"ACT1\", \"I021\", \"12/06/2016\"]'")
+    assert old["action"].tolist() == ["created", "withdrawn"]
+    with store.read_transaction() as conn:
+        ledger = conn.exec_driver_sql("SELECT record_key FROM withdrawals").scalars().all()
+    assert [json.loads(k) for k in ledger] == [["ACT1", "I021", "12/06/2016"]]
+    # it is still its author's: they may correct it again (its role), nobody else of CP01 may
+    listed = explorer_records(store)
+    assert listed[["record_key", "owner"]].values.tolist() == [
+        ['["ACT1", "I021", "13/06/2016"]', "u-f1"]]
+    assert change_problems(store, F1, "participations", new_key) == []
+    assert "only its author" in change_problems(store, F1_OTHER, "participations",
+                                                new_key)[0].rule
+    again = correct_record(store, F1, "participations", {**SEEN, "date": "13/06/2016",
+                                                         "role": "organiser"}, key=new_key)
+    assert again.ok, again.problems
+    assert record_versions(store, "participations", new_key)["action"].tolist() == [
+        "created", "corrected", "corrected"]
+    assert not correct_record(store, F1_OTHER, "participations", {**SEEN, "date": "14/06/2016"},
+                              key=new_key).ok
+
+
+def test_a_move_onto_a_key_already_recorded_writes_nothing(filled: Store):
+    assert save_record(filled, F1, "participations", SEEN).ok
+    before = _counts(filled)
+    # I010 attended ACT1 on 10/06/2016 already (the register's row)
+    clash = correct_record(filled, F1, "participations",
+                           {**SEEN, "actor_id": "I010", "date": "10/06/2016"}, key=SEEN_KEY)
+    assert not clash.ok
+    assert clash.by_column()["actor_id"] == ["already recorded: correct it instead"]
+    # a person of another point is a scope problem, as when creating it
+    other = correct_record(filled, F1, "participations", {**SEEN, "actor_id": "I040"},
+                           key=SEEN_KEY)
+    assert "not a family or person of your Community Point" in other.by_column()["actor_id"]
+    bad_day = correct_record(filled, F1, "participations", {**SEEN, "date": "31/06/2016"},
+                             key=SEEN_KEY)
+    assert bad_day.by_column()["date"] == ["not a valid date dd/mm/yyyy"]
+    assert _counts(filled) == before
+
+
+def test_an_id_never_changes_and_another_points_record_is_not_to_change(filled: Store):
+    made = save_record(filled, F1, "interactions", CONTACT)
+    cells, key = made.rows[0][1], made.keys[0]
+    with pytest.raises(ValueError, match="never changes"):
+        correct_record(filled, F1, "interactions", {**cells, "interaction_id": "X-other"},
+                       key=key)
+    assert correct_record(filled, F1, "interactions", {**cells, "kind": "meeting"},
+                          key=key).ok  # the same id given as key: a plain correction
+    assert change_problems(filled, COORD, "interactions", key) == []
+    assert "only its author" in change_problems(filled, F2, "interactions", key)[0].rule
+    assert change_problems(filled, Author("u-r", "researcher"), "interactions", key)
+    assert change_problems(filled, F1, "interactions", {"interaction_id": "nope"})[0].rule == \
+        "no such record"
+    # a record imported (not made here) is a coordinator's to correct
+    assert "only its author" in change_problems(filled, F1, "interactions",
+                                                {"interaction_id": "X0001"})[0].rule
+    assert change_problems(filled, COORD, "interactions", {"interaction_id": "X0001"}) == []
