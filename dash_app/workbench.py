@@ -84,14 +84,52 @@ TEXT: dict[str, Any] = {
     "rec.end_later": NP_("rec.end_later",
                  "Record a relation's end"),
     "rec.history": NP_("rec.history",
-                 "Latest records"),
+                 "Your records: correct or withdraw"),
     "rec.withdraw": NP_("rec.withdraw",
                  "Withdraw"),
     "rec.withdrawn": NP_("rec.withdrawn",
                  "Withdrawn: kept in the history."),
     "rec.history.intro": NP_("rec.history.intro",
-                 "Choose one of your records to withdraw it: it leaves the data (the analytics "
-                 "no longer see it) and stays in the history with who and when."),
+                 "Choose one of your records: its form opens with its current values, to "
+                 "correct them, above its history (who, when, what changed). Withdrawing it "
+                 "takes it out of the data (the analytics no longer see it); it stays in the "
+                 "history."),
+    "rec.pick": NP_("rec.pick",
+                 "Choose one of your records…"),
+    "rec.edit.title": NP_("rec.edit.title",
+                 "Correct: {record}"),
+    "rec.edit.save": NP_("rec.edit.save",
+                 "Save the correction"),
+    "rec.edit.saved": NP_("rec.edit.saved",
+                 "Correction saved: the previous version is kept in the history."),
+    "rec.edit.unchanged": NP_("rec.edit.unchanged",
+                 "Nothing to save: no field was changed."),
+    "rec.edit.refused": NP_("rec.edit.refused",
+                 "This record cannot be opened for a change:"),
+    "rec.edit.key_note": NP_("rec.edit.key_note",
+                 "Changing {fields} moves the record to the new values in one step; the old "
+                 "values stay in its history."),
+    "rec.edit.kind_fixed": NP_("rec.edit.kind_fixed",
+                 "The kind of a family or a person cannot change: withdraw the record and "
+                 "record it again."),
+    "rec.edit.history": NP_("rec.edit.history",
+                 "History of this record"),
+    "rec.col.when": NP_("rec.col.when",
+                 "When"),
+    "rec.col.who": NP_("rec.col.who",
+                 "Who"),
+    "rec.col.action": NP_("rec.col.action",
+                 "Action"),
+    "rec.col.changes": NP_("rec.col.changes",
+                 "What changed"),
+    "rec.action.created": NP_("rec.action.created",
+                 "recorded"),
+    "rec.action.corrected": NP_("rec.action.corrected",
+                 "corrected"),
+    "rec.action.withdrawn": NP_("rec.action.withdrawn",
+                 "withdrawn"),
+    "rec.hidden": NP_("rec.hidden",
+                 "(not visible to you)"),
     "rec.table.interactions": NP_("rec.table.interactions",
                  "Contact"),
     "rec.table.participations": NP_("rec.table.participations",
@@ -146,6 +184,16 @@ TEXT: dict[str, Any] = {
                  "To (if it ended)"),
     "field.relation_id": NP_("field.relation_id",
                  "Relation"),
+    "field.participant": NP_("field.participant",
+                 "Participant"),
+    "field.participation_role": NP_("field.participation_role",
+                 "Role in the activity"),
+    "field.member": NP_("field.member",
+                 "Person"),
+    "field.activity_title": NP_("field.activity_title",
+                 "Title"),
+    "field.left_on": NP_("field.left_on",
+                 "Left the programme on"),
     "field.action": NP_("field.action",
                  "What was done"),
     "field.outcome": NP_("field.outcome",
@@ -394,11 +442,24 @@ def after_write(access: Any, touched: Iterable[str], result: Any = None,
 
 def _delta(result: Any, action: str) -> Any:
     """The rows a record write changed, typed as the store loads them, with the earliest
-    day they can change (:func:`dash_app.data.delta.record_delta`)."""
-    from dash_app.data.delta import record_delta
+    day they can change (:func:`dash_app.data.delta.record_delta`). A correction that moved
+    a record to another key (an attendance's day) also removes the old key's row."""
+    from dash_app.data.delta import Delta, record_delta
+    from genera_graph.io.schema import TABLE_KEYS
 
     previous = list(result.previous) or [None] * len(result.rows)
-    return record_delta(result.rows, previous, withdrawn=action == "withdraw")
+    withdrawn = action == "withdraw"
+    delta = record_delta(result.rows, previous, withdrawn=withdrawn)
+    moved = [(table, old) for (table, cells), old in zip(result.rows, previous, strict=True)
+             if not withdrawn and old is not None and table in TABLE_KEYS
+             and any(old.get(c) != cells.get(c) for c in TABLE_KEYS[table])]
+    if delta is None or not moved:
+        return delta
+    gone = record_delta(moved, [old for _, old in moved], withdrawn=True)
+    if gone is None:
+        return None
+    since = None if delta.since is None or gone.since is None else min(delta.since, gone.since)
+    return Delta(delta.upserts, (*gone.removals, *delta.removals), since, False)
 
 
 def people_options(access: Any, kinds: Iterable[str] = ("household", "individual"),

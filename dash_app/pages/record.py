@@ -10,95 +10,66 @@ user may see; ids are never typed. ``/record?tab=followup&actor=H01`` opens a fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 
-from dash_app import ids
+from dash_app import editing, ids
 from dash_app.data import current
-from dash_app.i18n import kind_label, nature_label, programme_label, request_lang
+from dash_app.forms import (
+    ERROR,
+    FIELD,
+    INTERACTION_KINDS,
+    NATURES,
+    PERSONAL,
+    PROGRAMMES,
+    SAVE,
+    STATUS,
+    Field,
+    activities,
+    coded,
+    label_of,
+    own_point,
+    points,
+    vocabulary,
+    widget,
+    wt_prefix,
+)
+from dash_app.i18n import kind_label, request_lang
 from dash_app.workbench import (
     after_write,
     author_of,
     day_text,
-    people_options,
     problems_by_field,
     store_of,
     wt,
 )
 from genera_graph.io import records
-from genera_graph.model.kinds import (
-    ActivityKind,
-    InteractionKind,
-    MemberRole,
-    Programme,
-    RelationKind,
-    TieNature,
-    values,
-)
+from genera_graph.model.kinds import ActivityKind, MemberRole, RelationKind, values
 
-__all__ = ["FORMS", "layout", "save_form"]
+__all__ = ["FORMS", "layout", "my_records", "save_form", "withdraw"]
+
+#: one's records, to correct or withdraw (:mod:`dash_app.editing`)
+my_records, withdraw = editing.my_records, editing.withdraw
 
 dash.register_page(__name__, path="/record", name="nav.record",
                    title="genera_azioni · registra", order=7)
 
-FIELD, ERROR, SAVE, STATUS = "wb-field", "wb-error", "wb-save", "wb-status"
-
-
-class Field(NamedTuple):
-    """One field of a form: the record column it fills, its widget and its choices."""
-
-    name: str
-    #: date, people, actors, households, select, multi_people, radio or text
-    widget: str
-    choices: Callable[[Any, str], list[dict]] | None = None
-    default: Callable[[Any], Any] | None = None
-
-
-def _coded(codes: tuple[str, ...], label: Callable[[str, str], str]
-           ) -> Callable[[Any, str], list[dict]]:
-    return lambda _access, lang: [{"label": label(c, lang), "value": c} for c in codes]
-
-
-def _wt_prefix(prefix: str) -> Callable[[str, str], str]:
-    return lambda code, lang: wt(f"{prefix}.{code}", lang)
-
-
-def _points(access: Any, lang: str) -> list[dict]:
-    return [{"label": f"{name} ({cp})", "value": cp} for cp, name in access.community_points()]
-
-
-def _own_point(access: Any) -> str | None:
-    points = access.community_points()
-    if access.viewer.role != "coordinator" or len(points) == 1:
-        return getattr(access.viewer, "community_point_id", None) or (
-            points[0][0] if points else None)
-    return None
-
-
-def _activities(access: Any, lang: str) -> list[dict]:
-    acts = access.dataset.activities.sort_values("start_date", ascending=False)
-    return [{"label": f"{title} ({kind_label(kind, lang)})", "value": aid,
-             "search": str(title)}
-            for aid, title, kind in zip(acts["activity_id"], acts["title"], acts["kind"],
-                                        strict=True)]
 
 
 def _open_relations(access: Any, lang: str) -> list[dict]:
     rel = access.dataset.relations
     rel = rel[rel["end_date"].isna()]
-    return [{"label": f"{r.kind}: {access.name_of(r.actor_id)} – {access.name_of(r.partner_id)}",
+    kind = vocabulary("relation_kind")
+    return [{"label": f"{kind(r.kind, lang)}: {access.name_of(r.actor_id)} – "
+                      f"{access.name_of(r.partner_id)}",
              "value": r.relation_id, "search": f"{access.name_of(r.actor_id)} "
                                                f"{access.name_of(r.partner_id)}"}
             for r in rel.itertuples(index=False)]
 
 
-_PERSONAL = ("household", "individual")
-_KIND = _coded(values(InteractionKind), _wt_prefix("kind"))
-_NATURE = _coded(values(TieNature), nature_label)
-_PROGRAMME = _coded(values(Programme), programme_label)
 
 #: the forms, by tab: their fields in order
 FORMS: dict[str, tuple[Field, ...]] = {
@@ -106,48 +77,48 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("date", "date"),
         Field("source_actor_id", "people"),
         Field("target_actor_id", "actors"),
-        Field("kind", "select", _KIND),
-        Field("nature", "radio", _NATURE, lambda _a: "peer"),
-        Field("programme", "select", _PROGRAMME),
-        Field("community_point_id", "select", _points, _own_point),
+        Field("kind", "select", INTERACTION_KINDS),
+        Field("nature", "radio", NATURES, lambda _a: "peer"),
+        Field("programme", "select", PROGRAMMES),
+        Field("community_point_id", "select", points, own_point),
     ),
     "attendance": (
-        Field("activity_id", "select", _activities),
+        Field("activity_id", "select", activities),
         Field("title", "text"),
-        Field("kind", "select", _coded(values(ActivityKind), kind_label)),
-        Field("programme", "select", _PROGRAMME),
+        Field("kind", "select", coded(values(ActivityKind), vocabulary("activity_kind"))),
+        Field("programme", "select", PROGRAMMES),
         Field("date", "date"),
         Field("participants", "multi_people"),
         Field("name", "text"),
         Field("household_id", "households"),
-        Field("community_point_id", "select", _points, _own_point),
+        Field("community_point_id", "select", points, own_point),
     ),
     "person": (
         Field("name", "text"),
-        Field("kind", "radio", _coded(_PERSONAL, kind_label), lambda _a: "household"),
+        Field("kind", "radio", coded(PERSONAL, kind_label), lambda _a: "household"),
         Field("household_id", "households"),
-        Field("role", "select", _coded(values(MemberRole), _wt_prefix("role"))),
+        Field("role", "select", coded(values(MemberRole), wt_prefix("role"))),
         Field("municipality", "text"),
         Field("first_met", "date"),
-        Field("community_point_id", "select", _points, _own_point),
+        Field("community_point_id", "select", points, own_point),
     ),
     "organisation": (
         Field("name", "text"),
-        Field("kind", "radio", _coded(("association", "formal_group"), kind_label),
+        Field("kind", "radio", coded(("association", "formal_group"), kind_label),
               lambda _a: "association"),
         Field("municipality", "text"),
         Field("first_met", "date"),
-        Field("community_point_id", "select", _points, _own_point),
+        Field("community_point_id", "select", points, own_point),
     ),
     "relation": (
-        Field("kind", "select", _coded(values(RelationKind), kind_label)),
+        Field("kind", "select", coded(values(RelationKind), vocabulary("relation_kind"))),
         Field("actor_id", "people"),
         Field("partner_id", "actors"),
         Field("start_date", "date"),
         Field("end_date", "date"),
-        Field("nature", "radio", _NATURE, lambda _a: "institutional"),
-        Field("programme", "select", _PROGRAMME),
-        Field("community_point_id", "select", _points, _own_point),
+        Field("nature", "radio", NATURES, lambda _a: "institutional"),
+        Field("programme", "select", PROGRAMMES),
+        Field("community_point_id", "select", points, own_point),
     ),
     "relation_end": (
         Field("relation_id", "select", _open_relations),
@@ -156,8 +127,8 @@ FORMS: dict[str, tuple[Field, ...]] = {
     "followup": (
         Field("household_id", "households"),
         Field("date", "date"),
-        Field("action", "radio", _coded(records.FOLLOWUP_ACTIONS, _wt_prefix("action"))),
-        Field("outcome", "radio", _coded(records.FOLLOWUP_OUTCOMES, _wt_prefix("outcome"))),
+        Field("action", "radio", coded(records.FOLLOWUP_ACTIONS, wt_prefix("action"))),
+        Field("outcome", "radio", coded(records.FOLLOWUP_OUTCOMES, wt_prefix("outcome"))),
     ),
 }
 _TABS = ("contact", "attendance", "person", "organisation", "relation", "followup")
@@ -165,36 +136,14 @@ _TABS = ("contact", "attendance", "person", "organisation", "relation", "followu
 
 # -- layout ------------------------------------------------------------------------------------
 
-def _widget(form: str, field: Field, access: Any, lang: str, preset: dict) -> Any:
-    wid = {"type": FIELD, "form": form, "col": field.name}
-    value = preset.get(field.name, field.default(access) if field.default else None)
-    if field.widget == "date":
-        return dcc.DatePickerSingle(id=wid, date=None, display_format="DD/MM/YYYY",
-                                    placeholder=wt("rec.date_hint", lang),
-                                    first_day_of_week=1, clearable=True)
-    if field.widget in ("people", "actors", "households", "multi_people"):
-        kinds = {"people": _PERSONAL, "households": ("household",), "actors": (),
-                 "multi_people": ("individual", "household")}[field.widget]
-        return dcc.Dropdown(id=wid, options=people_options(access, kinds, lang), value=value,
-                            multi=field.widget == "multi_people", searchable=True,
-                            placeholder=wt("rec.search", lang))
-    if field.widget == "select":
-        return dcc.Dropdown(id=wid, options=field.choices(access, lang), value=value,
-                            searchable=True, placeholder="…")
-    if field.widget == "radio":
-        return dcc.RadioItems(id=wid, options=field.choices(access, lang), value=value,
-                              inline=True, inputClassName="me-1", labelClassName="me-3")
-    return dbc.Input(id=wid, type="text", value=value, debounce=True, maxLength=200)
-
-
 def _form(form: str, access: Any, lang: str, preset: dict) -> html.Div:
     rows = []
     for field in FORMS[form]:
         rows.append(dbc.Row([
-            dbc.Label(wt(f"field.{field.name}", lang), width=3),
-            dbc.Col([_widget(form, field, access, lang, preset),
+            dbc.Label(label_of(field, lang), width=12, md=3),
+            dbc.Col([widget(form, field, access, lang, preset),
                      html.Div(id={"type": ERROR, "form": form, "col": field.name},
-                              className="text-danger small mt-1")], width=9),
+                              className="text-danger small mt-1")], width=12, md=9),
         ], className="mb-2"))
     rows.append(dbc.Button(wt("rec.save", lang), id={"type": SAVE, "form": form},
                            color="primary", className="mt-2"))
@@ -221,85 +170,8 @@ def layout(tab: str | None = None, actor: str | None = None, **_: object) -> htm
         html.P(wt("rec.intro", lang), className="text-muted"),
         dbc.Alert(wt("rec.readonly", lang), color="warning") if readonly else None,
         dbc.Tabs(tabs, active_tab=tab if tab in _TABS else "contact", id="wb-tabs"),
-        html.H5(wt("rec.history", lang), className="mt-4"),
-        html.P(wt("rec.history.intro", lang), className="text-muted small"),
-        dbc.Row([
-            dbc.Col(dcc.Dropdown(id=WITHDRAW_CHOICE, options=[] if readonly else
-                                 my_records(access, lang), searchable=True,
-                                 placeholder="…"), md=9),
-            dbc.Col(dbc.Button(wt("rec.withdraw", lang), id=WITHDRAW_BTN, color="danger",
-                               outline=True), md=3),
-        ], className="g-2"),
-        html.Div(id=WITHDRAW_STATUS, className="mt-2"),
+        *editing.section(access, lang, readonly),
     ])
-
-
-WITHDRAW_CHOICE, WITHDRAW_BTN, WITHDRAW_STATUS = "wb-withdraw-choice", "wb-withdraw", \
-    "wb-withdraw-status"
-
-
-def my_records(access: Any, lang: str, limit: int = 50) -> list[dict]:
-    """The current records the viewer may withdraw, newest first: their own (a coordinator:
-    every record made in the explorer), among the people they see."""
-    import json
-
-    store = store_of(access)
-    history = records.record_history(store)
-    if not len(history):
-        return []
-    last = history.groupby(["table_name", "record_key"], sort=False).tail(1)
-    last = last[last["action"] != "withdrawn"].iloc[::-1]
-    author = author_of(access.viewer)
-    created = history[history["action"] == "created"].set_index(
-        ["table_name", "record_key"])["author"]
-    out = []
-    for row in last.itertuples(index=False):
-        owner = created.get((row.table_name, row.record_key))
-        if author.limited and owner != author.user_id:
-            continue
-        cells = json.loads(row.cells)
-        names = [access.name_of(cells[c]) for c in records._ACTOR_COLUMNS[row.table_name]
-                 if cells.get(c) and cells[c] in access.actors.index]
-        if author.limited and not names:
-            continue
-        day = next((cells[c] for c in ("date", "start_date", "first_met") if cells.get(c)), "")
-        label = f"{wt('rec.table.' + row.table_name, lang)} · {day} · {' – '.join(names)}"
-        key = json.loads(row.record_key)
-        columns = records._key_columns(row.table_name)
-        out.append({"label": label, "value": json.dumps(
-            [row.table_name, dict(zip(columns, key, strict=True))])})
-        if len(out) >= limit:
-            break
-    return out
-
-
-@dash.callback(
-    Output(WITHDRAW_STATUS, "children"),
-    Output(WITHDRAW_CHOICE, "options"),
-    Input(WITHDRAW_BTN, "n_clicks"),
-    State(WITHDRAW_CHOICE, "value"),
-    State(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
-def withdraw(_clicks, choice, lang):
-    """Withdraw the chosen record: it leaves the data (the analytics no longer see it) and its
-    versions stay in the history. Only its author or a coordinator may."""
-    import json
-
-    lang = lang or "it"
-    access = current()
-    store = store_of(access)
-    if store is None or not choice:
-        return "", dash.no_update
-    table, key = json.loads(choice)
-    result = records.withdraw_record(store, author_of(access.viewer), table, key)
-    if not result.ok:
-        words = "; ".join(problems_by_field(result.problems, lang).values())
-        return dbc.Alert(f"{wt('rec.not_saved', lang)} {words}", color="danger"), \
-            dash.no_update
-    after_write(access, {"followups"} if table == "followups" else {"data"}, result,
-                "withdraw")
-    return dbc.Alert(wt("rec.withdrawn", lang), color="success"), my_records(access, lang)
 
 
 # -- saving ------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ from genera_graph.io.store import Store
 from genera_graph.io.withdrawals import forget_withdrawal, remember_withdrawal
 
 __all__ = [
+    "ACTOR_COLUMNS",
     "FOLLOWUP_ACTIONS",
     "FOLLOWUP_OUTCOMES",
     "Author",
@@ -86,6 +87,7 @@ __all__ = [
     "current_record",
     "explorer_records",
     "followups",
+    "key_columns",
     "new_id",
     "record_followup",
     "record_history",
@@ -120,6 +122,8 @@ _ACTOR_COLUMNS = {
     "relations": ("actor_id", "partner_id"),
     "followups": ("household_id",),
 }
+#: the columns of each table that name an actor (public name)
+ACTOR_COLUMNS: Mapping[str, tuple[str, ...]] = _ACTOR_COLUMNS
 #: id prefixes of generated ids
 _PREFIX = {"interactions": "X-", "relations": "R-", "activities": "ACT-", "followups": "FU-",
            "household": "H-", "individual": "I-", "actors": "A-"}
@@ -446,7 +450,8 @@ def explorer_records(store: Store) -> pd.DataFrame:
         ident = (row.table_name, row.record_key)
         if row.action == "created":
             owner[ident] = row.author
-        elif row.action == "corrected" and row.changes and row.table_name in TABLE_KEYS:
+        elif (row.action == "corrected" and isinstance(row.changes, str)
+              and row.table_name in TABLE_KEYS):
             key = dict(zip(TABLE_KEYS[row.table_name], json.loads(row.record_key), strict=True))
             moved = _moved_from(row.table_name, key, json.loads(row.changes))
             if moved is not None:
@@ -504,6 +509,15 @@ def _cells(table: str, cells: Mapping[str, Any], *, fill: bool = True) -> dict[s
             text["source"] = ("attendance_sheet" if table == "participations"
                               else "facilitator_record")
     return text
+
+
+def key_columns(table: str) -> tuple[str, ...]:
+    """The natural key's columns of a table written here (``followups``: its id).
+
+    >>> key_columns("participations"), key_columns("followups")
+    (('activity_id', 'actor_id', 'date'), ('followup_id',))
+    """
+    return _key_columns(table)
 
 
 def _key_columns(table: str) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """A facilitator works in headless Chromium: opens an isolated family from the worklist, records
 a peer contact with another family and a follow-up, sees the worklist change; uploads a register
-with one bad row and sees that row named. Screenshots: ``test-artefacts/screenshots/wb_*.png``."""
+with one bad row and sees that row named; opens one of their records, corrects it and sees the
+history row. Screenshots: ``test-artefacts/screenshots/wb_*.png``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from genera_graph.io.records import followups, record_history
+from genera_graph.io.records import Author, followups, record_history, save_record
 from genera_graph.io.store import Store
 from tests.app.conftest import add_accounts, browser_sign_in, page_ready, served, small_district
 
@@ -42,22 +43,30 @@ def fac01(page: Page, served_store: tuple[Path, str]) -> tuple[Page, Path, str]:
     return page, path, url
 
 
-def _row(page: Page, label: str):
-    """The form row whose label is ``label`` (in the visible tab)."""
-    return page.locator(".tab-pane.active .row", has=page.get_by_text(label, exact=True)).first
+def _row(page: Page, label: str, within: str = ".tab-pane.active"):
+    """The form row whose label is ``label`` (in the visible tab, or ``within``)."""
+    return page.locator(f"{within} .row", has=page.get_by_text(label, exact=True)).first
 
 
-def _choose(page: Page, label: str, text: str) -> None:
+def _choose(page: Page, label: str, text: str, within: str = ".tab-pane.active") -> None:
     """Pick the option of the dropdown beside ``label`` whose label holds ``text``, searching
     by typing part of it (as a user searches a name)."""
-    _row(page, label).locator("button.dash-dropdown").click()
-    page.keyboard.type(text)
+    _pick(page, _row(page, label, within).locator("button.dash-dropdown"), text)
+
+
+def _pick(page: Page, dropdown, text: str) -> None:
+    """Open a dropdown, search for ``text`` in its search box (once it is open: typing before
+    it is would be lost on a loaded machine) and click the option."""
+    dropdown.click()
+    search = page.locator("input.dash-dropdown-search")
+    expect(search).to_be_visible()
+    search.fill(text)
     page.get_by_role("option", name=text).first.click()
     page.keyboard.press("Escape")
 
 
-def _date(page: Page, label: str, text: str) -> None:
-    box = _row(page, label).locator("input.dash-datepicker-input")
+def _date(page: Page, label: str, text: str, within: str = ".tab-pane.active") -> None:
+    box = _row(page, label, within).locator("input.dash-datepicker-input")
     box.fill(text)
     box.press("Enter")
     page.keyboard.press("Escape")
@@ -137,3 +146,46 @@ def test_an_upload_with_one_bad_row_names_that_row(fac01, screenshots, tmp_path:
     expect(page.get_by_text("Importato: 2 righe scritte, 1 messe da parte.")).to_be_visible()
     with Store(facilitator_store) as store:
         assert {"B1", "B3"} <= set(store.load().interactions["interaction_id"])
+
+
+def test_a_facilitator_corrects_their_record_and_sees_its_history(fac01, screenshots):
+    page, facilitator_store, live_url = fac01
+    with Store(facilitator_store) as store:  # written by another process: the server sees it
+        made = save_record(store, Author("fac01", "facilitator", ("CP01",)), "interactions", {
+            "date": "07/12/2026", "source_actor_id": "H01", "target_actor_id": "H02",
+            "kind": "mutual_help", "nature": "peer", "programme": "community"})
+        assert made.ok, made.problems
+    key = made.keys[0]["interaction_id"]
+    page.goto(live_url + "/record")
+    _pick(page, page.locator("button#wb-withdraw-choice"),  # the picker of one's records
+          "Contatto · 07/12/2026 · Famiglia Rossi – Famiglia Bianchi")
+    card = page.locator(".wb-edit")
+    expect(card.get_by_text("Correggi: Contatto · 07/12/2026")).to_be_visible()
+    # prefilled with the record's values: the day as dd/mm/yyyy, the people by name
+    expect(_row(page, "Data", ".wb-edit").locator("input.dash-datepicker-input")
+           ).to_have_value("07/12/2026")
+    expect(_row(page, "Con chi", ".wb-edit")).to_contain_text("Famiglia Bianchi")
+    expect(_row(page, "Tipo", ".wb-edit")).to_contain_text("aiuto reciproco")
+    expect(card.locator(".wb-history tbody tr")).to_have_count(1)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        card.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots / f"wb_edit_form_{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    _date(page, "Data", "08/12/2026", ".wb-edit")
+    _choose(page, "Tipo", "incontro", ".wb-edit")
+    card.get_by_role("button", name="Salva la correzione").click()
+    expect(card.get_by_text("Correzione salvata")).to_be_visible()
+    rows = card.locator(".wb-history tbody tr")
+    expect(rows).to_have_count(2)
+    newest = rows.first
+    expect(newest).to_contain_text("corretta")
+    expect(newest).to_contain_text("Utente fac01")
+    expect(newest).to_contain_text("Data: 07/12/2026 → 08/12/2026")
+    expect(newest).to_contain_text("Tipo: aiuto reciproco → incontro")
+    page.screenshot(path=str(screenshots / "wb_edit_saved.png"), full_page=True)
+    with Store(facilitator_store) as store:
+        row = store.load().interactions.set_index("interaction_id").loc[key]
+        assert (row["date"], row["kind"]) == (pd.Timestamp("2026-12-08"), "meeting")
+        assert record_history(store)["action"].tolist()[-2:] == ["created", "corrected"]

@@ -330,10 +330,10 @@ def test_the_author_withdraws_a_record_and_it_stays_in_the_history(app, as_viewe
     app.server.config[CONFIG_KEY] = DataAccess(mine.source, Viewer(
         role="facilitator", community_point_id="CP01", user_id="u-other"))
     assert rec.my_records(current(), "it") == []
-    status, _ = rec.withdraw(1, options[0]["value"], "it")
+    status, *_ = rec.withdraw(1, options[0]["value"], "it")
     assert "solo chi l'ha registrato" in str(status.children)
     app.server.config[CONFIG_KEY] = mine
-    status, left = rec.withdraw(1, options[0]["value"], "it")
+    status, left, *_ = rec.withdraw(1, options[0]["value"], "it")
     assert "Ritirato" in str(status.children) and left == []
     assert key not in set(current().dataset.interactions["interaction_id"])
     assert record_history(store)["action"].tolist() == ["created", "withdrawn"]
