@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["MEMO_ENTRIES", "clear", "per_scope", "remembered"]
+__all__ = ["MEMO_ENTRIES", "clear", "per_scope", "per_scope_page", "remembered"]
 
 #: answers kept per scope (a map window's elements are a few hundred kB)
 MEMO_ENTRIES = 96
@@ -84,6 +84,29 @@ def per_scope(func: Callable) -> Callable:
         from dash_app.data.source import current
 
         key = (func.__module__, func.__qualname__,
+               json.dumps([args, kwargs], sort_keys=True, default=str))
+        return remembered(current(), key, lambda: func(*args, **kwargs))
+
+    return wrapper
+
+
+def per_scope_page(func: Callable) -> Callable:
+    """Keep a page's ``layout(**path_and_query)`` per scope, as :func:`per_scope` keeps a
+    callback's answers, the request's language and today's date in the key as well (a
+    layout reads the language from the request's cookie, and may offer today as a date).
+    For a page whose layout depends only on those, the scope's data and its arguments:
+    nothing of the signed-in account (their name, their own records) may be in it.
+    The page router calls the layout on every navigation (Dash pages); a family's page
+    opened again, by the same user or another of the scope, is then a look-up."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from datetime import date
+
+        from dash_app.data.source import current
+        from dash_app.i18n import request_lang
+
+        key = (func.__module__, func.__qualname__, request_lang(), date.today().isoformat(),
                json.dumps([args, kwargs], sort_keys=True, default=str))
         return remembered(current(), key, lambda: func(*args, **kwargs))
 

@@ -21,7 +21,7 @@ from dash_app.components import (
     section,
 )
 from dash_app.data import DataAccess, current
-from dash_app.data.memo import per_scope
+from dash_app.data.memo import per_scope, per_scope_page
 from dash_app.downloads import table_download
 from dash_app.figures import ego_figure, ties_by_nature_figure
 from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
@@ -33,6 +33,7 @@ dash.register_page(__name__, path_template="/actor/<actor_id>", name="nav.actor"
                    title="genera_azioni · scheda", order=9)
 
 
+@per_scope_page  # the same family, period and language in one scope: built once
 def layout(actor_id: str | None = None, **query: object) -> html.Div:
     lang = request_lang()
     access = current()

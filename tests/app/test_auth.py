@@ -354,3 +354,24 @@ def test_over_http_sign_in_and_gate(live_url):
     with urllib.request.urlopen(live_url + "/login", timeout=20) as page:
         assert page.status == 200 and b"Accedi" in page.read()
     assert XSS_NAME  # the hostile name is in the district the server holds
+
+
+def test_a_familys_page_kept_for_one_scope_is_never_another_scopes(signed_in):
+    """The page router's layouts are kept per scope (dash_app.data.memo.per_scope_page): a
+    coordinator, a facilitator of the other point and the coordinator again open the page
+    of a CP01 family, in Italian and in English, each getting their own."""
+    from dash_app.data import memo
+    from dash_app.i18n import t
+
+    memo.clear()
+    coordinator, facilitator = signed_in("coord"), signed_in("fac02")
+    for _ in range(2):
+        for client, sees in ((coordinator, True), (facilitator, False), (coordinator, True)):
+            status, text = _open_page(client, "/actor/H01")
+            assert status == 200 and ("Famiglia Rossi" in text) == sees
+            assert (t("common.not_found", "it") in text) != sees
+    coordinator.set_cookie("genera_lang", "en")
+    english = _open_page(coordinator, "/actor/H01")[1]
+    coordinator.set_cookie("genera_lang", "it")
+    italian = _open_page(coordinator, "/actor/H01")[1]
+    assert english != italian and "Famiglia Rossi" in english
