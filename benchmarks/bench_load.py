@@ -3,19 +3,44 @@
 Builds a store (the sample district of ``genera sample``, or ``--store`` given), adds
 ``--facilitators`` facilitator accounts (spread over the Community Points) and
 ``--coordinators`` coordinator accounts, starts ``genera serve`` (waitress) in a child process
-on 127.0.0.1, signs every user in, and has each of them replay, in its own thread, page loads
-(``/_dash-layout``, ``/_dash-dependencies``) and the pages' callbacks (overview, map, worklist,
-an actor page of one of their households) for ``--seconds`` seconds. Only loopback traffic;
-every loop stops at the deadline.
+on 127.0.0.1, signs every user in, and replays what a browser sends (each role's page visits,
+recorded once in headless Chromium: overview, map with a household picked, worklist in both
+lists, a household's actor page, over several periods) with each user's own households.
+Only loopback traffic; every loop stops at its deadline. It asserts nothing.
 
-Prints requests, errors, p50 / p95 / max per request kind, the requests per second, and the
-server's peak memory (VmHWM of its process). Aim (issue #11): p95 < 300 ms for callbacks, no
-error, memory < 2 GiB. It asserts nothing.
+What it measures, in this order, on the same server (caches made by one run help the next,
+as on a server that has been up a while):
+
+1. **single user** (``--single-rounds``): one facilitator, then one coordinator, alone on the
+   server, one request at a time: each request kind's *service time* (p50 / p95 / max), the
+   work the server does for it with no queue in front. It starts as soon as the server
+   answers its sign-in page, so the tables not made yet (the server warms in the
+   background) show in its max: the first-request penalty is in the figures, not hidden.
+2. **one run per** ``--think`` **value** (default ``0`` and ``3-10``), ``--seconds`` each:
+   all the users at once, each in its own thread, waiting a random time in the range after
+   each page visit (``0``: no pause, a *closed loop*; ``3-10``: as a person reads and
+   clicks). Requests, errors (the aim: none), p50 / p95 / max per request kind.
+3. **summary**: per run the throughput X, the mean response time R, and Little's law's
+   ``N / X - Z`` (N users, Z the think time per request, measured): in a closed loop
+   (Z = 0) the mean response time *is* N / X, whatever the code does, so 23 users with no
+   pause on a server that completes X requests a second wait 23 / X seconds on average;
+   the floor is N x (mean service time) / (cores the server really uses: one process of
+   Python runs its request threads on about one core). Only a think time (real users) or
+   more throughput (less work per request, more processes) moves it.
+4. **peak memory** of the server's processes, sampled every half second: the sum of their
+   RSS and of their PSS (with ``--servers`` > 1 or forked workers, pages they share are
+   counted once in PSS) and of their VmHWM.
+
+Aim (issue #11): p95 < 300 ms for callbacks, no error, memory < 2 GiB; the closed loop
+cannot meet the p95 by the law above (see docs/scale-plan.md, "The explorer under load").
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_load.py                      # 20 + 3 users, 2 minutes
+    .venv/bin/python benchmarks/bench_load.py                      # 20 + 3 users, 2 x 2 min
+    .venv/bin/python benchmarks/bench_load.py --think 0            # the closed loop only
+    .venv/bin/python benchmarks/bench_load.py --servers 2          # two processes, sticky
     .venv/bin/python benchmarks/bench_load.py --seconds 30 --small # the tests' small district
+    .venv/bin/python benchmarks/bench_load.py --visits visits.json # record the visits once
 """
 
 from __future__ import annotations
@@ -154,8 +179,14 @@ KINDS = {"_pages_content": "router", "ov-kpis": "overview", "map-graph": "map",
 
 
 def _kind(body: dict) -> str:
+    """The request kind of a callback body; the page router's by page (``router /actor``)."""
     first = body["output"].strip(".").split("...")[0].rsplit(".", 1)[0]
-    return KINDS.get(first, first)
+    kind = KINDS.get(first, first)
+    if kind == "router":
+        path = next((i.get("value") for i in body.get("inputs") or []
+                     if isinstance(i, dict) and i.get("property") == "pathname"), "") or "/"
+        kind += " /" + str(path).strip("/").split("/")[0]
+    return kind
 
 
 def _windows(url_now: str, count: int) -> list[str]:
@@ -302,7 +333,7 @@ def main() -> None:
                         help="N servers (processes) on the same store, each user kept on "
                              "one (as behind a proxy with sticky sessions)")
     parser.add_argument("--serve-args", default="", metavar="ARGS",
-                        help="more arguments for genera serve (e.g. '--processes 2')")
+                        help="more arguments for genera serve (e.g. '--warm before')")
     parser.add_argument("--periods", type=int, default=3,
                         help="periods recorded in the browser per role")
     parser.add_argument("--visits", metavar="FILE.json",
@@ -374,16 +405,20 @@ def main() -> None:
         if args.single_rounds:
             # one user at a time, nobody else on the server: each request's service time
             single = _Phase(url, recorded, by_point, everyone, think=(0.0, 0.0))
+            cpu = memory.cpu_seconds()
             for role in ("facilitator", "coordinator"):
                 for name, point in users_of[role]:
                     single.sequential(name, point, rounds=args.single_rounds, seed=7)
+            single.cpu = memory.cpu_seconds() - cpu
             results.append(("single user, one at a time, no pause", single, 1))
             single.report("single user (service time: one request at a time, no other "
                           "user; the first requests after ready included)")
         for think in args.think:
             phase = _Phase(url, recorded, by_point, everyone, think=think)
             load_before = os.getloadavg()
+            cpu = memory.cpu_seconds()
             phase.concurrent(users, args.seconds, [u for _, u in servers])
+            phase.cpu = memory.cpu_seconds() - cpu
             label = ("closed loop, no pause" if think == (0.0, 0.0) else
                      f"think time {think[0]:g}-{think[1]:g} s between page visits")
             phase.report(f"{len(users)} users, {label}", load_before)
@@ -399,21 +434,24 @@ def main() -> None:
     print()
     print("summary (Little's law: users = throughput x (response time + think time); with "
           "no think time the mean response time is users / throughput, whatever the code):")
+    print("  (N/X-Z also holds the driver's own time between two requests; CPU: the server's "
+          "processes' CPU time per request, and the cores they kept busy on average)")
     print(f"  {'run':44} {'req/s':>7} {'mean ms':>8} {'N/X-Z ms':>9} {'cb p95 ms':>9} "
-          f"{'errors':>6}")
+          f"{'errors':>6} {'CPU ms/req':>10} {'cores':>5} {'floor ms':>8}")
     for label, phase, n in results:
         x = phase.throughput
         mean = phase.mean_ms()
         implied = (n / x - phase.mean_think_per_request()) * 1000 if x else float("nan")
+        demand = phase.cpu / phase.requests * 1000 if phase.requests else float("nan")
+        cores = phase.cpu / phase.elapsed if phase.elapsed else float("nan")
+        # a closed loop's floor: every user waits for everyone's work, on the cores used
+        floor = n * demand / max(cores, 1.0) - phase.mean_think_per_request() * 1000
         print(f"  {label:44} {x:7.1f} {mean:8.0f} {implied:9.0f} "
-              f"{phase.callback_p95_ms():9.0f} {phase.error_count:6d}")
-    if results and args.single_rounds:
-        service = results[0][1].mean_ms()
-        print(f"  mean service time of a request, one user alone: {service:.0f} ms; "
-              f"so one server saturates near {1000 / service:.0f} req/s per core it "
-              f"really uses, and {len(users)} users with no pause wait about "
-              f"{len(users)} x {service:.0f} ms / cores = "
-              f"{len(users) * service:.0f} ms / cores per request (the floor)")
+              f"{phase.callback_p95_ms():9.0f} {phase.error_count:6d} {demand:10.1f} "
+              f"{cores:5.2f} {max(floor, demand):8.0f}")
+    print("  floor: N x (CPU per request) / (cores used) - think time per request (and at "
+          "least one request's CPU): the mean response time no scheduling can beat at that "
+          "CPU per request")
     print(f"server peak memory: {memory.report()}")
 
 
@@ -466,6 +504,18 @@ class _Memory(threading.Thread):
         self.sample()
         self._stop.set()
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user + system) the server's processes have used so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self._pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
     def report(self) -> str:
         return (f"{len(self.hwm)} process(es); sum of RSS {self.peak_rss / 1024:.0f} MiB, "
                 f"sum of PSS {self.peak_pss / 1024:.0f} MiB (sampled peaks); sum of VmHWM "
@@ -486,6 +536,7 @@ class _Phase:
         self.elapsed = 0.0
         self.visits_done = 0
         self.paused = 0.0  # seconds the users spent thinking, all together
+        self.cpu = 0.0  # the server's CPU seconds during the run
 
     def timed(self, kind: str, call) -> None:  # noqa: ANN001
         t0 = time.perf_counter()
@@ -564,6 +615,10 @@ class _Phase:
         for thread in threads:
             thread.join(seconds + 300)
         self.elapsed = time.perf_counter() - t0
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.times.values()) + self.error_count
 
     @property
     def error_count(self) -> int:
