@@ -49,6 +49,7 @@ __all__ = [
     "network_figure",
     "peer_share_figure",
     "slider_marks",
+    "tie_width",
     "ties_by_nature_figure",
 ]
 
@@ -61,8 +62,6 @@ EVENT_COLOURS = {"birth": "#1b9e77", "growth": "#66a61e", "continue": "#a6cee3",
                  "shrink": "#fdae6b", "merge": "#7570b3", "split": "#e7298a",
                  "death": "#999999"}
 NATURE_COLOURS = {"peer": "#1b9e77", "professional": "#7570b3", "institutional": "#e6ab02"}
-#: how many of the largest actors are always named on the map (others when zoomed in)
-MAP_NAMED = 12
 #: above this many partners an ego network is drawn without partners' names (a list beside)
 EGO_NAMED = 30
 COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -74,6 +73,8 @@ COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c
 pio.templates.default = "plotly_white"
 _BASE_LAYOUT = dict(margin=dict(l=50, r=20, t=40, b=40),
                     separators=",.", legend=dict(orientation="h", y=-0.15))
+#: map actors' sizes change in steps of this many pixels (see _sizes)
+SIZE_STEP = 4.0
 #: Plotly's decimal and thousands separators of each language
 _SEPARATORS = {"it": ",.", "en": ".,"}
 
@@ -231,30 +232,59 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
     return fig
 
 
-def _sizes(nodes: pd.DataFrame, size_by: str, lo: float = 8.0, hi: float = 40.0) -> np.ndarray:
+def _sizes(nodes: pd.DataFrame, size_by: str, lo: float = 8.0, hi: float = 40.0,
+           top: float | None = None) -> np.ndarray:
+    """Marker sizes: ``lo + (hi - lo) * sqrt(value / top)`` of the ``size_by`` column in steps
+    of :data:`SIZE_STEP` pixels, ``top`` its largest value over the whole programme (default:
+    of ``nodes``), so that an actor's size changes only when its own ties do (the map growing
+    month by month keeps its scale), and only by a visible step: a drawn actor whose size
+    changes is restyled with all its ties, the slider's dearest work in the browser."""
     if size_by not in ("degree", "strength") or not len(nodes):
         return np.full(len(nodes), (lo + hi) / 4)
-    v = np.sqrt(nodes[size_by].to_numpy(dtype=float))
-    span = v.max() - v.min()
-    return lo + (hi - lo) * ((v - v.min()) / span if span > 0 else np.zeros_like(v))
+    v = nodes[size_by].to_numpy(dtype=float)
+    top = float(top) if top else float(v.max())
+    if not top > 0:
+        return np.full(len(nodes), lo)
+    steps = (hi - lo) / SIZE_STEP
+    return lo + SIZE_STEP * np.floor(steps * np.sqrt(np.clip(v / top, 0.0, 1.0)) + 0.5)
 
 
-def _colours(nodes: pd.DataFrame, colour_by: str) -> list[str]:
+def tie_width(weight: np.ndarray) -> np.ndarray:
+    """A tie's drawn width from its events: ``1 + log(1 + weight)``, at most 6, in whole
+    pixels (a tie is restyled only when its width visibly changes; assets/map.js computes the
+    same).
+
+    >>> tie_width(np.array([1.0, 3.0, 4.0, 40.0])).tolist()
+    [2.0, 2.0, 3.0, 5.0]
+    """
+    return np.floor(np.minimum(1 + np.log1p(np.asarray(weight, dtype=float)), 6) + 0.5)
+
+
+def _colours(nodes: pd.DataFrame, colour_by: str, points: Iterable[str] | None = None
+             ) -> list[str]:
     if colour_by == "community" and "community" in nodes:
         return [COMMUNITY_COLOURS[c % len(COMMUNITY_COLOURS)] if c >= 0 else "#bbbbbb"
                 for c in nodes["community"].astype(int)]
     if colour_by == "cp":
-        colours = point_colours(nodes["community_point_id"].dropna())
-        return [colours[c] if isinstance(c, str) else "#bbbbbb"
+        colours = point_colours(nodes["community_point_id"].dropna() if points is None
+                                else points)
+        return [colours.get(c, "#bbbbbb") if isinstance(c, str) else "#bbbbbb"
                 for c in nodes["community_point_id"]]
     return [KIND_COLOURS.get(k, "#999999") for k in nodes["kind"]]
 
 
 def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str = "kind",
-                       size_by: str = "degree", scale: float = 1600.0) -> list[dict]:
+                       size_by: str = "degree", scale: float = 1600.0, *,
+                       top: float | None = None,
+                       points: Iterable[str] | None = None) -> list[dict]:
     """Dash Cytoscape elements of a map (preset positions from ``x``, ``y``).
 
-    Names go into the ``label`` data field, which Cytoscape draws on a canvas as plain text.
+    Names go into the ``label`` data field, which Cytoscape draws on a canvas as plain text;
+    ``rank`` is the order in which names are placed (1: the most connected). ``top`` is the
+    largest ``size_by`` value of the whole programme (sizes keep one scale across periods, see
+    :func:`_sizes`; whole pixels) and ``points`` the Community Points coloured (colours keep
+    one meaning across periods); both default to what ``nodes`` holds. ``assets/map.js``
+    builds the same elements in the browser for the time slider (a browser test compares).
 
     >>> import pandas as pd
     >>> nodes = pd.DataFrame({"name": ["<b>A</b>", "B"], "kind": ["household", "school"],
@@ -262,21 +292,20 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     ...     "x": [0.0, 1.0], "y": [0.0, 1.0]}, index=["H1", "S1"])
     >>> edges = pd.DataFrame({"a": ["H1"], "b": ["S1"], "weight": [2.0], "nature": ["peer"]})
     >>> els = cytoscape_elements(nodes, edges)
-    >>> els[0]["data"]["label"], els[-1]["data"]["source"]
-    ('<b>A</b>', 'H1')
+    >>> els[0]["data"]["label"], els[0]["data"]["size"], els[-1]["data"]["source"]
+    ('<b>A</b>', 40, 'H1')
     """
-    sizes = np.round(_sizes(nodes, size_by), 1).tolist()
-    colours = _colours(nodes, colour_by)
+    sizes = np.floor(_sizes(nodes, size_by, top=top) + 0.5).astype(int).tolist()
+    colours = _colours(nodes, colour_by, points)
     xs = np.round(nodes["x"].to_numpy(dtype=float) * scale, 1).tolist()
     ys = np.round(nodes["y"].to_numpy(dtype=float) * scale, 1).tolist()
     metric = nodes[size_by] if size_by in ("degree", "strength") else nodes["degree"]
-    named = set(metric.nlargest(MAP_NAMED).index) if len(nodes) else set()
     # label priority: 1 = the most connected (assets/map.js names actors in this order, as
     # many as fit without overlapping at the current zoom)
     rank = metric.rank(ascending=False, method="first").astype(int) if len(nodes) else metric
     els: list[dict] = [
         {"data": {"id": str(i), "label": str(name), "kind": kind, "size": size,
-                  "colour": colour, "named": int(i in named), "rank": int(r)},
+                  "colour": colour, "rank": int(r)},
          "position": {"x": x, "y": y}}
         for i, name, kind, size, colour, x, y, r in zip(
             nodes.index, nodes["name"], nodes["kind"], sizes, colours, xs, ys,
@@ -284,7 +313,7 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     ]
     present = nodes.index
     keep = (edges["a"].isin(present) & edges["b"].isin(present)).to_numpy()
-    widths = np.round(np.minimum(1 + np.log1p(edges["weight"].to_numpy(dtype=float)), 6), 2)
+    widths = tie_width(edges["weight"].to_numpy(dtype=float))
     # stable edge ids: when the period moves, Cytoscape patches the ties that changed instead
     # of removing and re-adding every one
     els += [{"data": {"id": f"{a}~{b}", "source": str(a), "target": str(b), "nature": nature,
@@ -332,14 +361,17 @@ def cytoscape_stylesheet() -> list[dict]:
     ]
 
 
-def map_legend(lang: str, nodes: pd.DataFrame | None = None,
-               colour_by: str = "kind") -> list[tuple[str, str, str]]:
+def map_legend(lang: str, nodes: pd.DataFrame | None = None, colour_by: str = "kind",
+               points: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
     """``(shape, colour, label)`` of the map's legend: what the dots' colours mean (actor
     kinds, Community Points or communities, as :func:`cytoscape_elements` colours them for
-    ``nodes``), then tie natures (lines). Shape ``"text"`` is a label without a mark."""
+    ``nodes`` and ``points``), then tie natures (lines). Shape ``"text"`` is a label without
+    a mark."""
     if colour_by == "cp" and nodes is not None:
-        points = point_colours(nodes["community_point_id"].dropna())
-        dots = [("dot", colour, str(point)) for point, colour in points.items()]
+        present = set(nodes["community_point_id"].dropna().astype(str))
+        colours = point_colours(present if points is None else points)
+        dots = [("dot", colour, str(point)) for point, colour in colours.items()
+                if point in present]
         if nodes["community_point_id"].isna().any():
             dots.append(("dot", "#bbbbbb", t("map.legend.no_point", lang)))
     elif colour_by == "community" and nodes is not None and "community" in nodes:

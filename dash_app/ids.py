@@ -52,6 +52,9 @@ MAP_ELEMENTS = "map-elements"
 MAP_PLAY_TIMER = "map-play-timer"
 MAP_PNG = "map-png"
 MAP_PNG_DONE = "map-png-done"
+MAP_TABLES = "map-tables"
+MAP_WINDOW = "map-window"
+MAP_PANEL_KEY = "map-panel-key"
 
 # --- isolation worklist ---
 ISO_AS_OF = "iso-as-of"

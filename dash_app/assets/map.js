@@ -17,6 +17,7 @@
 
   function place(cy, selected, partners) {
     if (!cy || cy.destroyed() || !cy.container() || !cy.container().isConnected) { return 0; }
+    const ranks = cy.scratch("_generaRank") || new Map();
     const zoom = cy.zoom();
     const model = FONT_PX / zoom;  // font size in model units: constant on screen
     const ext = cy.extent();
@@ -26,7 +27,7 @@
       const p = n.position();
       if (p.x < ext.x1 || p.x > ext.x2 || p.y < ext.y1 || p.y > ext.y2) { return; }
       const prio = n.id() === selected ? -2 : (first.has(n.id()) ? -1 : 0);
-      order.push([prio, n.data("rank") || 1e9, n]);
+      order.push([prio, ranks.get(n.id()) || 1e9, n]);
     });
     order.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     const boxes = [];
@@ -45,9 +46,19 @@
       });
       if (!hit) { boxes.push(box); chosen.push(n); }
     }
+    // only the names that come or go, or change size, are restyled
+    const keep = new Set(chosen.map(function (n) { return n.id(); }));
     cy.batch(function () {
-      cy.nodes(".labelled").removeClass("labelled");
-      chosen.forEach(function (n) { n.addClass("labelled"); n.style("font-size", model); });
+      cy.nodes(".labelled").forEach(function (n) {
+        if (!keep.has(n.id())) { n.removeClass("labelled"); }
+      });
+      chosen.forEach(function (n) {
+        if (!n.hasClass("labelled")) { n.addClass("labelled"); }
+        if (n.scratch("_generaFont") !== model) {
+          n.style("font-size", model);
+          n.scratch("_generaFont", model);
+        }
+      });
     });
     return chosen.length;
   }
@@ -73,7 +84,19 @@
      restyles just those elements; positions are fixed for the whole programme). */
   function apply(cy, elements) {
     const want = new Map();
-    (elements || []).forEach(function (e) { want.set(e.data.id, e); });
+    // a name's priority (rank) is kept beside the drawing, not in its data: Cytoscape
+    // restyles an element whose data changes, and most ranks change with the period
+    const ranks = new Map();
+    (elements || []).forEach(function (e) {
+      if (e.data.rank !== undefined) {
+        ranks.set(e.data.id, e.data.rank);
+        const data = Object.assign({}, e.data);
+        delete data.rank;
+        e = Object.assign({}, e, {data: data});
+      }
+      want.set(e.data.id, e);
+    });
+    cy.scratch("_generaRank", ranks);
     const gone = cy.elements().filter(function (e) { return !want.has(e.id()); });
     const add = [];
     if (gone.length) { cy.remove(gone); }
@@ -103,7 +126,154 @@
     return partners.map(function (n) { return n.id(); });
   }
 
-  window.generaMap = {place: place, attach: attach, apply: apply, highlight: highlight};
+
+  /* ---- the time slider in the browser: a window's map summed from the parts the server
+     sent once for the filters (dash_app/pages/map.py, map_tables), by the rules of the
+     window view (genera_graph.temporal.parts.edges_from_parts) and of
+     dash_app.figures.cytoscape_elements; tests/app/test_browser_map_speed.py compares the
+     two for many windows. */
+  const PEER = 0, PROFESSIONAL = 1, INSTITUTIONAL = 2;
+  const NATURE_NAMES = ["peer", "professional", "institutional"];
+
+  function windowMap(T, lo, hi) {
+    const U = T.units, K = U.id.length;
+    const acc = new Map();  // pair key u * K + v -> [weight, peer, professional, institutional]
+    function add(u, v, nature, w) {
+      if (u === v) { return; }
+      if (u > v) { const s = u; u = v; v = s; }
+      const key = u * K + v;
+      let row = acc.get(key);
+      if (!row) { row = [0, 0, 0, 0]; acc.set(key, row); }
+      row[0] += w; row[1 + nature] += w;
+    }
+    const D = T.direct;
+    if (D.u) {
+      for (let i = 0; i < D.u.length; i++) {
+        if (D.b[i] >= lo && D.b[i] < hi) { add(D.u[i], D.v[i], D.n[i], D.w[i]); }
+      }
+    }
+    const R = T.relations;
+    if (R.u) {
+      for (let i = 0; i < R.u.length; i++) {
+        if (R.f[i] < hi && R.l[i] >= lo) { add(R.u[i], R.v[i], R.n[i], R.w[i]); }
+      }
+    }
+    // co-participation: the units of each activity in the window (a unit's nature there is
+    // the largest of its participations), every pair of them once per activity
+    const P = T.parts;
+    if (P.u) {
+      const byActivity = new Map();
+      let i = 0;
+      const n = P.u.length;
+      while (i < n) {
+        const u = P.u[i], a = P.a[i];
+        let nature = -1;
+        for (; i < n && P.u[i] === u && P.a[i] === a; i++) {
+          if (P.b[i] >= lo && P.b[i] < hi && P.n[i] > nature) { nature = P.n[i]; }
+        }
+        if (nature < 0) { continue; }
+        let members = byActivity.get(a);
+        if (!members) { members = []; byActivity.set(a, members); }
+        members.push(u, nature);
+      }
+      const natures = T.nature ? new Set(T.nature) : null;
+      byActivity.forEach(function (m) {
+        // units in increasing order (the rows are sorted by unit)
+        for (let x = 0; x < m.length; x += 2) {
+          for (let y = x + 2; y < m.length; y += 2) {
+            const pn = Math.max(m[x + 1], m[y + 1]) === PROFESSIONAL ? PROFESSIONAL : PEER;
+            if (natures && !natures.has(pn)) { continue; }
+            add(m[x], m[y], pn, 1);
+          }
+        }
+      });
+    }
+    // one tie per pair, in the pairs' order; its nature the largest weight, a tie going to
+    // the more formal nature
+    const keys = Array.from(acc.keys()).sort(function (a, b) { return a - b; });
+    const degree = new Float64Array(K), strength = new Float64Array(K);
+    const edges = keys.map(function (key) {
+      const row = acc.get(key), u = Math.floor(key / K), v = key - u * K;
+      let nature = INSTITUTIONAL, best = row[1 + INSTITUTIONAL];
+      if (row[1 + PROFESSIONAL] > best) { nature = PROFESSIONAL; best = row[1 + PROFESSIONAL]; }
+      if (row[1 + PEER] > best) { nature = PEER; }
+      degree[u] += 1; degree[v] += 1; strength[u] += row[0]; strength[v] += row[0];
+      return [u, v, row[0], nature];
+    });
+    const nodes = [];
+    for (let u = 0; u < K; u++) { if (degree[u] > 0) { nodes.push(u); } }
+    nodes.sort(function (a, b) { return U.order[a] - U.order[b]; });
+    let shown = edges;
+    if (edges.length > T.cap) {  // the strongest, the first of equal ones (pandas nlargest)
+      shown = edges.map(function (e, k) { return k; })
+        .sort(function (a, b) { return edges[b][2] - edges[a][2] || a - b; })
+        .slice(0, T.cap).map(function (k) { return edges[k]; });
+    }
+    const metric = T.size === "strength" ? strength : degree;
+    const ranked = nodes.slice().sort(function (a, b) { return metric[b] - metric[a] || U.order[a] - U.order[b]; });
+    const rank = new Map();
+    ranked.forEach(function (u, k) { rank.set(u, k + 1); });
+    const lo_px = 8, hi_px = 40;
+    const elements = nodes.map(function (u) {
+      let size = (lo_px + hi_px) / 4;
+      if (T.size === "degree" || T.size === "strength") {
+        size = T.top > 0 ? lo_px + T.step * Math.floor((hi_px - lo_px) / T.step
+          * Math.sqrt(Math.min(Math.max(metric[u] / T.top, 0), 1)) + 0.5) : lo_px;
+      }
+      return {data: {id: U.id[u], label: U.label[u], kind: U.kind[u], size: Math.floor(size + 0.5),
+                     colour: U.colour[u], rank: rank.get(u)},
+              position: {x: U.x[u], y: U.y[u]}};
+    });
+    shown.forEach(function (e) {
+      const w = Math.floor(Math.min(1 + Math.log1p(e[2]), 6) + 0.5);
+      elements.push({data: {id: U.id[e[0]] + "~" + U.id[e[1]], source: U.id[e[0]],
+                            target: U.id[e[1]], nature: NATURE_NAMES[e[3]], w: w}});
+    });
+    return {elements: elements, nodes: nodes.length, edges: edges.length, shown: shown.length};
+  }
+
+  function count(n, forms, group) {
+    const written = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, group);
+    return forms[n === 1 ? 0 : 1].replace("{n}", written);
+  }
+
+  function clampWindow(value, bins) {
+    let lo = value ? value[0] : bins - 3, hi = value ? value[1] : bins;
+    lo = Math.max(0, Math.min(Math.floor(lo), bins - 1));
+    hi = Math.max(lo + 1, Math.min(Math.floor(hi), bins));
+    return [lo, hi];
+  }
+
+  function texts(T, lo, hi, drawn) {
+    const X = T.text;
+    const period = X.period.replace("{start}", X.starts[lo]).replace("{end}", X.ends[hi]);
+    let stats = X.stats.replace("{nodes}", count(drawn.nodes, X.nodes, X.group))
+      .replace("{edges}", count(drawn.edges, X.edges, X.group)).replace("{period}", period);
+    if (drawn.shown < drawn.edges) { stats += " · " + X.capped; }
+    return [stats, period];
+  }
+
+  /* The side panel draws an actor's network with plotly.js, which Dash loads on the first
+     chart (1.2 MB to parse: about half a second here): on the map page no chart is drawn
+     before an actor is picked, so start loading it as soon as the pointer comes to the map
+     or to the search box, not after the click. */
+  function preloadPlotly() {
+    if (window.Plotly || document.getElementById("genera-plotly") || !window._dashPlotlyJSURL) {
+      return;
+    }
+    const s = document.createElement("script");
+    s.id = "genera-plotly"; s.async = true; s.src = window._dashPlotlyJSURL;
+    document.body.appendChild(s);
+  }
+  ["pointerover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      const t = event.target;
+      if (t && t.closest && t.closest("#map-graph, #map-search")) { preloadPlotly(); }
+    }, {passive: true});
+  });
+
+  window.generaMap = {place: place, attach: attach, apply: apply, highlight: highlight,
+                      windowMap: windowMap, texts: texts};
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     generaMap: {
       /* the period's elements or the selection changed: draw them, then place the names */
@@ -112,14 +282,50 @@
         const cy = el && el._cyreg && el._cyreg.cy;
         if (!cy) { return window.dash_clientside.no_update; }
         const first = cy.elements().length === 0;
+        // the server's elements only when they are what changed: in the browser's own mode
+        // (window below) they are an earlier mode's, no longer the period's
+        const trig = (window.dash_clientside.callback_context || {}).triggered || [];
+        const fresh = trig.some(function (t) { return String(t.prop_id).indexOf("map-elements.") === 0; });
         cy.batch(function () {
-          if (elements) { apply(cy, elements); }
+          if (elements && fresh) { apply(cy, elements); }
           el._generaSelected = selected || null;
           el._generaPartners = highlight(cy, selected);
         });
         if (first && cy.elements().length) { cy.fit(undefined, 10); }
         attach(el);
         return cy.elements().length;
+      },
+      /* a window of the slider: summed and drawn here when the server sent the parts
+         (tables.mode "client"), else asked of the server (map-window -> redraw) */
+      window: function (value, tables, id) {
+        const no = window.dash_clientside.no_update;
+        if (!tables) { return [no, no, no]; }
+        if (tables.mode !== "client") {
+          return [no, no, {value: value || null, filters: tables.filters || null}];
+        }
+        const el = document.getElementById(id);
+        const cy = el && el._cyreg && el._cyreg.cy;
+        const [lo, hi] = clampWindow(value, tables.bins);
+        const drawn = windowMap(tables, lo, hi);
+        if (cy) {
+          const first = cy.elements().length === 0;
+          cy.batch(function () {
+            apply(cy, drawn.elements);
+            el._generaPartners = highlight(cy, el._generaSelected || null);
+          });
+          if (first && cy.elements().length) { cy.fit(undefined, 10); }
+          attach(el);
+        }
+        return texts(tables, lo, hi, drawn).concat([no]);
+      },
+      /* the selected actor: the one clicked on the map, or picked in the search box,
+         whichever fired last */
+      select: function (tapped, searched) {
+        const trig = (window.dash_clientside.callback_context || {}).triggered || [];
+        if (trig.some(function (t) { return String(t.prop_id).indexOf("map-search.") === 0; })) {
+          return searched || null;
+        }
+        return (tapped && tapped.id) || null;
       },
       /* the play button: start or stop the month-by-month growth */
       play: function (n, disabled) {

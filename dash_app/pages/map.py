@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
+import numpy as np
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html
 
@@ -25,8 +26,17 @@ from dash_app.components import (
 from dash_app.data import current
 from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
-from dash_app.figures import cytoscape_elements, cytoscape_stylesheet, ego_figure, map_legend
+from dash_app.figures import (
+    KIND_COLOURS,
+    SIZE_STEP,
+    cytoscape_elements,
+    cytoscape_stylesheet,
+    ego_figure,
+    map_legend,
+    point_colours,
+)
 from dash_app.i18n import (
+    TRANSLATIONS,
     fmt_date,
     kind_label,
     nature_label,
@@ -34,14 +44,17 @@ from dash_app.i18n import (
     request_lang,
     t,
 )
+from genera_graph.l10n.formatting import format_integer
 from genera_graph.model import ActorKind, Programme, TieNature
+from genera_graph.temporal.parts import window_parts
 
-__all__ = ["chosen", "download", "layout", "legend", "panel", "select", "ties_frame", "update_map"]
+__all__ = ["download", "layout", "legend", "map_tables", "panel", "panel_of", "redraw",
+           "tables", "ties_frame", "update_map"]
 
 dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
 
 #: the play button moves one month on every this many milliseconds
-PLAY_STEP_MS = 900
+PLAY_STEP_MS = 600
 
 #: at most this many ties are drawn (the strongest): beyond it a map is a hairball, and the
 #: browser spends seconds on every step of the slider (a quarter of the sample district has
@@ -128,12 +141,29 @@ def layout(**query: object) -> html.Div:
                     lg=4),
         ]),
         dcc.Store(id=ids.MAP_SELECTED),
+        dcc.Store(id=ids.MAP_TABLES),
+        dcc.Store(id=ids.MAP_WINDOW),
+        dcc.Store(id=ids.MAP_PANEL_KEY),
         dcc.Store(id=ids.MAP_ELEMENTS),
         dcc.Store(id=ids.MAP_RESIZED),
         dcc.Store(id=ids.MAP_LABELLED),
     ])
 
 
+# The time slider draws in the browser: for the chosen filters the server sends, once, the
+# parts every window of whole months is summed from (map_tables); a step of the slider (or of
+# the play button) sums them for its window and patches the drawn map without asking the
+# server (assets/map.js, generaMap.window). Colouring by community (computed per window) and
+# the region's aggregated map ask the server for each window (redraw -> map-elements).
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "window"),
+    Output(ids.MAP_STATS, "children"),
+    Output(ids.MAP_RANGE_LABEL, "children"),
+    Output(ids.MAP_WINDOW, "data"),
+    Input(ids.MAP_RANGE, "value"),
+    Input(ids.MAP_TABLES, "data"),
+    State(ids.MAP_GRAPH, "id"),
+)
 # the period's elements go into the drawn map as a diff, the selected actor is highlighted by
 # classes and the names are placed again (assets/map.js): the Cytoscape component's own
 # ``elements`` and ``stylesheet`` never change after the page is built, so it never restyles
@@ -194,15 +224,32 @@ dash.clientside_callback(
         const el = document.getElementById("{ids.MAP_GRAPH}");
         if (!el || !el._cyreg) {{ return window.dash_clientside.no_update; }}
         const cy = el._cyreg.cy;
-        cy.resize();
+        // only when the canvas moved or changed size (a resize redraws the whole map)
+        const r = el.getBoundingClientRect();
+        const box = [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height].join();
+        if (el._generaBox !== box) {{ el._generaBox = box; cy.resize(); }}
         if (!el._generaObserver && window.ResizeObserver) {{
             el._generaObserver = new ResizeObserver(() => cy.resize());
             el._generaObserver.observe(document.body);
         }}
-        return (elements || []).length;
+        return String(elements || "").length;
     }}""",
     Output(ids.MAP_RESIZED, "data"),
-    Input(ids.MAP_ELEMENTS, "data"),
+    Input(ids.MAP_STATS, "children"),
+)
+# the side panel asks the server when an actor is picked, or when the period moves while one
+# is picked (not on every step of the slider with nobody picked)
+dash.clientside_callback(
+    """function(selected, value) {
+        const trig = (window.dash_clientside.callback_context || {}).triggered || [];
+        const bySelection = trig.some(t => String(t.prop_id).startsWith("map-selected."));
+        // nobody picked: only a cleared selection changes the panel (back to the hint)
+        if (!selected && !bySelection) { return window.dash_clientside.no_update; }
+        return [selected || null, value || null];
+    }""",
+    Output(ids.MAP_PANEL_KEY, "data"),
+    Input(ids.MAP_SELECTED, "data"),
+    Input(ids.MAP_RANGE, "value"),
 )
 
 
@@ -216,12 +263,26 @@ def _filters(access, value, programmes, cps, kinds, natures):
             tuple(sorted(kinds or ())))
 
 
+def _server_drawn(access, colour) -> bool:
+    """Whether each window is drawn by the server: colouring by community (Leiden per
+    window) and the region (aggregated map, layouts of the shown units)."""
+    return colour == "community" or access.region_scale()
+
+
+def _reference(access, key, size) -> tuple[float | None, list[str]]:
+    """The scale of the sizes (the largest degree or strength of the whole programme, for
+    the filters) and the Community Points coloured (the viewer's): both the same in every
+    window, so that an actor keeps its size and colour meaning while the period moves."""
+    months = access.months()
+    whole, _ = access.nodes(months[0], months[-1], *key[2:])
+    metric = size if size in ("degree", "strength") else "degree"
+    top = float(whole[metric].max()) if len(whole) else None
+    return top, sorted(cp for cp, _ in access.community_points())
+
+
 @dash.callback(
-    Output(ids.MAP_ELEMENTS, "data"),
-    Output(ids.MAP_STATS, "children"),
-    Output(ids.MAP_RANGE_LABEL, "children"),
+    Output(ids.MAP_TABLES, "data"),
     Output(ids.MAP_LEGEND, "children"),
-    Input(ids.MAP_RANGE, "value"),
     Input(ids.MAP_PROGRAMME, "value"),
     Input(ids.MAP_CP, "value"),
     Input(ids.MAP_KIND, "value"),
@@ -231,9 +292,146 @@ def _filters(access, value, programmes, cps, kinds, natures):
     State(ids.LANG, "data"),
 )
 @per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
+def tables(programmes, cps, kinds, natures, colour, size, lang):
+    """What the browser draws every window of the filters from (:func:`map_tables`), and the
+    legend; ``{"mode": "server", ...}`` where the server draws each window (:func:`redraw`)."""
+    lang = lang or "it"
+    access = current()
+    if _server_drawn(access, colour):
+        # the filters in the answer: a new choice is a new value, which triggers the window
+        return {"mode": "server", "filters": [programmes, cps, kinds, natures, colour, size]}, \
+            dash.no_update
+    data = map_tables(access, programmes, cps, kinds, natures, colour or "kind",
+                      size or "degree", lang)
+    key = _filters(access, None, programmes, cps, kinds, natures)
+    nodes, _ = access.nodes(access.months()[0], access.months()[-1], *key[2:])
+    _, points = _reference(access, key, size)
+    return data, legend(map_legend(lang, nodes, colour or "kind", points))
+
+
+def map_tables(access, programmes, cps, kinds, natures, colour: str, size: str,
+               lang: str) -> dict:
+    """The parts of every window of the map for the filters, as the browser sums them
+    (``assets/map.js``, ``generaMap.window``; :func:`genera_graph.temporal.parts.window_parts`).
+
+    Only what the viewer's scope holds is in it (the access object's own temporal graph):
+    the units (actors and households) with a tie or a participation under the filters, their
+    names, kinds, colours and fixed positions; the tie parts by month as indices into the
+    units; the texts of the summary line in ``lang`` (counts written by the browser with the
+    language's thousands separator). Columns are lists (one per field), to keep it small.
+    """
+    key = _filters(access, None, programmes, cps, kinds, natures)
+    months = access.months()
+    n_bins = len(months) - 1
+    tg = access.temporal()
+    log = tg.log
+    if key[4] == ("-",):  # no nature ticked: nothing in any window
+        parts = None
+    else:
+        parts = window_parts(tg, months, programme=list(key[2]) or None,
+                             community_point=list(key[3]) or None,
+                             nature=list(key[4]) or None, actor_kind=list(key[5]) or None,
+                             level="household", include_coparticipation=True)
+    if parts is not None:
+        direct = parts["direct"]
+        direct = direct[(direct["bin"] >= 0) & (direct["bin"] < n_bins)]
+        rel = parts["relations"]
+        rel = rel[(rel["first"] < n_bins) & (rel["last"] >= 0)]
+        part = parts["participations"]
+        part = part[(part["bin"] >= 0) & (part["bin"] < n_bins)]
+        used = np.unique(np.concatenate([direct["u"], direct["v"], rel["u"], rel["v"],
+                                         part["unit"]]).astype(np.int64))
+    else:
+        direct = rel = part = None
+        used = np.empty(0, np.int64)
+    # units in the log's order (so that pairs sort as the window view sorts them); ``order``
+    # is the actors table's order (the order of the map's nodes)
+    unit_ids = np.asarray(log.actor_ids, dtype=object)[used]
+    actors = access.actors
+    order = actors.index.get_indexer(unit_ids)
+    keep = order >= 0
+    used, unit_ids, order = used[keep], unit_ids[keep], order[keep]
+    local = np.full(int(log.n_actors), -1, dtype=np.int64)
+    local[used] = np.arange(len(used))
+    rows = actors.iloc[order]
+    pos = access.positions()  # never at region scale (_server_drawn)
+    x = pos["x"].reindex(unit_ids).fillna(0.0).to_numpy()
+    y = pos["y"].reindex(unit_ids).fillna(0.0).to_numpy()
+    top, points = _reference(access, key, size)
+    cp_colours = point_colours(points)
+    if colour == "cp":
+        colours = [cp_colours.get(c, "#bbbbbb") if isinstance(c, str) else "#bbbbbb"
+                   for c in rows["community_point_id"]]
+    else:
+        colours = [KIND_COLOURS.get(k, "#999999") for k in rows["kind"]]
+
+    def idx(values) -> list[int]:
+        return local[np.asarray(values, dtype=np.int64)].tolist()
+
+    def ints(values) -> list[int]:
+        return np.asarray(values, dtype=np.int64).tolist()
+
+    def floats(values) -> list[float]:
+        return np.asarray(values, dtype=float).tolist()
+
+    empty: dict[str, list] = {}
+    stats = TRANSLATIONS["map.stats"]
+    return {
+        "mode": "client",
+        "units": {"id": [str(i) for i in unit_ids], "label": [str(n) for n in rows["name"]],
+                  "kind": [str(k) for k in rows["kind"]], "colour": colours,
+                  "x": np.round(x * 1600.0, 1).tolist(), "y": np.round(y * 1600.0, 1).tolist(),
+                  "order": ints(order)},
+        "direct": empty if direct is None else {
+            "u": idx(direct["u"]), "v": idx(direct["v"]), "b": ints(direct["bin"]),
+            "n": ints(direct["nature"]), "w": floats(direct["weight"])},
+        "relations": empty if rel is None else {
+            "u": idx(rel["u"]), "v": idx(rel["v"]), "f": ints(rel["first"]),
+            "l": ints(rel["last"]), "n": ints(rel["nature"]), "w": floats(rel["weight"])},
+        "parts": empty if part is None else {
+            "u": idx(part["unit"]), "a": ints(part["activity"]), "b": ints(part["bin"]),
+            "n": ints(part["nature"])},
+        "nature": None if parts is None or parts["nature"] is None else list(parts["nature"]),
+        "size": size, "top": top, "step": SIZE_STEP, "cap": MAX_DRAWN_TIES, "bins": n_bins,
+        "text": {
+            "stats": t("map.stats", lang), "group": format_integer(1000, lang)[1:-3],
+            "nodes": [stats.parts["nodes"].text(1, lang), stats.parts["nodes"].text(2, lang)],
+            "edges": [stats.parts["edges"].text(1, lang), stats.parts["edges"].text(2, lang)],
+            "capped": t("map.capped", lang, n=MAX_DRAWN_TIES),
+            "period": t("common.from_to", lang, start="{start}", end="{end}"),
+            "starts": [fmt_date(m) for m in months],
+            "ends": [fmt_date(pd.Timestamp(m) - pd.Timedelta(days=1)) for m in months],
+        },
+    }
+
+
+@dash.callback(
+    Output(ids.MAP_ELEMENTS, "data"),
+    Output(ids.MAP_STATS, "children", allow_duplicate=True),
+    Output(ids.MAP_RANGE_LABEL, "children", allow_duplicate=True),
+    Output(ids.MAP_LEGEND, "children", allow_duplicate=True),
+    Input(ids.MAP_WINDOW, "data"),
+    State(ids.MAP_PROGRAMME, "value"),
+    State(ids.MAP_CP, "value"),
+    State(ids.MAP_KIND, "value"),
+    State(ids.MAP_NATURE, "value"),
+    State(ids.MAP_COLOUR, "value"),
+    State(ids.MAP_SIZE, "value"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def redraw(window, programmes, cps, kinds, natures, colour, size, lang):
+    """A window drawn by the server (:func:`update_map`), where the browser cannot sum it."""
+    if not window:
+        raise dash.exceptions.PreventUpdate
+    return update_map(window.get("value"), programmes, cps, kinds, natures, colour, size, lang)
+
+
+@per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     """The map's elements for the period and filters, its summary line, period label and
-    legend (what the colours mean)."""
+    legend (what the colours mean): what the browser's own sum of :func:`map_tables` draws,
+    computed here (for :func:`redraw`, the downloads' check and the tests)."""
     lang = lang or "it"
     access = current()
     key = _filters(access, value, programmes, cps, kinds, natures)
@@ -250,12 +448,14 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     if colour == "community":
         nodes = nodes.assign(community=access.community_of(key[0], key[1], nodes.index))
     shown = edges.nlargest(MAX_DRAWN_TIES, "weight") if len(edges) > MAX_DRAWN_TIES else edges
-    elements = cytoscape_elements(nodes, shown, colour or "kind", size or "degree")
+    top, points = _reference(access, key, size)
+    elements = cytoscape_elements(nodes, shown, colour or "kind", size or "degree", top=top,
+                                  points=points)
     text = _period_text(key[0], key[1], lang)
     stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
     if len(shown) < len(edges):
         stats += " · " + t("map.capped", lang, n=len(shown))
-    return elements, stats, text, legend(map_legend(lang, nodes, colour or "kind"))
+    return elements, stats, text, legend(map_legend(lang, nodes, colour or "kind", points))
 
 
 def legend(entries: list[tuple[str, str, str]]) -> list:
@@ -271,15 +471,15 @@ def legend(entries: list[tuple[str, str, str]]) -> list:
     return out
 
 
-@dash.callback(
+# the selected actor: the last one clicked on the map or picked in the search box (in the
+# browser: the panel then asks the server once, not twice)
+dash.clientside_callback(
+    ClientsideFunction("generaMap", "select"),
     Output(ids.MAP_SELECTED, "data"),
     Input(ids.MAP_GRAPH, "tapNodeData"),
     Input(ids.MAP_SEARCH, "value"),
     prevent_initial_call=True,
 )
-def select(tapped: dict | None, searched: str | None):
-    """The selected actor: the last one clicked on the map or picked in the search box."""
-    return chosen(tapped, searched, ctx.triggered_id)
 
 
 @dash.callback(
@@ -297,13 +497,6 @@ def search_names(text: str | None, value: str | None):
     return options(access.name_matches(text or "", keep=value))
 
 
-def chosen(tapped: dict | None, searched: str | None, trigger: str | None) -> str | None:
-    """The actor picked by the control that fired (``trigger``): search box or map click."""
-    if trigger == ids.MAP_SEARCH:
-        return searched
-    return (tapped or {}).get("id")
-
-
 def _trigger() -> str | None:
     """The id of the input that fired the running callback (none when called directly)."""
     try:
@@ -314,10 +507,17 @@ def _trigger() -> str | None:
 
 @dash.callback(
     Output(ids.MAP_PANEL, "children"),
-    Input(ids.MAP_SELECTED, "data"),
-    Input(ids.MAP_RANGE, "value"),
+    Input(ids.MAP_PANEL_KEY, "data"),
     State(ids.LANG, "data"),
+    prevent_initial_call=True,
 )
+def panel_of(key, lang):
+    """The side panel for ``[selected, period]`` (set in the browser when an actor is picked,
+    or the period moves while one is picked): :func:`panel`."""
+    selected, value = key if key else (None, None)
+    return panel(selected, value, lang)
+
+
 @per_scope  # the same controls in one scope: one answer (dash_app.data.memo)
 def panel(selected: str | None, value, lang):
     """The side panel of the selected actor (its personal network in the period); the map's

@@ -103,11 +103,11 @@ def test_map_positions_are_stable_across_periods(ctx):
     assert common and all(pa[i] == pb[i] for i in common)
 
 
-def test_map_click_opens_the_panel(ctx):
+def test_map_panel_of_a_picked_actor(ctx):
+    # (the pick itself, a click or the search box, is chosen in the browser: assets/map.js,
+    # generaMap.select; tests/app/test_browser.py clicks and searches)
     from dash_app import ids
 
-    assert pg("map").chosen({"id": "H01"}, "H02", ids.MAP_GRAPH) == "H01"
-    assert pg("map").chosen({"id": "H01"}, "H02", ids.MAP_SEARCH) == "H02"
     children = pg("map").panel("H03", [0, 36], "en")
     assert children[0].children == XSS_NAME  # a text child, never markup
     assert children[3].href == "/actor/H03?from=2016-02-01&to=2019-02-01"  # the period kept
@@ -123,6 +123,8 @@ def test_map_click_opens_the_panel(ctx):
           pytest.raises(dash.exceptions.PreventUpdate)):
         pg("map").panel(None, [10, 13], "en")
     assert "Click" in pg("map").panel(None, [10, 13], "en").children
+    # the browser asks for [selected, period] (map-panel-key)
+    assert pg("map").panel_of(["H03", [0, 36]], "en")[0].children == XSS_NAME
 
 
 def test_map_download_neutralises_formulas(ctx):
@@ -227,7 +229,9 @@ def test_downloads_are_semicolon_day_first(ctx):
 
 
 @pytest.mark.parametrize("module,function,inputs,states", [
-    ("map", "update_map", [[9, 12], None, None, None, ALL_NATURES, "kind", "degree"], ["it"]),
+    ("map", "tables", [None, None, None, ALL_NATURES, "kind", "degree"], ["it"]),
+    ("map", "redraw", [{"value": [9, 12]}], [None, None, None, ALL_NATURES, "community",
+                                             "degree", "it"]),
     ("overview", "update", ["all"], ["it"]),
     ("report", "update", ["years"], ["en"]),
 ])

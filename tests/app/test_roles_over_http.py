@@ -111,7 +111,8 @@ _FORGED = {
     "_pages_content": {("_pages_location", "pathname"): f"/actor/{CP01_HOUSEHOLD}"},
     "act-ego.figure": {"act-id": CP01_HOUSEHOLD, "act-range": [0, 40]},
     "act-download.data": {"act-id": CP01_HOUSEHOLD},
-    "map-panel.children": {"map-selected": CP01_HOUSEHOLD, "map-range": [0, 40]},
+    "map-panel.children": {"map-panel-key": [CP01_HOUSEHOLD, [0, 40]]},
+    "map-tables.data": {"map-nature": ["peer", "professional", "institutional"]},
     "iso-grid.rowData": {"iso-mode": "flagged"},
 }
 
@@ -190,7 +191,8 @@ def test_a_researcher_sees_no_name_and_no_raw_id(app, live_url):
     for route in ("/", "/map", "/isolation", "/bridges", "/communities", "/report",
                   "/actor/H01"):
         overrides = {("_pages_location", "pathname"): route, "lang-store": "it",
-                     "act-id": "H01", "map-selected": "H01"}
+                     "act-id": "H01", "map-selected": "H01",
+                     "map-panel-key": ["H01", [0, 36]]}
         for dep in deps:
             if dep.get("clientside_function") or not dep["inputs"]:
                 continue
