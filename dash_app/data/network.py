@@ -71,6 +71,29 @@ class NetworkTables:
         return frame[columns]
 
     @cached
+    def _tie_event_rows(self) -> dict[str, np.ndarray]:
+        """Unit id -> the positions of its rows in :meth:`tie_events` (either end), in
+        order: one pass over the events, so that one actor's events are a look-up instead
+        of a scan of the whole log on every actor page."""
+        ev = self.tie_events()
+        ends = pd.concat([ev["a"], ev["b"]], ignore_index=True).to_numpy(dtype=object)
+        rows = np.concatenate([np.arange(len(ev)), np.arange(len(ev))])
+        if not len(ends):
+            return {}
+        codes, uniques = pd.factorize(ends)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.flatnonzero(np.diff(codes[order])) + 1
+        return {u: np.unique(part) for u, part in
+                zip(uniques[codes[order][np.r_[0, bounds]]], np.split(rows[order], bounds),
+                    strict=True)}
+
+    def _events_of(self, actor_id: str) -> pd.DataFrame:
+        """The rows of :meth:`tie_events` with ``actor_id`` at either end, in order."""
+        ev = self.tie_events()
+        found = self._tie_event_rows().get(actor_id)
+        return ev.iloc[found] if found is not None else ev.iloc[:0]
+
+    @cached
     def temporal(self) -> TemporalGraph:
         """The viewer's :class:`genera_graph.temporal.TemporalGraph` (built once)."""
         return TemporalGraph.from_dataset(self.dataset, self.config)
@@ -185,8 +208,7 @@ class NetworkTables:
         then (month, nature, partner) triples are de-duplicated: O(E log E) for the actor's E
         events.
         """
-        ev = self.tie_events()
-        ev = ev[(ev["a"] == actor_id) | (ev["b"] == actor_id)]
+        ev = self._events_of(actor_id)
         starts = pd.DatetimeIndex([pd.Timestamp(m) for m in self.months()])
         n = len(starts) - 1
         first = np.clip(starts.searchsorted(ev["start"].to_numpy(), side="right") - 1, 0, n)
@@ -213,8 +235,7 @@ class NetworkTables:
     def actor_timeline(self, actor_id: str) -> pd.DataFrame:
         """The recorded events of a unit, newest first (``start``, ``end``, ``partner_id``,
         ``partner``, ``nature``, ``programme``)."""
-        ev = self.tie_events()
-        ev = ev[(ev["a"] == actor_id) | (ev["b"] == actor_id)]
+        ev = self._events_of(actor_id)
         partner = np.where(ev["a"] == actor_id, ev["b"], ev["a"])
         out = pd.DataFrame({
             "start": ev["start"].to_numpy(), "end": ev["end"].to_numpy(),

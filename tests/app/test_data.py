@@ -266,3 +266,15 @@ def test_a_full_cache_drops_its_oldest_tables_with_arguments_and_keeps_the_base_
     assert ("base", (), ()) in tables._cache
     assert len(tables._cache) <= 8
     assert ("window", (11,), ()) in tables._cache and ("window", (0,), ()) not in tables._cache
+
+
+def test_an_actors_events_are_those_of_a_scan_of_the_whole_log(district):
+    """The per-actor index of the tie events (one pass) gives every unit's rows in the
+    log's order, as a scan of the whole log does."""
+    access = DataAccess(district, Viewer())
+    ev = access.tie_events()
+    units = set(ev["a"]) | set(ev["b"])
+    assert units
+    for unit in sorted(units) + ["NOBODY"]:
+        scanned = ev[(ev["a"] == unit) | (ev["b"] == unit)]
+        pd.testing.assert_frame_equal(access._events_of(unit), scanned)
