@@ -92,6 +92,17 @@ def _suggestions(access: Any, actor_id: str, top: int | None):
     return day, table, reasons
 
 
+def _titles(access: Any) -> pd.Series:
+    """Activity id -> its title, kept on the access object per dataset (a family's page
+    reads it for every suggestion's reasons)."""
+    ds = access.dataset
+    kept = access.__dict__.get("_genera_titles")
+    if kept is None or kept[0] is not ds:
+        kept = (ds, ds.activities.set_index("activity_id")["title"])
+        access.__dict__["_genera_titles"] = kept
+    return kept[1]
+
+
 def suggestion_items(access: Any, actor_id: str, lang: str, top: int | None = None
                      ) -> tuple[date, pd.DataFrame, list]:
     """``(day, suggestions, items)``: the list items of the family's suggestions (name, kind,
@@ -101,11 +112,15 @@ def suggestion_items(access: Any, actor_id: str, lang: str, top: int | None = No
     status = ({} if not len(marks) else
               dict(zip(marks["candidate_id"], zip(marks["status"], marks["date"],
                                                   strict=True), strict=True)))
-    titles = access.dataset.activities.set_index("activity_id")["title"]
+    titles = _titles(access)
+    # each candidate's reasons, in their order (one grouping, not a scan per candidate)
+    by_candidate: dict = {}
+    for r in reasons.itertuples(index=False):
+        by_candidate.setdefault(r.candidate_id, []).append(r)
     items = []
     for row in table.itertuples(index=False):
-        mine = reasons[reasons["candidate_id"] == row.candidate_id]
-        words = [reason_words(r, titles, access, lang) for r in mine.itertuples(index=False)]
+        words = [reason_words(r, titles, access, lang)
+                 for r in by_candidate.get(row.candidate_id, ())]
         badge = None
         if row.candidate_id in status:
             code, when = status[row.candidate_id]

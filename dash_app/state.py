@@ -52,13 +52,20 @@ def _day(text: Any) -> date | None:
 
 def data_end(access: Any) -> date | None:
     """The last day with a recorded fact (interaction, attendance, start or end of a relation)
-    in the viewer's data, ``None`` without any."""
+    in the viewer's data, ``None`` without any (kept on the access object per dataset:
+    every page's layout asks for it)."""
     ds = access.dataset
+    kept = getattr(access, "__dict__", {}).get("_genera_data_end")
+    if kept is not None and kept[0] is ds:
+        return kept[1]
     days = [ds.interactions["date"], ds.participations["date"], ds.relations["start_date"],
             ds.relations["end_date"]]
     found = [pd.to_datetime(d).max() for d in days if len(d)]
     found = [d for d in found if pd.notna(d)]
-    return max(found).date() if found else None
+    end = max(found).date() if found else None
+    if hasattr(access, "__dict__"):
+        access.__dict__["_genera_data_end"] = (ds, end)
+    return end
 
 
 def default_window(access: Any) -> tuple[int, int]:
