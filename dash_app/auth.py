@@ -656,7 +656,8 @@ def _content_security_policy(app: Any) -> str:
 #: callbacks whose answer shows identified detail: output id -> (action, input giving the id)
 _AUDITED_OUTPUTS = {
     "act-ego.figure": ("view_actor", "act-id"),
-    "map-panel.children": ("view_actor", "map-selected"),
+    # the map's panel is asked for [selected actor, period] (dash_app/pages/map.py)
+    "map-panel.children": ("view_actor", "map-panel-key"),
     "iso-grid.rowData": ("view_worklist", None),
 }
 
@@ -687,6 +688,8 @@ def audit_callback(audit: Any, username: str, body: dict | None) -> None:
         for key, (action, source) in _AUDITED_OUTPUTS.items():
             if key in output:
                 target = values.get(source) if source else None
+                if isinstance(target, list):  # [actor, period]: the actor
+                    target = target[0] if target else None
                 if source and not target:
                     return
                 audit.record(username, action, [str(target)] if target else [],

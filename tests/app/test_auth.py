@@ -245,6 +245,23 @@ def test_views_and_downloads_are_audited_with_ids_only(app, signed_in):
     assert audit.verify().ok
 
 
+def test_the_maps_panel_of_an_actor_is_audited(app, signed_in):
+    """The map's side panel shows an actor's detail: audited with the actor it showed (the
+    browser asks for it as [actor, period])."""
+    from dash_app.testing import post_callback
+
+    audit = app.server.extensions["genera_auth"]["audit"]
+    before = len(audit.entries())
+    client = signed_in("coord")
+    assert post_callback(app, client, "map", "panel_of", [["H02", [0, 36]]],
+                         ["it"]).status_code == 200
+    assert post_callback(app, client, "map", "panel_of", [[None, [0, 36]]],
+                         ["it"]).status_code == 200  # the hint: nobody shown, nothing audited
+    entries = audit.entries().iloc[before:]
+    viewed = entries[entries["action"] == "view_actor"]
+    assert list(viewed["target"]) == ["H02"] and set(viewed["username"]) == {"coord"}
+
+
 def test_every_download_component_of_the_app_is_audited(ctx):
     """Each page's ``dcc.Download`` (as a coordinator, who has every page) sends its files
     through a callback declared with :func:`dash_app.downloads.download_output`: a new
