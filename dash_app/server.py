@@ -149,12 +149,17 @@ class Warmer(threading.Thread):
             steps = [s for first, _ in scopes for s in first]
             steps.append(lambda: warm_figures(self.app.server.config[CONFIG_KEY].coordinator))
             steps += [s for _, later in scopes for s in later]
-            for step in steps:
-                self._give_way()
+        except Exception:  # the scopes could not be listed: the tables are made on use
+            _log.exception("warming the explorer's tables did not start")
+            steps = []
+        for step in steps:
+            self._give_way()
+            try:
                 step()
-                self.steps_done += 1
-        except Exception:  # a table that cannot be made now is made (or fails) on use
-            _log.exception("warming the explorer's tables stopped")
+            except Exception:  # a table that cannot be made now is made (or fails) on use
+                _log.exception("a warming step failed; the next ones go on")
+                continue
+            self.steps_done += 1
         self.seconds = time.perf_counter() - started
         _log.info("explorer tables warmed in %.0f s (%d steps)", self.seconds,
                   self.steps_done)
