@@ -18,6 +18,7 @@ from dash_app import ids
 from dash_app.data import CONFIG_KEY, DataAccess, Source, Viewer
 from dash_app.data.registry import AccessRegistry
 from dash_app.i18n import LANG_COOKIE, t
+from dash_app.static import install as install_static
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
 __all__ = ["create_app", "warm_app", "warm_figures"]
@@ -56,6 +57,7 @@ def create_app(source: Source, viewer: Viewer | None = None,
     Pages register their callbacks with ``dash.callback`` when the app is built; build one
     app per process (as with every multi-page Dash app).
     """
+    plotly_js = _HERE / "assets" / "vendor" / "plotly-basic.min.js"
     app = Dash(
         "dash_app",
         use_pages=True,
@@ -68,7 +70,13 @@ def create_app(source: Source, viewer: Viewer | None = None,
         suppress_callback_exceptions=True,
         title="genera_azioni",
         update_title=None,
+        # plotly.js's address with its fingerprint, as Dash gives the other assets: cached
+        # for a year (dash_app/static.py); assets/plotly_bundle.js reads it
+        meta_tags=[{"name": "genera-plotly", "content": "/assets/vendor/plotly-basic.min.js?m="
+                    + str(int(plotly_js.stat().st_mtime)) if plotly_js.exists() else ""}],
     )
+    # gzip, and a year's caching of fingerprinted assets (dash_app/static.py)
+    install_static(app.server)
     # one access object per scope, picked per request from the signed-in account
     # (dash_app.auth); without sign-in installed, every request is ``viewer``'s
     app.server.config[CONFIG_KEY] = AccessRegistry(source, config,
