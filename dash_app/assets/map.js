@@ -258,12 +258,7 @@
      before an actor is picked, so start loading it as soon as the pointer comes to the map
      or to the search box, not after the click. */
   function preloadPlotly() {
-    if (window.Plotly || document.getElementById("genera-plotly") || !window._dashPlotlyJSURL) {
-      return;
-    }
-    const s = document.createElement("script");
-    s.id = "genera-plotly"; s.async = true; s.src = window._dashPlotlyJSURL;
-    document.body.appendChild(s);
+    if (window.generaLoadPlotly) { window.generaLoadPlotly(); }  // assets/plotly_bundle.js
   }
   ["pointerover", "focusin"].forEach(function (type) {
     document.addEventListener(type, function (event) {
