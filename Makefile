@@ -54,7 +54,7 @@ test: install system-deps lint
 demo: install
 	@bash scripts/demo.sh "$(STORE)"
 
-bench: install
+bench: install system-deps
 	@# the real temporal contact network of bench_introductions.py ships inside this package
 	@# (only its data files are read: --no-deps)
 	$(BIN)/python -m pip install --quiet --no-deps face2face==0.2.1a0
