@@ -63,9 +63,36 @@
     return chosen.length;
   }
 
+  /* Dash Cytoscape answers every added or removed element by copying all the drawn elements
+     (each element's JSON, three times) into its ``elements`` property, which Dash then stores
+     and hands back to the component to compare, and by running the layout again (which fits
+     the whole map back into view): for a step of the slider, more work than the step itself,
+     and the zoom lost. The map's elements are the browser's own (generaMap.window and draw
+     patch the drawing, nothing reads that property back), so those two listeners are taken off
+     (found by the events they were registered for together: "dragfree add remove" and
+     "add remove"); the component's layout refresh is off too (autoRefreshLayout=False). */
+  function quiet(cy) {
+    if (cy.scratch("_generaQuiet")) { return; }
+    const events = new Map();
+    (cy.emitter().listeners || []).forEach(function (l) {
+      if (!events.has(l.callback)) { events.set(l.callback, new Set()); }
+      String(l.event || "").split(/\s+/).forEach(function (name) {
+        if (name) { events.get(l.callback).add(name); }
+      });
+    });
+    events.forEach(function (names, callback) {
+      const key = Array.from(names).sort().join(" ");
+      if (key === "add dragfree remove" || key === "add remove") {
+        cy.removeListener(Array.from(names).join(" "), callback);
+      }
+    });
+    cy.scratch("_generaQuiet", true);
+  }
+
   function attach(el) {
     const cy = el._cyreg && el._cyreg.cy;
     if (!cy) { return false; }
+    quiet(cy);
     if (!el._generaLabels) {
       let timer = null;
       const later = function () {
@@ -281,6 +308,7 @@
         // (window below) they are an earlier mode's, no longer the period's
         const trig = (window.dash_clientside.callback_context || {}).triggered || [];
         const fresh = trig.some(function (t) { return String(t.prop_id).indexOf("map-elements.") === 0; });
+        quiet(cy);
         cy.batch(function () {
           if (elements && fresh) { apply(cy, elements); }
           el._generaSelected = selected || null;
@@ -303,6 +331,7 @@
         const [lo, hi] = clampWindow(value, tables.bins);
         const drawn = windowMap(tables, lo, hi);
         if (cy) {
+          quiet(cy);
           const first = cy.elements().length === 0;
           cy.batch(function () {
             apply(cy, drawn.elements);

@@ -124,7 +124,10 @@ def layout(**query: object) -> html.Div:
         ], className="mb-2 g-2"),
         dbc.Row([
             dbc.Col([
+                # the drawing is patched by assets/map.js, never laid out again (fixed
+                # positions): no layout run (and no fit) after every step of the slider
                 cyto.Cytoscape(id=ids.MAP_GRAPH, elements=[], layout={"name": "preset"},
+                               autoRefreshLayout=False,
                                stylesheet=cytoscape_stylesheet(), minZoom=0.05, maxZoom=4,
                                style={"width": "100%", "height": "640px",
                                       "border": "1px solid #dee2e6", "background": "#fff"}),
