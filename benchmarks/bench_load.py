@@ -114,7 +114,8 @@ def _accounts(path: str, points: list[str], facilitators: int, coordinators: int
     return users
 
 
-def _serve(path: str, folder: Path, threads: int, extra: list[str], wait: bool = True
+def _serve(path: str, folder: Path, threads: int | None, extra: list[str],
+           wait: bool = True
            ) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -124,7 +125,7 @@ def _serve(path: str, folder: Path, threads: int, extra: list[str], wait: bool =
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "genera_graph.cli", "--store", path, "serve", "--port",
-         str(port), "--threads", str(threads), *extra], stdout=log,
+         str(port), *(["--threads", str(threads)] if threads else []), *extra], stdout=log,
         stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     return _ready(server, url, folder) if wait else (server, url)
@@ -327,8 +328,9 @@ def main() -> None:
     parser.add_argument("--single-rounds", type=int, default=1, metavar="N",
                         help="rounds of the visits one user alone replays first, a "
                              "facilitator then a coordinator (service times; 0: none)")
-    parser.add_argument("--threads", type=int, default=16,
-                        help="the server's request threads (genera serve --threads)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="the server's request threads (genera serve --threads; "
+                             "default: its own)")
     parser.add_argument("--servers", type=int, default=1, metavar="N",
                         help="N servers (processes) on the same store, each user kept on "
                              "one (as behind a proxy with sticky sessions)")
@@ -357,7 +359,8 @@ def main() -> None:
           f"{time.perf_counter() - started:.1f} s; "
           f"{len(users)} users: {args.facilitators} facilitators over {len(by_point)} "
           f"points, {args.coordinators} coordinators; {args.seconds:.0f} s of load per run; "
-          f"server: --threads {args.threads} {args.serve_args}".rstrip(), flush=True)
+          f"server: --threads {args.threads or 'default'} {args.serve_args}".rstrip(),
+          flush=True)
     # what the browser really sends, per role (a facilitator's and a coordinator's pages)
     started = time.perf_counter()
     recorded: dict[str | None, tuple[list[dict], list[str]]] = {}

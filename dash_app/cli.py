@@ -52,8 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the research study whose pseudonyms researchers see (default: "
                         "explorer; its key: ~/.config/genera/study-keys/NAME.key, as "
                         "`genera export --research` keeps it)")
-    p.add_argument("--threads", type=int, default=8,
-                   help="request threads (default: 8)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="request threads (default: 4; one process of Python computes on "
+                        "about one core whatever the number: more threads only share it, "
+                        "see docs/scale-plan.md)")
     p.add_argument("--debug", action="store_true",
                    help="Dash debug mode on Flask's development server (loopback only)")
     p.add_argument("--warm", choices=("background", "before", "off"), default="background",
@@ -129,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"genera serve: {exc}", file=sys.stderr)
         return 2
     from dash_app.auth import AuthConfig
-    from dash_app.server import build_app, serve
+    from dash_app.server import DEFAULT_THREADS, build_app, serve
     from genera_graph.io.accounts import Accounts
     from genera_graph.io.store import Store
 
@@ -162,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         if args.debug:
             app.run(host=args.host, port=args.port, debug=True)
         else:
-            serve(app, args.host, args.port, threads=args.threads)
+            serve(app, args.host, args.port, threads=args.threads or DEFAULT_THREADS)
     finally:
         store.close()
     return 0

@@ -15,9 +15,16 @@ from typing import Any
 
 from dash_app.auth import AuthConfig, install_auth
 
-__all__ = ["Warmer", "build_app", "finish_setup", "make_server", "serve", "warm_scopes"]
+__all__ = ["DEFAULT_THREADS", "Warmer", "build_app", "finish_setup", "make_server", "serve", "warm_scopes"]
 
 _log = logging.getLogger(__name__)
+
+#: waitress's request threads: the requests are computation under one interpreter lock, so
+#: more threads do not add throughput; they share the core among more requests at once (the
+#: slow ones get slower, p95 up) and give the allocator more arenas (memory up). Measured on
+#: 23 users (benchmarks/bench_load.py, docs/scale-plan.md): 4 threads against 16, closed
+#: loop 55 against 49 requests/s, callback p95 0.8 s against 2.1 s, 1.06 against 1.78 GiB.
+DEFAULT_THREADS = 4
 
 #: the ``app.server.extensions`` key of the app's :class:`Warmer`
 WARMER_KEY = "genera_warmer"
@@ -198,7 +205,8 @@ def finish_setup(app: Any) -> None:
         client.get("/login")
 
 
-def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8) -> Any:
+def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *,
+                threads: int = DEFAULT_THREADS) -> Any:
     """A waitress server for the app (not started: call ``.run()``, stop with ``.close()``);
     ``.effective_port`` is the port it listens on (``port=0``: a free one)."""
     from waitress import create_server
@@ -209,7 +217,7 @@ def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, threads: in
                          max_request_body_size=16 * 1024 * 1024)
 
 
-def serve(app: Any, host: str, port: int, *, threads: int = 8) -> None:
+def serve(app: Any, host: str, port: int, *, threads: int = DEFAULT_THREADS) -> None:
     """Serve the app until interrupted."""
     server = make_server(app, host, port, threads=threads)
     warmer = app.server.extensions.get(WARMER_KEY)
