@@ -51,7 +51,15 @@ from dash_app.forms import (
 from dash_app.forms import (
     STATUS as SAVED_STATUS,
 )
-from dash_app.workbench import after_write, author_of, day_text, problems_by_field, store_of, wt
+from dash_app.workbench import (
+    TEXT,
+    after_write,
+    author_of,
+    day_text,
+    problems_by_field,
+    store_of,
+    wt,
+)
 from genera_graph.io import records
 from genera_graph.l10n import code_label
 from genera_graph.model.kinds import (
@@ -256,7 +264,9 @@ def _when(at: Any) -> str:
 
 def _column_label(table: str, column: str, lang: str) -> str:
     field = next((f for f in EDIT_FORMS.get(table, ()) if f.name == column), None)
-    return label_of(field, lang) if field is not None else column
+    if field is not None:
+        return label_of(field, lang)
+    return wt(f"field.{column}", lang) if f"field.{column}" in TEXT else column
 
 
 def _value_text(access: Any, table: str, column: str, value: str, lang: str) -> str:
@@ -476,6 +486,8 @@ def correct(choice: Any, field_values: dict[str, Any], lang: str | None) -> Outc
         value = field_values.get(field.name)
         cells[field.name] = (day_text(value) if field.widget == "date"
                              else "" if value is None else str(value).strip())
+    if table == "followups" and cells["household_id"] != old.get("household_id"):
+        cells["community_point_id"] = ""  # the new family's point, found when it is written
     if table == "actors" and cells["kind"] not in _kinds_allowed(old.get("kind", "")):
         return Outcome({"kind": wt("rec.edit.kind_fixed", lang)},
                        dbc.Alert(wt("rec.not_saved", lang), color="danger", className="py-2"))

@@ -309,3 +309,26 @@ def test_the_picker_skips_introductions(as_viewer):
     assert made.ok, made
     assert "introductions" in set(record_history(store)["table_name"])
     assert [o["value"] for o in rec.my_records(current(), "it")] == [choice]
+
+
+def test_a_follow_up_is_corrected_and_the_worklist_sees_it(as_viewer):
+    from dash_app.data import current
+    from dash_app.workbench import followup_table
+
+    store = as_viewer()
+    out = rec.SAVES["followup"](1, "H01", "2026-11-30", "contacted", "not_reached", "it")
+    assert "Salvato" in str(out[-1].children), out
+    (choice,) = [o["value"] for o in rec.my_records(current(), "it")]
+    assert followup_table(current())["outcome"].tolist() == ["not_reached"]
+    bad = ed.EDITS["followups"](1, choice, "H01", "2026-11-30", "contacted", "great", "it")
+    assert "valore non ammesso" in _errors(bad, "followups")["outcome"]
+    out = ed.EDITS["followups"](1, choice, "H02", "2026-12-01", "home_visit", "reached", "it")
+    assert "Correzione salvata" in _status(out, "followups"), out
+    table = followup_table(current())  # the cache the write touched is fresh
+    assert table[["household_id", "action", "outcome"]].values.tolist() == [
+        ["H02", "home_visit", "reached"]]
+    rows = ed.history_rows(current(), store, "followups", json.loads(choice)[1], "it")
+    assert rows[0].changes == ("Famiglia: Famiglia Rossi → Famiglia Bianchi",
+                               "Data: 30/11/2026 → 01/12/2026",
+                               "Che cosa è stato fatto: contattata → visita a casa",
+                               "Esito: non raggiunta → raggiunta")
