@@ -47,6 +47,7 @@ from genera_graph.io.registers import REGISTERS
 from genera_graph.model import TABLE_SCHEMAS
 
 __all__ = [
+    "BUMP_DATA_VERSION",
     "DATA_TABLES",
     "DATA_VERSION_TABLES",
     "METADATA",
@@ -309,15 +310,18 @@ sa.Table(
 DATA_VERSION_TABLES: tuple[str, ...] = (*DATA_TABLES, "followups")
 
 
+#: the statement that bumps the data version
+BUMP_DATA_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+
+
 def _data_version_step(conn: sa.Connection) -> None:
     """Create data_version (one row) and the triggers that bump it."""
     METADATA.tables["data_version"].create(conn, checkfirst=True)
     conn.execute(sa.insert(METADATA.tables["data_version"]).values(id=1, version=0))
-    bump = "UPDATE data_version SET version = version + 1 WHERE id = 1"
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "CREATE OR REPLACE FUNCTION genera_bump_data_version() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {bump}; RETURN NULL; END $$")
+            f"LANGUAGE plpgsql AS $$ BEGIN {BUMP_DATA_VERSION}; RETURN NULL; END $$")
         for table in DATA_VERSION_TABLES:  # once per statement, whatever its rows
             conn.exec_driver_sql(
                 f"CREATE TRIGGER genera_data_version_{table} AFTER INSERT OR UPDATE OR DELETE "
@@ -328,7 +332,7 @@ def _data_version_step(conn: sa.Connection) -> None:
         for op in ("INSERT", "UPDATE", "DELETE"):
             conn.exec_driver_sql(
                 f"CREATE TRIGGER IF NOT EXISTS genera_data_version_{table}_{op.lower()} "
-                f"AFTER {op} ON {table} BEGIN {bump}; END")
+                f"AFTER {op} ON {table} BEGIN {BUMP_DATA_VERSION}; END")
 
 
 MIGRATIONS[7] = _data_version_step

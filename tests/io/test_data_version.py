@@ -9,7 +9,12 @@ from datetime import date
 import sqlalchemy as sa
 
 from genera_graph.io.records import Author, save_record, withdraw_record
-from genera_graph.io.schema import MIGRATIONS, data_version, upgrade_connection
+from genera_graph.io.schema import (
+    DATA_VERSION_TABLES,
+    MIGRATIONS,
+    data_version,
+    upgrade_connection,
+)
 from genera_graph.io.store import SCHEMA_VERSION, Store
 from genera_graph.io.store import store_url as to_url
 from genera_graph.model import Dataset
@@ -78,3 +83,44 @@ def test_upgrade_from_the_previous_head_adds_the_data_version(store_url: str):
         with store.write_transaction() as conn:
             conn.exec_driver_sql("DELETE FROM actors WHERE actor_id = 'H9'")
         assert _version(store) > before
+
+
+def _triggers(store: Store) -> list[tuple[str, str]]:
+    with store.read_transaction() as conn:
+        return sorted(conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all())
+
+
+def _contacts(folder, rows: int, day: str = "03/04/2017"):  # noqa: ANN001, ANN202
+    path = folder / "contacts.csv"
+    path.write_text("\n".join(
+        ["interaction_id;date;source_actor_id;target_actor_id;kind;nature;programme;"
+         "community_point_id;source"]
+        + [f"C{i:05d};{day};H1;H2;meeting;peer;community;;survey" for i in range(rows)])
+        + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_bumps_the_version_once_not_per_row_and_keeps_every_trigger(tmp_path):
+    """SQLite: an import drops the per-row triggers for its transaction and bumps once; the
+    triggers are back afterwards (another writer bumps), and a refused import leaves the
+    version and the triggers as they were."""
+    with Store(tmp_path / "genera.sqlite") as store:
+        assert store.import_dataset(_households()).ok
+        triggers = _triggers(store)
+        assert len(triggers) == 3 * len(DATA_VERSION_TABLES)
+        before = _version(store)
+        assert store.import_paths(_contacts(tmp_path, 500)).ok
+        assert _version(store) == before + 1  # per row, it was 500
+        assert _triggers(store) == triggers
+        assert store.import_paths(_contacts(tmp_path, 500)).ok  # the same file: a no-op
+        assert _version(store) == before + 1
+        assert store.import_paths(_contacts(tmp_path, 500, "04/04/2017")).ok  # 500 updates
+        assert _version(store) == before + 2
+        with store.write_transaction() as conn:  # the triggers count other writers again
+            conn.exec_driver_sql("DELETE FROM interactions WHERE interaction_id = 'C00001'")
+        assert _version(store) == before + 3
+        refused = store.import_paths(_contacts(tmp_path, 3, "31/02/2017"))
+        assert not refused.committed
+        assert _version(store) == before + 3 and _triggers(store) == triggers
+        assert store.counts()["interactions"] == 499
