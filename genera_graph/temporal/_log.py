@@ -103,7 +103,12 @@ def _lookup(series: pd.Series, index: pd.Index) -> np.ndarray:
         table = index.get_indexer(pd.Index(series.cat.categories.astype(object)))
         codes = series.cat.codes.to_numpy()
         return np.where(codes >= 0, table[np.maximum(codes, 0)], -1)
-    return index.get_indexer(pd.Index(series.astype(object)))
+    # each distinct value looked up once (factorize hashes Arrow text in C, without a Python
+    # string per cell: get_indexer on the whole column made one for each of millions of events)
+    codes, uniques = pd.factorize(series)
+    table = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+    return np.where(codes >= 0, table[np.maximum(codes, 0)], -1) if len(table) else \
+        np.full(len(series), -1, np.int64)
 
 
 def _codes(series: pd.Series, index: pd.Index, what: str) -> np.ndarray:
