@@ -46,7 +46,10 @@ def load_source(source: Source) -> Dataset:
         return read_registers(path)
     from genera_graph.io.store import Store
 
-    return Store(str(source)).load()
+    # through the store's columnar copy of its current state (genera_graph.io.snapshot):
+    # reading millions of rows through SQLite is most of a region server's start-up
+    with Store(str(source)) as store:
+        return store.load(cached=True)
 
 
 def current() -> Any:  # a dash_app.data.access.DataAccess

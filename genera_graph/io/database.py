@@ -271,13 +271,19 @@ class Database:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def load(self) -> Dataset:
+    def load(self, *, cached: bool = False) -> Dataset:
         """The whole store as a :class:`~genera_graph.model.Dataset`.
 
         Tables come sorted by their natural key, typed as the model's schemas coerce them
         (ids ``str``, dates ``datetime64[ns]``, amounts ``float64``), read from one consistent
-        snapshot.
+        snapshot. ``cached``: through the columnar copy of the store's current state kept
+        beside an SQLite file (:mod:`genera_graph.io.snapshot`; written by the first such
+        read of each state), the same tables.
         """
+        if cached:
+            from genera_graph.io.snapshot import load_cached
+
+            return load_cached(self)
         with self.read_transaction() as conn:
             return Dataset(**{name: read_table(conn, name) for name in DATA_TABLES})
 

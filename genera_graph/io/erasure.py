@@ -330,6 +330,9 @@ def erase_actors(store, actor_ids: Iterable[str], *, by: str,  # noqa: ANN001 - 
         ledger = tuple(int(conn.execute(sa.insert(_ERASURES).values(
             erased_at=at, username=by, id_digest=id_digest(salt, i), counts=counts)
         ).inserted_primary_key[0]) for i in ids)
+    from genera_graph.io.snapshot import discard
+
+    discard(store)  # the columnar copies of the store held the person too
     cleared = _clear_bytes(store, wait_s)
     _log.info("erasure: %d actor(s), %d row(s) removed", len(ids), sum(removed.values()))
     return ErasureResult(tuple(ids), removed, cleared, ledger)
