@@ -79,15 +79,26 @@ def plain_reasons(access: DataAccess, as_of, lang: str) -> pd.Series:
     reasons = access.isolation_reasons(as_of)
     if not len(reasons):
         return pd.Series(dtype=object)
-    texts = []
-    for row in reasons.itertuples(index=False):
-        text = t("iso.reason_dates", lang, reason=t(f"reason.{row.reason}", lang),
-                 start=fmt_date(row.date_from), end=fmt_date(row.date_to))
-        if isinstance(getattr(row, "partner_id", None), str) and row.partner_id:
-            text += " " + t("iso.bridge", lang, name=access.name_of(row.partner_id))
-        elif row.reason == "single_bridge":  # the bridge belongs to a point the viewer can't see
-            text += " " + t("iso.bridge.hidden", lang)
-        texts.append(text)
+    # each distinct (reason, from, to) is worded once: a region's worklist has tens of
+    # thousands of reasons over a few dozen dates (Babel formats a date in tens of µs)
+    worded: dict[tuple, str] = {}
+    for row in reasons[["reason", "date_from", "date_to"]].drop_duplicates().itertuples(
+            index=False):
+        worded[(row.reason, row.date_from, row.date_to)] = t(
+            "iso.reason_dates", lang, reason=t(f"reason.{row.reason}", lang),
+            start=fmt_date(row.date_from), end=fmt_date(row.date_to))
+    texts = [worded[key] for key in zip(reasons["reason"], reasons["date_from"],
+                                        reasons["date_to"], strict=True)]
+    partners = (reasons["partner_id"] if "partner_id" in reasons
+                else pd.Series(None, index=reasons.index, dtype=object))
+    bridges = (reasons["reason"].eq("single_bridge") | partners.map(
+        lambda p: isinstance(p, str) and bool(p))).to_numpy(dtype=bool)
+    for i in bridges.nonzero()[0]:
+        partner = partners.iat[i]
+        if isinstance(partner, str) and partner:
+            texts[i] += " " + t("iso.bridge", lang, name=access.name_of(partner))
+        else:  # the bridge belongs to a point the viewer can't see
+            texts[i] += " " + t("iso.bridge.hidden", lang)
     return pd.Series(texts, index=reasons["actor_id"].to_numpy()).groupby(level=0).agg("; ".join)
 
 

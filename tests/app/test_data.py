@@ -71,6 +71,40 @@ def test_a_bridge_of_another_point_is_not_named(app, district):  # app: pages ne
     assert coordinator.name_of(bridge) in plain_reasons(coordinator, day, "it")["H03"]
 
 
+def _reasons_row_by_row(access, day, lang):
+    """plain_reasons as it was written before it worded each distinct reason once: the
+    oracle of the faster one."""
+    from dash_app.i18n import fmt_date, t
+
+    reasons = access.isolation_reasons(day)
+    texts = []
+    for row in reasons.itertuples(index=False):
+        text = t("iso.reason_dates", lang, reason=t(f"reason.{row.reason}", lang),
+                 start=fmt_date(row.date_from), end=fmt_date(row.date_to))
+        if isinstance(getattr(row, "partner_id", None), str) and row.partner_id:
+            text += " " + t("iso.bridge", lang, name=access.name_of(row.partner_id))
+        elif row.reason == "single_bridge":
+            text += " " + t("iso.bridge.hidden", lang)
+        texts.append(text)
+    return pd.Series(texts, index=reasons["actor_id"].to_numpy()).groupby(level=0).agg("; ".join)
+
+
+@pytest.mark.parametrize("viewer", [Viewer(), Viewer(role="facilitator",
+                                                     community_point_id="CP01")])
+def test_reasons_in_words_are_those_of_each_row(app, district, viewer):
+    from dash_app.pages.isolation import plain_reasons
+
+    access = DataAccess(district, viewer)
+    worded = 0
+    for day in (*access.worklist_dates(), dt.date(2019, 1, 31)):
+        for lang in ("it", "en"):
+            got = plain_reasons(access, day, lang)
+            worded += len(got)
+            if len(got):
+                pd.testing.assert_series_equal(got, _reasons_row_by_row(access, day, lang))
+    assert worded
+
+
 def test_coordinator_sees_everything(district):
     access = DataAccess(district, Viewer())
     assert set(district.actors["actor_id"]) == set(access.actors.index)
