@@ -4,9 +4,11 @@ A forked child imports a large contacts register (updating every existing contac
 as many new ones) and signals once its transaction is open (the first chunk is written); the
 parent kills it with SIGKILL at a random later moment, from right away to past the expected
 commit, most of them (``NEAR_COMMIT``) in the last fifth of the import and just after it, where
-the commit happens. After every cycle the SQLite file passes ``PRAGMA integrity_check`` and
-``foreign_key_check``, and every count (and the number of updated rows) equals its value
-before or after the import, all of them on the same side.
+the commit happens. The moments count from the signal, in units of a reference import's time
+from its signal to its end (a child that ends before its moment is not waited for: the kill
+could only find it gone). After every cycle the SQLite file passes ``PRAGMA
+integrity_check`` and ``foreign_key_check``, and every count (and the number of updated rows)
+equals its value before or after the import, all of them on the same side.
 """
 
 from __future__ import annotations
@@ -60,8 +62,14 @@ def _state(path: Path) -> tuple:
     return (*counts, referrals)
 
 
-def _import_in_child(store_path: Path, contacts: Path, kill_after: float | None) -> bool:
-    """Fork an importer; kill it ``kill_after`` s after its transaction opened (None: wait)."""
+def _import_in_child(store_path: Path, contacts: Path,
+                     kill_after: float | None) -> tuple[bool, float]:
+    """Fork an importer; kill it ``kill_after`` s after its transaction opened (None: wait).
+
+    Returns (killed by the signal, seconds from the transaction's opening to the child's
+    end). A child that ends before ``kill_after`` is not waited for any longer: killing it
+    then could only find it gone, as a kill after its commit does.
+    """
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: import, signal at the first chunk, never return to pytest
@@ -81,16 +89,21 @@ def _import_in_child(store_path: Path, contacts: Path, kill_after: float | None)
         finally:
             os._exit(code)
     os.close(write_end)
+    child = os.pidfd_open(pid)  # readable once the child has ended
     try:
         ready, _, _ = select.select([read_end], [], [], 60)
         assert ready and os.read(read_end, 1) == b"x", "the child never opened its transaction"
+        opened_at = time.perf_counter()
         if kill_after is not None:
-            time.sleep(kill_after)
-            os.kill(pid, signal.SIGKILL)
+            ended, _, _ = select.select([child], [], [], kill_after)
+            if not ended:
+                os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
+        window = time.perf_counter() - opened_at
     finally:
+        os.close(child)
         os.close(read_end)
-    return os.WIFSIGNALED(status)
+    return os.WIFSIGNALED(status), window
 
 
 @pytest.mark.slow
@@ -114,26 +127,26 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path):
 
     reference = tmp_path / "reference.sqlite"
     shutil.copy(base, reference)
-    start = time.perf_counter()
-    assert not _import_in_child(reference, update, kill_after=None)
-    duration = time.perf_counter() - start
+    killed, window = _import_in_child(reference, update, kill_after=None)
+    assert not killed
     after = _state(reference)
     assert after == (before[0], ROWS, before[2] + 1, 0, ROWS)
 
     rng = random.Random(20160518)
-    outcomes = []
+    outcomes, alive = [], 0
     for cycle in range(CYCLES):
         store_path = tmp_path / f"cycle{cycle}.sqlite"
         shutil.copy(base, store_path)
         # the first cycle kills right away (must be "before"); others up to past the commit,
-        # most of them around it
+        # most of them around it; delays count from the opened transaction, as the window
         if cycle == 0:
             delay = 0.0
         elif rng.random() < NEAR_COMMIT:
-            delay = rng.uniform(0.8 * duration, 1.05 * duration)
+            delay = rng.uniform(0.8 * window, 1.05 * window)
         else:
-            delay = rng.uniform(0, 1.3 * duration)
-        killed = _import_in_child(store_path, update, kill_after=delay)
+            delay = rng.uniform(0, 1.3 * window)
+        killed, _ = _import_in_child(store_path, update, kill_after=delay)
+        alive += killed
         state = _state(store_path)
         assert state in (before, after), (cycle, delay, state, before, after)
         outcomes.append("before" if state == before else "after")
@@ -148,4 +161,4 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path):
             Path(f"{store_path}{suffix}").unlink(missing_ok=True)
     assert outcomes[0] == "before"
     print(f"\nkill -9 cycles: {outcomes.count('before')} before, {outcomes.count('after')} "
-          f"after (import {duration:.2f} s)")
+          f"after, {alive} killed alive (import {window:.2f} s after its transaction opened)")
