@@ -13,6 +13,7 @@ on or after start dates, participations referring to existing activities.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 from hypothesis import strategies as st
@@ -34,6 +35,18 @@ __all__ = ["DAY0", "datasets", "day_offsets"]
 #: the first day generated datasets use (the programme start)
 DAY0 = date(2016, 2, 1)
 _CPS = ["CP1", "CP2", "CP3"]
+
+
+@cache
+def _empty_tables() -> dict[str, pd.DataFrame]:
+    """The model's empty tables, built once: ``Dataset.empty()`` builds each from its pandera
+    schema, which cost more than the rest of a draw."""
+    return Dataset.empty().tables()
+
+
+def _empty() -> Dataset:
+    """An empty :class:`Dataset` of fresh copies (no two examples share a frame)."""
+    return Dataset(**{name: frame.copy() for name, frame in _empty_tables().items()})
 
 
 def day_offsets(max_day: int = 400) -> st.SearchStrategy[int]:
@@ -88,7 +101,7 @@ def datasets(
             "first_met": _dates(draw(st.lists(days, min_size=n, max_size=n))),
         }
     )
-    empty = Dataset.empty()
+    empty = _empty()
 
     # household memberships: each individual may belong to one household for a period
     households = [a for a, k in zip(ids, actor_kinds, strict=True) if k == "household"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 from hypothesis import strategies as st
@@ -34,6 +35,13 @@ texts = st.text(
 ).map(str.strip).filter(bool)
 
 _dates = st.dates(min_value=_START, max_value=_END)
+
+
+@cache
+def _columns() -> dict[str, list[str]]:
+    """Each table's columns, in order (``Dataset.empty()`` builds its frames from the pandera
+    schemas: once, not per draw)."""
+    return {name: list(frame.columns) for name, frame in Dataset.empty().tables().items()}
 
 
 def _opt(strategy: st.SearchStrategy) -> st.SearchStrategy:
@@ -142,10 +150,9 @@ def datasets(draw: st.DrawFn, max_actors: int = 12, max_ties: int = 12) -> Datas
             "community_point_id": draw(_opt(st.sampled_from(cps))),
             "source": draw(st.sampled_from(values(Source))),
         })
-    empty = Dataset.empty().tables()
     tables = {
         "actors": actors, "household_members": members, "activities": activities,
         "participations": participations, "interactions": interactions, "relations": relations,
     }
-    return Dataset(**{name: _frame(rows, list(empty[name].columns))
+    return Dataset(**{name: _frame(rows, _columns()[name])
                       for name, rows in tables.items()}).validated()
