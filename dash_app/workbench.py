@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,8 @@ import pandas as pd
 from dash_app.i18n import register
 from genera_graph.io.records import Author
 from genera_graph.l10n import NNP_, NP_, pgettext
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "TEXT",
@@ -432,12 +435,42 @@ def after_write(access: Any, touched: Iterable[str], result: Any = None,
     from dash_app.data.source import wrote
 
     touched = frozenset(touched)
+    _audit_write(access, touched, result, action)
     alone = wrote(access.source, getattr(result, "data_versions", None)) if result else False
     delta = (_delta(result, action) if result is not None and "data" in touched and alone
              else None)
     if result is not None and not alone:  # another process wrote too: read it all again
         touched |= {"data"}
     invalidate(access.source, touched, delta)
+
+
+def _audit_write(access: Any, touched: frozenset[str], result: Any, action: str) -> None:
+    """Append the write to the audit log: who, what (``record_save``, ``record_correct``,
+    ``record_withdraw``, ``upload``, ``introduction``), the tables and the ids of the people
+    named, never a value. A store-less explorer (a dataset in memory) has no log."""
+    from genera_graph.io.audit import AuditLog
+    from genera_graph.io.records import ACTOR_COLUMNS
+
+    store = store_of(access)
+    if store is None:
+        return
+    viewer = access.viewer
+    user = getattr(viewer, "username", None) or author_of(viewer).user_id
+    rows = list(getattr(result, "rows", None) or [])
+    if rows:
+        tables = sorted({table for table, _ in rows})
+        ids = sorted({str(cells[c]) for table, cells in rows
+                      for c in ACTOR_COLUMNS.get(table, ()) if cells.get(c)})
+        what = f"record_{action}"
+    else:  # an upload (its counts are the import's) or an introduction's mark
+        tables = sorted(touched)
+        ids = []
+        what = "introduction" if touched == {"introductions"} else "upload"
+    try:
+        AuditLog(store).record(user, what, [*tables, *ids], rows=len(rows))
+    except ValueError:  # an id that is not id-like: say so without it, never drop the entry
+        _log.warning("a write's audit entry named an id that is not id-like")
+        AuditLog(store).record(user, what, tables, rows=len(rows), ids_refused=True)
 
 
 def _delta(result: Any, action: str) -> Any:

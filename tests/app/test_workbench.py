@@ -57,6 +57,30 @@ def test_contact_form_saves_and_every_page_sees_it(as_viewer):
     assert record_history(store)["author"].tolist() == ["u-facilitator-CP01"]
 
 
+def test_every_write_from_the_explorer_is_audited_with_ids_only(as_viewer):
+    """A saved contact and its withdrawal each leave an audit entry naming the people's ids
+    and the table, never a name or a value; a refused entry writes none (DESIGN.md section 6:
+    every write is audited)."""
+    import json
+
+    from genera_graph.io.audit import AuditLog
+
+    store = as_viewer()
+    log = AuditLog(store)
+    rec.SAVES["contact"](1, *[None, *CONTACT[1:]], "it")  # no date: refused
+    assert not len(log.entries(action="record_save"))
+    rec.SAVES["contact"](1, *CONTACT, "it")
+    saved = log.entries(action="record_save")
+    assert len(saved) == 1
+    entry = saved.iloc[0]
+    assert entry["username"] == "u-facilitator-CP01"
+    assert set(entry["target"].split(",")) >= {"H01", "H02"}
+    assert json.loads(entry["detail"]) == {"rows": 1}
+    names = set(store.load().actors["name"])
+    assert not any(name in str(entry.tolist()) for name in names)
+    assert log.verify().ok
+
+
 @pytest.mark.parametrize("index,value,field,words", [
     (0, None, "date", "campo obbligatorio"),
     (0, "31/02/2017", "date", "data non valida"),
