@@ -38,8 +38,17 @@ WRITES = st.tuples(
     st.sampled_from(PEOPLE), st.sampled_from(PEOPLE))
 
 
+def _met(store: Store, n: int, *people: str) -> int:
+    """The day offset ``n``, moved to the day the programme met the last of ``people`` when
+    it falls before it: the importer refuses an event dated before a person was met."""
+    first_met = store.load().actors.set_index("actor_id")["first_met"]
+    return max(n, *((pd.Timestamp(first_met[p]).date() - START).days for p in people))
+
+
 def _write(store: Store, kind: str, n: int, a: str, b: str, written: list) -> tuple:
     """Make one write; ``(result, action)`` or ``None`` when it does not apply."""
+    if kind in ("contact", "attendance", "relation"):
+        n = _met(store, n, a, b)
     if kind == "contact" and a != b:
         return records.save_record(store, COORD, "interactions", {
             "date": _day(n), "source_actor_id": a, "target_actor_id": b, "kind": "meeting",
@@ -62,6 +71,7 @@ def _write(store: Store, kind: str, n: int, a: str, b: str, written: list) -> tu
         if kind == "withdraw":
             key = {"interaction_id": cells["interaction_id"]}
             return records.withdraw_record(store, COORD, "interactions", key), "withdraw"
+        n = _met(store, n, cells["source_actor_id"], cells["target_actor_id"])
         return records.correct_record(store, COORD, "interactions",
                                       {**cells, "date": _day(n)}), "save"
     if kind == "person":
