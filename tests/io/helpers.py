@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from genera_graph.io.store import TABLE_KEYS
@@ -24,7 +26,16 @@ def assert_same_dataset(got: Dataset, expected: Dataset) -> None:
 
 
 def tiny_dataset() -> Dataset:
-    """A small valid dataset touching every table and every register (fictional names)."""
+    """A small valid dataset touching every table and every register (fictional names).
+
+    Each call returns fresh copies of the frames (a test may change them); the dataset is
+    built and validated once per process.
+    """
+    return Dataset(**{name: frame.copy() for name, frame in _tiny_dataset().tables().items()})
+
+
+@cache
+def _tiny_dataset() -> Dataset:
     d = pd.to_datetime
     actors = pd.DataFrame({
         "actor_id": ["CP01", "F01", "H0001", "I0001", "I0002", "AS001", "CO001"],
