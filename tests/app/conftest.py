@@ -4,6 +4,7 @@ a headless Chromium for the browser tests (Debian's ``/usr/bin/chromium``, never
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import socket
 import subprocess
@@ -29,7 +30,17 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screensh
 
 def small_district(seed: int = 7) -> Dataset:
     """Two Community Points, six households (one named like an XSS payload), organisations,
-    and a few hundred dated ties over the programme (deterministic)."""
+    and a few hundred dated ties over the programme (deterministic).
+
+    Each call returns fresh copies of the frames (a test may change them); each seed's
+    district is built and validated once per process.
+    """
+    return Dataset(**{name: frame.copy()
+                      for name, frame in _small_district(seed).tables().items()})
+
+
+@functools.cache
+def _small_district(seed: int) -> Dataset:
     rng = np.random.default_rng(seed)
     d = pd.Timestamp
     actors = [
