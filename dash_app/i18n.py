@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -66,6 +67,7 @@ __all__ = [
     "grid_locale",
     "kind_label",
     "nature_label",
+    "page_title",
     "programme_label",
     "register",
     "request_lang",
@@ -723,6 +725,23 @@ def fmt_date(value: date | str | pd.Timestamp | None) -> str:
     from genera_graph.l10n import format_date
 
     return format_date(pd.Timestamp(value).date())
+
+
+def page_title(key: str) -> Callable[..., str]:
+    """A page's browser title (``dash.register_page(title=...)``) in the language of the
+    request that asks for it: ``genera_azioni · Mappa``, ``genera_azioni · Map``. Dash calls
+    it for the first page's HTML and on every move between pages (the language switch
+    reloads the page).
+
+    >>> page_title("nav.map")()
+    'genera_azioni · Mappa'
+    """
+
+    def title(**_: Any) -> str:
+        return f"genera_azioni · {t(key, request_lang())}"
+
+    title.__name__ = f"title_{key.replace('.', '_')}"
+    return title
 
 
 def request_lang() -> str:

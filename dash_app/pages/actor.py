@@ -24,13 +24,21 @@ from dash_app.data import DataAccess, current
 from dash_app.data.memo import per_scope, per_scope_page
 from dash_app.downloads import table_download
 from dash_app.figures import ego_figure, ties_by_nature_figure
-from dash_app.i18n import fmt_date, kind_label, nature_label, programme_label, request_lang, t
+from dash_app.i18n import (
+    fmt_date,
+    kind_label,
+    nature_label,
+    page_title,
+    programme_label,
+    request_lang,
+    t,
+)
 
 __all__ = ["download", "introductions_block", "layout", "reasons_block", "timeline_frame",
            "update_ego"]
 
 dash.register_page(__name__, path_template="/actor/<actor_id>", name="nav.actor",
-                   title="genera_azioni · scheda", order=9)
+                   title=page_title("nav.actor"), order=9)
 
 
 @per_scope_page  # the same family, period and language in one scope: built once

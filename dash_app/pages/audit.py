@@ -12,12 +12,12 @@ from dash import html
 
 from dash_app.components import message
 from dash_app.data import current
-from dash_app.i18n import TRANSLATIONS, request_lang, t
+from dash_app.i18n import TRANSLATIONS, page_title, request_lang, t
 
 __all__ = ["action_label", "audit_rows", "chain_status", "layout"]
 
 dash.register_page(__name__, path="/audit", name="nav.audit",
-                   title="genera_azioni · registro accessi", order=8)
+                   title=page_title("auth.audit"), order=8)
 
 
 def _t(key: str, lang: str, **kw: object) -> str:

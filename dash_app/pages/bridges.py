@@ -23,13 +23,21 @@ from dash_app.components import (
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
 from dash_app.figures import brokerage_figure, empty_figure
-from dash_app.i18n import fmt_date, fmt_number, kind_label, programme_label, request_lang, t
+from dash_app.i18n import (
+    fmt_date,
+    fmt_number,
+    kind_label,
+    page_title,
+    programme_label,
+    request_lang,
+    t,
+)
 from genera_graph.model import Programme
 
 __all__ = ["bridging_frame", "cut_off_block", "download", "layout", "pick", "update", "what_if"]
 
 dash.register_page(__name__, path="/bridges", name="nav.bridges",
-                   title="genera_azioni · ponti", order=3)
+                   title=page_title("nav.bridges"), order=3)
 
 _SHOWN = ["actor_id", "name", "kind", "community_point_id", "degree", "strength", "betweenness",
           "betweenness_norm", "constraint", "effective_size", "cut_vertex"]

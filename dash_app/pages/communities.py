@@ -19,12 +19,12 @@ from dash_app.components import (
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
 from dash_app.figures import community_events_figure
-from dash_app.i18n import fmt_number, kind_label, request_lang, t
+from dash_app.i18n import fmt_number, kind_label, page_title, request_lang, t
 
 __all__ = ["communities_frame", "download", "layout", "update"]
 
 dash.register_page(__name__, path="/communities", name="nav.communities",
-                   title="genera_azioni · comunità", order=4)
+                   title=page_title("nav.communities"), order=4)
 
 
 def layout(**query: object) -> html.Div:

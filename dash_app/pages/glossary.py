@@ -6,12 +6,12 @@ import dash
 from dash import html
 
 from dash_app.glossary import SECTIONS, explain, reference
-from dash_app.i18n import TRANSLATIONS, request_lang, t
+from dash_app.i18n import TRANSLATIONS, page_title, request_lang, t
 
 __all__ = ["layout"]
 
 dash.register_page(__name__, path="/glossary", name="nav.glossary",
-                   title="genera_azioni · glossario", order=6)
+                   title=page_title("nav.glossary"), order=6)
 
 
 def _term(key: str, lang: str) -> str:

@@ -22,7 +22,7 @@ from dash import Input, Output, State, dcc, html
 from dash_app import ids
 from dash_app.components import grid, grid_payload, message
 from dash_app.data import current
-from dash_app.i18n import fmt_date, request_lang, t
+from dash_app.i18n import fmt_date, page_title, request_lang, t
 from dash_app.introductions import introductions_table
 from dash_app.workbench import store_of
 from genera_graph.l10n import format_integer, format_percent
@@ -30,7 +30,7 @@ from genera_graph.l10n import format_integer, format_percent
 __all__ = ["conversion_figure", "conversion_frame", "layout", "outcomes", "update"]
 
 dash.register_page(__name__, path="/introductions", name="nav.introductions",
-                   title="genera_azioni · presentazioni", order=6)
+                   title=page_title("nav.introductions"), order=6)
 
 _GROUPS = ("community_point_id", "facilitator_id", "reason")
 _PERIODS = ("quarter", "year")

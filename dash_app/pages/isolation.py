@@ -13,13 +13,13 @@ from dash_app.components import download_button, dropdown, grid, grid_payload, m
 from dash_app.data import DataAccess, current
 from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
-from dash_app.i18n import fmt_date, fmt_number, request_lang, t
+from dash_app.i18n import fmt_date, fmt_number, page_title, request_lang, t
 
 __all__ = ["ISO_MODES", "details", "download", "empty_text", "layout", "main_reasons",
            "plain_reasons", "update", "worklist_frame"]
 
 dash.register_page(__name__, path="/isolation", name="nav.isolation",
-                   title="genera_azioni · isolamento", order=2)
+                   title=page_title("nav.isolation"), order=2)
 
 
 def layout(**query: object) -> html.Div:

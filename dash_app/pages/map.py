@@ -40,6 +40,7 @@ from dash_app.i18n import (
     fmt_date,
     kind_label,
     nature_label,
+    page_title,
     programme_label,
     request_lang,
     t,
@@ -51,7 +52,7 @@ from genera_graph.temporal.parts import window_parts
 __all__ = ["download", "layout", "legend", "map_tables", "panel", "panel_of", "redraw",
            "tables", "ties_frame", "update_map"]
 
-dash.register_page(__name__, path="/map", name="nav.map", title="genera_azioni · mappa", order=1)
+dash.register_page(__name__, path="/map", name="nav.map", title=page_title("nav.map"), order=1)
 
 #: the play button moves one month on every this many milliseconds
 PLAY_STEP_MS = 600

@@ -21,13 +21,13 @@ from dash_app.data import DataAccess, current
 from dash_app.data.memo import per_scope
 from dash_app.downloads import table_download
 from dash_app.figures import growth_figure, peer_share_figure
-from dash_app.i18n import fmt_date, programme_label, request_lang, t
+from dash_app.i18n import fmt_date, page_title, programme_label, request_lang, t
 from genera_graph.l10n import format_integer, format_percent
 from genera_graph.model import Programme
 
 __all__ = ["download", "group_options", "kpi_cards", "layout", "overview_frame", "update"]
 
-dash.register_page(__name__, path="/", name="nav.overview", title="genera_azioni", order=0)
+dash.register_page(__name__, path="/", name="nav.overview", title=page_title("nav.overview"), order=0)
 
 _SHOWN = ["month", "reach", "active_ties", "new_ties", "lost_ties", "peer_share", "components",
           "giant_share"]

@@ -37,7 +37,7 @@ from dash_app.forms import (
     widget,
     wt_prefix,
 )
-from dash_app.i18n import kind_label, request_lang
+from dash_app.i18n import kind_label, page_title, request_lang
 from dash_app.workbench import (
     after_write,
     author_of,
@@ -55,7 +55,7 @@ __all__ = ["FORMS", "layout", "my_records", "save_form", "withdraw"]
 my_records, withdraw = editing.my_records, editing.withdraw
 
 dash.register_page(__name__, path="/record", name="nav.record",
-                   title="genera_azioni · registra", order=7)
+                   title=page_title("nav.record"), order=7)
 
 
 

@@ -11,13 +11,13 @@ from dash_app import ids
 from dash_app.components import download_button, dropdown, grid, grid_payload, scope_note
 from dash_app.data import DataAccess, current
 from dash_app.downloads import download_output, table_download
-from dash_app.i18n import TRANSLATIONS, fmt_date, request_lang, t
+from dash_app.i18n import TRANSLATIONS, fmt_date, page_title, request_lang, t
 
 __all__ = ["download", "download_pdf", "layout", "period_options", "report_frame", "report_pdf",
            "update"]
 
 dash.register_page(__name__, path="/report", name="nav.report",
-                   title="genera_azioni · rapporto", order=5)
+                   title=page_title("nav.report"), order=5)
 
 
 def period_options(access: DataAccess, lang: str) -> list[dict]:

@@ -32,13 +32,13 @@ from dash_app import ids
 from dash_app.components import grid, grid_payload, message
 from dash_app.data import current
 from dash_app.downloads import csv_download, download_output
-from dash_app.i18n import request_lang
+from dash_app.i18n import page_title, request_lang
 from dash_app.workbench import after_write, author_of, frame_of_problems, store_of, wt
 
 __all__ = ["MAX_MB", "check", "commit", "layout", "quarantine_download"]
 
 dash.register_page(__name__, path="/upload", name="nav.upload",
-                   title="genera_azioni · carica", order=8)
+                   title=page_title("nav.upload"), order=8)
 
 #: the largest file accepted, in MB
 MAX_MB = 5

@@ -281,3 +281,25 @@ def test_the_report_downloads_as_xlsx_with_number_cells(ctx):
     assert numbers and all(c.data_type == "n" for c in numbers)
     texts = [c for row in ws.iter_rows(min_row=2, max_col=3) for c in row if c.value]
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_page_titles_follow_the_language(app):
+    """The browser tab's title is in the viewer's language on every page (it was Italian
+    whatever the language: register_page had fixed Italian titles)."""
+    import dash
+
+    from dash_app.i18n import LANG_COOKIE
+
+    titles = {}
+    for lang in ("it", "en"):
+        with app.server.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}={lang}"}):
+            titles[lang] = {p["module"].rsplit(".", 1)[-1]: p["title"]()
+                            for p in dash.page_registry.values()}
+    assert titles["it"]["map"] == "genera_azioni · Mappa"
+    assert titles["en"]["map"] == "genera_azioni · Map"
+    assert titles["en"]["report"] == "genera_azioni · Report"
+    assert titles["it"]["audit"] == "genera_azioni · Registro accessi"
+    assert titles["en"]["audit"] == "genera_azioni · Audit log"
+    for page in titles["it"]:
+        assert titles["it"][page] != titles["en"][page], page
+    assert len(set(titles["en"].values())) == len(titles["en"])  # one title per page
