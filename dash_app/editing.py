@@ -33,6 +33,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dash_app import ids
+from dash_app.components import dropdown
 from dash_app.data import current
 from dash_app.forms import (
     FIELD,
@@ -77,6 +78,9 @@ CHOICE, WITHDRAW_BTN, WITHDRAW_STATUS = "wb-withdraw-choice", "wb-withdraw", "wb
 #: the open record (the choice it was opened from): a save that moves it updates it
 EDIT_KEY, EDIT_PANEL = "wb-edit-key", "wb-edit-panel"
 #: the correction form's ids (apart from the record page's forms)
+#: the open record's card header (its label changes when a correction changes its date or
+#: people)
+HEADER = "wb-edit-header"
 ERROR, SAVE, STATUS, HISTORY = ("wb-edit-error", "wb-edit-save", "wb-edit-status",
                                 "wb-edit-history")
 #: the time the history is shown in
@@ -212,9 +216,9 @@ def section(access: Any, lang: str, readonly: bool) -> list:
         html.H5(wt("rec.history", lang), className="mt-4"),
         html.P(wt("rec.history.intro", lang), className="text-muted small"),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=CHOICE, options=[] if readonly else
-                                 my_records(access, lang), searchable=True,
-                                 placeholder=wt("rec.pick", lang)), md=9),
+            dbc.Col(dropdown(CHOICE, lang, options=[] if readonly else
+                             my_records(access, lang), searchable=True,
+                             placeholder=wt("rec.pick", lang)), md=9),
             dbc.Col(dbc.Button(wt("rec.withdraw", lang), id=WITHDRAW_BTN, color="danger",
                                outline=True), md=3),
         ], className="g-2"),
@@ -363,10 +367,9 @@ def _panel(access: Any, store: Any, table: str, key: dict[str, str], choice: str
     note = (html.P(wt("rec.edit.key_note", lang, fields=", ".join(
         _column_label(table, c, lang) for c in moving)), className="text-muted small")
         if moving else None)
-    label = next((o["label"] for o in my_records(access, lang) if o["value"] == choice),
-                 wt(f"rec.table.{table}", lang))
     return dbc.Card([
-        dbc.CardHeader(wt("rec.edit.title", lang, record=label)),
+        dbc.CardHeader(_header(my_records(access, lang), choice, table, lang),
+                       id={"type": HEADER, "form": form}),
         dbc.CardBody([
             note, *rows,
             dbc.Button(wt("rec.edit.save", lang), id={"type": SAVE, "form": form},
@@ -377,6 +380,14 @@ def _panel(access: Any, store: Any, table: str, key: dict[str, str], choice: str
                      id={"type": HISTORY, "form": form}),
         ]),
     ], className="wb-edit")
+
+
+def _header(options: list[dict], choice: str, table: str, lang: str) -> str:
+    """The open record's card header: its label in the picker (``Correggi: Contatto ·
+    05/04/2017 · ...``)."""
+    label = next((o["label"] for o in options if o["value"] == choice),
+                 wt(f"rec.table.{table}", lang))
+    return wt("rec.edit.title", lang, record=label)
 
 
 def _refusal(problems: Iterable[Any], lang: str) -> Any:
@@ -453,14 +464,16 @@ def withdraw(_clicks, choice, lang):
 
 class Outcome(NamedTuple):
     """What saving a correction answers: the error next to each field (by column), the
-    status line, and, when saved, the history, the picker's options and the record's new
-    picker value (``None``: left as they were)."""
+    status line, and, when saved, the history, the picker's options, the record's new
+    picker value and the card's header with the record's new label (``None``: left as they
+    were)."""
 
     errors: dict[str, str]
     status: Any
     history: Any = None
     options: list[dict] | None = None
     choice: str | None = None
+    header: str | None = None
 
 
 def correct(choice: Any, field_values: dict[str, Any], lang: str | None) -> Outcome:
@@ -509,10 +522,11 @@ def correct(choice: Any, field_values: dict[str, Any], lang: str | None) -> Outc
     after_write(access, {"followups"} if table == "followups" else {"data"}, result,
                 "correct")
     new_key = result.keys[0]
+    options, new_choice = my_records(access, lang), _choice(table, new_key)
     return Outcome(errors, dbc.Alert(wt("rec.edit.saved", lang), color="success",
                                      className="py-2"),
                    history_table(access, store, table, new_key, lang),
-                   my_records(access, lang), _choice(table, new_key))
+                   options, new_choice, _header(options, new_choice, table, lang))
 
 
 def _make_callback(table: str) -> Callable:
@@ -528,7 +542,8 @@ def _make_callback(table: str) -> Callable:
         keep = dash.no_update
         saved = out.choice is not None
         return [*(out.errors.get(f.name, "") for f in fields), out.status,
-                out.history if saved else keep, out.options if saved else keep,
+                out.history if saved else keep, out.header if saved else keep,
+                out.options if saved else keep,
                 out.choice if saved else keep, out.choice if saved else keep]
 
     save.__name__ = save.__qualname__ = f"save_edit_{table}"
@@ -538,6 +553,7 @@ def _make_callback(table: str) -> Callable:
         *[Output({"type": ERROR, "form": form, "col": f.name}, "children") for f in fields],
         Output({"type": STATUS, "form": form}, "children"),
         Output({"type": HISTORY, "form": form}, "children"),
+        Output({"type": HEADER, "form": form}, "children"),
         Output(CHOICE, "options", allow_duplicate=True),
         Output(EDIT_KEY, "data", allow_duplicate=True),
         Output(CHOICE, "value", allow_duplicate=True),
@@ -552,6 +568,6 @@ def _make_callback(table: str) -> Callable:
 
 
 #: the correction callbacks, by table: ``save_edit_<table>(n_clicks, record, *field values,
-#: lang)`` returns the error next to each field, the status line, the history, the picker's
-#: options, the open record and the picker's value
+#: lang)`` returns the error next to each field, the status line, the history, the card's
+#: header, the picker's options, the open record and the picker's value
 EDITS: dict[str, Callable] = {table: _make_callback(table) for table in EDIT_FORMS}

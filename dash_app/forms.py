@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import dash_bootstrap_components as dbc
 from dash import dcc
 
+from dash_app.components import dropdown
 from dash_app.i18n import nature_label, programme_label
 from dash_app.workbench import people_options, wt
 from genera_graph.l10n import code_label
@@ -123,13 +124,13 @@ def widget(form: str, field: Field, access: Any, lang: str, preset: dict, *,
         kinds = {"people": PERSONAL, "households": ("household",), "actors": (),
                  "individuals": ("individual",),
                  "multi_people": ("individual", "household")}[field.widget]
-        return dcc.Dropdown(id=wid, options=people_options(access, kinds, lang), value=value,
-                            multi=field.widget == "multi_people", searchable=True,
-                            placeholder=wt("rec.search", lang), disabled=disabled)
+        return dropdown(wid, lang, options=people_options(access, kinds, lang), value=value,
+                        multi=field.widget == "multi_people", searchable=True,
+                        placeholder=wt("rec.search", lang), disabled=disabled)
     if field.widget == "select":
-        return dcc.Dropdown(id=wid, options=options if options is not None
-                            else field.choices(access, lang), value=value,
-                            searchable=True, placeholder="…", disabled=disabled)
+        return dropdown(wid, lang, options=options if options is not None
+                        else field.choices(access, lang), value=value,
+                        searchable=True, placeholder="…", disabled=disabled)
     if field.widget == "radio":
         return dcc.RadioItems(id=wid, options=options if options is not None
                               else field.choices(access, lang), value=value,

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
+from dash_app.components import dropdown
 from dash_app.data import current
 from dash_app.i18n import fmt_date, kind_label, t
 from dash_app.workbench import after_write, author_of, day_text, rule_text, store_of
@@ -164,8 +165,8 @@ def _form(access: Any, actor_id: str, choices: list[str], lang: str) -> html.Div
         html.H6(t("intro.mark.title", lang), className="mt-2"),
         dbc.Row([
             dbc.Col([dbc.Label(t("intro.mark.candidate", lang), html_for=ids.INTRO_CANDIDATE),
-                     dcc.Dropdown(id=ids.INTRO_CANDIDATE, options=options,
-                                  value=choices[0], clearable=False)], md=6),
+                     dropdown(ids.INTRO_CANDIDATE, lang, options=options,
+                              value=choices[0], clearable=False)], md=6),
             dbc.Col([dbc.Label(t("intro.mark.date", lang), html_for=ids.INTRO_DATE),
                      dcc.DatePickerSingle(id=ids.INTRO_DATE, date=date.today(),
                                           display_format="DD/MM/YYYY", first_day_of_week=1,
@@ -182,9 +183,9 @@ def _form(access: Any, actor_id: str, choices: list[str], lang: str) -> html.Div
                        label_checked_class_name="active", class_name="btn-group"),
         dbc.Label(t("intro.mark.decline_reason", lang), html_for=ids.INTRO_DECLINE,
                   className="mt-2 d-block"),
-        dcc.Dropdown(id=ids.INTRO_DECLINE, placeholder="…",
-                     options=[{"label": t(f"intro.decline.{c}", lang), "value": c}
-                              for c in DECLINE_REASONS]),
+        dropdown(ids.INTRO_DECLINE, lang, placeholder="…",
+                 options=[{"label": t(f"intro.decline.{c}", lang), "value": c}
+                          for c in DECLINE_REASONS]),
         dbc.Button(t("intro.mark.save", lang), id=ids.INTRO_SAVE, color="primary", size="sm",
                    className="mt-2"),
         html.Div(id=ids.INTRO_MESSAGE, className="mt-2"),

@@ -332,3 +332,18 @@ def test_a_follow_up_is_corrected_and_the_worklist_sees_it(as_viewer):
                                "Data: 30/11/2026 → 01/12/2026",
                                "Che cosa è stato fatto: contattata → visita a casa",
                                "Esito: non raggiunta → raggiunta")
+
+
+def test_the_cards_header_follows_a_saved_correction(as_viewer):
+    """Once a correction changes a record's date or people, the open card says so: its
+    header kept the label the record was opened with."""
+    store, choice = _made_contact(as_viewer)
+    panel, _ = ed.open_record(choice, "", "it")
+    header = next(c for c in _walk(panel) if getattr(c, "id", None) == {
+        "type": ed.HEADER, "form": panel_form(panel)})
+    assert "03/04/2017" in header.children
+    out = ed.EDITS["interactions"](1, choice, "2017-04-05", "H02", "H01", "meeting", "peer",
+                                   "community", "CP01", "it")
+    assert "Correzione salvata" in _status(out, "interactions")
+    title = out[len(ed.EDIT_FORMS["interactions"]) + 2]
+    assert title == "Correggi: Contatto · 05/04/2017 · Famiglia Bianchi – Famiglia Rossi"

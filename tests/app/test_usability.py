@@ -303,3 +303,46 @@ def test_page_titles_follow_the_language(app):
     for page in titles["it"]:
         assert titles["it"][page] != titles["en"][page], page
     assert len(set(titles["en"].values())) == len(titles["en"])  # one title per page
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_every_dropdown_speaks_the_language(app, as_viewer, lang):
+    """Every menu's own texts (its search box, "no options found") are in the viewer's
+    language: the record page's, the correction form's and the introductions' menus were
+    built without them and said "Search" in the Italian explorer."""
+    from dash import dcc, html
+
+    from dash_app import editing, introductions
+    from dash_app.data import current
+    from dash_app.i18n import DROPDOWN_LABELS, LANG_COOKIE
+
+    as_viewer("coordinator", None)
+    with app.server.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}={lang}"}):
+        access = current()
+        trees = [pg(name).layout() for name in ("overview", "map", "isolation", "bridges",
+                                                "communities", "report", "introductions")]
+        trees += [pg("record").layout(tab=tab) for tab in ("contact", "attendance")]
+        trees += [pg("actor").layout(actor_id="H01")]
+        family = next(h for h in ("H01", "H02", "H03", "H04", "H05", "H06")
+                      if not access.suggested_introductions(access.as_of_dates()[-1], h)[0]
+                      .empty)
+        trees += [html.Div(introductions.panel(access, family, lang))]
+        saved = pg("record").SAVES["contact"](1, "2017-04-03", "H01", "H02", "mutual_help",
+                                              "peer", "community", "CP01", lang)
+        assert saved
+        (choice,) = [o["value"] for o in editing.my_records(access, lang)]
+        trees.append(editing.open_record(choice, "", lang)[0])
+    menus = [c for tree in trees for c in tree._traverse() if isinstance(c, dcc.Dropdown)]
+    kinds = {str(c.id) for c in menus}
+    assert {"wb-withdraw-choice", str(ids_of("INTRO_CANDIDATE")),
+            str(ids_of("INTRO_DECLINE"))} <= kinds
+    assert any("wb-field" in k for k in kinds)
+    for menu in menus:
+        assert getattr(menu, "labels", None) == DROPDOWN_LABELS[lang], menu.id
+    assert DROPDOWN_LABELS["it"]["search"] == "Cerca"
+
+
+def ids_of(name: str):
+    from dash_app import ids
+
+    return getattr(ids, name)
