@@ -162,7 +162,9 @@ def _shell() -> html.Div:
                          account_menu.label(name, lang), href=pages[name]["relative_path"],
                          active="exact", id={"type": ids.NAV, "page": name})
              for name in allowed if name in pages]
-    who = (t("app.viewer.facilitator", lang, cp=", ".join(viewer.community_point_ids))
+    from dash_app.components import viewer_points
+
+    who = (t("app.viewer.facilitator", lang, points=viewer_points(access))
            if viewer.role == "facilitator" else t("app.viewer.coordinator", lang)
            if viewer.role == "coordinator" else account_menu.label(viewer.role, lang))
     # on a phone the links fold behind a button (Bootstrap's collapse below the lg width);

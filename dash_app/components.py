@@ -44,8 +44,10 @@ __all__ = [
     "period",
     "period_choices",
     "period_dropdown",
+    "point_names",
     "scope_note",
     "section",
+    "viewer_points",
 ]
 
 #: AG Grid formatter of ISO date cells as dd/mm/yyyy (sorting stays chronological)
@@ -199,10 +201,22 @@ def message(text: str, colour: str = "info") -> dbc.Alert:
     return dbc.Alert(text, color=colour, className="my-2")
 
 
-def scope_note(access: Any, lang: str) -> html.Div:
-    """Which scope the page's figures have: the viewer's Community Point or the district."""
-    cp = access.viewer.community_point_id
-    text = t("scope.point", lang, cp=cp) if cp else t("scope.district", lang)
+def point_names(access: Any, point_ids: Any) -> str:
+    """Community Points by name, as a person reads them (``Punto Nord, Punto Sud``); a
+    point the viewer does not see keeps its id."""
+    return ", ".join(access.name_of(p) for p in point_ids if isinstance(p, str) and p)
+
+
+def viewer_points(access: Any) -> str:
+    """The viewer's own Community Points by name (empty for a district-wide viewer)."""
+    return point_names(access, access.viewer.community_point_ids)
+
+
+def scope_note(access: Any, lang: str, key: str = "scope.point") -> html.Div:
+    """Which scope the page's figures have: the viewer's Community Points (by name) or the
+    district."""
+    points = viewer_points(access)
+    text = t(key, lang, points=points) if points else t("scope.district", lang)
     return html.Div(text, className="small text-muted mb-2 scope-note")
 
 

@@ -105,7 +105,7 @@ class _Parts:
 TRANSLATIONS: dict[str, Any] = {
     "app.title": N_("genera_azioni · relationship explorer"),
     "app.viewer.coordinator": N_("Coordinator"),
-    "app.viewer.facilitator": N_("Facilitator · point {cp}"),
+    "app.viewer.facilitator": N_("Facilitator · {points}"),
     "nav.overview": N_("Overview"),
     "nav.map": N_("Map"),
     "nav.isolation": N_("Isolation"),
@@ -169,11 +169,18 @@ TRANSLATIONS: dict[str, Any] = {
     "ov.kpi.district": N_("whole district"),
     "ov.group": N_("View"),
     "ov.group.all": N_("Whole district"),
-    "ov.group.own": N_("My Community Point ({cp})"),
-    "ov.title.point": N_("Overview of Community Point {cp}"),
+    "ov.group.own": N_("My point: {points}"),
+    "ov.title.point": N_("Overview: {points}"),
     "scope.point": N_(
-        "The figures on this page are about Community Point {cp} only: other points' "
-        "households are not counted."),
+        "The figures on this page are about {points} only: other points' households are not "
+        "counted."),
+    "scope.point.report": N_(
+        "The figures marked \u201cpoint\u201d are about {points} only (other points' households "
+        "are not counted); those marked \u201cdistrict\u201d count the organisations and "
+        "activities of the whole district."),
+    "scope.col.point": NP_("scope", "point"),
+    "scope.col.district": NP_("scope", "district"),
+    "col.scope": NP_("col.scope", "Scope"),
     "scope.district": N_("The figures on this page are about the whole district."),
     "ov.kpi.peer": N_("Share of peer ties"),
     "ov.kpi.isolated": N_("Households isolated or at risk"),

@@ -18,6 +18,7 @@ from dash_app.components import (
     month_range_slider,
     partner_list,
     period,
+    point_names,
     section,
 )
 from dash_app.data import DataAccess, current
@@ -49,7 +50,7 @@ def layout(actor_id: str | None = None, **query: object) -> html.Div:
         return html.Div([message(t("common.not_found", lang), "warning"),
                          dcc.Link(t("act.back", lang), href="/map")])
     row = access.actors.loc[actor_id]
-    cp = row["community_point_id"] if isinstance(row["community_point_id"], str) else "–"
+    cp = point_names(access, [row["community_point_id"]]) or "–"
     return html.Div([
         dcc.Store(id=ids.ACT_ID, data=actor_id),
         dcc.Link(t("act.back", lang), href="/map" + state.query_string(

@@ -18,6 +18,7 @@ from dash_app.components import (
     options,
     parse_period,
     period_dropdown,
+    point_names,
     section,
 )
 from dash_app.data import DataAccess, current
@@ -87,7 +88,7 @@ def bridging_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         "actor_id": table.index.to_numpy(), "name": table["name"].to_numpy(),
         "kind": [kind_label(k, lang) for k in table["kind"]],
-        "community_point_id": table["community_point_id"].to_numpy(),
+        "community_point_id": [point_names(access, [p]) for p in table["community_point_id"]],
         "degree": table["degree"].to_numpy(), "strength": table["strength"].to_numpy(),
         "betweenness": table["betweenness"].astype(float).round(2).to_numpy(),
         "betweenness_norm": table["betweenness_normalized"].astype(float).round(4).to_numpy(),

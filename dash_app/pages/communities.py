@@ -14,6 +14,7 @@ from dash_app.components import (
     grid_payload,
     parse_period,
     period_dropdown,
+    point_names,
     section,
 )
 from dash_app.data import DataAccess, current
@@ -59,7 +60,7 @@ def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFram
         # numbered from 1, as the map's legend numbers them ("comunità 1")
         rows.append({"community": int(community) + 1, "size": len(members),
                      "main_kind": kind_label(kinds.index[0], lang) if len(kinds) else "",
-                     "main_cp": cps.index[0] if len(cps) else "",
+                     "main_cp": point_names(access, [cps.index[0]]) if len(cps) else "",
                      "examples": ", ".join(sorted(str(n) for n in sub["name"].dropna())[:4])})
     frame = pd.DataFrame(rows, columns=["community", "size", "main_kind", "main_cp",
                                         "examples"])

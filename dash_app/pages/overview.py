@@ -16,6 +16,7 @@ from dash_app.components import (
     grid_payload,
     scope_note,
     section,
+    viewer_points,
 )
 from dash_app.data import DataAccess, current
 from dash_app.data.memo import per_scope
@@ -35,10 +36,10 @@ _SHOWN = ["month", "reach", "active_ties", "new_ties", "lost_ties", "peer_share"
 
 def group_options(access: DataAccess, lang: str) -> list[dict]:
     """The whole district, each Community Point, each programme."""
-    cp = access.viewer.community_point_id
+    points = viewer_points(access)
     # a facilitator's "all" is their own point: the label says so
-    out = [{"label": t("ov.group.own", lang, cp=cp) if cp else t("ov.group.all", lang),
-            "value": "all"}]
+    out = [{"label": t("ov.group.own", lang, points=points) if points
+            else t("ov.group.all", lang), "value": "all"}]
     # a point's name usually says it is one ("Punto di Comunità Mazzano"): not twice
     out += [{"label": name if t("common.cp", lang).lower() in str(name).lower()
              else f"{t('common.cp', lang)}: {name}", "value": f"cp:{cp}"}
@@ -52,7 +53,7 @@ def layout(**_: object) -> html.Div:
     lang = request_lang()
     access = current()
     return html.Div([
-        html.H3(t("ov.title.point", lang, cp=access.viewer.community_point_id)
+        html.H3(t("ov.title.point", lang, points=viewer_points(access))
                 if access.viewer.scoped else t("ov.title", lang)),
         scope_note(access, lang),
         dbc.Row(dbc.Col([dbc.Label(t("ov.group", lang)),

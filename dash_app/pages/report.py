@@ -8,16 +8,38 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.components import download_button, dropdown, grid, grid_payload, scope_note
+from dash_app.components import (
+    download_button,
+    dropdown,
+    grid,
+    grid_payload,
+    point_names,
+    scope_note,
+    viewer_points,
+)
 from dash_app.data import DataAccess, current
 from dash_app.downloads import download_output, table_download
 from dash_app.i18n import TRANSLATIONS, fmt_date, page_title, request_lang, t
 
-__all__ = ["download", "download_pdf", "layout", "period_options", "report_frame", "report_pdf",
+__all__ = ["POINT_INDICATORS", "download", "download_pdf", "layout", "period_options",
+           "report_frame", "report_pdf",
            "update"]
 
 dash.register_page(__name__, path="/report", name="nav.report",
                    title=page_title("nav.report"), order=5)
+
+
+#: the indicators counted over people and families (their ties, leases, placements,
+#: attendance, introductions): a facilitator's are their point's only. The others count the
+#: organisations, Community Points, facilitators and activities, which every viewer sees
+#: district-wide (:func:`dash_app.data.viewer.scope_dataset`)
+POINT_INDICATORS = frozenset({
+    "reach_individuals", "reach_households", "leases_started", "cohabitations_started",
+    "condominium_residents", "condominium_residents_active_share", "apprenticeships_started",
+    "cognitive_interviews", "school_work_placements", "introductions_proposed",
+    "introductions_declined", "introductions_done", "introductions_converted",
+    "introductions_pending", "introductions_conversion_rate",
+})
 
 
 def period_options(access: DataAccess, lang: str) -> list[dict]:
@@ -37,7 +59,7 @@ def layout(**_: object) -> html.Div:
     access = current()
     return html.Div([
         html.H3(t("rep.title", lang)),
-        scope_note(access, lang),
+        scope_note(access, lang, "scope.point.report"),
         dbc.Row(dbc.Col([dbc.Label(t("rep.period", lang)),
                          dropdown(ids.REP_PERIOD, lang, value="years", clearable=False,
                                       options=period_options(access, lang))], md=5),
@@ -71,6 +93,7 @@ def followup_frame(access: DataAccess, lang: str) -> tuple[object, pd.DataFrame]
     table = followup_coverage(flagged, followup_table(access), day)
     names = dict(access.facilitators())
     table["facilitator_id"] = [names.get(f, f) for f in table["facilitator_id"]]
+    table["community_point_id"] = [point_names(access, [p]) for p in table["community_point_id"]]
     return day, table
 
 
@@ -89,7 +112,9 @@ def _followup_section(access: DataAccess, lang: str) -> html.Div | None:
 
 
 def report_frame(access: DataAccess, choice: str | None, lang: str) -> pd.DataFrame:
-    """The monitoring table, one row per indicator and one column per period (dd/mm/yyyy)."""
+    """The monitoring table, one row per indicator and one column per period (dd/mm/yyyy);
+    for a viewer of some Community Points, a column says which figures are their points'
+    and which the district's (:data:`POINT_INDICATORS`)."""
     labels = _labels()
     years = access.config.programme_years()
     if choice == "whole":
@@ -115,6 +140,10 @@ def report_frame(access: DataAccess, choice: str | None, lang: str) -> pd.DataFr
         "unit": [t(f"unit.{u}", lang) if f"unit.{u}" in TRANSLATIONS else u
                  for u in wide["unit"]],
     })
+    if access.viewer.scoped:
+        out.insert(2, "scope", [t("scope.col.point" if k in POINT_INDICATORS
+                                  else "scope.col.district", lang)
+                                for k in wide["indicator"]])
     for p in periods:
         out[p] = wide[p].round(2).to_numpy()
     return out
@@ -160,9 +189,10 @@ def report_pdf(access: DataAccess, choice: str | None, lang: str) -> bytes:
     from dash_app.workbench import wt
 
     labels = {o["value"]: o["label"] for o in period_options(access, lang)}
-    cp = access.viewer.community_point_id
+    points = viewer_points(access)
     months = access.months()
-    notes = [t("scope.point", lang, cp=cp) if cp else t("scope.district", lang),
+    notes = [t("scope.point.report", lang, points=points) if points
+             else t("scope.district", lang),
              t("rep.pdf.issued", lang, date=fmt_date(pd.Timestamp.now().normalize()),
                start=fmt_date(months[0]) if months else "–",
                end=fmt_date(pd.Timestamp(months[-1]) - pd.Timedelta(days=1))

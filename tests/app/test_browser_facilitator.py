@@ -83,7 +83,7 @@ def test_no_page_shows_the_other_points_people(fac_page: Page, facilitator_url: 
     _ready(page, name)
     page.screenshot(path=str(screenshots / f"facilitator_{name}.png"), full_page=True)
     body = page.inner_text("body")
-    assert "Facilitatore · punto CP02" in body
+    assert "Facilitatore · Punto Sud" in body
     shown = {text for text in other_names if text in body}
     if name == "map":  # the map draws its labels on a canvas: ask Cytoscape for them
         labels = page.evaluate("() => document.getElementById('map-graph')._cyreg.cy.nodes()"

@@ -236,14 +236,15 @@ def test_brokerage_by_programme_has_words_not_codes(ctx):
     assert groups <= {"Abitare", "Lavoro", "Giovani", "Comunità", "Idee"}, groups
 
 
-def test_a_facilitators_pages_say_their_figures_are_their_points(district):
+def test_a_facilitators_pages_say_their_figures_are_their_points(app, district):
     from dash_app.components import scope_note
     from dash_app.data import DataAccess, Viewer
     from dash_app.pages.overview import group_options
 
     access = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
-    assert "CP02" in scope_note(access, "it").children
-    assert group_options(access, "it")[0]["label"] == "Il mio Punto di Comunità (CP02)"
+    # the point by its name, never its code
+    assert "solo Punto Sud:" in scope_note(access, "it").children
+    assert group_options(access, "it")[0]["label"] == "Il mio punto: Punto Sud"
     assert "distretto" in scope_note(DataAccess(district, Viewer()), "it").children
 
 
@@ -346,3 +347,51 @@ def ids_of(name: str):
     from dash_app import ids
 
     return getattr(ids, name)
+
+
+def test_points_are_named_not_coded_in_grids_and_headers(ctx, district):
+    """A Community Point is shown by its name wherever a person reads it (the grids showed
+    CP01 while the menus said "Punto Nord"); a family's page says when the programme first
+    met it without a gendered participle ("conosciuto" for a family)."""
+
+    names = dict(zip(district.actors["actor_id"], district.actors["name"], strict=True))
+    points = {names["CP01"], names["CP02"]}
+    _, rows, _, _ = pg("bridges").update(WHOLE, "cp", "it")
+    shown = {r["community_point_id"] for r in rows}
+    assert shown - {""} <= points and points <= shown, shown
+    _, rows, *_ = pg("communities").update(WHOLE, "it")
+    assert {r["main_cp"] for r in rows} <= points
+    followups = _find(pg("report").layout(), "rep-followups")
+    assert {r["community_point_id"] for r in followups.rowData} <= points
+    details = str(pg("actor").layout(actor_id="H01"))
+    assert "Famiglia · Punto Nord · primo incontro il 01/03/2016" in details
+
+
+def test_a_facilitators_report_says_each_figures_scope(app, district):
+    """A facilitator's report mixes their point's figures (families, people, their ties)
+    with the district's (organisations, points, activities): a column says which is which,
+    and every figure marked "distretto" is the district's own, as the coordinator sees it."""
+    from dash_app.data import CONFIG_KEY, DataAccess, Viewer
+
+    report = pg("report")
+    coordinator = report.report_frame(DataAccess(district, Viewer()), "years", "it")
+    assert "scope" not in coordinator  # one scope: said once, above the table
+    facilitator = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
+    frame = report.report_frame(facilitator, "years", "it")
+    assert set(frame["scope"]) == {"punto", "distretto"}
+    values = [c for c in frame.columns if c not in ("area", "label", "scope", "unit")]
+    mine = frame.set_index("label")[values]
+    theirs = coordinator.set_index("label")[values]
+    district_rows = frame.loc[frame["scope"] == "distretto", "label"]
+    pd.testing.assert_frame_equal(mine.loc[district_rows], theirs.loc[district_rows])
+    differ = [label for label in mine.index
+              if not mine.loc[label].fillna(-1).equals(theirs.loc[label].fillna(-1))]
+    assert differ and set(differ) <= set(frame.loc[frame["scope"] == "punto", "label"])
+    saved = app.server.config[CONFIG_KEY]
+    app.server.config[CONFIG_KEY] = facilitator
+    try:
+        with app.server.test_request_context("/"):
+            note = report.layout().children[1].children
+    finally:
+        app.server.config[CONFIG_KEY] = saved
+    assert "«punto» riguardano solo Punto Sud" in note and "«distretto»" in note
