@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
+import pytest
 
 from genera_graph.cli import main
 
@@ -92,3 +93,15 @@ def test_research_export_refuses_a_key_inside_the_export(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "outside the export" in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("command", [["import", "sample_data"], ["users", "list"]])
+def test_a_store_in_a_missing_folder_is_one_line_and_creates_nothing(tmp_path, capsys, command):
+    """A mistyped store path is a clear line and exit 2 (it was SQLAlchemy's traceback), and
+    no folder is made for it."""
+    target = tmp_path / "missing" / "folder" / "x.sqlite"
+    assert main(["--store", str(target), *command]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"genera {command[0]}: no folder {target.parent} for the store {target}: "
+                   "create the folder first or check the path"]
+    assert not (tmp_path / "missing").exists()

@@ -76,13 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     from genera_graph.cli._common import UsageError
+    from genera_graph.io.database import StoreMissingFolderError, StoreVersionError
 
     # every file a command creates (the store and its WAL, keys, exports, reports, logs) is
     # the user's only (0600) and every folder it creates is 0700: they hold families' data
     umask = os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args) or 0)
-    except UsageError as error:
+    except (UsageError, StoreMissingFolderError, StoreVersionError) as error:
         print(f"genera {args.command}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -35,13 +35,24 @@ from genera_graph.io.schema import (
 )
 from genera_graph.model import Dataset
 
-__all__ = ["Database", "StoreBusyError", "StoreVersionError", "store_url"]
+__all__ = ["Database", "StoreBusyError", "StoreMissingFolderError", "StoreVersionError",
+           "store_url"]
 
 _log = logging.getLogger(__name__)
 
 
 class StoreVersionError(RuntimeError):
     """The store was written by a newer version of genera_graph."""
+
+
+class StoreMissingFolderError(FileNotFoundError):
+    """An SQLite store's folder does not exist: the store is never created with its folders
+    (a mistyped path would scatter families' data into a new tree)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(f"no folder {os.path.dirname(path) or '.'} for the store {path}: "
+                         "create the folder first or check the path")
 
 
 class StoreBusyError(RuntimeError):
@@ -114,8 +125,9 @@ def _create_private(path: str | None) -> None:
     file is left as it is (``genera serve`` warns when others may read it)."""
     if not path or path == ":memory:" or os.path.exists(path):
         return
-    # a missing folder: SQLite reports it as before
-    with contextlib.suppress(FileExistsError, FileNotFoundError):
+    if not os.path.isdir(os.path.dirname(path) or "."):
+        raise StoreMissingFolderError(path)
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
