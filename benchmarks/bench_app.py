@@ -240,7 +240,7 @@ def bench_browser(app, access) -> None:
              "communities": ("/communities", ".ag-row"), "report": ("/report", ".ag-row"),
              "actor": (f"/actor/{hh}", ".js-plotly-plot .main-svg")}
     cy_ready = ("() => { const el = document.getElementById('map-graph');"
-                " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }")
+                " return el && el._generaMap && el._generaMap.nodes().length > 0; }")
     print("\nbrowser (headless Chromium, 1400x900): time from navigation to the page drawn")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -511,8 +511,8 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
         def open_map():
             page.goto(url + "/map")
             page.wait_for_function("() => { const el = document.getElementById('map-graph');"
-                                   " return el && el._cyreg && el._cyreg.cy.nodes().length > 0;"
-                                   " }", timeout=60_000)
+                                   " return el && el._generaMap"
+                                   " && el._generaMap.nodes().length > 0; }", timeout=60_000)
             page.wait_for_function(SETTLED, timeout=60_000)
 
         def slider():

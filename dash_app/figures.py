@@ -38,13 +38,13 @@ __all__ = [
     "NATURE_COLOURS",
     "brokerage_figure",
     "community_events_figure",
-    "cytoscape_elements",
-    "cytoscape_stylesheet",
     "ego_figure",
     "empty_figure",
     "escape",
     "growth_figure",
+    "map_elements",
     "map_legend",
+    "map_style",
     "point_colours",
     "network_figure",
     "peer_share_figure",
@@ -273,13 +273,15 @@ def _colours(nodes: pd.DataFrame, colour_by: str, points: Iterable[str] | None =
     return [KIND_COLOURS.get(k, "#999999") for k in nodes["kind"]]
 
 
-def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str = "kind",
+def map_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str = "kind",
                        size_by: str = "degree", scale: float = 1600.0, *,
                        top: float | None = None,
                        points: Iterable[str] | None = None) -> list[dict]:
-    """Dash Cytoscape elements of a map (preset positions from ``x``, ``y``).
+    """The elements of a map (fixed positions from ``x``, ``y``), as ``assets/map.js`` draws
+    them: ``{"data": {...}, "position": {...}}`` per actor, then ``{"data": {"source", ...}}``
+    per tie.
 
-    Names go into the ``label`` data field, which Cytoscape draws on a canvas as plain text;
+    Names go into the ``label`` data field, which the map draws on a canvas as plain text;
     ``rank`` is the order in which names are placed (1: the most connected). ``top`` is the
     largest ``size_by`` value of the whole programme (sizes keep one scale across periods, see
     :func:`_sizes`; whole pixels) and ``points`` the Community Points coloured (colours keep
@@ -291,7 +293,7 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     ...     "community_point_id": ["CP01", None], "degree": [1, 1], "strength": [2.0, 2.0],
     ...     "x": [0.0, 1.0], "y": [0.0, 1.0]}, index=["H1", "S1"])
     >>> edges = pd.DataFrame({"a": ["H1"], "b": ["S1"], "weight": [2.0], "nature": ["peer"]})
-    >>> els = cytoscape_elements(nodes, edges)
+    >>> els = map_elements(nodes, edges)
     >>> els[0]["data"]["label"], els[0]["data"]["size"], els[-1]["data"]["source"]
     ('<b>A</b>', 40, 'H1')
     """
@@ -314,8 +316,7 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     present = nodes.index
     keep = (edges["a"].isin(present) & edges["b"].isin(present)).to_numpy()
     widths = tie_width(edges["weight"].to_numpy(dtype=float))
-    # stable edge ids: when the period moves, Cytoscape patches the ties that changed instead
-    # of removing and re-adding every one
+    # stable edge ids (a tie keeps its id from one period to the next)
     els += [{"data": {"id": f"{a}~{b}", "source": str(a), "target": str(b), "nature": nature,
                       "w": w}}
             for a, b, nature, w in zip(edges["a"].to_numpy()[keep], edges["b"].to_numpy()[keep],
@@ -324,47 +325,27 @@ def cytoscape_elements(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str 
     return els
 
 
-def cytoscape_stylesheet() -> list[dict]:
-    """The map's Cytoscape style, the same whatever is selected.
+def map_style() -> dict:
+    """The map's drawing style (``assets/map.js`` reads it from the map's ``data-style``), the
+    same whatever is selected: ties coloured by nature (professional ones grey, as in the
+    legend), translucent; actors with a thin dark border. A selected actor gets a thick black
+    border, its ties are drawn black on top, its partners at full strength; everything else
+    fades.
 
-    A selected actor and its partners are highlighted by classes that ``assets/map.js`` puts
-    on the drawn elements (``chosen``, ``partner``, ``own`` for its ties, ``faded`` for the
-    rest): changing a class restyles the few elements that change, where a new stylesheet
-    would make Cytoscape restyle every actor and tie of the map.
-
-    >>> [r["selector"] for r in cytoscape_stylesheet()][-4:]
-    ['edge.faded', 'node.partner', 'node.chosen', 'edge.own']
+    >>> map_style()["edge"]["professional"], map_style()["fadedNode"]
+    ('#bbbbbb', 0.25)
     """
-    return [
-        {"selector": "node", "style": {"width": "data(size)", "height": "data(size)",
-                                       "background-color": "data(colour)",
-                                       "border-width": 0.5, "border-color": "#333"}},
-        {"selector": "edge", "style": {"width": "data(w)", "line-color": "#bbbbbb",
-                                       "opacity": 0.45, "curve-style": "haystack"}},
-        {"selector": 'edge[nature = "peer"]', "style": {"line-color": NATURE_COLOURS["peer"]}},
-        {"selector": 'edge[nature = "institutional"]',
-         "style": {"line-color": NATURE_COLOURS["institutional"]}},
-        # names only where assets/map.js found room for them at the current zoom (the
-        # selected actor first, then the most connected): never two overlapping
-        {"selector": "node", "style": {"label": "", "color": "#222",
-                                       "text-outline-color": "#fff", "text-outline-width": 2,
-                                       "text-valign": "top", "text-margin-y": -2,
-                                       "min-zoomed-font-size": 0}},
-        {"selector": "node.labelled", "style": {"label": "data(label)", "z-index": 10}},
-        # the selected actor, its partners and its ties (assets/map.js sets the classes)
-        {"selector": "node.faded", "style": {"opacity": 0.25}},
-        {"selector": "edge.faded", "style": {"opacity": 0.08}},
-        {"selector": "node.partner", "style": {"opacity": 1, "z-index": 20}},
-        {"selector": "node.chosen", "style": {"opacity": 1, "z-index": 20, "border-width": 6,
-                                              "border-color": "#000"}},
-        {"selector": "edge.own", "style": {"opacity": 0.9, "line-color": "#000"}},
-    ]
+    return {"edge": {"peer": NATURE_COLOURS["peer"], "professional": "#bbbbbb",
+                     "institutional": NATURE_COLOURS["institutional"]},
+            "edgeOpacity": 0.45, "fadedEdge": 0.08, "ownEdge": 0.9, "ownColour": "#000",
+            "border": 0.5, "borderColour": "#333", "chosenBorder": 6, "chosenColour": "#000",
+            "fadedNode": 0.25, "text": "#222", "outline": "#fff"}
 
 
 def map_legend(lang: str, nodes: pd.DataFrame | None = None, colour_by: str = "kind",
                points: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
     """``(shape, colour, label)`` of the map's legend: what the dots' colours mean (actor
-    kinds, Community Points or communities, as :func:`cytoscape_elements` colours them for
+    kinds, Community Points or communities, as :func:`map_elements` colours them for
     ``nodes`` and ``points``), then tie natures (lines). Shape ``"text"`` is a label without
     a mark."""
     if colour_by == "cp" and nodes is not None:
@@ -405,7 +386,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, colour_b
                    size_by: str = "degree") -> go.Figure:
     """The map as a WebGL plotly figure (one line trace for ties, one marker trace for actors).
 
-    The alternative renderer to :func:`cytoscape_elements`, kept for the rendering benchmark.
+    The alternative renderer to :func:`map_elements`, kept for the rendering benchmark.
     """
     if not len(nodes):
         return empty_figure(t("fig.empty.map", lang))

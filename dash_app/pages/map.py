@@ -1,15 +1,18 @@
 """Map: the relationship map of a period, filtered, coloured and sized; click an actor for its
 personal network.
 
-Rendering: Dash Cytoscape (canvas) with fixed preset positions computed once for the whole
-programme, so actors stay in place while the period changes; names are drawn as canvas text.
+Rendering: a plain canvas drawn by ``assets/map.js`` (no component library), with fixed
+positions computed once for the whole programme, so actors stay in place while the period
+changes; names are drawn as canvas text. Dash Cytoscape drew it before: 300-700 ms of the
+browser's CPU for a step of the time slider, against a few milliseconds of canvas calls.
 """
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
-import dash_cytoscape as cyto
 import numpy as np
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html
@@ -29,10 +32,10 @@ from dash_app.downloads import table_download
 from dash_app.figures import (
     KIND_COLOURS,
     SIZE_STEP,
-    cytoscape_elements,
-    cytoscape_stylesheet,
     ego_figure,
+    map_elements,
     map_legend,
+    map_style,
     point_colours,
 )
 from dash_app.i18n import (
@@ -125,13 +128,14 @@ def layout(**query: object) -> html.Div:
         ], className="mb-2 g-2"),
         dbc.Row([
             dbc.Col([
-                # the drawing is patched by assets/map.js, never laid out again (fixed
-                # positions): no layout run (and no fit) after every step of the slider
-                cyto.Cytoscape(id=ids.MAP_GRAPH, elements=[], layout={"name": "preset"},
-                               autoRefreshLayout=False,
-                               stylesheet=cytoscape_stylesheet(), minZoom=0.05, maxZoom=4,
-                               style={"width": "100%", "height": "640px",
-                                      "border": "1px solid #dee2e6", "background": "#fff"}),
+                # drawn by assets/map.js on a canvas it puts in this div; a tap on an actor
+                # sets map-tapped (data-tapped)
+                html.Div(id=ids.MAP_GRAPH, role="group", **{
+                    "aria-label": t("map.title", lang), "data-style": json.dumps(map_style()),
+                    "data-tapped": ids.MAP_TAPPED},
+                    style={"width": "100%", "height": "640px", "position": "relative",
+                           "border": "1px solid #dee2e6", "background": "#fff",
+                           "overflow": "hidden"}),
                 html.Div(legend(map_legend(lang)), id=ids.MAP_LEGEND, className="mt-1"),
                 html.Div(id=ids.MAP_STATS, className="small text-muted mt-1"),
                 html.Div([
@@ -149,7 +153,7 @@ def layout(**query: object) -> html.Div:
         dcc.Store(id=ids.MAP_WINDOW),
         dcc.Store(id=ids.MAP_PANEL_KEY),
         dcc.Store(id=ids.MAP_ELEMENTS),
-        dcc.Store(id=ids.MAP_RESIZED),
+        dcc.Store(id=ids.MAP_TAPPED),
         dcc.Store(id=ids.MAP_LABELLED),
     ])
 
@@ -168,10 +172,8 @@ dash.clientside_callback(
     Input(ids.MAP_TABLES, "data"),
     State(ids.MAP_GRAPH, "id"),
 )
-# the period's elements go into the drawn map as a diff, the selected actor is highlighted by
-# classes and the names are placed again (assets/map.js): the Cytoscape component's own
-# ``elements`` and ``stylesheet`` never change after the page is built, so it never restyles
-# the whole map
+# the server's elements of a window (map-elements) or the selection: drawn by assets/map.js
+# (the selected actor, its partners and ties highlighted, the names placed again)
 dash.clientside_callback(
     ClientsideFunction("generaMap", "draw"),
     Output(ids.MAP_LABELLED, "data"),
@@ -220,27 +222,6 @@ dash.clientside_callback(
 )
 
 
-# Cytoscape caches where its canvas sits on the page; controls above the map that render late
-# (dropdowns, sliders) move it down, and clicks would then land beside the actor. Re-measure
-# whenever the page's size changes.
-dash.clientside_callback(
-    f"""function(elements) {{
-        const el = document.getElementById("{ids.MAP_GRAPH}");
-        if (!el || !el._cyreg) {{ return window.dash_clientside.no_update; }}
-        const cy = el._cyreg.cy;
-        // only when the canvas moved or changed size (a resize redraws the whole map)
-        const r = el.getBoundingClientRect();
-        const box = [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height].join();
-        if (el._generaBox !== box) {{ el._generaBox = box; cy.resize(); }}
-        if (!el._generaObserver && window.ResizeObserver) {{
-            el._generaObserver = new ResizeObserver(() => cy.resize());
-            el._generaObserver.observe(document.body);
-        }}
-        return String(elements || "").length;
-    }}""",
-    Output(ids.MAP_RESIZED, "data"),
-    Input(ids.MAP_STATS, "children"),
-)
 # the side panel asks the server when an actor is picked, or when the period moves while one
 # is picked (not on every step of the slider with nobody picked)
 dash.clientside_callback(
@@ -443,7 +424,7 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
         # too many units to draw: districts (or points) as super-nodes; a point filter drills
         # down (dash_app.data.aggregate)
         nodes, edges = access.aggregated_map(*key)
-        elements = cytoscape_elements(nodes, edges, "kind", "degree")
+        elements = map_elements(nodes, edges, "kind", "degree")
         text = _period_text(key[0], key[1], lang)
         stats = t("map.aggregated", lang, groups=len(nodes), units=int(nodes["units"].sum()),
                   period=text)
@@ -453,7 +434,7 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
         nodes = nodes.assign(community=access.community_of(key[0], key[1], nodes.index))
     shown = edges.nlargest(MAX_DRAWN_TIES, "weight") if len(edges) > MAX_DRAWN_TIES else edges
     top, points = _reference(access, key, size)
-    elements = cytoscape_elements(nodes, shown, colour or "kind", size or "degree", top=top,
+    elements = map_elements(nodes, shown, colour or "kind", size or "degree", top=top,
                                   points=points)
     text = _period_text(key[0], key[1], lang)
     stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
@@ -475,12 +456,12 @@ def legend(entries: list[tuple[str, str, str]]) -> list:
     return out
 
 
-# the selected actor: the last one clicked on the map or picked in the search box (in the
+# the selected actor: the last one tapped on the map or picked in the search box (in the
 # browser: the panel then asks the server once, not twice)
 dash.clientside_callback(
     ClientsideFunction("generaMap", "select"),
     Output(ids.MAP_SELECTED, "data"),
-    Input(ids.MAP_GRAPH, "tapNodeData"),
+    Input(ids.MAP_TAPPED, "data"),
     Input(ids.MAP_SEARCH, "value"),
     prevent_initial_call=True,
 )

@@ -295,7 +295,7 @@ def page_ready(page, name: str, timeout: int) -> None:
     if name == "map":
         page.wait_for_function(
             "() => { const el = document.getElementById('map-graph');"
-            " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }", timeout=timeout)
+            " return el && el._generaMap && el._generaMap.nodes().length > 0; }", timeout=timeout)
     elif name in ("overview", "actor"):
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=timeout)
     else:

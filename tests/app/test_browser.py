@@ -96,8 +96,7 @@ def test_clicking_an_actor_opens_its_panel(watched, live_url, screenshots):
     _ready(page, "map")
     box = page.locator("#map-graph").bounding_box()
     point = page.evaluate(
-        "() => { const cy = document.getElementById('map-graph')._cyreg.cy;"
-        " const n = cy.getElementById('H01'); return n.renderedPosition(); }")
+        "() => document.getElementById('map-graph')._generaMap.rendered('H01')")
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     panel = page.locator("#map-panel")
     # (the name is in the heading and, once plotly has drawn, in the network's chart too)

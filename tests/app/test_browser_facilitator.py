@@ -85,9 +85,9 @@ def test_no_page_shows_the_other_points_people(fac_page: Page, facilitator_url: 
     body = page.inner_text("body")
     assert "Facilitatore · Punto Sud" in body
     shown = {text for text in other_names if text in body}
-    if name == "map":  # the map draws its labels on a canvas: ask Cytoscape for them
-        labels = page.evaluate("() => document.getElementById('map-graph')._cyreg.cy.nodes()"
-                               ".map(n => [n.id(), String(n.data('label') || '')])")
+    if name == "map":  # the map draws its labels on a canvas: ask the drawing for them
+        labels = page.evaluate("() => document.getElementById('map-graph')._generaMap.nodes()"
+                               ".map(n => [n.id, String(n.label || '')])")
         assert labels, "the facilitator's map is empty"
         shown |= {i for i, _ in labels if i in other_ids}
         shown |= {lab for _, lab in labels if lab in other_names}

@@ -19,15 +19,9 @@ WAIT = 45_000  # a loaded machine renders a cold page in tens of seconds
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-LABEL_BOXES = """() => {
-    const cy = document.getElementById('map-graph')._cyreg.cy;
-    return cy.nodes('.labelled').map(n => {
-        const b = n.boundingBox({includeNodes: false, includeLabels: true,
-                                 includeOverlays: false});
-        return [n.id(), b.x1, b.y1, b.x2, b.y2,
-                parseFloat(n.style('font-size')) * cy.zoom()];
-    });
-}"""
+#: the names as drawn on the map's canvas: [id, x1, y1, x2, y2, font px] (screen pixels; the
+#: box of the drawn letters, outline included, measured when they are drawn: assets/map.js)
+LABEL_BOXES = "() => document.getElementById('map-graph')._generaMap.labelBoxes()"
 
 
 def _overlaps(boxes: list) -> list[tuple[str, str]]:
@@ -67,7 +61,7 @@ def phone(browser: Browser, live_url: str) -> Page:
 
 def _wait_labels(page: Page) -> list:
     page.wait_for_function("() => { const el = document.getElementById('map-graph');"
-                           " return el && el._cyreg && el._cyreg.cy.nodes('.labelled').length"
+                           " return el && el._generaMap && el._generaMap.labelBoxes().length"
                            " > 0; }", timeout=WAIT)
     page.wait_for_timeout(300)
     return page.evaluate(LABEL_BOXES)
@@ -78,16 +72,16 @@ def test_map_names_never_overlap_at_any_zoom(desktop, live_url, screenshots):
     page.goto(live_url + "/map?from=2016-02-01&to=2019-02-01")
     page_ready(page, "map", WAIT)
     boxes = _wait_labels(page)
-    n_nodes = page.evaluate("() => document.getElementById('map-graph')._cyreg.cy"
+    n_nodes = page.evaluate("() => document.getElementById('map-graph')._generaMap"
                             ".nodes().length")
     assert 0 < len(boxes) <= n_nodes
     assert _overlaps(boxes) == []
     page.screenshot(path=str(screenshots / "usability-map-names.png"))
     sizes = {round(b[5]) for b in boxes}
     for zoom in (3.0, 0.6):
-        page.evaluate(f"() => {{ const cy = document.getElementById('map-graph')._cyreg.cy;"
-                      f" const n = cy.nodes().sort((a, b) => a.data('rank') - b.data('rank'))[0];"
-                      f" cy.zoom({{level: {zoom}, position: n.position()}}); }}")
+        page.evaluate(f"() => {{ const m = document.getElementById('map-graph')._generaMap;"
+                      f" const n = m.nodes().sort((a, b) => a.rank - b.rank)[0];"
+                      f" m.zoomTo({zoom}, n); }}")
         page.wait_for_timeout(400)
         zoomed = page.evaluate(LABEL_BOXES)
         assert zoomed and _overlaps(zoomed) == [], zoom
@@ -105,22 +99,27 @@ def test_the_selected_actor_is_always_named(desktop, live_url):
     page.locator(".dash-dropdown-search").fill("Gialli")
     page.get_by_role("option").filter(has_text="Gialli").first.click()
     expect(page.locator("#map-panel h5")).to_have_text("Famiglia Gialli")
-    page.wait_for_function("() => document.getElementById('map-graph')._cyreg.cy"
-                           ".getElementById('H06').hasClass('labelled')", timeout=WAIT)
+    page.wait_for_function("() => document.getElementById('map-graph')._generaMap"
+                           ".classes('H06').includes('labelled')", timeout=WAIT)
     assert _overlaps(page.evaluate(LABEL_BOXES)) == []
     # highlighted by classes in the browser (assets/map.js): the family, its partners, its
     # ties; everything else faded
-    marks = page.evaluate("() => { const cy = document.getElementById('map-graph')._cyreg.cy;"
-                          " const n = cy.getElementById('H06'); return [n.hasClass('chosen'),"
-                          " n.neighborhood('node').every(p => p.hasClass('partner')),"
-                          " n.connectedEdges().every(e => e.hasClass('own')),"
-                          # the other ties fade, and any actor not a partner (in the
-                          # small district, over the whole period, every drawn actor may
-                          # be the family's partner: no other node is left to fade)
-                          " cy.edges('.faded').not('.own').length > 0"
-                          " && cy.nodes().not(n).not(n.neighborhood('node'))"
-                          ".every(x => x.hasClass('faded')),"
-                          " cy.nodes('.faded').intersection(n.neighborhood('node')).length]; }")
+    marks = page.evaluate("""() => {
+        const m = document.getElementById('map-graph')._generaMap;
+        const has = (id, c) => m.classes(id).includes(c);
+        const ties = m.edges(), own = ties.filter(e => e.source === 'H06' || e.target === 'H06');
+        const partners = new Set(own.map(e => e.source === 'H06' ? e.target : e.source));
+        const others = m.nodes().filter(n => n.id !== 'H06' && !partners.has(n.id));
+        return [has('H06', 'chosen'), partners.size > 0
+                && [...partners].every(p => has(p, 'partner')),
+                own.every(e => has(e.id, 'own')),
+                // the other ties fade, and any actor not a partner (in the small district,
+                // over the whole period, every drawn actor may be the family's partner: no
+                // other node is left to fade)
+                ties.some(e => has(e.id, 'faded') && !has(e.id, 'own'))
+                && others.every(n => has(n.id, 'faded')),
+                [...partners].filter(p => has(p, 'faded')).length];
+    }""")
     assert marks == [True, True, True, True, 0]
 
 
