@@ -14,8 +14,8 @@ Prints, for the synthetic sample district (``generate_district(2016)``):
    callback pending, two frames painted), median and p95 against the budgets: the first page
    cold (< 1.5 s), a step of the map's time slider (< 300 ms), every other interaction
    (< 500 ms), a month of the play button;
-6. with ``--renderers``: page render times and the map drawn two ways (Dash Cytoscape canvas
-   vs plotly WebGL ``scattergl``) for a quarter and for the whole programme.
+6. with ``--renderers``: page render times and the map drawn two ways (the map's own canvas,
+   ``assets/map.js``, vs plotly WebGL ``scattergl``) for a quarter and for the whole programme.
 
 Run: ``.venv/bin/python benchmarks/bench_app.py [--no-browser] [--person-only] [--repeat N]``.
 """
@@ -228,7 +228,7 @@ def bench_browser(app, access) -> None:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from dash_app.figures import cytoscape_elements, network_figure
+    from dash_app.figures import map_elements, network_figure
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
@@ -239,8 +239,8 @@ def bench_browser(app, access) -> None:
              "isolation": ("/isolation", ".ag-row"), "bridges": ("/bridges", ".ag-row"),
              "communities": ("/communities", ".ag-row"), "report": ("/report", ".ag-row"),
              "actor": (f"/actor/{hh}", ".js-plotly-plot .main-svg")}
-    cy_ready = ("() => { const el = document.getElementById('map-graph');"
-                " return el && el._generaMap && el._generaMap.nodes().length > 0; }")
+    map_ready = ("() => { const el = document.getElementById('map-graph');"
+                 " return el && el._generaMap && el._generaMap.nodes().length > 0; }")
     print("\nbrowser (headless Chromium, 1400x900): time from navigation to the page drawn")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -257,7 +257,7 @@ def bench_browser(app, access) -> None:
                 if selector:
                     page.wait_for_selector(selector, timeout=30_000)
                 else:
-                    page.wait_for_function(cy_ready, timeout=30_000)
+                    page.wait_for_function(map_ready, timeout=30_000)
                 samples.append(time.perf_counter() - t0)
             shots = Path(__file__).resolve().parents[1] / "test-artefacts" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)
@@ -270,7 +270,7 @@ def bench_browser(app, access) -> None:
         page.goto(url + "/")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
         page.goto(url + "/map")
-        page.wait_for_function(cy_ready, timeout=30_000)
+        page.wait_for_function(map_ready, timeout=30_000)
         page.evaluate("() => new Promise(r => { const s = document.createElement('script');"
                       " s.src = '/_dash-component-suites/plotly/package_data/plotly.min.js';"
                       " s.onload = r; document.head.appendChild(s); })")
@@ -285,7 +285,7 @@ def bench_browser(app, access) -> None:
             if cap:
                 edges = edges.nlargest(cap, "weight")
             t0 = time.perf_counter()
-            elements = cytoscape_elements(nodes, edges)
+            elements = map_elements(nodes, edges)
             cy_json = json.dumps(elements)
             t_cy_server = time.perf_counter() - t0
             t0 = time.perf_counter()
@@ -293,10 +293,9 @@ def bench_browser(app, access) -> None:
             t_pl_server = time.perf_counter() - t0
             cy_ms = page.evaluate(
                 """(els) => new Promise(resolve => {
-                    const cy = document.getElementById('map-graph')._cyreg.cy;
+                    const v = document.getElementById('map-graph')._generaMap.view;
                     const t0 = performance.now();
-                    cy.batch(() => { cy.elements().remove(); cy.add(els); });
-                    cy.layout({name: 'preset', fit: true}).run();
+                    v.setElements(els); v.fit(10); v.place(); v.paint(v.canvas, v.dpr, false);
                     requestAnimationFrame(() => requestAnimationFrame(
                         () => resolve(performance.now() - t0)));
                 })""", elements)
@@ -313,7 +312,7 @@ def bench_browser(app, access) -> None:
                             () => resolve(performance.now() - t0))));
                 })""", fig_json)
             print(f"  {label:16s} {len(nodes):4d} actors {len(edges):6d} ties | "
-                  f"cytoscape: server {_ms(t_cy_server):5.0f} ms, {len(cy_json) / 1e6:5.2f} MB,"
+                  f"canvas: server {_ms(t_cy_server):5.0f} ms, {len(cy_json) / 1e6:5.2f} MB,"
                   f" draw {cy_ms:6.0f} ms | plotly scattergl: server {_ms(t_pl_server):5.0f} ms,"
                   f" {len(fig_json) / 1e6:5.2f} MB, draw {pl_ms:6.0f} ms")
         browser.close()
@@ -624,7 +623,7 @@ def main() -> int:
     parser.add_argument("--no-browser", dest="browser", action="store_false")
     parser.add_argument("--repeat", type=int, default=3, help="argument sets per callback / 4")
     parser.add_argument("--renderers", action="store_true",
-                        help="also page renders and the Cytoscape / scattergl comparison")
+                        help="also page renders and the canvas / scattergl comparison")
     parser.add_argument("--person-only", action="store_true",
                         help="only what a person waits for in the browser")
     parser.add_argument("--only", action="append", default=[], metavar="WORD",

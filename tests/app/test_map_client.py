@@ -17,6 +17,7 @@ from dash_app.testing import post_callback
 from tests.app.conftest import small_district
 
 pytestmark = pytest.mark.browser
+SETTLED = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 
 MAP_JS = Path(__file__).resolve().parents[2] / "dash_app" / "assets" / "map.js"
 ALL = ["peer", "professional", "institutional"]
@@ -152,3 +153,52 @@ def test_a_step_of_the_slider_keeps_the_zoom_and_sends_nothing(page: Page, live_
     counted = int(re.match(r"[\d.]+", stats.inner_text()).group(0).replace(".", ""))
     now = page.evaluate("() => document.getElementById('map-graph')._generaMap.nodes().length")
     assert now == counted and 0 < now <= drawn
+
+
+def test_the_map_zooms_pans_and_saves_as_png(page: Page, live_url):
+    """The canvas map answers a person: the wheel zooms in around the pointer (the actor under
+    it stays there), a drag pans, a tap on an actor selects it, and the PNG button downloads
+    the drawing."""
+    from playwright.sync_api import expect
+
+    from tests.app.conftest import browser_sign_in, page_ready
+
+    page.set_default_timeout(45_000)
+    browser_sign_in(page, live_url, "coord")
+    page.goto(live_url + "/map?from=2016-02-01&to=2019-02-01")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page_ready(page, "map", 45_000)
+    page.wait_for_function(SETTLED)
+    page.wait_for_timeout(500)  # the controls above the map drawn: it no longer moves
+    page.locator("#map-graph").evaluate("el => el.scrollIntoView({behavior: 'instant'})")
+    scrolled = page.evaluate("() => window.scrollY")
+    box = page.locator("#map-graph canvas").bounding_box()
+    m = "document.getElementById('map-graph')._generaMap"
+    at = page.evaluate(f"() => {m}.rendered('H01')")
+    zoom = page.evaluate(f"() => {m}.zoom()")
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    page.mouse.wheel(0, -200)
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.scrollY") == scrolled  # the wheel zoomed, not scrolled
+    assert page.evaluate(f"() => {m}.zoom()") > zoom * 1.2
+    still = page.evaluate(f"() => {m}.rendered('H01')")
+    assert still["x"] == pytest.approx(at["x"], abs=1) and still["y"] == pytest.approx(
+        at["y"], abs=1)
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 80, box["y"] + 60, steps=5)
+    page.mouse.up()
+    moved = page.evaluate(f"() => {m}.rendered('H01')")
+    assert moved["x"] == pytest.approx(at["x"] + 60, abs=1)
+    assert moved["y"] == pytest.approx(at["y"] + 40, abs=1)
+    page.mouse.click(box["x"] + moved["x"], box["y"] + moved["y"])
+    expect(page.locator("#map-panel h5")).to_have_text("Famiglia Rossi")
+    assert page.evaluate(f"() => {m}.classes('H01')")[:1] == ["chosen"]
+    with page.expect_download() as download:
+        page.locator("#map-png").click()
+    path = download.value.path()
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(head[16:20], "big")
+    assert width == pytest.approx(2 * box["width"], abs=4)
