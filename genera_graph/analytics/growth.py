@@ -279,6 +279,9 @@ def _columnar_ties(
     """Tie counts, structure and peer share of every window, from the log's columns.
 
     The same numbers as the window views (``tg.window``), without building or caching them.
+    The events are grouped by window once (the log is sorted by day, so a one-window event's
+    window is a run of it); each window's active pairs and household-level natures are then
+    sorted within the window, not as (window, pair) keys of the whole log.
     """
     log = tg.log
     n = log.n_actors
@@ -288,33 +291,33 @@ def _columnar_ties(
     elif by == "community_point":
         keep &= np.isin(log.cp, code_set([group], "community_point", log))
     idx = np.flatnonzero(keep)
-    day, last = log.day[idx], log.end[idx]
     hh_src, hh_tgt = log.source_unit[idx], log.target_unit[idx]
     if level == "household":
         src, tgt = hh_src, hh_tgt
     else:
         src, tgt = log.source[idx], log.target[idx]
+    ok = src != tgt  # loops are no ties (at household level: nor are they for the peer share)
+    if not ok.all():
+        idx, src, tgt, hh_src, hh_tgt = idx[ok], src[ok], tgt[ok], hh_src[ok], hh_tgt[ok]
+    day, last = log.day[idx], log.end[idx]
     pair = np.minimum(src, tgt).astype(np.int64) * n + np.maximum(src, tgt)
-    loop = src == tgt
     k_windows = len(starts)
 
     # pairs as compact ids, with the first day each pair was seen
-    ok = ~loop
-    d_ok, l_ok = day[ok], last[ok]
-    uniq, pid, first_seen, by_pair = _compact(pair[ok], d_ok)
-    n_pairs = len(uniq)
-    # active: the (window, pair) keys of the events' windows, sorted and distinct
-    ev, win = _expand(_table_search(ends, d_ok), _table_search(starts, l_ok))
-    active = _sorted_unique(win * n_pairs + pid[ev])
-    a_win, a_pair = active // max(n_pairs, 1), active % max(n_pairs, 1)
-    bounds = np.searchsorted(a_win, np.arange(k_windows + 1))
+    uniq, pid, first_seen, by_pair, sorted_pid, sorted_day = _compact(pair, day)
+    # every window's events, in the log's order
+    groups = _window_events(_table_search(ends, day), _table_search(starts, last), k_windows)
+    # active: each window's distinct pairs, sorted
+    actives = [_sorted_unique(pid[ev]) for ev in groups]
+    a_pair = np.concatenate(actives) if actives else np.zeros(0, np.int64)
+    a_win = np.repeat(np.arange(k_windows), [len(a) for a in actives])
     # lost: active in the previous window, not renewed in this one's horizon
-    gone = ~_renewed(a_win, a_pair, starts, horizon, d_ok, l_ok, pid, by_pair, n_pairs)
+    gone = ~_renewed(a_win, a_pair, starts, horizon, day, last, pid, by_pair, sorted_pid,
+                     sorted_day, len(uniq))
     lost = np.bincount(a_win[gone] + 1, minlength=k_windows + 1)[:k_windows]
-    peer = _columnar_peer_share(tg, idx, hh_src, hh_tgt, starts, ends)
+    peer = _columnar_peer_share(tg, idx, hh_src, hh_tgt, groups)
     out = []
-    for k in range(k_windows):
-        ks = a_pair[bounds[k]:bounds[k + 1]]
+    for k, ks in enumerate(actives):
         row: dict[str, Any] = {
             "active_ties": len(ks),
             "new_ties": int((first_seen[ks] >= starts[k]).sum()),
@@ -330,54 +333,57 @@ def _columnar_ties(
     return out
 
 
-def _columnar_peer_share(tg, idx, src, tgt, starts, ends) -> np.ndarray:
+def _columnar_peer_share(tg: TemporalGraph, idx: np.ndarray, src: np.ndarray,
+                         tgt: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """Peer share of every window at household level (the nature rule of the views).
 
-    Each (window, pair, nature) is one ``int64`` key; one sort groups them, and the events of
-    each nature per (window, pair) are the run lengths (every event weighs 1 in the log; other
-    weights take the weighted path).
+    ``src``, ``tgt``: the household-level ends of the events ``idx`` of the log; ``groups``:
+    each window's events (positions in ``idx``, in the log's order). In each window, each
+    (pair, nature) is one ``int64`` key; one sort groups them, and the events of each nature
+    per pair are the run lengths (every event weighs 1 in the log; other weights take the
+    weighted path, summing each pair's weights in the log's order).
     """
     log = tg.log
     n = log.n_actors
-    ok = src != tgt
-    src, tgt, idx = src[ok], tgt[ok], idx[ok]
-    day, last = log.day[idx], log.end[idx]
-    ev, win = _expand(_table_search(ends, day), _table_search(starts, last))
-    u, v = np.minimum(src, tgt)[ev].astype(np.int64), np.maximum(src, tgt)[ev].astype(np.int64)
-    key = (win * n + u) * n + v
-    out = np.full(len(starts), np.nan)
-    if len(key) == 0:
+    out = np.full(len(groups), np.nan)
+    house = src != tgt
+    if not house.any():
         return out
-    nat = log.nature[idx][ev].astype(np.int64)
-    w = log.weight[idx][ev]
-    if (w == 1).all():
-        coded = key * 4 + nat
-        coded.sort()
-        pair_key = coded >> 2
-        new = np.r_[True, pair_key[1:] != pair_key[:-1]]
-        first = np.flatnonzero(new)
-        group = np.cumsum(new) - 1
-        # events per (window, pair) and nature: one count over group x nature
-        per = np.bincount(group * 4 + (coded & 3), minlength=4 * len(first)).reshape(-1, 4)
-        sums = [per[:, c] for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
-        pk = pair_key[first]
-    else:
-        order = np.lexsort((ev, key))  # each pair's events in the log's order, as summed before
-        key, nat, w = key[order], nat[order], w[order]
-        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        sums = [np.add.reduceat(np.where(nat == c, w, 0.0), first)
-                for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
-        pk = key[first]
-    # the nature rule: the largest weight, a tie going to the more formal nature
-    # (argmax over institutional, professional, peer: peer only when strictly the largest)
-    is_peer = (sums[2] > sums[0]) & (sums[2] > sums[1])
-    pwin, pu, pv = pk // (n * n), (pk // n) % n, pk % n
+    key_all = np.minimum(src, tgt).astype(np.int64) * n + np.maximum(src, tgt)
+    nat_all = log.nature[idx].astype(np.int64)
+    w_all = log.weight[idx]
+    unweighted = bool((w_all == 1).all())
     is_household = log.actor_kind == _HOUSEHOLD
-    touches = is_household[pu] | is_household[pv]
-    total = np.bincount(pwin[touches], minlength=len(starts))
-    peers = np.bincount(pwin[touches & is_peer], minlength=len(starts))
-    has = total > 0
-    out[has] = peers[has] / total[has]
+    for k, ev in enumerate(groups):
+        ev = ev[house[ev]]
+        if len(ev) == 0:
+            continue
+        key, nat = key_all[ev], nat_all[ev]
+        if unweighted:
+            coded = key * 4 + nat
+            coded.sort()
+            pair_key = coded >> 2
+            new = np.r_[True, pair_key[1:] != pair_key[:-1]]
+            first = np.flatnonzero(new)
+            group = np.cumsum(new) - 1
+            # events per pair and nature: one count over group x nature
+            per = np.bincount(group * 4 + (coded & 3), minlength=4 * len(first)).reshape(-1, 4)
+            sums = [per[:, c] for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+            pk = pair_key[first]
+        else:
+            order = np.argsort(key, kind="stable")  # each pair's events in the log's order
+            key, nat, w = key[order], nat[order], w_all[ev][order]
+            first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            sums = [np.add.reduceat(np.where(nat == c, w, 0.0), first)
+                    for c in (INSTITUTIONAL, PROFESSIONAL, PEER)]
+            pk = key[first]
+        # the nature rule: the largest weight, a tie going to the more formal nature
+        # (argmax over institutional, professional, peer: peer only when strictly the largest)
+        is_peer = (sums[2] > sums[0]) & (sums[2] > sums[1])
+        touches = is_household[pk // n] | is_household[pk % n]
+        total = int(touches.sum())
+        if total:
+            out[k] = int((touches & is_peer).sum()) / total
     return out
 
 
@@ -398,18 +404,50 @@ def _columnar_ok(include_coparticipation: bool, starts: np.ndarray, ends: np.nda
     )
 
 
-def _compact(keys: np.ndarray, days: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _compact(keys: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, ...]:
     """Sorted distinct keys, each key's position among them (``np.unique`` by sorting), the
-    first day of each distinct key, and the order that sorts the keys (``days`` increase, as
+    first day of each distinct key, the order that sorts the keys (``days`` increase, as
     the log's do: the stable sort puts each key's events in day order, its first event
-    first)."""
+    first), and the positions and days in that order."""
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     new = np.r_[True, ordered[1:] != ordered[:-1]] if len(keys) else np.empty(0, bool)
+    sorted_pid = np.cumsum(new) - 1
     inverse = np.empty(len(keys), np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse, days[order[new]], order
+    inverse[order] = sorted_pid
+    sorted_day = days[order]
+    return ordered[new], inverse, sorted_day[new], order, sorted_pid, sorted_day
+
+
+def _window_events(lo: np.ndarray, hi: np.ndarray, k_windows: int) -> list[np.ndarray]:
+    """The events of each window (those with ``lo[e] <= k < hi[e]``), each in the events'
+    order.
+
+    Most events touch one window (a contact is one day): in a log sorted by day their
+    windows never decrease, so each window's are one run of them; only the others
+    (relations, windows that overlap) are repeated and sorted by window.
+    """
+    reps = np.maximum(hi - lo, 0)
+    single = np.flatnonzero(reps == 1)
+    w1 = lo[single]
+    if len(w1) > 1 and (w1[1:] < w1[:-1]).any():  # not in window order
+        single = single[np.argsort(w1, kind="stable")]
+        w1 = lo[single]
+    b1 = np.searchsorted(w1, np.arange(k_windows + 1))
+    many = np.flatnonzero(reps > 1)
+    r = reps[many]
+    ev = np.repeat(many, r)
+    win = lo[ev] + np.arange(len(ev)) - np.repeat(np.cumsum(r) - r, r)
+    order = np.argsort(win, kind="stable")  # by window, each window's events in order
+    ev, win = ev[order], win[order]
+    bm = np.searchsorted(win, np.arange(k_windows + 1))
+    out = []
+    for k in range(k_windows):
+        part = single[b1[k]:b1[k + 1]]
+        if bm[k + 1] > bm[k]:
+            part = np.sort(np.concatenate([part, ev[bm[k]:bm[k + 1]]]))
+        out.append(part)
+    return out
 
 
 def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -432,14 +470,15 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _renewed(a_win: np.ndarray, a_pair: np.ndarray, starts: np.ndarray, horizon: int,
              day: np.ndarray, last: np.ndarray, pid: np.ndarray, by_pair: np.ndarray,
-             n_pairs: int) -> np.ndarray:
+             sorted_pid: np.ndarray, sorted_day: np.ndarray, n_pairs: int) -> np.ndarray:
     """Whether each active (window ``k``, pair) has activity in ``[s, s + horizon)`` for ``s``
     the start of window ``k + 1`` (always ``False`` for the last window).
 
     A one-day event renews the pair when its day is in the range: one binary search per
-    active key among the events sorted by (pair, day). An event lasting longer (a relation:
-    few) renews it when it overlaps the range: those are mapped to the renewal windows they
-    touch, as the active keys are.
+    active key among the events sorted by (pair, day) (``sorted_pid``, ``sorted_day``: the
+    events' pairs and days in that order). An event lasting longer (a relation: few) renews
+    it when it overlaps the range: those are mapped to the renewal windows they touch, as the
+    active keys are.
     """
     k_windows = len(starts)
     out = np.zeros(len(a_win), bool)
@@ -448,18 +487,19 @@ def _renewed(a_win: np.ndarray, a_pair: np.ndarray, starts: np.ndarray, horizon:
         return out
     s = starts[a_win[asks] + 1]
     p = a_pair[asks]
-    instant = by_pair[day[by_pair] == last[by_pair]]  # one-day events, by (pair, day)
-    if len(instant):
-        d0 = int(day[instant].min())
-        span = int(day[instant].max()) - d0 + 1
-        keys = pid[instant] * span + (day[instant] - d0)  # increasing: sorted by pair, day
+    lasting = np.flatnonzero(day != last)
+    one_day = (day == last)[by_pair] if len(lasting) else slice(None)
+    i_pid, i_day = sorted_pid[one_day], sorted_day[one_day]  # one-day events by (pair, day)
+    if len(i_day):
+        d0 = int(i_day.min())
+        span = int(i_day.max()) - d0 + 1
+        keys = i_pid * span + (i_day - d0)  # increasing: sorted by pair, day
         low = p * span + np.clip(s - d0, 0, span)
         high = p * span + np.clip(s + horizon - d0, 0, span)
         pos = np.searchsorted(keys, low)  # the pair's first event on or after s
         hit = pos < len(keys)
         hit[hit] = keys[pos[hit]] < high[hit]
         out[asks] = hit
-    lasting = np.flatnonzero(day != last)
     if len(lasting):
         ev, win = _expand(_table_search(starts + horizon, day[lasting]),
                           _table_search(starts, last[lasting]))
@@ -527,8 +567,8 @@ def _mean_clustering(a: np.ndarray, b: np.ndarray, nv: int) -> float:
     rank_a = deg[a].astype(np.int64) * nv + a
     rank_b = deg[b].astype(np.int64) * nv + b
     low, high = np.where(rank_a < rank_b, a, b), np.where(rank_a < rank_b, b, a)
-    order = np.lexsort((high, low))
-    low, high = low[order], high[order]
+    by_low = np.sort(low.astype(np.int64) * nv + high)  # sorted by (low, high)
+    low, high = by_low // nv, by_low % nv
     out_deg = np.bincount(low, minlength=nv)
     place = np.arange(len(low)) - (np.cumsum(out_deg) - out_deg)[low]
     partners = out_deg[low] - 1 - place  # the later out-neighbours of the same vertex
