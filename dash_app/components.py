@@ -40,6 +40,7 @@ __all__ = [
     "number_formatter",
     "options",
     "parse_period",
+    "percent_formatter",
     "partner_list",
     "period",
     "period_choices",
@@ -63,8 +64,31 @@ def number_formatter(lang: str) -> dict[str, str]:
                         "{maximumFractionDigits: 3, useGrouping: 'always'})"}
 
 
+def percent_formatter(lang: str) -> dict[str, str]:
+    """An AG Grid ``valueFormatter`` that writes a share (0 to 1) as a percentage the way
+    ``lang`` does (``23,5%``), as the charts show it; the cell keeps the share."""
+    return {"function": "params.value == null ? '' : Number(params.value).toLocaleString("
+                        f"'{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}', "
+                        "{style: 'percent', maximumFractionDigits: 1})"}
+
+
+#: columns of shares (0 to 1), shown as percentages
+SHARES = {"peer_share", "giant_share", "share"}
 #: text columns given room (names)
 _WIDE = {"name", "partner", "facilitator", "examples", "label"}
+#: about the width of one character of a grid's text, and a cell's padding, in pixels
+_CHAR_PX, _PAD_PX = 8, 36
+
+
+def _fit(header: str, values: Any = (), explained: bool = False, cap: int = 26) -> int:
+    """The least width of a column, in pixels, at which no word of its header is broken
+    ("Intermedi-azione") and a text value of up to ``cap`` characters is not cut
+    ("Associa…", "Punto di Comunità Maz…"); a grid wider than its box scrolls sideways
+    inside itself."""
+    word = max((len(w) for w in str(header).split()), default=0)
+    longest = max((len(str(v)) for v in values if v is not None), default=0)
+    return (max(word, min(longest, cap)) * _CHAR_PX + _PAD_PX
+            + (18 if explained else 0))
 
 
 def period(access: Any, value: list[int] | None) -> tuple:
@@ -118,6 +142,10 @@ def grid_payload(frame: pd.DataFrame, lang: str,
             col["filter"] = "agTextColumnFilter"
         elif pd.api.types.is_bool_dtype(series):
             data[name] = series.astype(bool)
+        elif pd.api.types.is_float_dtype(series) and name in SHARES:
+            data[name] = series.round(4)
+            col["filter"] = "agNumberColumnFilter"
+            col["valueFormatter"] = percent_formatter(lang)
         elif pd.api.types.is_float_dtype(series):
             data[name] = series.round(3)
             col["filter"] = "agNumberColumnFilter"
@@ -130,14 +158,18 @@ def grid_payload(frame: pd.DataFrame, lang: str,
                 lambda v: v if v is None else (
                     fmt_number(v, lang) if isinstance(v, float | np.floating) else str(v)))
             col["filter"] = "agTextColumnFilter"
+            col["tooltipField"] = str(name)  # a value cut on screen is read whole on hover
             if name in _WIDE:
                 col["minWidth"] = 200
+        fit = _fit(header, data[name] if col.get("filter") == "agTextColumnFilter"
+                   and name not in _WIDE else (), bool(note))
+        col["minWidth"] = max(col.get("minWidth", 90), fit)
         cols.append(col)
     if link_column is not None and link_column in data:
         data[_LINK] = [f"[{t('col.page', lang)}](/actor/{i})" for i in data[link_column]]
         cols.insert(0, {"field": _LINK, "headerName": t("col.page", lang),
                         "cellRenderer": "markdown", "sortable": False, "filter": False,
-                        "width": 90})
+                        "width": 90, "minWidth": _fit(t("col.page", lang))})
     rows = data.replace({np.nan: None}).to_dict("records")
     return cols, rows
 
@@ -148,11 +180,13 @@ def _translations() -> dict:
     return TRANSLATIONS
 
 
-def grid(grid_id: str, lang: str, height: int = 420) -> dag.AgGrid:
+def grid(grid_id: str, lang: str, height: int = 420, row_id: str | None = None) -> dag.AgGrid:
     """An empty sortable, filterable grid filled by a callback (``columnDefs``, ``rowData``);
-    AG Grid's own texts (pagination, filters) in ``lang``."""
+    AG Grid's own texts (pagination, filters) in ``lang``. ``row_id`` names the column that
+    identifies a row (a click then says which row, whatever the sorting or filtering)."""
     locale = GRID_LOCALE_IT if lang == "it" else {}
-    return dag.AgGrid(
+    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    return dag.AgGrid(**extra,
         id=grid_id, columnDefs=[], rowData=[], columnSize="responsiveSizeToFit",
         defaultColDef={"sortable": True, "filter": True, "resizable": True,
                        "floatingFilter": True, "minWidth": 90,

@@ -71,7 +71,7 @@ COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c
 # figure given ``template="plotly_white"`` validates (deep-copies) the whole template, over
 # 100 ms per figure, while the default template is set unvalidated (same JSON sent)
 pio.templates.default = "plotly_white"
-_BASE_LAYOUT = dict(margin=dict(l=50, r=20, t=40, b=40),
+_BASE_LAYOUT = dict(margin=dict(l=50, r=20, t=40, b=40), title=dict(font=dict(size=15)),
                     separators=",.", legend=dict(orientation="h", y=-0.15))
 #: map actors' sizes change in steps of this many pixels (see _sizes)
 SIZE_STEP = 4.0
@@ -124,8 +124,11 @@ def growth_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=frame["month"], y=frame[column], mode="lines+markers", name=t(f"series.{column}",
                                                                             lang),
-            hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(title=t("ov.growth", lang), height=360)
+            hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y:,d}<extra>%{fullData.name}</extra>"))
+    # one axis for counts of two things: its title says so; thousands as the language
+    # writes them (2.000, not 2000 or 2k)
+    fig.update_layout(title=t("ov.growth", lang), height=360,
+                      yaxis=dict(title=t("ov.growth.axis", lang), tickformat=",d"))
     return _date_axis(fig)
 
 
@@ -415,11 +418,22 @@ def brokerage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     if not len(frame):
         return empty_figure(t("fig.empty.brokerage", lang))
     fig = _figure(lang)
+    # the groups down the side (horizontal bars): a point's long name stays readable on a
+    # phone, and no name is drawn over the legend
+    groups = list(dict.fromkeys(frame["group"]))
     for role, part in frame.groupby("role", sort=False):
         key = f"role.{role}"
-        fig.add_trace(go.Bar(x=[escape(g) for g in part["group"]], y=part["count"],
-                             name=t(key, lang) if key in TRANSLATIONS else escape(role)))
-    fig.update_layout(barmode="group", title=t("br.brokerage", lang), height=360)
+        name = t(key, lang) if key in TRANSLATIONS else escape(role)
+        fig.add_trace(go.Bar(y=[escape(g) for g in part["group"]], x=part["count"],
+                             orientation="h", name=name,
+                             hovertemplate="%{y}: %{x:,d}<extra>" + name + "</extra>"))
+    # the reference on a line of its own, so that the title fits a phone's width
+    title = f"{t('br.brokerage', lang)}<br><sup>{t('br.brokerage.reference', lang)}</sup>"
+    fig.update_layout(barmode="group", title=title, margin=dict(t=60),
+                      height=max(360, 120 + 70 * len(groups)),
+                      xaxis=dict(tickformat=",d", title=t("br.brokerage.axis", lang)),
+                      yaxis=dict(autorange="reversed", automargin=True),
+                      legend=dict(orientation="h", y=-0.12, x=0))
     return fig
 
 

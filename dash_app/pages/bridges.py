@@ -65,7 +65,7 @@ def layout(**query: object) -> html.Div:
                                     inputClassName="me-1", labelClassName="me-3")], md=4),
         ], className="mb-2"),
         html.Div(id=ids.BR_STATUS),
-        section(t("br.table", lang), grid(ids.BR_GRID, lang, height=420),
+        section(t("br.table", lang), grid(ids.BR_GRID, lang, height=420, row_id="actor_id"),
                 download_button(ids.BR_DOWNLOAD_BTN, ids.BR_DOWNLOAD, lang)),
         dbc.Row([
             dbc.Col(dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}), lg=7),
@@ -192,15 +192,14 @@ def cut_off_block(access: DataAccess, cut: tuple[str, ...], lang: str) -> html.D
     prevent_initial_call=True,
 )
 def pick(clicked, rows):
-    """A click on a line of the bridging table picks that actor for "what if"."""
+    """A click on a line of the bridging table picks that actor for "what if": the grid
+    names the line by its actor (``getRowId``); ``rowIndex`` is its place on the screen,
+    which sorting or filtering the table moves, so it is never used to look the actor up."""
     if not clicked or not rows:
         return dash.no_update
-    index = clicked.get("rowIndex")
-    data = clicked.get("data") if isinstance(clicked.get("data"), dict) else None
-    if data and data.get("actor_id"):
-        return data["actor_id"]
-    if isinstance(index, int) and 0 <= index < len(rows):
-        return rows[index].get("actor_id")
+    row_id = clicked.get("rowId")
+    if row_id in {r.get("actor_id") for r in rows}:
+        return row_id
     return dash.no_update
 
 

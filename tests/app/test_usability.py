@@ -9,6 +9,7 @@ import sys
 from collections import deque
 from datetime import timedelta
 
+import dash
 import pandas as pd
 import pytest
 
@@ -225,14 +226,20 @@ def test_any_actor_of_the_table_can_be_picked(ctx):
     cols, rows, _, _ = pg("bridges").update(WHOLE, "cp", "it")
     options = {o["value"] for o in _find(pg("bridges").layout(), ids.BR_ACTOR).options}
     assert {r["actor_id"] for r in rows} <= options  # individuals included
-    assert pg("bridges").pick({"rowIndex": 2, "data": rows[2]}, rows) == rows[2]["actor_id"]
+    # a click as AG Grid sends it once the table is sorted: the line's place on the screen
+    # (rowIndex 0) is not its place in the data; the grid names the line by its actor
+    grid = _find(pg("bridges").layout(), ids.BR_GRID)
+    assert grid.getRowId == "params.data.actor_id"
+    clicked = {"rowIndex": 0, "rowId": rows[5]["actor_id"], "colId": "name", "value": "x"}
+    assert pg("bridges").pick(clicked, rows) == rows[5]["actor_id"] != rows[0]["actor_id"]
+    assert pg("bridges").pick({"rowIndex": 0, "rowId": "forged"}, rows) is dash.no_update
 
 
 def test_brokerage_by_programme_has_words_not_codes(ctx):
     _, _, fig, _ = pg("bridges").update(WHOLE, "programme", "it")
     data = fig.to_dict()["data"]
     assert data, "brokerage by programme is not empty on the whole programme"
-    groups = {g for trace in data for g in trace["x"]}
+    groups = {g for trace in data for g in trace["y"]}  # down the side: names stay readable
     assert groups <= {"Abitare", "Lavoro", "Giovani", "Comunità", "Idee"}, groups
 
 
@@ -395,3 +402,41 @@ def test_a_facilitators_report_says_each_figures_scope(app, district):
     finally:
         app.server.config[CONFIG_KEY] = saved
     assert "«punto» riguardano solo Punto Sud" in note and "«distretto»" in note
+
+
+def test_overview_charts_and_table_speak_one_language_of_numbers(ctx):
+    """The growth chart's one axis says what it counts and writes thousands as Italian does
+    (2.000, not 2000 or 2k); the table shows the peer share as the chart and the card do, a
+    percentage (it showed 0,23 beside 23%); the brokerage chart names its groups down the
+    side, out of the legend's way."""
+    kpis, growth, peer, cols, rows, _ = pg("overview").update("all", "it")
+    layout = growth.to_dict()["layout"]
+    assert layout["yaxis"]["title"]["text"] == "numero di attori o di legami"
+    assert layout["yaxis"]["tickformat"] == ",d" and layout["separators"] == ",."
+    assert all(":,d}" in trace["hovertemplate"] for trace in growth.to_dict()["data"])
+    share = next(c for c in cols if c["field"] == "peer_share")
+    assert "style: 'percent'" in share["valueFormatter"]["function"]
+    assert "'it-IT'" in share["valueFormatter"]["function"]
+    assert any(0 < (r["peer_share"] or 0) < 1 for r in rows)  # the cell keeps the share
+    months = next(c for c in cols if c["field"] == "reach")
+    assert "style: 'percent'" not in months["valueFormatter"]["function"]
+    _, _, fig, _ = pg("bridges").update(WHOLE, "cp", "it")
+    bars = fig.to_dict()
+    assert {trace["orientation"] for trace in bars["data"]} == {"h"}
+    assert bars["layout"]["xaxis"]["tickformat"] == ",d"
+    assert "fusioni" not in str(pg("communities").update(WHOLE, "it")[3].layout.title.text)
+
+
+def test_grid_columns_never_break_a_header_word_or_cut_a_short_value(ctx):
+    """The bridges table's headers broke words ("Intermedi-azione", "Dimensio-ne") and cut
+    short values ("Associa…"): each column is at least as wide as its longest header word
+    and its text values (up to 26 characters); the grid scrolls sideways instead."""
+    from dash_app.components import _CHAR_PX
+
+    cols, rows, _, _ = pg("bridges").update(WHOLE, "cp", "it")
+    for col in cols:
+        word = max(len(w) for w in col["headerName"].split())
+        assert col["minWidth"] >= word * _CHAR_PX, col["field"]
+    kind = next(c for c in cols if c["field"] == "kind")
+    longest = max(len(r["kind"]) for r in rows)
+    assert kind["minWidth"] >= min(longest, 26) * _CHAR_PX
