@@ -45,7 +45,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from genera_graph.io.auth_schema import define_auth_tables
-from genera_graph.l10n import N_, NN_, PluralMessage, gettext
+from genera_graph.l10n import N_, NN_, NP_, PluralMessage, gettext, pgettext
 
 __all__ = ["MIN_PASSWORD_LENGTH", "ROLES", "Account", "AccountError", "Accounts",
            "SignIn", "generate_password"]
@@ -79,12 +79,15 @@ class AccountError(ValueError):
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` (as written, where the catalogs do not hold it)."""
+        """The message in ``lang`` (as written, where the catalogs do not hold it); an
+        account's ``kind`` (its role, as the sentence says it) in that language's words."""
         message = self.message
+        values = dict(self.values)
+        if "kind" in values and values["kind"] in _ROLE_WORDS:
+            values["kind"] = pgettext(*_ROLE_WORDS[values["kind"]], lang)
         if isinstance(message, PluralMessage):
-            return message.text(int(self.values[message.count]), lang).format(**self.values)
-        return gettext(message, lang).format(**self.values) if self.values else \
-            gettext(message, lang)
+            return message.text(int(values[message.count]), lang).format(**values)
+        return gettext(message, lang).format(**values) if values else gettext(message, lang)
 
 
 #: the password rules, as the sign-in pages show them (gettext messages)
@@ -93,6 +96,23 @@ _TOO_LONG = N_("a password has at most 1024 characters")
 _HOLDS_NAME = N_("a password must not contain the user name")
 _NOT_CURRENT = N_("the current password is not right")
 _SAME_AS_CURRENT = N_("the new password must differ from the current one")
+#: the other refusals (the command line's words; ``{role}``, ``{roles}`` are what one types)
+_BAD_NAME = N_("a user name has 2 to 64 characters: lower-case letters, digits, '.', '_' or "
+               "'-', starting with a letter or digit")
+_TAKEN = N_("the user name '{username}' is taken")
+_NO_ACCOUNT = N_("no account '{username}'")
+_BAD_ROLE = N_("unknown role '{role}': one of {roles}")
+_POINT_NEEDED = N_("a facilitator needs at least one Community Point")
+_ONLY_FACILITATOR = N_("only a facilitator has Community Points, not {kind}")
+_UNKNOWN_POINTS = N_("not a Community Point of the store: {points}")
+_ONLY_COORDINATOR = N_("only a coordinator is scoped to a district, not {kind}")
+#: a role as those sentences say it, with its article ("not a researcher")
+_ROLE_WORDS = {
+    "admin": NP_("account_role", "an administrator"),
+    "coordinator": NP_("account_role", "a coordinator"),
+    "facilitator": NP_("account_role", "a facilitator"),
+    "researcher": NP_("account_role", "a researcher"),
+}
 
 
 @dataclass(frozen=True)
@@ -255,8 +275,7 @@ class Accounts:
         """
         username = str(username).strip().lower()
         if not _USERNAME.match(username):
-            raise AccountError("a user name has 2 to 64 characters: lower-case letters, "
-                               "digits, '.', '_' or '-', starting with a letter or digit")
+            raise AccountError(_BAD_NAME)
         points = self._check_role(role, community_points)
         self._check_district(role, district)
         one_time = password is None
@@ -278,7 +297,7 @@ class Accounts:
                         _USERS.c.username == username)).scalar_one()
                     set_user_district(conn, user_id, district)
         except sa.exc.IntegrityError as exc:
-            raise AccountError(f"the user name {username!r} is taken") from exc
+            raise AccountError(_TAKEN, username=username) from exc
         account = self.get(username)
         assert account is not None
         return account, password if one_time else None
@@ -376,7 +395,7 @@ class Accounts:
     def _must_get(self, username: str) -> Account:
         account = self.get(username)
         if account is None:
-            raise AccountError(f"no account {str(username).strip().lower()!r}")
+            raise AccountError(_NO_ACCOUNT, username=str(username).strip().lower())
         return account
 
     def _update(self, username: str, **values: object) -> None:
@@ -385,30 +404,30 @@ class Accounts:
             done = conn.execute(sa.update(_USERS).where(_USERS.c.username == name)
                                 .values(**values)).rowcount
         if not done:
-            raise AccountError(f"no account {name!r}")
+            raise AccountError(_NO_ACCOUNT, username=name)
 
     def _check_role(self, role: str, community_points: Iterable[str]) -> tuple[str, ...]:
         if role not in ROLES:
-            raise AccountError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+            raise AccountError(_BAD_ROLE, role=role, roles=", ".join(ROLES))
         points = tuple(sorted({str(p).strip() for p in community_points if str(p).strip()}))
         if role == "facilitator" and not points:
-            raise AccountError("a facilitator needs at least one Community Point")
+            raise AccountError(_POINT_NEEDED)
         if role != "facilitator" and points:
-            raise AccountError(f"only a facilitator has Community Points, not a {role}")
+            raise AccountError(_ONLY_FACILITATOR, kind=role)
         if points:
             with self.store.read_transaction() as conn:
                 known = {r[0] for r in conn.exec_driver_sql(
                     "SELECT actor_id FROM actors WHERE kind = 'community_point'")}
             unknown = [p for p in points if p not in known]
             if unknown:
-                raise AccountError(f"not a Community Point of the store: {', '.join(unknown)}")
+                raise AccountError(_UNKNOWN_POINTS, points=", ".join(unknown))
         return points
 
     def _check_district(self, role: str, district: str | None) -> None:
         if district is None:
             return
         if role != "coordinator":
-            raise AccountError(f"only a coordinator is scoped to a district, not a {role}")
+            raise AccountError(_ONLY_COORDINATOR, kind=role)
         from genera_graph.io.districts import DistrictError, district_points
 
         try:
