@@ -39,10 +39,12 @@ from genera_graph.l10n import (
     LANGS,
     N_,
     NN_,
+    NP_,
     PluralMessage,
     format_integer,
     format_percent,
     gettext,
+    pgettext,
 )
 
 __all__ = ["MANIFEST_TEXTS", "PSEUDONYM_CONVENTION", "manifest_text", "manifest_words",
@@ -100,6 +102,32 @@ MANIFEST_TEXTS: dict[str, str | PluralMessage] = {
 
 #: the files of each table of a research export
 _FORMATS = ("csv", "parquet")
+
+#: the README's words for the manifest's disclosure tier and quasi-identifier levels (the
+#: manifest keeps the codes, for programs); a band level (``1,2,3-4,5+``) reads as itself
+_TIER_WORDS = {
+    "aggregate": NP_("export_tier", "aggregate tables"),
+    "records": NP_("export_tier", "record-level tables"),
+}
+_LEVEL_WORDS = {
+    "value": NP_("qi_level", "exact value"),
+    "exact": NP_("qi_level", "exact value"),
+    "*": NP_("qi_level", "suppressed (*)"),
+    "day": NP_("qi_level", "day"),
+    "month": NP_("qi_level", "month"),
+    "quarter": NP_("qi_level", "quarter"),
+    "year": NP_("qi_level", "year"),
+    "facilitator": NP_("qi_level", "facilitator"),
+    "point": NP_("qi_level", "Community Point"),
+    "district": NP_("qi_level", "whole district (*)"),
+    "partner": NP_("qi_level", "partner organisation"),
+}
+
+
+def _words(table: Mapping[str, tuple[str, str]], code: Any, lang: str) -> str:
+    """A tier's or a level's words in ``lang`` (a code of no entry as it is)."""
+    entry = table.get(str(code))
+    return pgettext(*entry, lang) if entry else str(code)
 
 
 def manifest_text(key: str, **values: Any) -> str:
@@ -206,8 +234,9 @@ def _share(value: Any, lang: str) -> str:
 def _disclosure_readme(disclosure: Mapping[str, Any], lang: str) -> list[str]:
     lines = [
         "",
-        _tr(lang, N_("## Disclosure control: tier {tier}, k = {k}, l = {l}"),
-            tier=disclosure["tier"], k=disclosure["k"], l=disclosure["l"]),
+        _tr(lang, N_("## Disclosure control: {tier}, k = {k}, l = {l}"),
+            tier=_words(_TIER_WORDS, disclosure["tier"], lang), k=disclosure["k"],
+            l=disclosure["l"]),
         "",
         manifest_words(disclosure["method"], lang),
         "",
@@ -221,7 +250,7 @@ def _disclosure_readme(disclosure: Mapping[str, Any], lang: str) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, entry in disclosure["tables"].items():
-        qis = ", ".join(f"{q['column']} ({entry['levels'][q['column']]})"
+        qis = ", ".join(f"{q['column']} ({_words(_LEVEL_WORDS, entry['levels'][q['column']], lang)})"
                         for q in entry["quasi_identifiers"])
         before, after = entry["before"], entry["after"]
         status = "" if entry.get("released", True) else _tr(lang, N_(" (withheld)"))

@@ -478,7 +478,21 @@ def test_the_readme_is_in_italian_then_in_english_with_how_to_load(exports, tier
     for sentence in sentences:
         assert sentence in english
         assert sentence not in italian and manifest_words(sentence, "it") in italian
-    assert "Controllo della divulgazione: livello" in italian
+    tier_words = {"aggregate": "tabelle aggregate", "records": "tabelle a livello di record"}
+    assert f"## Controllo della divulgazione: {tier_words[tier]}, k = " in italian
+    # each quasi-identifier's level in words, never the manifest's code ("value", "district")
+    words = {"value": "valore esatto", "exact": "valore esatto", "*": "soppresso (*)",
+             "day": "giorno", "month": "mese", "quarter": "trimestre", "year": "anno",
+             "point": "Punto di Comunità", "district": "tutto il distretto (*)",
+             "facilitator": "facilitatore", "partner": "organizzazione partner"}
+    levels = [(column, level) for entry in disclosure["tables"].values()
+              for column, level in entry["levels"].items()]
+    assert {level for _, level in levels} & {"value", "district", "month"}
+    for column, level in levels:
+        shown = words.get(level, level)  # a band ("1,2,3-4,5+") reads as itself
+        assert f"{column} ({shown})" in italian, (column, level)
+        if level in words:
+            assert f"{column} ({level})" not in italian
     assert re.search(r"\| \d+,\d%", italian) and re.search(r"\| \d+\.\d%", english)
 
 
