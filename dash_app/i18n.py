@@ -324,12 +324,6 @@ TRANSLATIONS: dict[str, Any] = {
     "intro.recorded.none": N_("Nothing marked yet for this family."),
     "intro.recorded.item": N_("{name}: {status} on {date}"),
     "intro.recorded.reason": N_("reason: {reason}"),
-    "intro.rule.after_today": N_("the day is after today"),
-    "intro.rule.already": N_("already marked so: nothing to change"),
-    "intro.rule.before_previous": N_("before the day marked last ({date})"),
-    "intro.rule.no_decline": N_("a reason is given only when it was declined"),
-    "intro.rule.not_peer": N_("not a family, a person or a group"),
-    "intro.rule.itself": N_("choose someone else"),
     "intro.page.title": N_("Introductions and how they turned out"),
     "intro.page.intro": N_(
         "For each introduction marked done: within 90 days, did the two have a tie between "

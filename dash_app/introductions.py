@@ -32,15 +32,6 @@ __all__ = ["declined_by_family", "introductions_table", "mark_introduction", "pa
 
 #: the roles that mark introductions
 _MARKING = ("coordinator", "facilitator")
-#: the library's rules (English, as the store writes them) -> the key of their words here
-_RULES = (
-    ("a date after today", "intro.rule.after_today"),
-    ("already ", "intro.rule.already"),
-    ("before the introduction's previous status", "intro.rule.before_previous"),
-    ("only a declined introduction", "intro.rule.no_decline"),
-    ("not a peer", "intro.rule.not_peer"),
-    ("an actor cannot be introduced to itself", "intro.rule.itself"),
-)
 _FIELDS = {"candidate_id": "intro.mark.candidate", "status": "intro.mark.status",
            "date": "intro.mark.date", "decline_reason": "intro.mark.decline_reason"}
 
@@ -210,17 +201,11 @@ def recorded_block(access: Any, actor_id: str, lang: str) -> list:
 
 
 def problem_words(problems: Any, lang: str) -> str:
-    """A write's problems in the user's words, each after the name of its field."""
+    """A write's problems in the user's words (the library's rules through the catalogs,
+    :func:`dash_app.workbench.rule_text`), each after the name of its field."""
     out = []
     for p in problems:
-        rule = p.rule
-        key = next((k for head, k in _RULES if rule.startswith(head)), None)
-        if key == "intro.rule.before_previous":
-            words = t(key, lang, date=rule.rsplit(", ", 1)[-1])
-        elif key is not None:
-            words = t(key, lang)
-        else:
-            words = rule_text(rule, lang)
+        words = rule_text(p.rule, lang)
         field = _FIELDS.get(p.column or "")
         out.append(f"{t(field, lang)}: {words}" if field else words)
     return "; ".join(dict.fromkeys(out))

@@ -351,6 +351,18 @@ _RULE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
                 r"\(first_met (?P<date>[\d/]+)"),
      NP_("rule", "dated before the programme met {kind} {actor} (first met on {date})")),
     (re.compile(r"a \w+ may not write records"), NP_("rule", "this role may not write records")),
+    # marking an introduction (genera_graph.io.introductions)
+    (re.compile(r"a date after today"), NP_("rule", "a date after today")),
+    (re.compile(r"already (?P<status>\w+): nothing to change"),
+     NP_("rule", "already marked so: nothing to change")),
+    (re.compile(r"before the introduction's previous status, (?P<date>[\d/]+)"),
+     NP_("rule", "before the introduction's previous status, {date}")),
+    (re.compile(r"only a declined introduction has a reason"),
+     NP_("rule", "only a declined introduction has a reason for it")),
+    (re.compile(r"not a peer \("),
+     NP_("rule", "not a peer (a family, a person, an association or a group)")),
+    (re.compile(r"an actor cannot be introduced to itself"),
+     NP_("rule", "an actor cannot be introduced to itself")),
 )
 #: the allowed values of a choice, listed after the rule
 _NOT_ALLOWED = "value not allowed; allowed: "

@@ -440,3 +440,33 @@ def test_grid_columns_never_break_a_header_word_or_cut_a_short_value(ctx):
     kind = next(c for c in cols if c["field"] == "kind")
     longest = max(len(r["kind"]) for r in rows)
     assert kind["minWidth"] >= min(longest, 26) * _CHAR_PX
+
+
+def test_every_refusal_of_an_introduction_is_in_italian(as_viewer):
+    """Marking an introduction: each of the writer's refusals reaches the page in Italian
+    through the catalogs' rules (dash_app.workbench.rule_text), the one layer that words
+    the library's rules; dash_app.introductions kept a table of its own."""
+    from dash_app.introductions import mark_introduction
+
+    def said(*args):
+        message, _ = mark_introduction(1, *args)
+        return " ".join(str(part) for part in message.children) if isinstance(
+            message.children, list) else str(message.children)
+
+    as_viewer("facilitator", "CP01")
+    assert "Salvato" in said("H02", "A01", "proposed", "2019-02-01", None, "it")
+    refusals = {
+        "already": said("H02", "A01", "proposed", "2019-02-02", None, "it"),
+        "itself": said("H02", "H02", "proposed", "2019-02-02", None, "it"),
+        "peer": said("H02", "CP01", "proposed", "2019-02-02", None, "it"),
+    }
+    assert "già segnata così: nulla da cambiare" in refusals["already"]
+    # (the page sends no reason unless declined: the writer's rule, as it writes it)
+    from dash_app.workbench import rule_text
+
+    assert rule_text("only a declined introduction has a reason for it", "it") == (
+        "il motivo si indica solo se è stata rifiutata")
+    assert "scegli qualcun altro" in refusals["itself"]
+    assert "non è una famiglia, una persona, un'associazione o un gruppo" in refusals["peer"]
+    english = ("already", "only a declined", "introduced to itself", "not a peer")
+    assert not [r for r in refusals.values() if any(e in r for e in english)], refusals
