@@ -6,9 +6,11 @@ one district: the actors of its points, every event that touches them, and the a
 other end of those events (so a cross-district tie is kept in both districts, never dropped).
 :func:`district_analytics` runs the district bundle on it (isolation report, bridging table,
 the 36-month growth table); :func:`run_districts` runs it for every district, either in this
-process or through a ``dask.distributed.Client`` (each task reads the shared store itself:
-an SQLite file every worker can open, or a PostgreSQL URL), and :func:`region_summary` adds
-the region aggregates. The two paths give identical tables (tested on a ``LocalCluster``).
+process or through a ``dask.distributed.Client`` (each task reads its district's rows from the
+shared store itself, :func:`~genera_graph.io.districts.read_district`: an SQLite file every
+worker can open, or a PostgreSQL URL), and :func:`region_summary` adds the region aggregates.
+The two paths give identical tables, and the same tables as cutting the whole store with
+:func:`district_dataset` (tested on a ``LocalCluster``).
 
 What is not partitioned: a district's graph holds its cross-district ties but not the rest of
 the other district, so brokerage *between* districts (betweenness over the whole region) is a
@@ -145,14 +147,22 @@ def district_analytics(
         ``"isolation"`` (the district's households only), ``"bridging"`` (the district's own
         actors), ``"growth"``; each with a ``district_id`` column.
     """
+    points = set(districts.loc[districts["district_id"] == district_id, "community_point_id"])
+    return _bundle(district_dataset(ds, districts, district_id), points, district_id, at,
+                   betweenness_epsilon=betweenness_epsilon, growth_windows=growth_windows)
+
+
+def _bundle(part: Dataset, points: set[str], district_id: str, at: str, *,
+            betweenness_epsilon: float | None = None,
+            growth_windows: Sequence[tuple[Any, Any]] | None = None,
+            ) -> dict[str, pd.DataFrame]:
+    """:func:`district_analytics` on the district's part (cut or read already)."""
     from genera_graph.analytics.bridging import bridging_table
     from genera_graph.analytics.growth import growth
     from genera_graph.analytics.isolation import isolation_report
     from genera_graph.analytics.tables import graph_for
     from genera_graph.temporal import TemporalGraph
 
-    part = district_dataset(ds, districts, district_id)
-    points = set(districts.loc[districts["district_id"] == district_id, "community_point_id"])
     tg = TemporalGraph.from_dataset(part)
     iso = isolation_report(tg, at)
     iso = iso[iso["community_point_id"].isin(points)]
@@ -181,7 +191,17 @@ def _store_dataset(store: str) -> Dataset:
 
 def _district_task(store: str, districts: pd.DataFrame, district_id: str, at: str,
                    kwargs: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    return district_analytics(_store_dataset(store), districts, district_id, at, **kwargs)
+    """One district's bundle from its rows only (:func:`~genera_graph.io.districts.
+    read_district`): the task never reads the rest of the store."""
+    from genera_graph.io.districts import read_district
+    from genera_graph.io.store import Store
+
+    points = set(districts.loc[districts["district_id"] == district_id, "community_point_id"])
+    if not points:
+        raise KeyError(f"unknown district {district_id!r}")
+    with Store(store) as opened:
+        part = read_district(opened, points=sorted(points))
+    return _bundle(part, points, district_id, at, **kwargs)
 
 
 def run_districts(
@@ -205,7 +225,9 @@ def run_districts(
     at : date-like
     client : dask.distributed.Client, optional
         Run one task per district on its workers (``client.map``); ``None``: in this process.
-        Each worker reads the store once and keeps it while its fingerprint is unchanged.
+        Each task reads only its district's rows (:func:`~genera_graph.io.districts.
+        read_district`: its points' actors, every event touching them and the actors at the
+        other end), never the whole store.
     district_ids : sequence of str, optional
         Default: every district of the table.
     **kwargs

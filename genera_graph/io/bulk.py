@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,12 +60,17 @@ READ_BATCH_ROWS = 10_000
 
 
 def read_table(conn: sa.Connection, name: str, *,
-               batch_rows: int = READ_BATCH_ROWS) -> pd.DataFrame:
+               batch_rows: int = READ_BATCH_ROWS, where: str = "", with_: str = "",
+               params: dict[str, Any] | None = None) -> pd.DataFrame:
     """A store table sorted by its natural key, typed as the model coerces it.
 
     The rows are fetched ``batch_rows`` at a time (a server-side cursor on PostgreSQL) and
     each batch is turned into Arrow columns straight away, so the database's row tuples
     never all live at once: peak memory is about the final columns plus one batch.
+
+    ``where``: a SQL condition on the table's rows (``WHERE`` left out), with ``with_``
+    common table expressions before the ``SELECT`` (``WITH`` left out) and ``params`` its
+    bound values (``:name``; a list or tuple is expanded, for ``IN :name``).
     """
     cols = table_columns(name)
     dates = set(date_columns(name))
@@ -72,8 +78,16 @@ def read_table(conn: sa.Connection, name: str, *,
     types = [pa.float64() if c in floats else pa.large_string() for c in cols]
     select = ", ".join(f"CAST({c} AS TEXT)" if c in dates else c for c in cols)
     order = ", ".join(TABLE_KEYS[name])
-    result = conn.execution_options(stream_results=True, yield_per=batch_rows
-                                    ).exec_driver_sql(f"SELECT {select} FROM {name} ORDER BY {order}")
+    sql = (f"WITH {with_} " if with_ else "") + f"SELECT {select} FROM {name}" + (
+        f" WHERE {where}" if where else "") + f" ORDER BY {order}"
+    streamed = conn.execution_options(stream_results=True, yield_per=batch_rows)
+    if params is None:
+        result = streamed.exec_driver_sql(sql)
+    else:
+        statement = sa.text(sql).bindparams(*(
+            sa.bindparam(key, expanding=True) for key, value in params.items()
+            if isinstance(value, list | tuple)))
+        result = streamed.execute(statement, params)
     chunks: list[list[pa.Array]] = [[] for _ in cols]
     try:
         while rows := result.fetchmany(batch_rows):

@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 
 from genera_graph.analytics.districts import (
+    district_analytics,
     district_dataset,
     region_summary,
     run_districts,
     run_windows,
 )
 from genera_graph.analytics.growth import growth
+from genera_graph.io.districts import read_district, set_districts
 from genera_graph.io.importer import import_dataset
 from genera_graph.io.store import Store
 from genera_graph.sample.region import generate_region
@@ -49,6 +51,28 @@ def test_district_cut_keeps_its_actors_and_cross_district_ties(region_store):
         district_dataset(ds, region.districts, "D99")
 
 
+def test_a_districts_read_equals_the_cut_of_the_whole_store(region_store):
+    """read_district reads from the store the rows district_dataset cuts from store.load(),
+    table for table: by whole-table scans before the districts are set, through the
+    district indexes after (set_districts creates them)."""
+    region, path = region_store
+    with Store(path) as store:
+        whole = store.load()
+        points = region.districts.loc[region.districts["district_id"] == "D02",
+                                      "community_point_id"].tolist()
+        scanned = read_district(store, points=points)
+        set_districts(store, region.districts)
+        indexed = {d: read_district(store, d) for d in ("D01", "D02")}
+    for district, part in indexed.items():
+        cut = district_dataset(whole, region.districts, district)
+        assert len(cut.interactions) > 0 and len(cut.relations) > 0
+        assert len(part.actors) < len(whole.actors)
+        for name, frame in cut.tables().items():
+            pd.testing.assert_frame_equal(part.tables()[name], frame, check_exact=True)
+    for name, frame in indexed["D02"].tables().items():
+        pd.testing.assert_frame_equal(scanned.tables()[name], frame, check_exact=True)
+
+
 @pytest.mark.slow
 def test_local_cluster_equals_the_single_process_path(region_store):
     distributed = pytest.importorskip("distributed")
@@ -63,10 +87,15 @@ def test_local_cluster_equals_the_single_process_path(region_store):
         spread = run_districts(path, region.districts, AT, client=client)
         by_window = run_windows(path, QUARTERS, client=client)
     assert list(spread) == list(single) == ["D01", "D02"]
+    with Store(path) as store:
+        whole = store.load()
     for district, bundle in single.items():
+        # the tasks read their district's rows only: the bundle of the whole store's cut
+        cut = district_analytics(whole, region.districts, district, AT)
         for name, frame in bundle.items():
             assert len(frame) > 0
             pd.testing.assert_frame_equal(spread[district][name], frame)
+            pd.testing.assert_frame_equal(cut[name], frame)
     summary = region_summary(single)
     assert summary["district_id"].tolist() == ["D01", "D02"]
     iso = pd.concat([b["isolation"] for b in single.values()])

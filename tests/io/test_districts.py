@@ -16,6 +16,7 @@ from genera_graph.io.accounts import AccountError, Accounts
 from genera_graph.io.districts import (
     DistrictError,
     district_points,
+    read_district,
     read_districts,
     set_districts,
 )
@@ -124,6 +125,33 @@ def test_cli_sets_and_lists_districts(tmp_path: Path, capsys):
     assert main(["--store", store, "districts", "set", str(good)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "CPXX" in err and "nothing written" in err
+
+
+def test_a_districts_read_equals_the_cut_of_the_whole_store(store_url: str):
+    """SQLite and PostgreSQL: read_district reads exactly the rows district_dataset cuts from
+    store.load(); a contact between the two districts' households is in both parts."""
+    from genera_graph.analytics.districts import district_dataset
+
+    ds = _two_points()
+    cross = ds.interactions.iloc[[0]].assign(interaction_id="C0003", source_actor_id="H0002",
+                                             target_actor_id="H0001", community_point_id="CP02")
+    ds = Dataset(**{**ds.tables(),
+                    "interactions": pd.concat([ds.interactions, cross], ignore_index=True)})
+    table = _table([("D01", "CP01", "Uno"), ("D02", "CP02", "Due")])
+    with Store(store_url) as store:
+        assert store.import_dataset(ds).ok
+        set_districts(store, table)
+        whole = store.load()
+        parts = {d: read_district(store, d) for d in ("D01", "D02")}
+        with pytest.raises(DistrictError, match="no district D07"):
+            read_district(store, "D07")
+    for district, part in parts.items():
+        cut = district_dataset(whole, table, district)
+        for name, frame in cut.tables().items():
+            pd.testing.assert_frame_equal(part.tables()[name], frame, check_exact=True)
+        assert "C0003" in set(part.interactions["interaction_id"])
+    assert set(parts["D02"].actors["actor_id"]) >= {"H0001", "H0002", "F01"}
+    assert len(parts["D02"].participations) == 0 < len(parts["D01"].participations)
 
 
 @pytest.mark.slow
