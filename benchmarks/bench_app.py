@@ -100,6 +100,14 @@ def _stats(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+#: the worklist grid's requests (AG Grid's infinite row model): its first page, and a page
+#: of a list filtered and sorted by the grid's own columns
+FIRST_PAGE = {"startRow": 0, "endRow": 20, "filterModel": {}, "sortModel": []}
+FILTERED_PAGE = {"startRow": 0, "endRow": 20, "sortModel": [{"colId": "name", "sort": "asc"}],
+                 "filterModel": {"days_since_peer_contact": {
+                     "filterType": "number", "type": "greaterThan", "filter": 30}}}
+
+
 def _cases(access, repeat: int) -> dict[str, list[tuple]]:
     """Varied arguments for each callback (module, function) -> list of argument tuples."""
     n = len(access.months()) - 1
@@ -123,9 +131,16 @@ def _cases(access, repeat: int) -> dict[str, list[tuple]]:
         ("map", "tables"): [(p, c, None, ALL, "kind", s, "it") for p in (None, ["housing"])
                             for c in (None, cps[:1]) for s in ("degree", "strength")],
         ("map", "panel"): [(h, r, "it") for h, r in zip(households, ranges, strict=False)],
-        ("isolation", "update_all"): [(d, m, None, None, "it") for d in as_of
-                                  for m in ("warning", "flagged")]
+        # the worklist: its controls' callback (status, a phone's lines), then the grid's
+        # first page (AG Grid's infinite row model asks the server for it), then a page
+        # filtered and sorted by the grid's columns
+        ("isolation", "overview"): [(d, m, None, None, "it") for d in as_of
+                                    for m in ("warning", "flagged")]
         + [(as_of[-1], "flagged", cps[:2], None, "en")],
+        ("isolation", "page"): [(FIRST_PAGE, d, m, None, None, "it") for d in as_of
+                                for m in ("warning", "flagged")]
+        + [(FIRST_PAGE, as_of[-1], "flagged", cps[:2], None, "en"),
+           (FILTERED_PAGE, as_of[-1], "flagged", None, None, "it")],
         ("bridges", "update"): [(v, g, "it") for v in periods[::2] for g in ("cp", "programme")],
         ("bridges", "what_if"): [(x, periods[k], "it") for k, x in enumerate(organisations)],
         ("communities", "update"): [(v, "it") for v in periods],

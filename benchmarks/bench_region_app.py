@@ -4,9 +4,11 @@ Builds the app on a store (made by ``bench_region.py --import --keep-store regio
 times the warm-up ``genera serve`` runs before it listens (load + :func:`dash_app.app.warm_app`),
 the first page (the map page's layout function, as a coordinator; the page shell needs sign-in,
 see ``bench_app.py``), then the map callback (aggregated whole region, the default quarter, one
-district drilled down, and one district's households), the worklist callback and an ego panel:
-each once cold and ``--repeat`` times warm, printing the cold time, the warm p95 and the size
-of the reply. It prints figures; it asserts nothing.
+district drilled down, and one district's households), the worklist (its controls' callback
+and the grid's pages, served page by page: the first, a later one, one filtered and sorted by
+the grid's columns; a line's details; the whole list's download) and an ego panel: each once
+cold and ``--repeat`` times warm, printing the cold time, the warm p95 and the size of the
+reply. It prints figures; it asserts nothing.
 
 Usage::
 
@@ -36,6 +38,51 @@ def _timed(fn, repeat: int) -> tuple[float, float, int]:
         times.append(time.perf_counter() - t0)
     size = len(json.dumps(out, default=str))
     return cold, float(np.percentile(times, 95)) if times else float("nan"), size
+
+
+#: the worklist grid's requests (AG Grid's infinite row model, 20 rows a page)
+FIRST = {"startRow": 0, "endRow": 20, "filterModel": {}, "sortModel": []}
+LATER = {**FIRST, "startRow": 2000, "endRow": 2020}
+FILTERED = {"startRow": 0, "endRow": 20, "sortModel": [{"colId": "name", "sort": "asc"}],
+            "filterModel": {"days_since_peer_contact": {"filterType": "number",
+                                                        "type": "greaterThan", "filter": 60},
+                            "name": {"filterType": "text", "type": "contains",
+                                     "filter": "a"}}}
+
+
+def _worklist(page_iso, repeat: int) -> None:
+    """The worklist at the latest date as a coordinator opens it: the controls' callback
+    (status, a phone's lines) and the grid's first page, then other pages, a page filtered
+    and sorted by the grid's columns, a line's details, and the whole list's download."""
+    from dash_app import state
+    from dash_app.data import current
+
+    # what the page opens with: its default day (the latest complete quarter's last day)
+    controls = (state.as_of_value(current(), {}), "flagged", None, None, "it")
+    t0 = time.perf_counter()
+    page_iso.overview(*controls)
+    response, count = page_iso.page(FIRST, *controls)
+    opened = time.perf_counter() - t0
+    print(f"{'worklist opened: controls + first page':<44} cold {opened:6.2f} s   "
+          f"{response['rowCount']:,} families; {count}", flush=True)
+    cases = {
+        "worklist: controls (status, phone lines)": lambda: page_iso.overview(*controls),
+        "worklist: first page (20 rows)": lambda: page_iso.page(FIRST, *controls),
+        "worklist: page 101": lambda: page_iso.page(LATER, *controls),
+        "worklist: filtered + sorted page": lambda: page_iso.page(FILTERED, *controls),
+    }
+    for name, fn in cases.items():
+        cold, p95, size = _timed(fn, repeat)
+        print(f"{name:<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s   "
+              f"reply {size / 1e3:8.1f} kB", flush=True)
+    family = response["rowData"][0]["actor_id"]
+    cold, p95, size = _timed(lambda: page_iso.details({"rowId": family}, *controls), repeat)
+    print(f"{'worklist: a line details':<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s",
+          flush=True)
+    cold, _, size = _timed(lambda: page_iso.download(1, *controls[:4], None, "it", "italian"),
+                           0)
+    print(f"{'worklist: download (whole list, CSV)':<44} cold {cold:6.2f} s   "
+          f"file {size / 1e6:8.1f} MB", flush=True)
 
 
 def main() -> None:
@@ -74,7 +121,11 @@ def main() -> None:
         page_map.layout()
         print(f"{'map page layout':<44} {time.perf_counter() - t0:8.2f} s", flush=True)
         nat = ["peer", "professional", "institutional"]
+        from dash_app.state import default_window
+
         cases = {
+            "map: default period (aggregated)": (list(default_window(access)), None, None,
+                                                 None),
             "map: whole programme (aggregated)": ([0, n], None, None, None),
             "map: last quarter (aggregated)": ([n - 3, n], None, None, None),
             "map: one district's points (drill-down)": ([n - 3, n], None, one, None),
@@ -86,10 +137,8 @@ def main() -> None:
                                                          "it")[0], args.repeat)
             print(f"{name:<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s   "
                   f"reply {size / 1e3:8.0f} kB", flush=True)
-        cold, p95, size = (_timed(lambda: page_iso.update_all(None, "flagged", None, None, "it"),
-                                  args.repeat) if not args.no_worklist else (0.0, 0.0, 0))
-        print(f"{'worklist (latest date, flagged)':<44} cold {cold:6.2f} s   warm p95 "
-              f"{p95:6.3f} s   reply {size / 1e3:8.0f} kB", flush=True)
+        if not args.no_worklist:
+            _worklist(page_iso, args.repeat)
         households = access.actors.index[access.actors["kind"] == "household"]
         cold, p95, size = _timed(lambda: access.ego(households[0], months[n - 3], months[n]),
                                  args.repeat)

@@ -4,7 +4,8 @@ For each of ``--repeat`` rounds, times (wall clock, one process, like one ``gene
 
 1. a peer contact saved through the record page's callback (``save_contact``: the importer's
    validation, one transaction, the history row, the caches the write touched dropped), then
-   the worklist callback that the facilitator opens next (``isolation.update``: the dataset
+   the worklist callbacks that the facilitator's page asks next (``isolation.overview`` and
+   the grid's first page, ``isolation.page``: the dataset
    patched with the row written, the district's temporal graph extended with the event, the
    isolation reports dated before the contact kept, the worklist's day recomputed);
 2. a follow-up saved (``save_followup``: only the follow-up table is dropped), then the
@@ -69,9 +70,15 @@ def main(argv: list[str] | None = None) -> int:
                             & (actors["community_point_id"] == "CP01"), "actor_id"].tolist()
     day = access.worklist_dates()[-1].isoformat()
 
+    first_page = {"startRow": 0, "endRow": 20, "filterModel": {}, "sortModel": []}
+
     def worklist() -> int:
-        _cols, rows, _status = pages["isolation"].update(day, "flagged", None, None, "it")
-        return len(rows)
+        """What the worklist page asks once opened: its controls' callback and the grid's
+        first page (AG Grid's infinite row model)."""
+        pages["isolation"].overview(day, "flagged", None, None, "it")
+        response, _count = pages["isolation"].page(first_page, day, "flagged", None, None,
+                                                   "it")
+        return response["rowCount"]
 
     with app.server.test_request_context("/"):
         started = time.perf_counter()

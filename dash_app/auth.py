@@ -658,7 +658,12 @@ _AUDITED_OUTPUTS = {
     "act-ego.figure": ("view_actor", "act-id"),
     # the map's panel is asked for [selected actor, period] (dash_app/pages/map.py)
     "map-panel.children": ("view_actor", "map-panel-key"),
-    "iso-grid.rowData": ("view_worklist", None),
+    # the worklist's pages (the grid asks the server for each), the phone's lines, and a
+    # line's details (the family's id is the clicked row's)
+    "iso-grid.getRowsResponse": ("view_worklist", None),
+    "iso-list.children": ("view_worklist", None),
+    "iso-details.children": ("view_actor", "iso-grid.cellClicked"),
+    "iso-intro.children": ("view_actor", "iso-grid.cellClicked"),
 }
 
 
@@ -690,6 +695,8 @@ def audit_callback(audit: Any, username: str, body: dict | None) -> None:
                 target = values.get(source) if source else None
                 if isinstance(target, list):  # [actor, period]: the actor
                     target = target[0] if target else None
+                elif isinstance(target, dict):  # a grid's clicked cell: its row's id
+                    target = target.get("rowId")
                 if source and not target:
                     return
                 audit.record(username, action, [str(target)] if target else [],

@@ -180,27 +180,42 @@ def _translations() -> dict:
     return TRANSLATIONS
 
 
-def grid(grid_id: str, lang: str, height: int = 420, row_id: str | None = None) -> dag.AgGrid:
+def grid(grid_id: str, lang: str, height: int = 420, row_id: str | None = None,
+         paged_by: str | None = None, page_size: int = 20) -> dag.AgGrid:
     """An empty sortable, filterable grid filled by a callback (``columnDefs``, ``rowData``);
     AG Grid's own texts (pagination, filters) in ``lang``. ``row_id`` names the column that
-    identifies a row (a click then says which row, whatever the sorting or filtering)."""
+    identifies a row (a click then says which row, whatever the sorting or filtering).
+
+    ``paged_by`` (a column of unique row ids, the row id): the grid asks the server for each
+    page instead (AG Grid's infinite row model, :mod:`dash_app.data.rows`): a callback
+    answers its ``getRowsRequest`` with ``getRowsResponse`` ``{"rowData", "rowCount"}``, one
+    block of ``page_size`` rows per page, one request at a time (dash-ag-grid keeps one
+    pending request: a second one at once would get the first one's rows)."""
     locale = GRID_LOCALE_IT if lang == "it" else {}
-    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
-    return dag.AgGrid(**extra,
-        id=grid_id, columnDefs=[], rowData=[], columnSize="responsiveSizeToFit",
+    options: dict[str, Any] = {
+        "pagination": True, "paginationPageSize": page_size,
+        "animateRows": False, "enableCellTextSelection": True, "localeText": locale,
+        # "1 a 20 di 1.159", not "1,159"
+        "paginationNumberFormatter": {"function": (
+            "params.value.toLocaleString('"
+            f"{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}')")}}
+    rows: dict[str, Any] = {"rowData": []}
+    if row_id:
+        rows["getRowId"] = f"params.data.{row_id}"
+    if paged_by is not None:
+        options.update(cacheBlockSize=page_size, maxBlocksInCache=10,
+                       maxConcurrentDatasourceRequests=1)
+        rows = {"rowModelType": "infinite", "getRowId": f"params.data.{paged_by}"}
+    return dag.AgGrid(
+        id=grid_id, columnDefs=[], columnSize="responsiveSizeToFit",
         defaultColDef={"sortable": True, "filter": True, "resizable": True,
                        "floatingFilter": True, "minWidth": 90,
                        # headers wrap instead of being cut ("Partn…")
                        "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 20,
-                         "animateRows": False, "enableCellTextSelection": True,
-                         "localeText": locale,
-                         # "1 a 20 di 1.159", not "1,159"
-                         "paginationNumberFormatter": {"function": (
-                             "params.value.toLocaleString('"
-                             f"{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}')")}},
+        dashGridOptions=options,
         style={"height": f"{height}px", "width": "100%"},
         className="ag-theme-quartz",
+        **rows,
     )
 
 

@@ -34,7 +34,12 @@ from dash_app.data.source import Source, check_store, deltas_since, generation, 
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.model import DEFAULT_CONFIG, AnalysisConfig, Dataset
 
-__all__ = ["DataAccess"]
+__all__ = ["PAGE_WARMERS", "DataAccess"]
+
+#: what a page adds to every scope's first warm-up steps: ``step(access)``, its default
+#: view's answer made before anyone asks (the worklist's lines: dash_app.pages.isolation);
+#: the pages register them when imported
+PAGE_WARMERS: list = []
 
 #: the cached tables made on one day (their first argument) from the events up to it: a
 #: write that touches no day before it leaves them right
@@ -309,14 +314,16 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         suggestions), then the other quarters, windows and periods; a server warming in the
         background while it answers makes every scope's first ones before anyone's later
         ones."""
+        pages = [(lambda w=w: w(self)) for w in PAGE_WARMERS]
         if self.region_scale():
-            return [self.warm_region], []
+            return [self.warm_region, *pages], []
         months = self.months()
         last = self.worklist_dates()[-1]
         first: list = [self.positions, self.growth, self.isolation,
                        lambda: self.isolation_reasons(last), lambda: self.early_warning(last)]
         if window is not None:
             first.append(lambda: self.nodes(months[window[0]], months[window[1]]))
+        first += pages
         first.append(self._warm_suggestions)
         steps: list = [lambda: self.nodes(months[0], months[-1]),
                   lambda: self.growth("community_point"), lambda: self.growth("programme"),

@@ -298,8 +298,9 @@ def page_ready(page, name: str, timeout: int) -> None:
             " return el && el._generaMap && el._generaMap.nodes().length > 0; }", timeout=timeout)
     elif name in ("overview", "actor"):
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=timeout)
-    else:
-        expect(page.locator(".ag-row").first).to_be_visible(timeout=timeout)
+    else:  # a row with data (a grid paged by the server shows loading rows first)
+        expect(page.locator(".ag-row:not(.ag-row-loading)").first).to_be_visible(
+            timeout=timeout)
     page.wait_for_timeout(300)  # let the last paint settle for the screenshot
 
 

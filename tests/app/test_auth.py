@@ -169,7 +169,8 @@ def test_roles_come_from_the_session_and_caches_do_not_leak(app, signed_in):
     view, whatever the other asked before."""
     from dash_app.testing import callback_spec
 
-    key, _ = callback_spec(app, "isolation", "update_all")
+    key, _ = callback_spec(app, "isolation", "page")
+    every = {"startRow": 0, "endRow": 100, "filterModel": {}, "sortModel": []}
     coordinator, facilitator = signed_in("coord"), signed_in("fac02")
     actors = small_district().actors
     cp01 = set(actors.loc[actors["community_point_id"].eq("CP01")
@@ -178,7 +179,8 @@ def test_roles_come_from_the_session_and_caches_do_not_leak(app, signed_in):
         for client, sees_cp01 in ((coordinator, True), (facilitator, False),
                                   (coordinator, True)):
             deps = json.loads(client.get("/_dash-dependencies").data)
-            answer = post_output(client, key, [None, "flagged", [], []], ["it"], deps=deps)
+            answer = post_output(client, key, [every], [None, "flagged", [], [], "it"],
+                                 deps=deps)
             assert answer.status_code == 200
             text = answer.get_data(as_text=True)
             assert any(h in text for h in cp01) == sees_cp01
@@ -262,6 +264,31 @@ def test_the_maps_panel_of_an_actor_is_audited(app, signed_in):
     assert list(viewed["target"]) == ["H02"] and set(viewed["username"]) == {"coord"}
 
 
+def test_the_worklists_pages_and_a_lines_details_are_audited(app, signed_in):
+    """Each page of the worklist the grid asks for and a phone's lines (identified rows) are
+    audited as worklist views; a line's details and suggestions with the family shown."""
+    from dash_app.testing import post_callback
+
+    audit = app.server.extensions["genera_auth"]["audit"]
+    before = len(audit.entries())
+    client = signed_in("coord")
+    every = {"startRow": 0, "endRow": 20, "filterModel": {}, "sortModel": []}
+    controls = [None, "flagged", [], [], "it"]
+    assert post_callback(app, client, "isolation", "page", [every],
+                         controls).status_code == 200
+    assert post_callback(app, client, "isolation", "overview", controls[:4],
+                         ["it"]).status_code == 200
+    for name in ("details", "introductions"):
+        assert post_callback(app, client, "isolation", name, [{"rowId": "H01"}],
+                             controls).status_code == 200
+    entries = audit.entries().iloc[before:]
+    entries = entries[entries["action"] != "signin"]
+    assert [(e.action, e.target) for e in entries.itertuples()] == [
+        ("view_worklist", ""), ("view_worklist", ""), ("view_actor", "H01"),
+        ("view_actor", "H01")]
+    assert set(entries["username"]) == {"coord"}
+
+
 def test_every_download_component_of_the_app_is_audited(ctx):
     """Each page's ``dcc.Download`` (as a coordinator, who has every page) sends its files
     through a callback declared with :func:`dash_app.downloads.download_output`: a new
@@ -299,10 +326,13 @@ def test_a_forged_worklist_choice_is_no_update_not_a_server_error(signed_in, mod
     no update, neither a server error nor data."""
     client = signed_in("coord")
     deps = json.loads(client.get("/_dash-dependencies").data)
+    every = {"startRow": 0, "endRow": 100, "filterModel": {}, "sortModel": []}
     values = {"iso-as-of": as_of, "iso-mode": mode, "iso-cp": None, "iso-facilitator": None,
-              "iso-download-btn": 1, "lang-store": "it", "iso-download-btn-format": "italian"}
-    grid = next(d["output"] for d in deps if "iso-grid.rowData" in d["output"])
-    for key in (grid, "iso-download.data"):
+              "iso-download-btn": 1, "lang-store": "it", "iso-download-btn-format": "italian",
+              "iso-grid": every}
+    grid = next(d["output"] for d in deps if "iso-grid.getRowsResponse" in d["output"])
+    lines = next(d["output"] for d in deps if "iso-list.children" in d["output"])
+    for key in (grid, lines, "iso-download.data"):
         dep = next(d for d in deps if d["output"] == key)
         response = post_output(client, key, [values[i["id"]] for i in dep["inputs"]],
                                [values[i["id"]] for i in dep["state"]], deps=deps)
@@ -310,9 +340,9 @@ def test_a_forged_worklist_choice_is_no_update_not_a_server_error(signed_in, mod
             response.status_code == 200 and response.get_json()["response"] == {})
         assert nothing, (key, response.status_code)
     values["iso-mode"], values["iso-as-of"] = "flagged", None  # the page's own values: data
-    response = post_output(client, grid, [values[i["id"]] for i in
-                                          next(d for d in deps if d["output"] == grid)["inputs"]],
-                           ["it"], deps=deps)
+    dep = next(d for d in deps if d["output"] == grid)
+    response = post_output(client, grid, [values[i["id"]] for i in dep["inputs"]],
+                           [values[i["id"]] for i in dep["state"]], deps=deps)
     assert response.status_code == 200 and "rowData" in response.get_data(as_text=True)
 
 

@@ -4,6 +4,7 @@ go to ``test-artefacts/screenshots/`` (``usability-*.png``)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -186,6 +187,80 @@ def test_the_worklist_count_follows_the_grid_filter(desktop, live_url, screensho
     page.locator('.ag-header-cell.explained[col-id="urgency"]').hover()
     expect(page.locator(".ag-tooltip")).to_contain_text("contattare")
     page.screenshot(path=str(screenshots / "usability-worklist.png"), full_page=True)
+
+
+def test_the_worklist_grid_asks_the_server_for_its_pages(desktop, live_url, screenshots):
+    """The worklist's rows never come whole: the grid asks the server for a page (AG Grid's
+    infinite row model); sorting by a column asks again, sorted there; another list (the
+    page's controls) empties the grid's pages and asks again; in English too."""
+    page = desktop
+    asked: list[dict] = []
+
+    def record(request) -> None:
+        if "/_dash-update-component" in request.url and request.post_data:
+            body = json.loads(request.post_data)
+            if "getRowsResponse" in str(body.get("output")):
+                asked.append(body["inputs"][0]["value"])
+            assert "iso-grid.rowData" not in str(body.get("output"))
+
+    page.on("request", record)
+    page.goto(live_url + "/isolation?from=2018-11-01&to=2019-02-01")
+    page_ready(page, "isolation", WAIT)
+    assert asked and asked[0]["startRow"] == 0 and asked[0]["endRow"] == 20
+    names = page.locator('.ag-center-cols-container .ag-row [col-id="name"]')
+    shown = names.all_inner_texts()
+    assert len(shown) >= 2, shown
+    # sorted by name on the server: the grid asks with its sort model
+    page.locator('.ag-header-cell[col-id="name"] .ag-header-cell-label').click()
+    expect(names.first).to_have_text(sorted(shown, key=str.lower)[0], timeout=WAIT)
+    assert [(m["colId"], m["sort"]) for m in asked[-1]["sortModel"]] == [("name", "asc")]
+    page.locator('.ag-header-cell[col-id="name"] .ag-header-cell-label').click()
+    expect(names.first).to_have_text(sorted(shown, key=str.lower)[-1], timeout=WAIT)
+    # another list: the pages held are dropped and the first one asked for again
+    with page.expect_request(lambda r: "getRowsResponse" in (r.post_data or ""),
+                             timeout=WAIT):
+        page.locator("#iso-mode").get_by_text("peggiorate di recente", exact=True).click()
+    assert asked[-1]["startRow"] == 0
+    expect(page.locator("#iso-count")).to_have_text(
+        re.compile(r"^\d+ famigli[ae] segnalat[ae]$"), timeout=WAIT)
+    page.screenshot(path=str(screenshots / "usability-worklist-warning.png"), full_page=True)
+    page.locator("#iso-mode").get_by_text("tutte le isolate o a rischio", exact=True).click()
+    expect(page.locator("#iso-count")).to_have_text(f"{len(shown)} famiglie segnalate",
+                                                    timeout=WAIT)
+    page.get_by_text("EN", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Households to follow"))).to_be_visible(
+        timeout=WAIT)
+    page_ready(page, "isolation", WAIT)
+    expect(page.locator("#iso-count")).to_have_text(f"{len(shown)} households flagged",
+                                                    timeout=WAIT)
+    page.locator('.ag-center-cols-container .ag-row [col-id="status"]').first.click()
+    expect(page.locator("#iso-details")).to_contain_text("Facilitator", timeout=WAIT)
+    page.screenshot(path=str(screenshots / "usability-worklist-en.png"), full_page=True)
+    page.get_by_text("IT", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Famiglie da seguire"))).to_be_visible(
+        timeout=WAIT)
+    assert page.errors == []
+
+
+def test_the_worklist_on_a_phone_in_english(phone, live_url, screenshots):
+    page = phone
+    page.goto(live_url + "/isolation?from=2018-11-01&to=2019-02-01")
+    expect(page.locator("#iso-list li").first).to_be_visible(timeout=WAIT)
+    expect(page.locator("#iso-list-count")).to_contain_text("famiglie segnalate")
+    page.locator("#nav-toggle").click()
+    page.get_by_text("EN", exact=True).click()
+    expect(page.locator("#iso-list-count")).to_contain_text("households flagged",
+                                                            timeout=WAIT)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    line = page.locator("#iso-list li").first.inner_text()
+    assert "peer contact" in line, line
+    page.screenshot(path=str(screenshots / "usability-phone-isolation-en.png"),
+                    full_page=True)
+    page.locator("#nav-toggle").click()
+    page.get_by_text("IT", exact=True).click()
+    expect(page.locator("#iso-list-count")).to_contain_text("famiglie segnalate",
+                                                            timeout=WAIT)
 
 
 @pytest.mark.parametrize("path", ["/", "/map", "/isolation", "/bridges", "/report",

@@ -140,16 +140,45 @@ def test_map_download_neutralises_formulas(ctx):
 
 
 def test_isolation_worklist_in_plain_words(ctx):
-    cols, rows, status = pg("isolation").update(None, "flagged", None, None, "it")
+    every = {"startRow": 0, "endRow": 500, "filterModel": {}, "sortModel": []}
+    cols = pg("isolation").columns("it")
+    rows = pg("isolation").page(every, None, "flagged", None, None, "it")[0]["rowData"]
     assert rows, "the fixture has households at risk at the programme end"
     assert cols[0]["cellRenderer"] == "markdown"
     assert all(r["link"] == f"[Scheda](/actor/{r['actor_id']})" for r in rows)
     reasons = " ".join(r["reasons"] for r in rows)
     assert "_" not in reasons  # codes such as few_peer_partners never leak
     assert re.search(r"\(\d{2}/\d{2}/\d{4} – \d{2}/\d{2}/\d{4}\)", reasons)
-    only_cp02 = pg("isolation").update(None, "flagged", ["CP02"], None, "it")[1]
-    assert {r["community_point_id"] for r in only_cp02} <= {"CP02"}
+    only_cp02 = pg("isolation").page(every, None, "flagged", ["CP02"], None, "it")[0]["rowData"]
+    from dash_app.data import current
+
+    actors = current().actors
+    assert {actors.at[r["actor_id"], "community_point_id"] for r in only_cp02} <= {"CP02"}
     assert len(only_cp02) < len(rows)
+
+
+def test_worklist_download_is_the_whole_filtered_list_formulas_neutralised(ctx, monkeypatch):
+    """The download holds every line the controls and the grid's filters let through (not
+    one page), with a formula-like name neutralised."""
+    from dash_app.data import current
+
+    iso = pg("isolation")
+    whole = iso.worklist_frame(current(), None, "flagged", None, None, "it")
+    assert len(whole) > 3
+    payload = iso.download(1, None, "flagged", None, None, None, "it", "italian")
+    body = read_csv(payload)[1:]
+    assert len(body) == len(whole)
+    name = whole["name"].iloc[1]
+    only = {"name": {"filterType": "text", "type": "equals", "filter": name}}
+    body = read_csv(iso.download(1, None, "flagged", None, None, only, "it", "italian"))[1:]
+    assert [r[2] for r in body] == [n if not n.startswith(("=", "+", "-", "@")) else "'" + n
+                                    for n in whole["name"] if n.lower() == name.lower()]
+    # a family named like a formula is neutralised in the file
+    named = whole.assign(name=[FORMULA_NAME, *whole["name"].iloc[1:]])
+    monkeypatch.setattr(iso, "worklist_frame", lambda *args: named)
+    cells = [r[2] for r in read_csv(iso.download(1, None, "flagged", None, None, None, "it",
+                                                 "italian"))[1:]]
+    assert cells[0] == "'" + FORMULA_NAME and FORMULA_NAME not in cells
 
 
 def test_bridges(ctx):

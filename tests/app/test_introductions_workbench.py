@@ -95,11 +95,17 @@ def test_a_forged_mark_over_http_writes_nothing(app, as_viewer, signed_in):
 def test_the_worklist_details_offer_the_top_suggestions_of_a_visible_family(as_viewer):
     iso = sys.modules["dash_app.pages.isolation"]
     as_viewer("facilitator", "CP01")
-    rows = [{"actor_id": "H02", "name": "Famiglia", "reasons": ""}]
-    shown = _text(iso.details({"rowIndex": 0, "data": rows[0]}, rows, "it"))
+    from dash_app.data import current
+
+    access = current()
+    day, family = next((d.isoformat(), f["actor_id"].iloc[0]) for d in access.worklist_dates()
+                       if len(f := iso.worklist_frame(access, d.isoformat(), "flagged", None,
+                                                      None, "it")))
+    # a line of the facilitator's own list
+    shown = _text(iso.introductions({"rowId": family}, day, "flagged", None, None, "it"))
     assert "A chi presentarla" in shown and "Segna che cosa hai fatto" in shown
-    forged = [{"actor_id": "H04", "name": "x", "reasons": ""}]  # another point's family
-    shown = _text(iso.details({"rowIndex": 0, "data": forged[0]}, forged, "it"))
+    # another point's family: the suggestions come for a line of the server's list only
+    shown = _text(iso.introductions({"rowId": "H04"}, day, "flagged", None, None, "it"))
     assert "A chi presentarla" not in shown
 
 

@@ -113,8 +113,23 @@ _FORGED = {
     "act-download.data": {"act-id": CP01_HOUSEHOLD},
     "map-panel.children": {"map-panel-key": [CP01_HOUSEHOLD, [0, 40]]},
     "map-tables.data": {"map-nature": ["peer", "professional", "institutional"]},
-    "iso-grid.rowData": {"iso-mode": "flagged"},
 }
+#: the worklist's pages, phone lines and a line's details, forged to name CP01: its point in
+#: the controls, its family's name in the grid's filter, its family's id as the clicked row
+#: (the coordinator's answers to the same requests hold CP01's families: see _forge)
+_EVERY_ROW = {"startRow": 0, "endRow": 500, "sortModel": [], "filterModel": {}}
+_FORGED_WORKLIST = {
+    "iso-grid.getRowsResponse": {("iso-grid", "getRowsRequest"): _EVERY_ROW,
+                                 "iso-mode": "flagged", "iso-cp": ["CP01"]},
+    "iso-list.children": {"iso-mode": "flagged", "iso-cp": ["CP01", "CP02"]},
+    "iso-details.children": {("iso-grid", "cellClicked"): {"rowId": CP01_HOUSEHOLD},
+                             "iso-mode": "flagged"},
+}
+#: forged, but with nothing to compare a coordinator's answer to (the suggestions name
+#: peers, not necessarily of CP01)
+_FORGED["iso-intro.children"] = {("iso-grid", "cellClicked"): {"rowId": CP01_HOUSEHOLD},
+                                 "iso-mode": "flagged"}
+_FORGED.update(_FORGED_WORKLIST)
 
 
 def _forge(base: str) -> None:
@@ -133,7 +148,23 @@ def _forge(base: str) -> None:
             assert not _found(text, ids, names), (key, _found(text, ids, names))
             answered += status == 200
     assert len(asked) >= 4, asked  # the pages' callbacks were found
+    assert set(_FORGED_WORKLIST) <= asked
     assert answered >= 3  # not only errors: the server answered, without them
+    # the same worklist requests from a coordinator do name CP01's families: the
+    # facilitator's answers hold none because the server scopes them, not by chance
+    coordinator = Browser(base, "coord")
+    for key, overrides in _FORGED_WORKLIST.items():
+        dep = next(d for d in deps if key in d["output"])
+        status, text = coordinator.post(_body(dep, {**overrides, "lang-store": "it"}))
+        assert status == 200 and _found(text, ids, names), key
+    # a forged page request naming CP01's family in the grid's own filter: nothing of it
+    named = {**_EVERY_ROW, "filterModel": {"name": {"filterType": "text", "type": "contains",
+                                                    "filter": "Rossi"}}}
+    dep = next(d for d in deps if "iso-grid.getRowsResponse" in d["output"])
+    status, text = client.post(_body(dep, {("iso-grid", "getRowsRequest"): named,
+                                           "iso-mode": "flagged", "lang-store": "it"}))
+    assert status == 200 and '"rowCount":0' in text.replace(" ", "")
+    assert not _found(text, ids, names)
     status, text = client.get(f"/actor/{CP01_HOUSEHOLD}")
     # the index page repeats the address typed in its meta tags: nothing else of them
     assert not _found(text, ids, names) - {CP01_HOUSEHOLD}

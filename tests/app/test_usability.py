@@ -83,13 +83,29 @@ def test_a_facilitators_link_keeps_only_their_point(district):
     assert state.codes({"cp": "CP01,CP02"}, "cp", allowed) == ["CP02"]
 
 
+#: the grid's first request (AG Grid's infinite row model): every row, no filter, no sort
+ALL_ROWS = {"startRow": 0, "endRow": 500, "filterModel": {}, "sortModel": []}
+
+
+def _page(request=None, as_of=None, mode="flagged", cps=None, facilitators=None, lang="it"):
+    """The rows and count the worklist grid gets for a request."""
+    response, count = pg("isolation").page(request or ALL_ROWS, as_of, mode, cps,
+                                           facilitators, lang)
+    return response, count
+
+
 def test_the_worklist_is_one_line_per_family(ctx):
-    cols, rows, status = pg("isolation").update(None, "flagged", None, None, "it")
+    from dash_app.data import current
+
+    cols = pg("isolation").columns("it")
     shown = [c["field"] for c in cols if not c.get("hide")]
     assert shown == ["link", "urgency", "name", "status", "main_reason",
                      "days_since_peer_contact", "last_follow_up", "days_without_followup"]
     assert not any(c.get("wrapText") for c in cols)  # one line each
-    assert rows and status == ""
+    response, _ = _page()
+    rows = response["rowData"]
+    status = pg("isolation").overview(None, "flagged", None, None, "it")[0]
+    assert rows and status == "" and response["rowCount"] == len(rows)
     assert len({r["actor_id"] for r in rows}) == len(rows)
     # the main reason in a few words, the full reasons in the tooltip and details
     main = next(c for c in cols if c["field"] == "main_reason")
@@ -106,46 +122,105 @@ def test_the_worklist_is_one_line_per_family(ctx):
     assert [r["urgency"] for r in rows] == list(range(1, len(rows) + 1))
     isolated = [r["status"] == "isolata" for r in rows]
     assert isolated == sorted(isolated, reverse=True)
-    # every line says what it was a quarter earlier (not an empty column)
-    assert all(r["previous_status"] for r in rows)
-    # days since the last peer contact agree with the date
+    # the whole list behind the pages (the download's): every line says what it was a
+    # quarter earlier, and its days since the last peer contact agree with the date
+    frame = pg("isolation").worklist_frame(current(), None, "flagged", None, None, "it")
+    assert frame["actor_id"].tolist() == [r["actor_id"] for r in rows]
+    assert frame["previous_status"].astype(bool).all()
     day = pd.Timestamp("2019-01-31")  # no as_of: the latest worklist day
-    for r in rows:
-        if r["last_peer_contact"]:
-            assert r["days_since_peer_contact"] == (day - pd.Timestamp(
-                r["last_peer_contact"])).days
+    for r in frame.itertuples():
+        if pd.notna(r.last_peer_contact):
+            assert r.days_since_peer_contact == (day - pd.Timestamp(r.last_peer_contact)).days
 
 
 def test_the_worklist_explains_priority_and_an_empty_list(ctx):
-    cols, _, _ = pg("isolation").update(None, "flagged", None, None, "it")
+    cols = pg("isolation").columns("it")
     urgency = next(c for c in cols if c["field"] == "urgency")
     assert urgency["headerName"] == "Priorità" and "contattare" in urgency["headerTooltip"]
-    _, rows, status = pg("isolation").update(None, "flagged", None, ["NOBODY"], "it")
-    assert rows == []
+    response, count = _page(facilitators=["NOBODY"])
+    status = pg("isolation").overview(None, "flagged", None, ["NOBODY"], "it")[0]
+    assert response == {"rowData": [], "rowCount": 0} and count == "0 famiglie segnalate"
     assert "nessuna famiglia" in str(status) and "filtri" in str(status)
     # the "recently worsened" list says what it lists when it is empty
     for day in ("2016-04-30", "2019-01-31"):
-        _, rows, status = pg("isolation").update(day, "warning", None, None, "it")
-        if not rows:
+        response, _ = _page(as_of=day, mode="warning")
+        status = pg("isolation").overview(day, "warning", None, None, "it")[0]
+        if not response["rowData"]:
             assert "peggiorata" in str(status) and "tutte le isolate" in str(status)
+    # the grid's own filters leave nothing: the count says so and how to see them again
+    nobody = {**ALL_ROWS, "filterModel": {"name": {"filterType": "text", "type": "contains",
+                                                   "filter": "zzz-nobody"}}}
+    response, count = _page(nobody)
+    total = _page()[0]["rowCount"]
+    assert response["rowCount"] == 0
+    assert count.startswith(f"0 famiglie segnalate (su {total}") and "svuotali" in count
 
 
 def test_the_count_follows_the_grids_filters_with_plurals(ctx):
-    from dash_app import ids
+    everyone, count = _page()
+    total = everyone["rowCount"]
+    assert count == f"{total} famiglie segnalate"
+    name = everyone["rowData"][-1]["name"]  # one family's name, in capitals: no case
+    named = {**ALL_ROWS, "filterModel": {"name": {"filterType": "text", "type": "contains",
+                                                  "filter": name.upper()}}}
+    response, count = _page(named)
+    expected = [r for r in everyone["rowData"] if name.lower() in r["name"].lower()]
+    assert [r["actor_id"] for r in response["rowData"]] == [r["actor_id"] for r in expected]
+    n = len(expected)
+    assert 0 < n < total
+    word = "1 famiglia segnalata" if n == 1 else f"{n} famiglie segnalate"
+    assert count == f"{word} (su {total}: filtri della tabella attivi)"
+    assert pg("isolation").count_text(1, 1, "en") == "1 household flagged"
 
-    texts = _find(pg("isolation").layout(), ids.ISO_COUNT_TEXT).data
-    assert texts["one"].format(n=1) == "1 famiglia segnalata"
-    assert texts["other"].format(n=3) == "3 famiglie segnalate"
+
+def test_the_worklist_pages_server_side(ctx):
+    """Each request gets only its rows, from the whole list the server filters and sorts
+    (an independent check: the same list filtered and sorted by hand)."""
+    whole = _page()[0]["rowData"]
+    pages = [_page({**ALL_ROWS, "startRow": s, "endRow": s + 3})[0] for s in
+             range(0, len(whole), 3)]
+    assert all(p["rowCount"] == len(whole) and len(p["rowData"]) <= 3 for p in pages)
+    assert [r for p in pages for r in p["rowData"]] == whole
+    # sorted by days without a peer contact, most first (never: last, as AG Grid does)
+    request = {**ALL_ROWS, "sortModel": [{"colId": "days_since_peer_contact",
+                                          "sort": "desc"}],
+               "filterModel": {"days_since_peer_contact": {
+                   "filterType": "number", "type": "greaterThan", "filter": 30}}}
+    got = [r["actor_id"] for r in _page(request)[0]["rowData"]]
+    kept = [r for r in whole if r["days_since_peer_contact"] is not None
+            and r["days_since_peer_contact"] > 30]
+    kept.sort(key=lambda r: -r["days_since_peer_contact"])  # stable: ties in priority order
+    assert got == [r["actor_id"] for r in kept] and got
+    # a status sorts by severity, not alphabetically (isolata before a rischio)
+    request = {**ALL_ROWS, "sortModel": [{"colId": "status", "sort": "asc"}]}
+    statuses = [r["status"] for r in _page(request)[0]["rowData"]]
+    assert statuses == sorted(statuses, key=lambda s: s != "isolata")
+    # a forged request: no answer, never an error or someone else's rows
+    from dash.exceptions import PreventUpdate
+
+    for forged in (None, "all", {"startRow": -1, "endRow": 5}, {"startRow": 0},
+                   {**ALL_ROWS, "filterModel": ["name"]}, {**ALL_ROWS, "sortModel": "name"}):
+        with pytest.raises(PreventUpdate):
+            _page(forged) if forged is not None else pg("isolation").page(
+                None, None, "flagged", None, None, "it")
+    # a page is at most 500 rows, whatever is asked
+    from dash_app.data.rows import MAX_PAGE, page_bounds
+
+    assert page_bounds({"startRow": 0, "endRow": 10**9}, 10**6) == (0, MAX_PAGE)
 
 
 def test_a_worklist_line_opens_its_details(ctx):
-    _, rows, _ = pg("isolation").update(None, "flagged", None, None, "it")
-    row = rows[0]
-    block = pg("isolation").details({"rowIndex": 0, "data": row}, rows, "it")
+    row = _page()[0]["rowData"][0]
+    block = pg("isolation").details({"rowId": row["actor_id"], "rowIndex": 0}, None,
+                                    "flagged", None, None, "it")
     text = str(block)
     assert row["name"] in text and "Facilitatore" in text
     for reason in row["reasons"].split("; "):
         assert reason in text
+    # an id that is not a line of the list gets the hint, not its details
+    for forged in ({"rowId": "NOPE"}, {"rowIndex": 0}, None, "H01"):
+        assert pg("isolation").details(forged, None, "flagged", None, None, "it") == \
+            "Clicca una riga per vedere tutte le ragioni con le date."
 
 
 def test_every_explained_header_has_its_explanation(ctx):
