@@ -206,12 +206,23 @@ class AggregateTables:
         return fixed_positions(edges, self.config.seed)
 
     def warm_region(self) -> None:
-        """The warm-up at region scale: the latest worklist and the whole programme's
-        aggregated map (no force layout of every unit, no per-window maps)."""
+        """The warm-up at region scale: the aggregated map of the map page's default period
+        (the latest complete quarter of the data) and of the whole programme, as the page
+        asks for them (no filter chosen), and the latest early warnings (no force layout of
+        every unit, no per-window maps). The worklist's default lines are the worklist
+        page's own step (:data:`dash_app.data.access.PAGE_WARMERS`)."""
+        from dash_app.state import default_window
+
         months = self.months()
-        if not months:
+        if len(months) < 2:
             return
-        self.aggregated_map(months[-4] if len(months) > 3 else months[0], months[-1])
+        lo, hi = default_window(self)
+        # the map page's key when no programme, point, nature or kind is chosen
+        # (dash_app.pages.map._filters): the cache is keyed by the arguments as given
+        unfiltered = ((), (), (), ())
+        for start, end in ((months[lo], months[hi]), (months[0], months[-1])):
+            if self.map_is_aggregated(start, end, *unfiltered):
+                self.aggregated_map(start, end, *unfiltered)
         dates = self.worklist_dates()
         if dates:
             self.early_warning(dates[-1])
