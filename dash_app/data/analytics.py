@@ -223,7 +223,9 @@ class AnalyticsTables:
         the next family's page reads them; the others wait for that pass instead of
         computing the same indices again.
         """
-        if top is None and self._introductions_batch(as_of):
+        # at region scale the one pass over every family needs a families x actors matrix
+        # (39,000 x 141,244 floats: 41 GiB): each family is computed alone there
+        if top is None and not self.region_scale() and self._introductions_batch(as_of):
             kept = self._cache.get(("suggested_introductions",
                                     (as_of, actor_id, None, declined), ()))
             if kept is not None:
