@@ -35,6 +35,7 @@ __all__ = [
     "empty_grid",
     "grid",
     "grid_payload",
+    "info",
     "message",
     "month_range_slider",
     "number_formatter",
@@ -243,6 +244,16 @@ def download_button(button_id: str, download_id: str, lang: str) -> html.Div:
         ], size="sm", className="mt-2 flex-nowrap"),
         dcc.Download(id=download_id),
     ], className="no-print")
+
+
+def info(key: str, lang: str) -> html.A | None:
+    """An ⓘ beside a figure's label: its plain explanation on hover, and the glossary's
+    entry when tapped (a phone has no hover); ``None`` for a key the glossary lacks."""
+    note = explain(key, lang)
+    if not note:
+        return None
+    return html.A("i", href=f"/glossary#glo-{key}", title=note, className="explain-i ms-1",
+                  **{"aria-label": note})
 
 
 def message(text: str, colour: str = "info") -> dbc.Alert:

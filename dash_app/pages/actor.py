@@ -14,6 +14,7 @@ from dash_app.components import (
     download_button,
     grid,
     grid_payload,
+    info,
     message,
     month_range_slider,
     partner_list,
@@ -129,10 +130,12 @@ def reasons_block(access: DataAccess, actor_id: str, lang: str) -> list:
             continue
         reasons = access.isolation_reasons(day)
         mine = reasons[reasons["actor_id"] == actor_id]
-        words = [t("iso.reason_dates", lang, reason=t(f"reason.{r.reason}", lang),
-                   start=fmt_date(r.date_from), end=fmt_date(r.date_to))
+        words = [[t("iso.reason_dates", lang, reason=t(f"reason.{r.reason}", lang),
+                    start=fmt_date(r.date_from), end=fmt_date(r.date_to)),
+                  info(f"reason.{r.reason}", lang)]
                  for r in mine.itertuples(index=False)]
         items.append(html.Li([html.B(f"{fmt_date(day)} · {t(f'status.{status}', lang)}"),
+                              info(f"status.{status}", lang),
                               html.Ul([html.Li(w) for w in words])]))
     if not items:
         return [html.P(t("act.reasons.none", lang), className="text-muted")]

@@ -14,6 +14,7 @@ from dash_app.components import (
     dropdown,
     grid,
     grid_payload,
+    info,
     message,
     options,
     parse_period,
@@ -40,6 +41,8 @@ __all__ = ["bridging_frame", "cut_off_block", "download", "layout", "pick", "upd
 dash.register_page(__name__, path="/bridges", name="nav.bridges",
                    title=page_title("nav.bridges"), order=3)
 
+#: the brokerage roles, as the chart's legend names them
+_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 _SHOWN = ["actor_id", "name", "kind", "community_point_id", "degree", "strength", "betweenness",
           "betweenness_norm", "constraint", "effective_size", "cut_vertex"]
 
@@ -68,7 +71,12 @@ def layout(**query: object) -> html.Div:
         section(t("br.table", lang), grid(ids.BR_GRID, lang, height=420, row_id="actor_id"),
                 download_button(ids.BR_DOWNLOAD_BTN, ids.BR_DOWNLOAD, lang)),
         dbc.Row([
-            dbc.Col(dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}), lg=7),
+            dbc.Col([dcc.Graph(id=ids.BR_BROKERAGE, config={"displaylogo": False}),
+                     # what each role means, at hand (a chart's legend has no tooltip)
+                     html.Div([html.Span([t(f"role.{r}", lang), info(f"role.{r}", lang)],
+                                         className="me-3 text-nowrap")
+                               for r in _ROLES], className="small text-muted roles-help")],
+                    lg=7),
             dbc.Col(section(t("br.whatif", lang),
                             dropdown(ids.BR_ACTOR, lang, placeholder=t("br.whatif.pick", lang),
                                          options=options(zip(candidates.index, labels,
@@ -158,13 +166,16 @@ def what_if(actor_id, value, lang):
     return html.Div([
         html.H6(access.name_of(actor_id), className="text-break"),
         dbc.Row([
-            dbc.Col([html.Div(t("br.whatif.before", lang), className="small text-muted"),
+            dbc.Col([html.Div([t("br.whatif.before", lang), info("col.fragmentation", lang)],
+                              className="small text-muted"),
                      html.Div(fmt_number(result["before"], lang, 3), className="fs-3")]),
-            dbc.Col([html.Div(t("br.whatif.after", lang), className="small text-muted"),
+            dbc.Col([html.Div([t("br.whatif.after", lang), info("col.fragmentation", lang)],
+                              className="small text-muted"),
                      html.Div(fmt_number(result["after"], lang, 3), className="fs-3 fw-bold")]),
         ]),
-        html.Div(t("br.whatif.components", lang, before=result["components_before"],
-                   after=result["components_after"]), className="mt-2"),
+        html.Div([t("br.whatif.components", lang, before=result["components_before"],
+                    after=result["components_after"]), info("col.components", lang)],
+                 className="mt-2"),
         cut_off_block(access, result["cut_off"], lang),
     ])
 

@@ -12,6 +12,7 @@ from dash_app.components import (
     download_button,
     grid,
     grid_payload,
+    info,
     parse_period,
     period_dropdown,
     point_names,
@@ -92,7 +93,8 @@ def update(value, lang):
     frame, result = communities_frame(access, value, lang)
     history = access.community_history()
     cols, rows = grid_payload(frame, lang)
-    summary = t("com.summary", lang, n=len(frame), q=fmt_number(result["modularity"], lang, 3))
+    summary = [t("com.summary", lang, n=len(frame), q=fmt_number(result["modularity"], lang, 3)),
+               info("com.modularity", lang)]
     return cols, rows, summary, community_events_figure(history, lang), ""
 
 

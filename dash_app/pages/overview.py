@@ -14,6 +14,7 @@ from dash_app.components import (
     dropdown,
     grid,
     grid_payload,
+    info,
     scope_note,
     section,
     viewer_points,
@@ -109,8 +110,9 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: 
     note = t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1]))
     if kind == "programme":
         note += " · " + t("ov.kpi.district", lang)
-    labels = [t("ov.kpi.reach", lang), t("ov.kpi.active", lang), t("ov.kpi.peer", lang),
-              t("ov.kpi.isolated", lang)]
+    labels = [[t(key, lang), info(note, lang)] for key, note in (
+        ("ov.kpi.reach", "col.reach"), ("ov.kpi.active", "col.active_ties"),
+        ("ov.kpi.peer", "col.peer_share"), ("ov.kpi.isolated", "status.at_risk"))]
     notes = [t("ov.kpi.at", lang, date=fmt_date(access.as_of_dates()[-1])), at, at, note]
     return [dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small"),

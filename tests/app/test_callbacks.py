@@ -222,6 +222,7 @@ def test_report_headers_are_day_first(ctx):
 
 def test_communities(ctx):
     cols, rows, summary, fig, status = pg("communities").update(WHOLE, "it")
+    summary = summary[0]  # then modularity's explanation (an ⓘ)
     assert rows and "comunità" in summary
     assert re.search(r"modularità -?\d,\d{3}$", summary), summary  # a decimal comma
     assert sum(r["size"] for r in rows) >= 6

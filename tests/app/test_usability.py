@@ -545,3 +545,51 @@ def test_every_refusal_of_an_introduction_is_in_italian(as_viewer):
     assert "non è una famiglia, una persona, un'associazione o un gruppo" in refusals["peer"]
     english = ("already", "only a declined", "introduced to itself", "not a peer")
     assert not [r for r in refusals.values() if any(e in r for e in english)], refusals
+
+
+def _infos(tree) -> dict[str, str]:
+    """The explanations at hand in a layout: glossary entry -> the words on hover."""
+    from dash import html
+
+    nodes = tree._traverse() if hasattr(tree, "_traverse") else (
+        c for part in tree for c in ([part, *part._traverse()] if hasattr(part, "_traverse")
+                                     else []))
+    return {c.href.split("#glo-", 1)[1]: c.title for c in nodes
+            if isinstance(c, html.A) and "#glo-" in str(getattr(c, "href", ""))}
+
+
+def test_every_figure_has_its_explanation_at_hand(ctx):
+    """Beside the grids' headers, the figures outside grids have an ⓘ too: the overview's
+    cards, "what if this actor leaves" (fragmentation, components), the brokerage roles
+    (a chart's legend has no tooltip), modularity, a family's statuses and reasons; each
+    says the glossary's words on hover and opens its entry when tapped."""
+    from dash import html
+
+    from dash_app.components import period_choices
+    from dash_app.data import current
+    from dash_app.glossary import ENTRIES, explain
+
+    kpis, *_ = pg("overview").update("all", "it")
+    found = _infos(html.Div(kpis))
+    found |= _infos(pg("bridges").layout())
+    access = current()
+    for value, start, end in period_choices(access):
+        table = access.bridging(start, end)
+        cuts = table.index[table["cut_vertex"].astype(bool)] if len(table) else []
+        if len(cuts):
+            found |= _infos(pg("bridges").what_if(cuts[0], value, "it"))
+            break
+    found |= _infos(html.Div(pg("communities").update(WHOLE, "it")[2]))
+    flagged = next(h for h in ("H01", "H02", "H03", "H04", "H05", "H06")
+                   if "a rischio" in str(pg("actor").reasons_block(access, h, "it"))
+                   or "isolat" in str(pg("actor").reasons_block(access, h, "it")))
+    found |= _infos(html.Div(pg("actor").reasons_block(access, flagged, "it")))
+    wanted = {"col.reach", "col.active_ties", "col.peer_share", "status.at_risk",
+              "col.fragmentation", "col.components", "com.modularity", "role.coordinator",
+              "role.itinerant", "role.representative", "role.gatekeeper", "role.liaison"}
+    assert wanted <= set(found), wanted - set(found)
+    assert any(k.startswith("reason.") for k in found)
+    for key, words in found.items():
+        assert key in ENTRIES and words == explain(key, "it"), key
+    glossary = {c.id for c in pg("glossary").layout()._traverse() if getattr(c, "id", None)}
+    assert {f"glo-{k}" for k in found} <= glossary  # every ⓘ opens an entry that exists
