@@ -3,7 +3,7 @@
 Generates a region (``--districts``, ``--households`` per district), imports it into a shared
 SQLite store (``--store URL`` for PostgreSQL) and sets its districts (which creates the
 indexes a district's read uses), times reading the whole store against reading each
-district's rows (:func:`genera_graph.io.districts.read_district`, what a task reads), then runs
+district's rows (:func:`genera_graph.io.district_read.read_district`, what a task reads), then runs
 :func:`genera_graph.analytics.districts.run_districts` (isolation report, bridging table and the
 36-month growth table of every district, at one date):
 
@@ -35,7 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from genera_graph.analytics.districts import run_districts, run_windows
-from genera_graph.io.districts import read_district, set_districts
+from genera_graph.io.district_read import read_district
+from genera_graph.io.districts import set_districts
 from genera_graph.io.importer import import_dataset
 from genera_graph.io.store import Store
 from genera_graph.sample.region import generate_region

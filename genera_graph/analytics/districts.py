@@ -7,7 +7,7 @@ other end of those events (so a cross-district tie is kept in both districts, ne
 :func:`district_analytics` runs the district bundle on it (isolation report, bridging table,
 the 36-month growth table); :func:`run_districts` runs it for every district, either in this
 process or through a ``dask.distributed.Client`` (each task reads its district's rows from the
-shared store itself, :func:`~genera_graph.io.districts.read_district`: an SQLite file every
+shared store itself, :func:`~genera_graph.io.district_read.read_district`: an SQLite file every
 worker can open, or a PostgreSQL URL), and :func:`region_summary` adds the region aggregates.
 The two paths give identical tables, and the same tables as cutting the whole store with
 :func:`district_dataset` (tested on a ``LocalCluster``).
@@ -191,9 +191,9 @@ def _store_dataset(store: str) -> Dataset:
 
 def _district_task(store: str, districts: pd.DataFrame, district_id: str, at: str,
                    kwargs: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """One district's bundle from its rows only (:func:`~genera_graph.io.districts.
+    """One district's bundle from its rows only (:func:`~genera_graph.io.district_read.
     read_district`): the task never reads the rest of the store."""
-    from genera_graph.io.districts import read_district
+    from genera_graph.io.district_read import read_district
     from genera_graph.io.store import Store
 
     points = set(districts.loc[districts["district_id"] == district_id, "community_point_id"])
@@ -225,7 +225,7 @@ def run_districts(
     at : date-like
     client : dask.distributed.Client, optional
         Run one task per district on its workers (``client.map``); ``None``: in this process.
-        Each task reads only its district's rows (:func:`~genera_graph.io.districts.
+        Each task reads only its district's rows (:func:`~genera_graph.io.district_read.
         read_district`: its points' actors, every event touching them and the actors at the
         other end), never the whole store.
     district_ids : sequence of str, optional

@@ -14,7 +14,8 @@ from genera_graph.analytics.districts import (
     run_windows,
 )
 from genera_graph.analytics.growth import growth
-from genera_graph.io.districts import read_district, set_districts
+from genera_graph.io.district_read import read_district
+from genera_graph.io.districts import set_districts
 from genera_graph.io.importer import import_dataset
 from genera_graph.io.store import Store
 from genera_graph.sample.region import generate_region

@@ -13,10 +13,10 @@ from argon2 import PasswordHasher, profiles
 from dash_app.data.viewer import Viewer, scope_dataset
 from genera_graph.cli import main
 from genera_graph.io.accounts import AccountError, Accounts
+from genera_graph.io.district_read import read_district
 from genera_graph.io.districts import (
     DistrictError,
     district_points,
-    read_district,
     read_districts,
     set_districts,
 )
