@@ -473,14 +473,16 @@ def phone_lines(lines: pd.DataFrame, lang: str) -> list:
     return out
 
 
+#: the page's controls a clicked line is looked up with (the list it belongs to)
+_LINE_CONTROLS = (State(ids.ISO_AS_OF, "value"), State(ids.ISO_MODE, "value"),
+                  State(ids.ISO_CP, "value"), State(ids.ISO_FACILITATOR, "value"),
+                  State(ids.LANG, "data"))
+
+
 @dash.callback(
     Output(ids.ISO_DETAILS, "children"),
     Input(ids.ISO_GRID, "cellClicked"),
-    State(ids.ISO_AS_OF, "value"),
-    State(ids.ISO_MODE, "value"),
-    State(ids.ISO_CP, "value"),
-    State(ids.ISO_FACILITATOR, "value"),
-    State(ids.LANG, "data"),
+    *_LINE_CONTROLS,
     prevent_initial_call=True,
 )
 def details(clicked, as_of, mode, cps, facilitators, lang):
@@ -528,11 +530,7 @@ def _line_of(clicked, as_of, mode, cps, facilitators, lang: str) -> str | None:
 @dash.callback(
     Output(ids.ISO_INTRO, "children"),
     Input(ids.ISO_GRID, "cellClicked"),
-    State(ids.ISO_AS_OF, "value"),
-    State(ids.ISO_MODE, "value"),
-    State(ids.ISO_CP, "value"),
-    State(ids.ISO_FACILITATOR, "value"),
-    State(ids.LANG, "data"),
+    *_LINE_CONTROLS,
     prevent_initial_call=True,
 )
 def introductions(clicked, as_of, mode, cps, facilitators, lang):
