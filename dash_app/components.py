@@ -58,11 +58,26 @@ DATE_FORMATTER = {"function": "params.value ? params.value.slice(8, 10) + '/' + 
 _LINK = "link"
 
 
-def number_formatter(lang: str) -> dict[str, str]:
-    """An AG Grid ``valueFormatter`` that writes a number as ``lang`` does (``1.234,5``)."""
+def number_formatter(lang: str, decimals: int | None = None) -> dict[str, str]:
+    """An AG Grid ``valueFormatter`` that writes a number as ``lang`` does (``1.234,5``):
+    up to 3 decimals, or exactly ``decimals`` (a column of measures reads aligned:
+    ``1.514,00`` under ``1.382,73``, not ``1.514``)."""
+    digits = ("maximumFractionDigits: 3" if decimals is None else
+              f"minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}")
     return {"function": "params.value == null ? '' : Number(params.value).toLocaleString("
                         f"'{NUMBER_LOCALES.get(lang, NUMBER_LOCALES['it'])}', "
-                        "{maximumFractionDigits: 3, useGrouping: 'always'})"}
+                        f"{{{digits}, useGrouping: 'always'}})"}
+
+
+def _decimals(values: pd.Series, most: int = 3) -> int:
+    """The fewest decimals (up to ``most``) that write every value of a column exactly as
+    rounded to ``most``: the column's one number of decimals."""
+    x = values.dropna().to_numpy(dtype=float)
+    x = x[np.isfinite(x)]
+    for d in range(most):
+        if np.allclose(np.round(x, d), np.round(x, most), rtol=0, atol=10.0 ** -(most + 1)):
+            return d
+    return most
 
 
 def percent_formatter(lang: str) -> dict[str, str]:
@@ -150,7 +165,7 @@ def grid_payload(frame: pd.DataFrame, lang: str,
         elif pd.api.types.is_float_dtype(series):
             data[name] = series.round(3)
             col["filter"] = "agNumberColumnFilter"
-            col["valueFormatter"] = number_formatter(lang)
+            col["valueFormatter"] = number_formatter(lang, _decimals(data[name]))
         elif pd.api.types.is_integer_dtype(series):
             col["filter"] = "agNumberColumnFilter"
             col["valueFormatter"] = number_formatter(lang)

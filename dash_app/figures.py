@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -142,8 +142,11 @@ def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         x=data["month"], y=data["peer_share"] * 100, mode="lines+markers",
         name=t("series.peer_share", lang), line=dict(color=NATURE_COLOURS["peer"]),
         hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y:.1f}%<extra></extra>"))
-    fig.update_layout(title=t("ov.peer", lang), height=360, yaxis=dict(range=[0, 100],
-                                                                       ticksuffix="%"))
+    # a little room below 0 % and above 100 %: the 0 % label and a share of 0 stay clear of
+    # the date labels underneath (they touched at the first month)
+    fig.update_layout(title=t("ov.peer", lang), height=360,
+                      yaxis=dict(range=[-4, 104], tickvals=list(range(0, 101, 20)),
+                                 ticksuffix="%", ticklabelstandoff=4, zeroline=False))
     return _date_axis(fig)
 
 
@@ -346,16 +349,18 @@ def map_style() -> dict:
 
 
 def map_legend(lang: str, nodes: pd.DataFrame | None = None, colour_by: str = "kind",
-               points: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+               points: Iterable[str] | None = None,
+               point_names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
     """``(shape, colour, label)`` of the map's legend: what the dots' colours mean (actor
     kinds, Community Points or communities, as :func:`map_elements` colours them for
     ``nodes`` and ``points``), then tie natures (lines). Shape ``"text"`` is a label without
-    a mark."""
+    a mark. ``point_names``: a Community Point's name by id (its id where missing)."""
     if colour_by == "cp" and nodes is not None:
         present = set(nodes["community_point_id"].dropna().astype(str))
         colours = point_colours(present if points is None else points)
-        dots = [("dot", colour, str(point)) for point, colour in colours.items()
-                if point in present]
+        names = point_names or {}
+        dots = [("dot", colour, str(names.get(point, point)))
+                for point, colour in colours.items() if point in present]
         if nodes["community_point_id"].isna().any():
             dots.append(("dot", "#bbbbbb", t("map.legend.no_point", lang)))
     elif colour_by == "community" and nodes is not None and "community" in nodes:

@@ -84,7 +84,7 @@ def activities(access: Any, lang: str) -> list[dict]:
 
 def points(access: Any, lang: str) -> list[dict]:
     """The Community Points the viewer sees, by name."""
-    return [{"label": f"{name} ({cp})", "value": cp} for cp, name in access.community_points()]
+    return [{"label": name, "value": cp} for cp, name in access.community_points()]
 
 
 def own_point(access: Any) -> str | None:

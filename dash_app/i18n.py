@@ -172,8 +172,9 @@ TRANSLATIONS: dict[str, Any] = {
     "ov.group.own": N_("My point: {points}"),
     "ov.title.point": N_("Overview: {points}"),
     "scope.point": N_(
-        "The figures on this page are about {points} only: other points' households are not "
-        "counted."),
+        "The figures on this page are about {points}: other points' households are not "
+        "counted; the organisations (associations, groups, companies, schools) are the whole "
+        "district's, with the ties among them."),
     "scope.point.report": N_(
         "The figures marked \u201cpoint\u201d are about {points} only (other points' households "
         "are not counted); those marked \u201cdistrict\u201d count the organisations and "

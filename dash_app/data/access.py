@@ -254,6 +254,14 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         return tuple(zip(points["actor_id"], points["name"], strict=True))
 
     @cached
+    def point_names(self) -> dict[str, str]:
+        """Every Community Point's name by id, the viewer's or not: a point is a public office,
+        named wherever a figure groups by point (another point's families stay unnamed)."""
+        a = self.actors
+        points = a[a["kind"].eq("community_point")]
+        return dict(zip(points["actor_id"], points["name"].astype(str), strict=True))
+
+    @cached
     def facilitators(self) -> tuple[tuple[str, str], ...]:
         """``(id, name)`` of the facilitators the viewer sees, by id."""
         a = self.actors

@@ -135,7 +135,7 @@ def update(value, groups, lang):
     roles = access.brokerage_roles(start, end, groups or "cp")
     cols, rows = grid_payload(frame, lang, link_column="actor_id")
     if len(roles):
-        names = (dict(access.community_points()) if (groups or "cp") == "cp"
+        names = (access.point_names() if (groups or "cp") == "cp"
                  else {p.value: programme_label(p, lang) for p in Programme})
         roles = roles.assign(group=[names.get(g, g) for g in roles["group"]])
         figure = brokerage_figure(roles, lang)

@@ -79,7 +79,7 @@ def outcomes(access: Any) -> pd.DataFrame:
 
 
 def _label(access: Any, by: str, lang: str):
-    names = dict(access.community_points()) if by == "community_point_id" else \
+    names = access.point_names() if by == "community_point_id" else \
         dict(access.facilitators()) if by == "facilitator_id" else {}
 
     def label(code: Any) -> str:

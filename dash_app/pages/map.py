@@ -291,7 +291,8 @@ def tables(programmes, cps, kinds, natures, colour, size, lang):
     key = _filters(access, None, programmes, cps, kinds, natures)
     nodes, _ = access.nodes(access.months()[0], access.months()[-1], *key[2:])
     _, points = _reference(access, key, size)
-    return data, legend(map_legend(lang, nodes, colour or "kind", points))
+    return data, legend(map_legend(lang, nodes, colour or "kind", points,
+                                             access.point_names()))
 
 
 def map_tables(access, programmes, cps, kinds, natures, colour: str, size: str,
@@ -440,7 +441,8 @@ def update_map(value, programmes, cps, kinds, natures, colour, size, lang):
     stats = t("map.stats", lang, nodes=len(nodes), edges=len(edges), period=text)
     if len(shown) < len(edges):
         stats += " · " + t("map.capped", lang, n=len(shown))
-    return elements, stats, text, legend(map_legend(lang, nodes, colour or "kind", points))
+    return elements, stats, text, legend(map_legend(lang, nodes, colour or "kind", points,
+                                             access.point_names()))
 
 
 def legend(entries: list[tuple[str, str, str]]) -> list:

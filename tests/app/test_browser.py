@@ -83,7 +83,7 @@ def test_map_legend_follows_the_colouring(watched, live_url, screenshots):
     legend = page.locator("#map-legend")
     expect(legend).to_contain_text("Famiglia")
     page.locator("#map-colour").get_by_text("Punto di Comunità", exact=True).click()
-    expect(legend).to_contain_text("CP02", timeout=WAIT)
+    expect(legend).to_contain_text("Punto Sud", timeout=WAIT)
     expect(legend).not_to_contain_text("Famiglia")
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshots / "map-by-point.png"), full_page=True)

@@ -311,3 +311,35 @@ def test_the_report_prints_without_the_controls(desktop, live_url, screenshots):
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     page.wait_for_function(f"() => ({rows})() < {total}", timeout=WAIT)
+
+
+def test_the_date_pickers_speak_the_pages_language(browser: Browser, live_url, screenshots):
+    """The record forms' calendar named its months and days in English on an Italian page
+    (Dash's picker follows the browser's languages): it follows the page's language, here
+    in a browser set to English (assets/date_locale.js)."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    browser_sign_in(page, live_url, "coord")
+    page.goto(live_url + "/record")
+    months_it = "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|" \
+                "ottobre|novembre|dicembre"
+    picker = page.locator(".dash-datepicker-input, input[placeholder='gg/mm/aaaa']").first
+    picker.click()
+    calendar = page.locator("body")
+    # (the page's text runs together: "gg/mm/aaaagennaio...", no word boundaries)
+    expect(calendar).to_contain_text(re.compile(months_it))
+    expect(calendar).to_contain_text(re.compile(r"lun\s*mar\s*mer\s*gio\s*ven\s*sab\s*dom"))
+    page.screenshot(path=str(screenshots / "usability-date-picker-it.png"))
+    page.locator("#lang-switch").get_by_text("EN").click()
+    page.wait_for_url(re.compile(".*"))
+    expect(page.locator("#react-entry-point [lang=en]")).to_have_count(1)
+    page.locator(".dash-datepicker-input, input[placeholder='dd/mm/yyyy']").first.click()
+    expect(calendar).to_contain_text(re.compile(r"January|February|March|April|May|June|"
+                                                r"July|August|September|October|November|"
+                                                r"December"))
+    assert not re.search(months_it, page.inner_text("body"))
+    context.close()
+    assert errors == []

@@ -5,6 +5,7 @@ history row. Screenshots: ``test-artefacts/screenshots/wb_*.png``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,8 +80,10 @@ def test_a_facilitator_records_a_contact_and_a_follow_up(fac01, screenshots):
     page.screenshot(path=str(screenshots / "wb_worklist_before.png"), full_page=True)
     grid = page.locator(".ag-center-cols-container")
     # flagged on the data's last day: no day waited within the data (not the years since)
-    waited = grid.locator("[col-id=days_without_followup]").first.inner_text()
-    assert int(waited.replace(".", "")) < 100
+    cell = grid.locator("[col-id=days_without_followup]").first
+    # a loaded machine paints the row before its cells' text: wait for the number
+    expect(cell).to_have_text(re.compile(r"\d"))
+    assert int(cell.inner_text().replace(".", "")) < 100
     page.get_by_role("link", name="Scheda").first.click()  # the isolated family's page
     expect(page.get_by_text("Registra un follow-up")).to_be_visible()
     page.screenshot(path=str(screenshots / "wb_family.png"), full_page=True)

@@ -295,7 +295,9 @@ def test_map_legend_says_what_the_colours_mean(ctx, colour):
     if colour == "kind":
         assert "Famiglia" in text and "comunità" not in text
     elif colour == "cp":
-        assert "CP01" in text and "CP02" in text and "Famiglia" not in text
+        # the points by name, never by code
+        assert "Punto Nord" in text and "Punto Sud" in text and "CP02" not in text
+        assert "Famiglia" not in text
         assert drawn <= dots  # every colour on the map is explained
     else:
         assert "comunità 1" in text and "Famiglia" not in text

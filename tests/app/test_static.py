@@ -54,3 +54,29 @@ def test_compression_can_be_turned_off(app, signed_in):
         assert client.get("/_dash-layout", headers=GZIP).headers.get("Content-Encoding") is None
     finally:
         app.server.config["GENERA_COMPRESS"] = True
+
+
+def test_the_date_pickers_italian_names_are_cldrs():
+    """assets/date_locale.js gives the date pickers' calendar Italian month and day names
+    (they were English): its names are checked against Babel's CLDR data, a second source."""
+    import json
+    import re
+    from pathlib import Path
+
+    from babel.dates import get_day_names, get_month_names
+
+    import dash_app
+
+    js = (Path(dash_app.__file__).parent / "assets" / "date_locale.js").read_text("utf-8")
+
+    def names(block: str, width: str) -> list[str]:
+        part = js[js.index(f"{block}: {{"):]
+        found = re.search(width + r": (\[[^\]]*\])", part)
+        return json.loads(found[1])
+
+    for width in ("wide", "abbreviated", "narrow"):
+        cldr = get_month_names(width, locale="it")
+        assert names("months", width) == [cldr[m] for m in range(1, 13)], width
+    for width in ("wide", "abbreviated", "short", "narrow"):
+        cldr = get_day_names(width, locale="it")  # 0 = Monday; date-fns: 0 = Sunday
+        assert names("days", width) == [cldr[(d + 6) % 7] for d in range(7)], width

@@ -318,6 +318,19 @@ def test_brokerage_by_programme_has_words_not_codes(ctx):
     assert groups <= {"Abitare", "Lavoro", "Giovani", "Comunità", "Idee"}, groups
 
 
+def test_a_facilitator_sees_every_point_by_name(as_viewer):
+    """A facilitator's brokerage chart groups by every Community Point: the others' points
+    were drawn as codes (CP02...) because only the viewer's own were looked up by name. A
+    point is a public office: named for everyone (its families stay unnamed)."""
+    as_viewer("facilitator", "CP01")
+    _, _, fig, _ = pg("bridges").update(WHOLE, "cp", "it")
+    groups = {g for trace in fig.to_dict()["data"] for g in trace["y"]}
+    assert "Punto Sud" in groups and not any(g.startswith("CP") for g in groups), groups
+    from dash_app.forms import points
+
+    assert [o["label"] for o in points(pg("bridges").current(), "it")] == ["Punto Nord"]
+
+
 def test_a_facilitators_pages_say_their_figures_are_their_points(app, district):
     from dash_app.components import scope_note
     from dash_app.data import DataAccess, Viewer
@@ -325,7 +338,8 @@ def test_a_facilitators_pages_say_their_figures_are_their_points(app, district):
 
     access = DataAccess(district, Viewer(role="facilitator", community_point_id="CP02"))
     # the point by its name, never its code
-    assert "solo Punto Sud:" in scope_note(access, "it").children
+    assert "riguardano Punto Sud:" in scope_note(access, "it").children
+    assert "organizzazioni" in scope_note(access, "it").children  # counted district-wide
     assert group_options(access, "it")[0]["label"] == "Il mio punto: Punto Sud"
     assert "distretto" in scope_note(DataAccess(district, Viewer()), "it").children
 
@@ -515,6 +529,22 @@ def test_grid_columns_never_break_a_header_word_or_cut_a_short_value(ctx):
     kind = next(c for c in cols if c["field"] == "kind")
     longest = max(len(r["kind"]) for r in rows)
     assert kind["minWidth"] >= min(longest, 26) * _CHAR_PX
+
+
+def test_a_column_of_measures_has_one_number_of_decimals(ctx):
+    """Betweenness read "6.105,75" above "1.514" (a round value lost its decimals): each
+    float column is written with the one number of decimals its values need."""
+    import re as _re
+
+    cols, rows, _, _ = pg("bridges").update(WHOLE, "cp", "it")
+    col = next(c for c in cols if c["field"] == "betweenness")
+    found = _re.search(r"minimumFractionDigits: (\d), maximumFractionDigits: (\d)",
+                       col["valueFormatter"]["function"])
+    assert found and found[1] == found[2], col["valueFormatter"]
+    digits = int(found[1])
+    values = [r["betweenness"] for r in rows if r["betweenness"] is not None]
+    assert any(round(v, digits - 1) != v for v in values)  # fewer would lose a decimal
+    assert all(round(v, digits) == round(v, 3) for v in values)  # none is cut
 
 
 def test_every_refusal_of_an_introduction_is_in_italian(as_viewer):
