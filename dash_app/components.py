@@ -253,7 +253,7 @@ def download_button(button_id: str, download_id: str, lang: str) -> html.Div:
             dbc.Select(id=format_id(button_id), value=DEFAULT_FORMAT,
                        options=[{"label": t(key, lang), "value": value}
                                 for value, key in FORMATS.items()],
-                       style={"maxWidth": "16rem"}),
+                       style={"maxWidth": "16rem", "minWidth": "12rem"}),
             dbc.Button(t("common.download", lang), id=button_id, color="secondary",
                        outline=True),
         ], size="sm", className="mt-2 flex-nowrap"),

@@ -141,8 +141,10 @@ def layout(**query: object) -> html.Div:
                 html.Div([
                     download_button(ids.MAP_DOWNLOAD_BTN, ids.MAP_DOWNLOAD, lang),
                     dbc.Button(t("map.png", lang), id=ids.MAP_PNG, size="sm",
-                               color="secondary", outline=True, className="mt-2 ms-2"),
-                ], className="d-flex align-items-start no-print"),
+                               color="secondary", outline=True, className="mt-2"),
+                # on a phone the picture's button goes under the download, which keeps its
+                # whole width ("CSV per Excel in italiano" was cut to "CSV per Ex")
+                ], className="d-flex flex-wrap align-items-start column-gap-2 no-print"),
                 dcc.Store(id=ids.MAP_PNG_DONE),
             ], lg=8),
             dbc.Col(html.Div(id=ids.MAP_PANEL, children=html.P(t("map.panel.hint", lang))),

@@ -69,14 +69,16 @@ def layout(**_: object) -> html.Div:
         html.Div([
             download_button(ids.REP_DOWNLOAD_BTN, ids.REP_DOWNLOAD, lang),
             dbc.Button(t("rep.xlsx", lang), id=ids.REP_XLSX_BTN, size="sm", color="secondary",
-                       outline=True, className="mt-2 ms-2"),
+                       outline=True, className="mt-2 text-nowrap"),
             dcc.Download(id=ids.REP_XLSX),
             dbc.Button(t("rep.pdf.file", lang), id=ids.REP_PDF_BTN, size="sm",
-                       color="secondary", outline=True, className="mt-2 ms-2"),
+                       color="secondary", outline=True, className="mt-2 text-nowrap"),
             dcc.Download(id=ids.REP_PDF),
             dbc.Button(t("rep.pdf", lang), id=ids.REP_PRINT, size="sm", color="secondary",
-                       outline=True, className="mt-2 ms-2", title=t("rep.pdf.title", lang)),
-        ], className="d-flex align-items-start"),
+                       outline=True, className="mt-2 text-nowrap", title=t("rep.pdf.title", lang)),
+        # a phone: the buttons wrap under the download, each on one line (the format's
+        # choice was squeezed to its arrow, "Scarica XLSX" broken in two)
+        ], className="d-flex flex-wrap align-items-start column-gap-2"),
         _followup_section(access, lang),
     ])
 
