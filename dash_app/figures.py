@@ -455,7 +455,11 @@ def community_events_figure(events: pd.DataFrame, lang: str) -> go.Figure:
                              marker_color=EVENT_COLOURS.get(str(event), "#999999"),
                              hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>" + label
                              + "</extra>"))
-    fig.update_layout(barmode="stack", title=t("com.history", lang), height=420)
+    # the title's second part on a line of its own: a phone's width holds each (the one line
+    # ran off the screen); the counts' 0 clear of the first date label
+    title = f"{t('com.history', lang)}<br><sup>{t('com.history.sub', lang)}</sup>"
+    fig.update_layout(barmode="stack", title=title, height=420, margin=dict(t=70),
+                      yaxis=dict(ticklabelstandoff=4))
     return _date_axis(fig)
 
 
