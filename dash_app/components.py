@@ -170,9 +170,15 @@ def grid_payload(frame: pd.DataFrame, lang: str,
             col["filter"] = "agNumberColumnFilter"
             col["valueFormatter"] = number_formatter(lang)
         else:
+            # the numbers of a column that also holds words ("isolated" for an isolate's
+            # constraint) with the one number of decimals they need, as a number column
+            numbers = pd.Series([v for v in series if isinstance(v, float | np.floating)],
+                                dtype=float).round(3)
+            digits = _decimals(numbers) if len(numbers) else None
             data[name] = series.astype(object).where(series.notna(), None).map(
-                lambda v: v if v is None else (
-                    fmt_number(v, lang) if isinstance(v, float | np.floating) else str(v)))
+                lambda v, d=digits: v if v is None else (
+                    fmt_number(round(float(v), 3), lang, d)
+                    if isinstance(v, float | np.floating) else str(v)))
             col["filter"] = "agTextColumnFilter"
             col["tooltipField"] = str(name)  # a value cut on screen is read whole on hover
             if name in _WIDE:

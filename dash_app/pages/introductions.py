@@ -147,12 +147,24 @@ def conversion_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     Output(ids.INTRO_CHART, "figure"),
     Output(ids.INTRO_GRID, "columnDefs"),
     Output(ids.INTRO_GRID, "rowData"),
+    Output(ids.INTRO_CHART, "style"),
+    Output(ids.INTRO_GRID, "style"),
     Input(ids.INTRO_BY, "value"),
     Input(ids.INTRO_PERIOD, "value"),
     State(ids.LANG, "data"),
 )
 def update(by, period, lang):
-    """The summary (or why there is nothing), the chart and the grid of the chosen grouping."""
+    """The summary (or why there is nothing), the chart and the grid of the chosen grouping;
+    a chart or a grid with nothing to show is not drawn (an empty one drew bare axes and
+    "No Rows To Show" under the summary that says why)."""
+    shown, hidden = {}, {"display": "none"}
+    grid_shown = {"height": "420px", "width": "100%"}
+    summary, figure, cols, rows = _update(by, period, lang)
+    return (summary, figure, cols, rows, shown if figure.data else hidden,
+            grid_shown if rows else hidden)
+
+
+def _update(by, period, lang):
     lang = lang or "it"
     access = current()
     by = by if by in _GROUPS else "community_point_id"

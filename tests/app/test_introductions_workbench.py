@@ -151,7 +151,9 @@ def test_the_outcomes_page_counts_conversions_by_point_and_keeps_to_the_scope(as
     expected = _converted_by_hand(small_district(), done)
     assert sum(c for _, c in expected.values()) > 0  # the test can tell a tie from none
     assert sum(f - c for f, c in expected.values()) > 0
-    summary, figure, cols, rows = update("community_point_id", "year", "it")
+    summary, figure, cols, rows, chart_style, grid_style = update("community_point_id",
+                                                                  "year", "it")
+    assert chart_style == {} and grid_style.get("display") != "none"
     by_point: dict[str, list[int]] = {}
     for row in rows:
         counts = by_point.setdefault(row["group"], [0, 0])
@@ -165,10 +167,10 @@ def test_the_outcomes_page_counts_conversions_by_point_and_keeps_to_the_scope(as
     assert {c["headerName"] for c in cols} >= {"Tasso di riuscita", "Gruppo"}
     # a facilitator sees only their point's families
     as_viewer("facilitator", "CP01")
-    _, _, _, rows = update("reason", "quarter", "en")
+    _, _, _, rows, *_ = update("reason", "quarter", "en")
     assert sum(r["intro_done"] for r in rows) == 3
     as_viewer("researcher", None)
-    summary, _, _, rows = update("community_point_id", "year", "it")
+    summary, _, _, rows, *_ = update("community_point_id", "year", "it")
     assert rows == [] and "coordinamento" in _text(summary)
 
 
@@ -177,8 +179,10 @@ def test_the_outcomes_page_says_why_it_is_empty(as_viewer):
 
     as_viewer("coordinator", None)
     assert "Raggruppa per" in _text(layout())
-    summary, _, _, rows = update("facilitator_id", "quarter", "it")
+    summary, _, _, rows, chart_style, grid_style = update("facilitator_id", "quarter", "it")
     assert rows == [] and "Nessuna presentazione è ancora stata segnata" in _text(summary)
+    # no bare axes, no "No Rows To Show" under the words that say why
+    assert chart_style == grid_style == {"display": "none"}
 
 
 def day_text_of(iso: str) -> str:
