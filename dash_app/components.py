@@ -93,7 +93,9 @@ SHARES = {"peer_share", "giant_share", "share"}
 #: text columns given room (names)
 _WIDE = {"name", "partner", "facilitator", "examples", "label"}
 #: about the width of one character of a grid's text, and a cell's padding, in pixels
-_CHAR_PX, _PAD_PX = 8, 36
+#: (the padding: a header's 16 px each side, its resize handle and sort mark; at 36 px "Members"
+#: broke into "Member s")
+_CHAR_PX, _PAD_PX = 8, 46
 
 
 def _fit(header: str, values: Any = (), explained: bool = False, cap: int = 26) -> int:

@@ -44,6 +44,8 @@ register({
                            "download or on a wider screen)",
                            "(the first {n} listed, by priority; the whole list in the "
                            "download or on a wider screen)"),
+    # a family never seen with a peer: the grid's empty cell said nothing
+    "iso.cell.never": N_("never"),
 })
 
 dash.register_page(__name__, path="/isolation", name="nav.isolation",
@@ -322,6 +324,11 @@ def columns(lang: str) -> list[dict]:
             col.update(minWidth=180)
         elif field == "urgency":
             col.update(width=110, minWidth=90)
+        elif field == "days_since_peer_contact":
+            never = json.dumps(t("iso.cell.never", lang))
+            formatter = col["valueFormatter"]["function"]
+            col["valueFormatter"] = {"function": formatter.replace(
+                "params.value == null ? ''", f"params.value == null ? {never}", 1)}
     return cols
 
 

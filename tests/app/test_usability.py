@@ -623,3 +623,14 @@ def test_every_figure_has_its_explanation_at_hand(ctx):
         assert key in ENTRIES and words == explain(key, "it"), key
     glossary = {c.id for c in pg("glossary").layout()._traverse() if getattr(c, "id", None)}
     assert {f"glo-{k}" for k in found} <= glossary  # every ⓘ opens an entry that exists
+
+
+def test_a_family_never_seen_with_a_peer_reads_never(ctx):
+    """The worklist's "days since the last peer contact" was an empty cell for a family with
+    no peer contact ever: it says so."""
+    cols = pg("isolation").columns("it")
+    days = next(c for c in cols if c["field"] == "days_since_peer_contact")
+    assert days["valueFormatter"]["function"].startswith('params.value == null ? "mai"')
+    assert '"never"' in next(c for c in pg("isolation").columns("en")
+                             if c["field"] == "days_since_peer_contact")["valueFormatter"][
+        "function"]
