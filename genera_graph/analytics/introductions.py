@@ -58,8 +58,9 @@ AJS 86(5), 1981. V. Krebs, J. Holley, "Building Smart Communities through Networ
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -153,7 +154,7 @@ class _State:
     g_last: np.ndarray
     degree: np.ndarray
     strength: np.ndarray
-    tied: set  # pair keys (min * n + max) with a direct tie in the window
+    tied: np.ndarray  # sorted pair keys (min * n + max) with a direct tie in the window
     # two-mode: unit -> activity and activity -> unit
     p_ptr: np.ndarray
     p_act: np.ndarray
@@ -166,6 +167,29 @@ class _State:
     a_size: np.ndarray
     unit_programmes: dict  # unit index -> set of programme codes in the window
     household_of: np.ndarray | None  # individual level: each actor's household (or itself)
+    # what the day's calls share, made on first use (see _memo): the ids' index, the
+    # similar situations, the PageRank walk, the candidates' kinds...
+    memo: dict = field(default_factory=dict)
+
+
+def _memo(st: _State, key: str, make: Callable[[], object]):
+    """``st.memo[key]``, made by ``make()`` the first time (a pure function of the day's
+    state, so that two threads making it at once make the same value)."""
+    value = st.memo.get(key)
+    if value is None:
+        value = make()
+        st.memo[key] = value
+    return value
+
+
+def _index(st: _State) -> pd.Index:
+    """The actor ids as an index (their positions are the state's actor indices)."""
+    return _memo(st, "index", lambda: pd.Index(st.ids))
+
+
+def _edge_sources(st: _State) -> np.ndarray:
+    """The source of every tie of the CSR graph (``g_dst``'s row)."""
+    return _memo(st, "edge_sources", lambda: np.repeat(np.arange(st.n), st.degree))
 
 
 def _csr(src: np.ndarray, n: int, *cols: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -175,7 +199,32 @@ def _csr(src: np.ndarray, n: int, *cols: np.ndarray) -> tuple[np.ndarray, ...]:
     return (ptr, *(c[order] for c in cols))
 
 
+#: how many days' states a TemporalGraph keeps (see :func:`_state`)
+_STATES_KEPT = 3
+
+
 def _state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) -> _State:
+    """The day's state, kept on ``tg`` for the next call of the same day, level and config.
+
+    An explorer asks for one family after another on the same day: the state (a pass over
+    the whole event log) is made once and every family's indices read it. The last
+    :data:`_STATES_KEPT` states are kept, on the graph object (a new graph starts empty).
+    """
+    if level not in _TARGET_KIND:
+        raise ValueError(f"level must be 'household' or 'individual', got {level!r}")
+    key = (int(last_day), level, cfg)
+    kept = tg.__dict__.setdefault("_introductions_states", OrderedDict())
+    st = kept.get(key)
+    if st is None:
+        st = _make_state(tg, int(last_day), level, cfg)
+        kept[key] = st
+        while len(kept) > _STATES_KEPT:
+            kept.popitem(last=False)
+    return st
+
+
+def _make_state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) -> _State:
+    """The state of one day (see :class:`_State`): one pass over the event log."""
     if level not in _TARGET_KIND:
         raise ValueError(f"level must be 'household' or 'individual', got {level!r}")
     log = tg.log
@@ -201,7 +250,7 @@ def _state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) ->
     keep = u != v
     u, v, w, seen = u[keep], v[keep], w[keep], seen[keep]
     a, b = np.minimum(u, v), np.maximum(u, v)
-    tied = set((a * n + b).tolist())
+    tied = _sorted_unique(a * n + b)
     professional = np.isin(kind, _NOT_INTERMEDIARY)
     g = ~(professional[a] | professional[b])
     a, b, w, seen = a[g], b[g], w[g], seen[g]
@@ -238,13 +287,9 @@ def _state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) ->
     p_ptr, p_act, p_w, p_first, p_last = _csr(uu, n, ua, uw, ufirst, ulast)
     a_ptr, a_unit, a_w = _csr(ua, n_act, uu, uw)
     a_size = np.diff(a_ptr)
-    unit_programmes: dict[int, set[int]] = {}
-    for x, p in zip(pu.tolist(), prog.tolist(), strict=True):
-        unit_programmes.setdefault(x, set()).add(p)
+    # each unit's programmes: its attendances' and both ends' of its direct ties
     dprog = log.programme[direct][keep]
-    for x, y, p in zip(u.tolist(), v.tolist(), dprog.tolist(), strict=True):
-        unit_programmes.setdefault(x, set()).add(p)
-        unit_programmes.setdefault(y, set()).add(p)
+    unit_programmes = _programmes_of(np.r_[pu, u, v], np.r_[prog, dprog, dprog])
     household_of = None
     if level == "individual":
         everyone = np.arange(n)
@@ -252,6 +297,28 @@ def _state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) ->
     return _State(last_day, level, n, ids, kind, alive, g_ptr, g_dst, g_w, g_last, degree,
                   strength, tied, p_ptr, p_act, p_w, p_first, p_last, a_ptr, a_unit, a_w,
                   a_size, unit_programmes, household_of)
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` by one sort (the keys are integers)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def _programmes_of(units: np.ndarray, programmes: np.ndarray) -> dict[int, set[int]]:
+    """Unit index -> the set of programme codes it appears with (distinct pairs first)."""
+    units, programmes = units.astype(np.int64), programmes.astype(np.int64)
+    if len(units) == 0:
+        return {}
+    low = int(programmes.min())
+    span = int(programmes.max()) - low + 1
+    pairs = _sorted_unique(units * span + (programmes - low))
+    units, programmes = pairs // span, pairs % span + low
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
+    ends = np.r_[starts[1:], len(units)]
+    progs = programmes.tolist()
+    return {x: set(progs[lo:hi]) for x, lo, hi in
+            zip(units[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)}
 
 
 def _gather(ptr: np.ndarray, mids: np.ndarray) -> np.ndarray:
@@ -283,7 +350,7 @@ def _two_step(row_ptr, row_mid, row_w, mid_ptr, mid_end, mid_w, mid_factor, targ
 
 def _times_adjacency(rows: np.ndarray, st: _State) -> np.ndarray:
     """``rows @ A`` for the binary one-mode adjacency ``A``."""
-    src = np.repeat(np.arange(st.n), st.degree)
+    src = _edge_sources(st)
     out = np.zeros_like(rows)
     for i in range(rows.shape[0]):
         out[i] = np.bincount(st.g_dst, weights=rows[i, src], minlength=st.n)
@@ -354,7 +421,8 @@ def _indices(tg: TemporalGraph, st: _State, targets: np.ndarray, cfg: AnalysisCo
 
 
 def _pagerank(st: _State, targets: np.ndarray, cfg: AnalysisConfig, *, tol: float = 1e-9,
-              max_iter: int = 300, dense_limit: int = 4000) -> np.ndarray:
+              max_iter: int = 300, dense_limit: int = 4000,
+              components: bool = True) -> np.ndarray:
     """Personalised PageRank from each target on the recency-weighted tie graph.
 
     The stationary distribution of the walk that follows a tie with probability ``d`` (to a
@@ -363,6 +431,16 @@ def _pagerank(st: _State, targets: np.ndarray, cfg: AnalysisConfig, *, tol: floa
     ties (one LU factorisation for every target) when they are at most ``dense_limit``, else by
     power iteration for every target at once until the largest L1 change is below ``tol``. A
     target without ties keeps all its mass.
+
+    Notes
+    -----
+    A walk never leaves its target's connected component, where every other actor's value
+    stays exactly 0: the power iteration runs on the ties of the targets' components only
+    (``components``; the same sums of the same terms in the same order, and the change
+    measured over every actor, so the same iterations and the same values to the bit as on
+    the whole graph). Each iteration costs :math:`O(R m_c)` for ``R`` targets and the
+    :math:`m_c` ties of their components, instead of the :math:`m` ties of the graph: one
+    family of a region is a district's component, not the region.
     """
     d = cfg.introduction_pagerank_damping
     n = st.n
@@ -372,36 +450,86 @@ def _pagerank(st: _State, targets: np.ndarray, cfg: AnalysisConfig, *, tol: floa
     if len(st.g_dst) == 0 or not tied.any():
         return out
     rows = np.flatnonzero(tied)
-    src = np.repeat(np.arange(n), st.degree)
-    p = st.g_w / st.strength[src]
-    active = np.flatnonzero(st.degree > 0)
-    pos = np.full(n, -1, np.int64)
-    pos[active] = np.arange(len(active))
+    walk = _memo(st, "pagerank_walk", lambda: _pagerank_walk(st))
+    active, pos = walk["active"], walk["pos"]
     m = len(active)
     restart = np.zeros((len(rows), m))
     restart[np.arange(len(rows)), pos[targets[rows]]] = 1.0
     if m <= dense_limit:
+        src, p = _edge_sources(st), walk["p"]
         trans = np.zeros((m, m))
         np.add.at(trans, (pos[src], pos[st.g_dst]), p)
         # x (I - d P) = (1 - d) e  <=>  (I - d P)^T x^T = (1 - d) e^T
         x = np.linalg.solve((np.eye(m) - d * trans).T, (1 - d) * restart.T).T
     else:
-        order = np.argsort(st.g_dst, kind="stable")
-        s_, t_, p_ = pos[src[order]], pos[st.g_dst[order]], p[order]
-        starts = np.flatnonzero(np.r_[True, t_[1:] != t_[:-1]])
-        cols = t_[starts]
+        s_, p_, starts, cols = walk["s_"], walk["p_"], walk["starts"], walk["cols"]
+        inside = None
+        if components:
+            labels = _memo(st, "pagerank_components", lambda: _components(walk))
+            keep = np.isin(labels, labels[pos[targets[rows]]])
+            if not keep.all():
+                inside = np.flatnonzero(keep)
+                # the ties ending in the components (their other ends are in them too)
+                e = keep[walk["t_"]]
+                local = np.full(m, -1, np.int64)
+                local[inside] = np.arange(len(inside))
+                s_, p_, t_ = local[s_[e]], p_[e], local[walk["t_"][e]]
+                starts = np.flatnonzero(np.r_[True, t_[1:] != t_[:-1]])
+                cols = t_[starts]
+                restart = restart[:, inside]
         x = restart.copy()
+        full = None if inside is None else np.zeros((len(rows), m))
         for _ in range(max_iter):
             moved = np.zeros_like(x)
             moved[:, cols] = np.add.reduceat(x[:, s_] * p_, starts, axis=1)
             new = (1 - d) * restart + d * moved
-            change = np.abs(new - x).sum(axis=1).max()
+            if full is None:
+                change = np.abs(new - x).sum(axis=1).max()
+            else:  # summed over every actor (0 outside), as on the whole graph
+                full[:, inside] = np.abs(new - x)
+                change = full.sum(axis=1).max()
             x = new
             if change < tol:
                 break
+        if inside is not None:
+            whole = np.zeros((len(rows), m))
+            whole[:, inside] = x
+            x = whole
     out[rows] = 0.0
     out[np.ix_(rows, active)] = x
     return out
+
+
+def _pagerank_walk(st: _State) -> dict[str, np.ndarray]:
+    """The day's random walk for :func:`_pagerank`: each tie's transition probability, the
+    actors with ties and their positions, and the ties sorted by their end."""
+    src = _edge_sources(st)
+    p = st.g_w / st.strength[src]
+    active = np.flatnonzero(st.degree > 0)
+    pos = np.full(st.n, -1, np.int64)
+    pos[active] = np.arange(len(active))
+    order = np.argsort(st.g_dst, kind="stable")
+    s_, t_, p_ = pos[src[order]], pos[st.g_dst[order]], p[order]
+    starts = np.flatnonzero(np.r_[True, t_[1:] != t_[:-1]])
+    return {"p": p, "active": active, "pos": pos, "s_": s_, "t_": t_, "p_": p_,
+            "starts": starts, "cols": t_[starts]}
+
+
+def _components(walk: dict[str, np.ndarray]) -> np.ndarray:
+    """The connected component of each actor with ties (by position in ``walk["active"]``)."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    m = len(walk["active"])
+    graph = coo_array((np.ones(len(walk["s_"])), (walk["s_"], walk["t_"])), shape=(m, m))
+    return connected_components(graph.tocsr(), directed=False)[1]
+
+
+def _municipality_codes(tg: TemporalGraph) -> np.ndarray:
+    """Each actor's municipality as a code (-1: unknown)."""
+    mun = tg.actors["municipality"].to_numpy(dtype=object)
+    known = pd.notna(mun)
+    return pd.factorize(pd.Series(mun).where(known, None))[0]
 
 
 def _same_place(tg: TemporalGraph, st: _State, targets: np.ndarray) -> np.ndarray:
@@ -409,9 +537,7 @@ def _same_place(tg: TemporalGraph, st: _State, targets: np.ndarray) -> np.ndarra
     out = np.zeros((len(targets), st.n))
     same_cp = (cp[targets][:, None] == cp[None, :]) & (cp[None, :] >= 0)
     if "municipality" in tg.actors:
-        mun = tg.actors["municipality"].to_numpy(dtype=object)
-        known = pd.notna(mun)
-        codes = pd.factorize(pd.Series(mun).where(known, None))[0]
+        codes = _memo(st, "municipality_codes", lambda: _municipality_codes(tg))
         same_mun = (codes[targets][:, None] == codes[None, :]) & (codes[None, :] >= 0)
         out[same_mun] = 0.5
     out[same_cp] = 1.0
@@ -433,7 +559,12 @@ def _programme_match(st: _State, targets: np.ndarray) -> np.ndarray:
 
 
 def _similar_situation(tg: TemporalGraph, st: _State, cfg: AnalysisConfig) -> np.ndarray:
-    """1 for households isolated or at risk ``introduction_similar_days`` before, connected now."""
+    """1 for households isolated or at risk ``introduction_similar_days`` before, connected now
+    (made once for the day's state: do not modify the array returned)."""
+    return _memo(st, "similar_situation", lambda: _make_similar_situation(tg, st, cfg))
+
+
+def _make_similar_situation(tg: TemporalGraph, st: _State, cfg: AnalysisConfig) -> np.ndarray:
     out = np.zeros(st.n)
     if st.level != "household" or not (st.kind == "household").any():
         return out
@@ -445,7 +576,7 @@ def _similar_situation(tg: TemporalGraph, st: _State, cfg: AnalysisConfig) -> np
     after = isolation_report(tg, now, config=cfg)["status"]
     was = set(before.index[before.isin(["isolated", "at_risk"])])
     ok = set(after.index[after == "connected"]) & was
-    pos = pd.Index(st.ids).get_indexer(list(ok))
+    pos = _index(st).get_indexer(list(ok))
     out[pos[pos >= 0]] = 1.0
     return out
 
@@ -453,7 +584,8 @@ def _similar_situation(tg: TemporalGraph, st: _State, cfg: AnalysisConfig) -> np
 def _candidate_mask(st: _State, targets: np.ndarray, declined: dict) -> np.ndarray:
     """``(len(targets), n)``: who may be suggested to whom."""
     n = st.n
-    base = st.alive & np.isin(st.kind, _CANDIDATE_KINDS[st.level])
+    base = _memo(st, "candidate_base",
+                 lambda: st.alive & np.isin(st.kind, _CANDIDATE_KINDS[st.level]))
     mask = np.broadcast_to(base, (len(targets), n)).copy()
     mask[np.arange(len(targets)), targets] = False
     if st.household_of is not None:
@@ -463,9 +595,8 @@ def _candidate_mask(st: _State, targets: np.ndarray, declined: dict) -> np.ndarr
         lo, hi = st.g_ptr[t], st.g_ptr[t + 1]
         mask[i, st.g_dst[lo:hi]] = False
     # ties through facilitators' records are "tied" too (kept out of the graph, not of here)
-    if st.tied:
-        keys = np.fromiter(st.tied, np.int64, len(st.tied))
-        a, b = keys // n, keys % n
+    if len(st.tied):
+        a, b = _memo(st, "tied_ends", lambda: (st.tied // n, st.tied % n))
         pos = np.full(n, -1, np.int64)
         pos[targets] = np.arange(len(targets))
         for x, y in ((a, b), (b, a)):
@@ -499,7 +630,7 @@ def _combine(values: dict[str, np.ndarray], mask: np.ndarray,
 # ----------------------------------------------------------------------------- public: scores
 def _resolve_targets(tg: TemporalGraph, st: _State, actors, at: date, cfg: AnalysisConfig,
                      visible: Visible) -> np.ndarray:
-    index = pd.Index(st.ids)
+    index = _index(st)
     if actors is None:
         if st.level == "household":
             from genera_graph.analytics.isolation import isolation_report
@@ -539,7 +670,26 @@ def _visible_mask(st: _State, visible: Visible) -> np.ndarray:
         return np.ones(st.n, bool)
     if callable(visible):
         return np.fromiter((bool(visible(a)) for a in st.ids), bool, st.n)
-    return pd.Index(st.ids).isin(list(visible))
+    if isinstance(visible, frozenset):  # hashable (its hash made once): kept for the day
+        masks = _memo(st, "visible_masks", dict)
+        mask = masks.get(visible)
+        if mask is None:
+            mask = _membership(st, visible)
+            mask.flags.writeable = False
+            if len(masks) >= _VISIBLE_KEPT:
+                masks.clear()
+            masks[visible] = mask
+        return mask
+    return _membership(st, visible if isinstance(visible, set) else set(visible))
+
+
+#: how many viewers' scopes (frozensets) a day's state keeps the masks of
+_VISIBLE_KEPT = 8
+
+
+def _membership(st: _State, seen: set | frozenset) -> np.ndarray:
+    ids = _memo(st, "id_list", st.ids.tolist)
+    return np.fromiter(map(seen.__contains__, ids), bool, st.n)
 
 
 def _declined_pairs(st: _State, introductions: pd.DataFrame | None) -> dict[int, set[int]]:
@@ -549,7 +699,7 @@ def _declined_pairs(st: _State, introductions: pd.DataFrame | None) -> dict[int,
     intro = _check_introductions(introductions)
     d = intro[(intro["status"] == "declined")
               & (intro["date"] <= pd.Timestamp(day_to_date(st.last_day)))]
-    index = pd.Index(st.ids)
+    index = _index(st)
     a, b = index.get_indexer(d["actor_id"]), index.get_indexer(d["candidate_id"])
     for x, y in zip(a.tolist(), b.tolist(), strict=True):
         if x >= 0 and y >= 0:
@@ -627,9 +777,18 @@ def link_scores(
     -----
     Common neighbours, Adamic–Adar and resource allocation are those of networkx
     (``nx.common_neighbors``, ``nx.adamic_adar_index``, ``nx.resource_allocation_index``) on the
-    window's one-mode graph without facilitators and Community Points. Complexity: for ``T``
-    actors, :math:`O(T (n + P_2))` where :math:`P_2` is the number of paths of length two from
-    them, plus one personalised PageRank per actor.
+    window's one-mode graph without facilitators and Community Points.
+
+    Complexity: the day's state (the window's tie graph and attendances, from one pass over
+    the ``E`` events: :math:`O(E \\log E)`) is made once per graph, day, level and config and
+    kept on ``tg`` (the last three days), with what the calls of the day share (the similar
+    situations, i.e. two isolation reports; the PageRank walk); then for ``T`` actors
+    :math:`O(T (n + P_2))`, where :math:`P_2` is the number of paths of length two from them,
+    plus one personalised PageRank per actor (:math:`O(I m)` for ``I`` power iterations over
+    the ``m`` ties, or one dense solve when at most 4,000 actors have ties). One family after
+    another on the same day, as an explorer asks for them, pays the pass once: at region
+    scale (141,000 actors, 4.6 million events) the first family of a day takes seconds, the
+    next ones a fraction of a second (``benchmarks/bench_region_app.py``).
 
     Examples
     --------
@@ -766,7 +925,7 @@ def introduction_reasons(
             "date_to", "value", "detail"]
     if len(suggestions) == 0:
         return _typed_reasons(pd.DataFrame(columns=cols))
-    index = pd.Index(st.ids)
+    index = _index(st)
     xs = index.get_indexer(suggestions["actor_id"])
     ys = index.get_indexer(suggestions["candidate_id"])
     if (xs < 0).any() or (ys < 0).any():
@@ -972,7 +1131,7 @@ def evaluate_link_prediction(
     records = []
     for cut in cutoffs:
         t = day_number(cut)
-        st = _state(tg, t - 1, level, cfg)
+        st = _make_state(tg, t - 1, level, cfg)  # one state a cut-off: not kept
         n = st.n
         future = _new_peer_pairs(tg, level, t, t + h, n)
         if not future:
