@@ -309,7 +309,7 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         brokerage and communities (:meth:`warm_steps`, in order). Tens of seconds on the
         sample district; ``genera serve`` runs the steps in the background once it listens.
         At region scale only the latest worklist and the aggregated map
-        (:meth:`warm_region`)."""
+        (:meth:`warm_region`), then one family's suggestions (:meth:`warm_region_suggestions`)."""
         first, later = self.warm_steps(periods)
         for step in first + later:
             step()
@@ -324,7 +324,7 @@ class DataAccess(NetworkTables, AnalyticsTables, AggregateTables):
         ones."""
         pages = [(lambda w=w: w(self)) for w in PAGE_WARMERS]
         if self.region_scale():
-            return [self.warm_region, *pages], []
+            return [self.warm_region, *pages], [self.warm_region_suggestions]
         months = self.months()
         last = self.worklist_dates()[-1]
         first: list = [self.positions, self.growth, self.isolation,

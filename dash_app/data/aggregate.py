@@ -226,3 +226,19 @@ class AggregateTables:
         dates = self.worklist_dates()
         if dates:
             self.early_warning(dates[-1])
+
+    def warm_region_suggestions(self) -> None:
+        """The warm-up's last step at region scale: one family's suggested introductions on
+        the worklist's last day (the day a family's page shows them). The library keeps the
+        day's state on the district's graph (a pass over the whole event log: seconds at
+        region scale, where every family is computed alone, see
+        :meth:`~dash_app.data.analytics.AnalyticsTables.suggested_introductions`): the
+        first family a facilitator opens then costs what the next ones do."""
+        from dash_app.introductions import declined_by_family
+
+        dates = self.worklist_dates()
+        families = self.actors.index[self.actors["kind"] == "household"]
+        if dates and len(families):
+            first = families[0]
+            self.suggested_introductions(dates[-1], first, None,
+                                         declined_by_family(self).get(first, ()))
