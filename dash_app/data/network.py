@@ -37,6 +37,14 @@ def _empty_edges() -> pd.DataFrame:
     return frame
 
 
+def _degrees(edges: pd.DataFrame) -> pd.DataFrame:
+    """Per unit of an edge table: ``size`` (its pairs: the degree) and ``sum`` (their
+    events: the strength)."""
+    ends = pd.concat([edges[["a", "weight"]].rename(columns={"a": "id"}),
+                      edges[["b", "weight"]].rename(columns={"b": "id"})])
+    return ends.groupby("id")["weight"].agg(["size", "sum"])
+
+
 class NetworkTables:
     """Tie events, map windows, positions and one actor's network (cached per arguments)."""
 
@@ -151,9 +159,7 @@ class NetworkTables:
         """
         edges = self.edges(start, end, programmes, cps, natures, kinds)
         a = self.actors
-        ends = pd.concat([edges[["a", "weight"]].rename(columns={"a": "id"}),
-                          edges[["b", "weight"]].rename(columns={"b": "id"})])
-        deg = ends.groupby("id")["weight"].agg(["size", "sum"])
+        deg = _degrees(edges)
         nodes = a.loc[a.index.intersection(deg.index), ["name", "kind", "community_point_id"]]
         nodes = nodes.assign(degree=deg["size"].reindex(nodes.index).astype(int),
                              strength=deg["sum"].reindex(nodes.index))
@@ -161,6 +167,20 @@ class NetworkTables:
         nodes["x"] = pos["x"].reindex(nodes.index).fillna(0.0)
         nodes["y"] = pos["y"].reindex(nodes.index).fillna(0.0)
         return nodes, edges.reset_index(drop=True)
+
+    @cached
+    def largest(self, metric: str, start: date, end: date, programmes: tuple[str, ...] = (),
+                cps: tuple[str, ...] = (), natures: tuple[str, ...] = (),
+                kinds: tuple[str, ...] = ()) -> float | None:
+        """The largest ``degree`` or ``strength`` (``metric``) of the window's units, as
+        :meth:`nodes` gives them, without their map positions (none when the window has no
+        unit): the scale of the map's sizes, from the whole programme's ties, without
+        laying them out (a force layout of a district's units: seconds at region scale)."""
+        deg = _degrees(self.edges(start, end, programmes, cps, natures, kinds))
+        deg = deg.loc[self.actors.index.intersection(deg.index)]
+        if not len(deg):
+            return None
+        return float(deg["size" if metric == "degree" else "sum"].max())
 
     def community_of(self, start: date, end: date, index: pd.Index) -> np.ndarray:
         """Community of each unit in the window's (unfiltered) graph, -1 when it has none."""

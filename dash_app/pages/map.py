@@ -261,9 +261,9 @@ def _reference(access, key, size) -> tuple[float | None, list[str]]:
     the filters) and the Community Points coloured (the viewer's): both the same in every
     window, so that an actor keeps its size and colour meaning while the period moves."""
     months = access.months()
-    whole, _ = access.nodes(months[0], months[-1], *key[2:])
     metric = size if size in ("degree", "strength") else "degree"
-    top = float(whole[metric].max()) if len(whole) else None
+    # the sizes only, not the whole programme's map: its layout is not drawn
+    top = access.largest(metric, months[0], months[-1], *key[2:])
     return top, sorted(cp for cp, _ in access.community_points())
 
 

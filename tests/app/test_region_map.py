@@ -73,3 +73,21 @@ def test_region_search_box_looks_names_up_as_one_types(ctx, monkeypatch):
     monkeypatch.setattr(aggregate, "REGION_ACTORS", 10**9)
     with pytest.raises(dash.exceptions.PreventUpdate):
         page.search_names(name, None)  # a district: every name is in the page already
+
+
+def test_the_scale_of_the_sizes_is_the_whole_programmes_largest_unit(ctx):
+    """``largest`` (the map's size scale, without laying the whole programme out) is the
+    largest degree and strength of the whole programme's map, for any filter."""
+    from dash_app.data import current
+
+    access = current()
+    months = access.months()
+    for filters in [(), ((), ("CP01",)), ((), ("CP01",), (), ("household",)),
+                    (("housing",),), ((), ("CP01",), ("-",))]:
+        nodes, _ = access.nodes(months[0], months[-1], *filters)
+        for metric in ("degree", "strength"):
+            top = access.largest(metric, months[0], months[-1], *filters)
+            if len(nodes):
+                assert top == float(nodes[metric].max())
+            else:
+                assert top is None
