@@ -6,7 +6,8 @@ the first page (the map page's layout function, as a coordinator; the page shell
 see ``bench_app.py``), then the map callback (aggregated whole region, the default quarter, one
 district drilled down, and one district's households), the worklist (its controls' callback
 and the grid's pages, served page by page: the first, a later one, one filtered and sorted by
-the grid's columns; a line's details; the whole list's download) and an ego panel: each once
+the grid's columns; a line's details; the whole list's download), a family's suggested
+introductions (several families, each the first time; a day not warmed) and an ego panel: each once
 cold and ``--repeat`` times warm, printing the cold time, the warm p95 and the size of the
 reply. It prints figures; it asserts nothing.
 
@@ -85,10 +86,43 @@ def _worklist(page_iso, repeat: int) -> None:
           f"file {size / 1e6:8.1f} MB", flush=True)
 
 
+def _suggestions(access, families: list[str]) -> None:
+    """A family's suggested introductions as its panel shows them (the worklist's last day),
+    for families of different districts, each asked for the first time: the first one after
+    the warm-up, then the others (the library keeps the day's state: every family is computed
+    alone at region scale); the same family again (the access object's cache); and one family
+    on another day, whose state the warm-up did not make."""
+    from dash_app.introductions import panel
+
+    times = []
+    for family in families:
+        t0 = time.perf_counter()
+        panel(access, family, "it")
+        times.append(time.perf_counter() - t0)
+    print(f"{'suggestions: first family after warm-up':<44} cold {times[0]:6.2f} s", flush=True)
+    rest = times[1:]
+    print(f"{'suggestions: other families (first time)':<44} p95  {np.percentile(rest, 95):6.3f} s"
+          f"   max {max(rest):6.3f} s   ({len(rest)} families of "
+          f"{len({f[:3] for f in families[1:]})} districts)", flush=True)
+    _, p95, _ = _timed(lambda: panel(access, families[0], "it"), 5)
+    print(f"{'suggestions: the same family again':<44} warm p95 {p95:6.3f} s", flush=True)
+    dates = access.worklist_dates()
+    if len(dates) > 1:
+        t0 = time.perf_counter()
+        access.suggested_introductions_alone(dates[-2], families[0])
+        cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        access.suggested_introductions_alone(dates[-2], families[1])
+        print(f"{'suggestions: a day not warmed (its state)':<44} cold {cold:6.2f} s   "
+              f"next family {time.perf_counter() - t0:6.3f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--families", type=int, default=10,
+                        help="families whose suggestions are timed (spread over the list)")
     parser.add_argument("--no-worklist", action="store_true",
                         help="skip the worklist (a minute per call at region scale)")
     args = parser.parse_args()
@@ -128,6 +162,7 @@ def main() -> None:
                                                  None),
             "map: whole programme (aggregated)": ([0, n], None, None, None),
             "map: last quarter (aggregated)": ([n - 3, n], None, None, None),
+            "map: one point (drill-down)": ([n - 3, n], None, one[:1], None),
             "map: one district's points (drill-down)": ([n - 3, n], None, one, None),
             "map: one district's households": ([n - 3, n], None, one, ["household"]),
         }
@@ -140,6 +175,12 @@ def main() -> None:
         if not args.no_worklist:
             _worklist(page_iso, args.repeat)
         households = access.actors.index[access.actors["kind"] == "household"]
+        report = access.isolation_report(access.worklist_dates()[-1])
+        flagged = list(report.index[report["status"].isin(["isolated", "at_risk"])])
+        # not the family the warm-up asked for (its suggestions are kept)
+        flagged = [f for f in flagged if f != households[0]]
+        step = max(1, len(flagged) // args.families)
+        _suggestions(access, flagged[::step][:args.families])
         cold, p95, size = _timed(lambda: access.ego(households[0], months[n - 3], months[n]),
                                  args.repeat)
         print(f"{'ego network (data)':<44} cold {cold:6.2f} s   warm p95 {p95:6.3f} s",
