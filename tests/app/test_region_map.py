@@ -91,3 +91,27 @@ def test_the_scale_of_the_sizes_is_the_whole_programmes_largest_unit(ctx):
                 assert top == float(nodes[metric].max())
             else:
                 assert top is None
+
+
+def test_region_warm_up_ends_with_one_familys_suggestions(district, monkeypatch):
+    """At region scale the warm-up's last step asks one family's suggestions on the
+    worklist's day: the library's state of that day is then kept on the district's graph, and
+    the next family's suggestions read it instead of making it again."""
+    from dash_app.data import DataAccess, Viewer
+    from genera_graph.analytics import introductions as lib
+    from genera_graph.temporal import day_number
+
+    monkeypatch.setattr(aggregate, "REGION_ACTORS", 0)
+    access = DataAccess(district, Viewer())
+    first, later = access.warm_steps([])
+    assert later == [access.warm_region_suggestions]
+    later[0]()
+    day = access.worklist_dates()[-1]
+    kept = access.district_temporal().__dict__["_introductions_states"]
+    assert [k[:2] for k in kept] == [(day_number(day), "household")]
+    made = []
+    real = lib._make_state
+    monkeypatch.setattr(lib, "_make_state", lambda *a: made.append(a) or real(*a))
+    families = access.actors.index[access.actors["kind"] == "household"]
+    table, _ = access.suggested_introductions(day, families[1])
+    assert made == [] and set(table["actor_id"]) <= {families[1]}
