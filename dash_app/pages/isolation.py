@@ -46,6 +46,7 @@ register({
                            "download or on a wider screen)"),
     # a family never seen with a peer: the grid's empty cell said nothing
     "iso.cell.never": N_("never"),
+    "iso.cell.no_follow_up": N_("none yet"),
 })
 
 dash.register_page(__name__, path="/isolation", name="nav.isolation",
@@ -329,6 +330,9 @@ def columns(lang: str) -> list[dict]:
             formatter = col["valueFormatter"]["function"]
             col["valueFormatter"] = {"function": formatter.replace(
                 "params.value == null ? ''", f"params.value == null ? {never}", 1)}
+        elif field == "last_follow_up":
+            none = json.dumps(t("iso.cell.no_follow_up", lang))
+            col["valueFormatter"] = {"function": f"params.value ? params.value : {none}"}
     return cols
 
 

@@ -631,6 +631,8 @@ def test_a_family_never_seen_with_a_peer_reads_never(ctx):
     cols = pg("isolation").columns("it")
     days = next(c for c in cols if c["field"] == "days_since_peer_contact")
     assert days["valueFormatter"]["function"].startswith('params.value == null ? "mai"')
+    follow = next(c for c in cols if c["field"] == "last_follow_up")
+    assert '"nessuna ancora"' in follow["valueFormatter"]["function"]
     assert '"never"' in next(c for c in pg("isolation").columns("en")
                              if c["field"] == "days_since_peer_contact")["valueFormatter"][
         "function"]
