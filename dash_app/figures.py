@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -160,18 +159,31 @@ def ties_by_nature_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                              marker_color=NATURE_COLOURS.get(nature),
                              hovertemplate="%{x|" + PLOTLY_DATE + "}: %{y}<extra>"
                              + nature_label(nature, lang) + "</extra>"))
-    fig.update_layout(barmode="stack", title=t("act.nature", lang), height=340, bargap=0.1)
+    # what is counted on a line of its own: the one line ran off a phone's screen
+    title = f"{t('act.nature', lang)}<br><sup>{t('act.nature.sub', lang)}</sup>"
+    fig.update_layout(barmode="stack", title=title, height=340, bargap=0.1,
+                      margin=dict(t=70), yaxis=dict(ticklabelstandoff=4))
     return _date_axis(fig)
 
 
 def _circle_layout(nodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The ego at the centre, its partners on a circle (in the frame's order)."""
+    """The ego at the centre, its partners on the two sides of a circle (in the frame's
+    order, the first half on the right, top to bottom, the rest on the left), evenly spaced
+    in height: each name is written outwards beside its partner, stacked one under the other
+    (spread all round the circle, the names at the top and the bottom met side by side)."""
     n = len(nodes)
     ego = nodes["ego"].to_numpy() if "ego" in nodes else np.zeros(n, dtype=bool)
     others = np.flatnonzero(~ego)
     x, y = np.zeros(n), np.zeros(n)
-    angles = 2 * math.pi * np.arange(len(others)) / max(len(others), 1)
-    x[others], y[others] = np.cos(angles), np.sin(angles)
+    k = len(others)
+    if k == 0:
+        return x, y
+    right = (k + 1) // 2
+    for part, sign in ((others[:right], 1.0), (others[right:], -1.0)):
+        if not len(part):
+            continue
+        ys = np.linspace(0.9, -0.9, len(part)) if len(part) > 1 else np.zeros(1)
+        x[part], y[part] = sign * np.sqrt(1 - ys ** 2), ys
     return x, y
 
 
@@ -216,15 +228,18 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
                                  name=nature_label(nature, lang)))
     names = [escape(n) for n in nodes["name"]]
     hover = [f"{nm}<br>{kind_label(k, lang)}" for nm, k in zip(names, nodes["kind"], strict=True)]
+    # a long name on two lines where the sides have room for them (up to 9 partners a
+    # side): beside the circle it needs half the width (on a phone a name on one line ran
+    # off the drawing's edge: "amiglia Fittizia 091")
+    if len(nodes) - 1 <= 18:
+        names = [_two_lines(nm) for nm in names]
     if len(nodes) - 1 > EGO_NAMED:
         # a compact drawing: the names are in the sorted partner list beside it (see
         # dash_app.components.partner_list); only the ego is named
         names = [nm if e else "" for nm, e in zip(names, nodes.index.isin(ego_ids),
                                                    strict=True)]
-    where = ["bottom center" if e else ("middle right" if xi > 0.05 else
-                                        "middle left" if xi < -0.05 else
-                                        "top center" if yi > 0 else "bottom center")
-             for e, xi, yi in zip(nodes.index.isin(ego_ids), x, y, strict=True)]
+    where = ["bottom center" if e else "middle right" if xi >= 0 else "middle left"
+             for e, xi in zip(nodes.index.isin(ego_ids), x, strict=True)]
     fig.add_trace(go.Scatter(
         x=x, y=y, mode="markers+text", text=names, textposition=where, cliponaxis=False,
         textfont=dict(size=10 if len(nodes) > 16 else 12),
@@ -236,6 +251,20 @@ def ego_figure(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str,
                       yaxis=dict(visible=False, range=[-1.25, 1.25]),
                       margin=dict(l=10, r=10, t=40, b=10))
     return fig
+
+
+def _two_lines(name: str, longest: int = 14) -> str:
+    """A name longer than ``longest`` characters broken at the space nearest its middle
+    (``Famiglia<br>Fittizia 091``); the name is already escaped, the break is plotly's.
+
+    >>> _two_lines("Famiglia Fittizia 091"), _two_lines("Punto Nord")
+    ('Famiglia<br>Fittizia 091', 'Punto Nord')
+    """
+    if len(name) <= longest or " " not in name:
+        return name
+    middle = len(name) / 2
+    cut = min((i for i, c in enumerate(name) if c == " "), key=lambda i: abs(i - middle))
+    return name[:cut] + "<br>" + name[cut + 1:]
 
 
 def _sizes(nodes: pd.DataFrame, size_by: str, lo: float = 8.0, hi: float = 40.0,

@@ -343,3 +343,56 @@ def test_the_date_pickers_speak_the_pages_language(browser: Browser, live_url, s
     assert not re.search(months_it, page.inner_text("body"))
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
+@pytest.mark.parametrize("partners", [8, 16, 30])
+def test_an_ego_networks_names_never_overlap_nor_leave_the_drawing(browser: Browser,
+                                                                     screenshots, width,
+                                                                     partners):
+    """A family's personal network (dash_app.figures.ego_figure) drawn by plotly in
+    Chromium, at a laptop's and a phone's width: the names drawn (every partner's up to
+    30) never overlap and stay inside the drawing (spread round the circle they met at the
+    top and bottom, and on a phone ran off its edges: "amiglia Fittizia 091")."""
+    from pathlib import Path
+
+    import pandas as pd
+    import plotly.io as pio
+
+    import dash_app
+    from dash_app.figures import ego_figure
+
+    ids = ["H000"] + [f"H{i:03d}" for i in range(1, partners + 1)]
+    nodes = pd.DataFrame({"name": [f"Famiglia Fittizia {i:03d}" for i in range(len(ids))],
+                          "kind": "household", "ego": [True] + [False] * partners},
+                         index=ids)
+    edges = pd.DataFrame({"a": "H000", "b": ids[1:], "weight": 1.0,
+                          "nature": ["peer", "professional"] * (partners // 2)})
+    figure = pio.to_json(ego_figure(nodes, edges, "it", height=420))
+    plotly_js = Path(dash_app.__file__).parent / "assets" / "vendor" / "plotly-basic.min.js"
+    # the figure in its column: half the laptop's width, the whole phone's
+    column = width // 2 if width > 500 else width - 24
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_content(f'<div id="ego" style="width:{column}px"></div>')
+    page.add_script_tag(path=str(plotly_js))
+    page.evaluate("f => { const g = JSON.parse(f); "
+                  "return Plotly.newPlot('ego', g.data, g.layout); }", figure)
+    boxes = page.evaluate("""() => {
+        const out = [], frame = document.getElementById('ego').getBoundingClientRect();
+        for (const t of document.querySelectorAll('#ego .textpoint text')) {
+            if (!t.textContent) continue;
+            const r = t.getBoundingClientRect();
+            out.push([t.textContent, r.left, r.top, r.right, r.bottom]);
+        }
+        return {boxes: out, frame: [frame.left, frame.top, frame.right, frame.bottom]};
+    }""")
+    page.screenshot(path=str(screenshots / f"usability-ego-{partners}-{width}.png"))
+    context.close()
+    drawn = boxes["boxes"]
+    assert len(drawn) == (partners + 1 if partners <= 30 else 1)
+    assert _overlaps([[n, x1, y1, x2, y2] for n, x1, y1, x2, y2 in drawn]) == []
+    left, top, right, bottom = boxes["frame"]
+    outside = [n for n, x1, y1, x2, y2 in drawn
+               if x1 < left - 1 or x2 > right + 1 or y1 < top - 1 or y2 > bottom + 1]
+    assert outside == []

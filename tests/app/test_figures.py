@@ -21,7 +21,9 @@ def _ego():
 def test_ego_figure_escapes_names_and_colours_ties_by_nature():
     fig = figures.ego_figure(*_ego(), "it").to_dict()
     markers = fig["data"][-1]
-    assert markers["text"][0] == "&lt;img src=x onerror=alert(1)&gt;"
+    # escaped, then broken on two lines by the figure's own tag only
+    assert markers["text"][0] == "&lt;img src=x<br>onerror=alert(1)&gt;"
+    assert markers["text"][0].replace("<br>", " ") == "&lt;img src=x onerror=alert(1)&gt;"
     assert all("<img" not in h for h in markers["hovertext"])
     assert fig["data"][0]["line"]["color"] == figures.NATURE_COLOURS["peer"]
     assert fig["data"][0]["name"] == "tra pari"
