@@ -145,7 +145,9 @@ def peer_share_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     # the date labels underneath (they touched at the first month)
     fig.update_layout(title=t("ov.peer", lang), height=360,
                       yaxis=dict(range=[-4, 104], tickvals=list(range(0, 101, 20)),
-                                 ticksuffix="%", ticklabelstandoff=4, zeroline=False))
+                                 # with tickvals, plotly drops a ticksuffix: written out
+                                 ticktext=[f"{v}%" for v in range(0, 101, 20)],
+                                 ticklabelstandoff=4, zeroline=False))
     return _date_axis(fig)
 
 

@@ -143,3 +143,13 @@ def test_every_label_key_used_in_the_app_exists():
         # that other tests of its worker had imported)
         declared |= set(re.findall(r"\"([a-z_.]+)\": N[NP]*_\(", text))
     assert keys and not keys - set(TRANSLATIONS) - declared
+
+
+def test_the_peer_share_axis_reads_percentages():
+    """The peer share's axis lost its "%" (plotly drops a ticksuffix once tickvals are given)
+    when room was made under 0 %: its labels are written out."""
+    frame = pd.DataFrame({"month": pd.to_datetime(["2016-03-01", "2016-04-01"]),
+                          "peer_share": [0.0, 0.25]})
+    axis = figures.peer_share_figure(frame, "it").to_dict()["layout"]["yaxis"]
+    assert axis["ticktext"] == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert axis["range"][0] < 0 < 100 < axis["range"][1]  # a share of 0 clear of the dates
