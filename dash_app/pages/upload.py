@@ -43,6 +43,7 @@ dash.register_page(__name__, path="/upload", name="nav.upload",
 #: the largest file accepted, in MB
 MAX_MB = 5
 UP_FILE, UP_TOKEN, UP_STATUS, UP_GRID = "up-file", "up-token", "up-status", "up-grid"
+UP_GRID_BOX = "up-grid-box"
 UP_STRICT, UP_PARTIAL, UP_CANCEL = "up-strict", "up-partial", "up-cancel"
 UP_QUARANTINE_BTN, UP_QUARANTINE = "up-quarantine-btn", "up-quarantine"
 UP_ACTIONS = "up-actions"
@@ -70,7 +71,9 @@ def layout(**_: object) -> html.Div:
                        className="me-2"),
             dbc.Button(wt("up.cancel", lang), id=UP_CANCEL, color="secondary", outline=True),
         ], id=UP_ACTIONS, className="my-2", style={"display": "none"}),
-        grid(UP_GRID, lang, height=360),
+        # the problems' grid only once a file has some ("No Rows To Show" under the drop
+        # zone said nothing)
+        html.Div(grid(UP_GRID, lang, height=360), id=UP_GRID_BOX, style={"display": "none"}),
         html.Div([dbc.Button(wt("up.quarantine", lang), id=UP_QUARANTINE_BTN, size="sm",
                              color="secondary", outline=True, className="mt-2"),
                   dcc.Download(id=UP_QUARANTINE)]),
@@ -148,6 +151,13 @@ def check(contents, filename, lang):
         token = None
     return (token, html.Div(_summary(result, lang), className="mb-2"), cols, rows,
             {} if waiting else hidden)
+
+
+dash.clientside_callback(
+    "function(rows) { return rows && rows.length ? {} : {display: 'none'}; }",
+    Output(UP_GRID_BOX, "style"),
+    Input(UP_GRID, "rowData"),
+)
 
 
 @dash.callback(

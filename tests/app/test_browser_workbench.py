@@ -137,6 +137,7 @@ def test_an_upload_with_one_bad_row_names_that_row(fac01, screenshots, tmp_path:
         encoding="utf-8")
     page.goto(live_url + "/upload")
     expect(page.get_by_text("al massimo 5 MB")).to_be_visible()
+    expect(page.locator("#up-grid-box")).to_be_hidden()  # no empty grid before a file
     page.locator("#up-file input[type=file]").set_input_files(str(file))
     expect(page.get_by_text("contacts.csv: 3 righe lette, 2 valide, 1 con problemi.")
            ).to_be_visible()
