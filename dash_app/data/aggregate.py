@@ -47,6 +47,10 @@ MAP_DETAIL_LIMIT = 5_000
 REGION_ACTORS = 20_000
 #: the group of units with no Community Point
 NO_GROUP = "–"
+#: Fruchterman-Reingold iterations of a drill-down's layout (made for each window shown): a
+#: district's quarter (1,300 units, 11,000 ties) in 0.3 s instead of 1 s for the 300 of the
+#: whole programme's fixed layout, its groups as clearly apart (looked at side by side)
+DRILL_DOWN_ITERATIONS = 100
 
 
 def aggregate_edges(edges: pd.DataFrame, group_of: pd.Series, labels: dict[str, str], *,
@@ -203,7 +207,7 @@ class AggregateTables:
         scale a layout of the shown units only (a drill-down never lays out the region)."""
         if not self.region_scale():
             return self.positions()
-        return fixed_positions(edges, self.config.seed)
+        return fixed_positions(edges, self.config.seed, niter=DRILL_DOWN_ITERATIONS)
 
     def warm_region(self) -> None:
         """The warm-up at region scale: the aggregated map of the map page's default period

@@ -34,10 +34,11 @@ def spread(xy: np.ndarray) -> np.ndarray:
     return np.column_stack([new * np.cos(angle), new * np.sin(angle)])
 
 
-def fixed_positions(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
+def fixed_positions(edges: pd.DataFrame, seed: int, *, niter: int = 300) -> pd.DataFrame:
     """Positions (``x``, ``y`` in [0, 1]) of the units of ``edges`` (``a``, ``b``, ``weight``).
 
-    igraph's Fruchterman-Reingold (seeded, 300 iterations, weights ``log1p(weight)``); the
+    igraph's Fruchterman-Reingold (seeded, ``niter`` iterations, weights ``log1p(weight)``;
+    its grid variant above 1,000 units: each iteration :math:`O(n + m)`); the
     dense core is then spread out: each actor keeps its direction from the centre, and its
     distance becomes its distance rank (so actors fill the disc evenly instead of piling up in
     the middle).
@@ -52,7 +53,7 @@ def fixed_positions(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
                                                names.get_indexer(pairs["b"]), strict=True)))
     rng_state = np.random.default_rng(seed)
     start = rng_state.random((len(names), 2)).tolist()
-    layout = g.layout_fruchterman_reingold(seed=start, niter=300,
+    layout = g.layout_fruchterman_reingold(seed=start, niter=niter,
                                            weights=np.log1p(pairs["w"]).tolist())
     xy = np.asarray(layout.coords, dtype=float)
     xy = spread(xy)
