@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dash_app.figures import slider_marks
 from dash_app.glossary import explain
@@ -49,6 +50,7 @@ __all__ = [
     "point_names",
     "scope_note",
     "section",
+    "share_period",
     "viewer_points",
 ]
 
@@ -301,6 +303,21 @@ def scope_note(access: Any, lang: str, key: str = "scope.point") -> html.Div:
     points = viewer_points(access)
     text = t(key, lang, points=points) if points else t("scope.district", lang)
     return html.Div(text, className="small text-muted mb-2 scope-note")
+
+
+def share_period(period_id: str) -> None:
+    """Register the clientside callback that writes a page's period choice (``period_id``,
+    a period dropdown) into the period shared across pages (``assets/state.js``,
+    ``genera.fromPeriod``); a page module calls it once, beside its callbacks."""
+    from dash_app import ids
+
+    dash.clientside_callback(
+        ClientsideFunction("genera", "fromPeriod"),
+        Output(ids.SHARED, "data", allow_duplicate=True),
+        Input(period_id, "value"),
+        State(ids.SHARED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
 
 
 def section(title: str, *children: Any) -> html.Div:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dash_app import ids, state
 from dash_app.components import (
@@ -21,6 +21,7 @@ from dash_app.components import (
     period_dropdown,
     point_names,
     section,
+    share_period,
 )
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
@@ -108,14 +109,8 @@ def bridging_frame(access: DataAccess, value, lang: str) -> pd.DataFrame:
     })
 
 
+share_period(ids.BR_RANGE)
 
-dash.clientside_callback(
-    ClientsideFunction("genera", "fromPeriod"),
-    Output(ids.SHARED, "data", allow_duplicate=True),
-    Input(ids.BR_RANGE, "value"),
-    State(ids.SHARED, "data"),
-    prevent_initial_call="initial_duplicate",
-)
 
 @dash.callback(
     Output(ids.BR_GRID, "columnDefs"),

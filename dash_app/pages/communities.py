@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dash_app import ids, state
 from dash_app.components import (
@@ -17,6 +17,7 @@ from dash_app.components import (
     period_dropdown,
     point_names,
     section,
+    share_period,
 )
 from dash_app.data import DataAccess, current
 from dash_app.downloads import table_download
@@ -68,14 +69,8 @@ def communities_frame(access: DataAccess, value, lang: str) -> tuple[pd.DataFram
     return frame.sort_values("size", ascending=False), result
 
 
+share_period(ids.COM_RANGE)
 
-dash.clientside_callback(
-    ClientsideFunction("genera", "fromPeriod"),
-    Output(ids.SHARED, "data", allow_duplicate=True),
-    Input(ids.COM_RANGE, "value"),
-    State(ids.SHARED, "data"),
-    prevent_initial_call="initial_duplicate",
-)
 
 @dash.callback(
     Output(ids.COM_GRID, "columnDefs"),
