@@ -8,6 +8,7 @@ which the data model restricts to letters, digits and ``_.-``.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import dash
@@ -379,17 +380,24 @@ def partner_list(access: Any, actor_id: str, start: date, end: date, lang: str,
     table["name"] = [access.name_of(i) for i in table["id"]]
     table["last"] = last.reindex(table["id"]).to_numpy()
     table = table.sort_values(["weight", "name"], ascending=[False, True]).head(limit)
-    head = html.Thead(html.Tr([html.Th(t("col.partner", lang)), html.Th(t("col.nature", lang)),
-                               html.Th(t("col.count", lang)),
-                               html.Th(t("col.last_contact", lang))]))
-    body = html.Tbody([html.Tr([html.Td(str(r.name), className="text-break"),
-                                html.Td(nature_label(r.nature, lang)),
-                                html.Td(fmt_number(r.weight, lang)),
-                                html.Td(fmt_date(r.last) if pd.notna(r.last) else "–")])
-                       for r in table.itertuples(index=False)])
+    # one component, not five per row: Dash's renderer wraps every component (its own React
+    # wrapper, paths and store subscriptions), and a family with 38 partners made the map's
+    # side panel take 1.3 s instead of 0.5 s (benchmarks/bench_app.py, load 4-8); the table
+    # is written here as HTML, every text in it escaped (names are the data's), and drawn by
+    # dcc.Markdown as it is
+    head = "".join(f"<th>{escape(t(key, lang))}</th>" for key in (
+        "col.partner", "col.nature", "col.count", "col.last_contact"))
+    body = "".join(
+        f'<tr><td class="text-break">{escape(str(r.name))}</td>'
+        f"<td>{escape(nature_label(r.nature, lang))}</td>"
+        f"<td>{escape(fmt_number(r.weight, lang))}</td>"
+        f"<td>{escape(fmt_date(r.last)) if pd.notna(r.last) else '–'}</td></tr>"
+        for r in table.itertuples(index=False))
+    markup = (f'<table class="table table-sm table-striped small mb-0"><thead><tr>{head}'
+              f"</tr></thead><tbody>{body}</tbody></table>")
     return html.Div([
         html.Div(t("ego.list", lang, n=fmt_number(len(own), lang)), className="small fw-bold"),
-        html.Div(dbc.Table([head, body], size="sm", striped=True, className="small mb-0"),
+        html.Div(dcc.Markdown(markup, dangerously_allow_html=True, dedent=False),
                  style={"maxHeight": "320px", "overflowY": "auto"}),
     ], className="partner-list mt-2")
 
