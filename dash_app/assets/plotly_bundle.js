@@ -43,20 +43,30 @@
     return pending;
   };
 
-  /* AG Grid draws its grids with a chunk of its own (0.9 MB) that it fetches on its first
-     grid, once the page's answers are in: fetch and parse it now instead. The chunk only
-     registers its modules (webpack's chunk array); AG Grid then finds it installed, or finds
-     this script tag in flight and waits for it. */
-  function preloadGrid() {
-    if (document.getElementById("genera-grid-chunk")) { return; }
-    load("/_dash-component-suites/dash_ag_grid/async-community.js", "genera-grid-chunk")
-      .catch(function () { /* AG Grid fetches it itself */ });
+  /* Chunks that components fetch when first drawn, once the page's answers are in (AG Grid's
+     modules, 0.9 MB; dcc's Graph, Dropdown and RangeSlider, 13-44 kB each): fetched and
+     parsed now instead, while the page waits for its layout and first callbacks. A chunk only
+     registers its modules (webpack's chunk array); the component then finds it installed, or
+     finds this script tag in flight and waits for it. Webpack matches a tag in flight by its
+     src attribute, which holds the absolute address it would load (its public path is its
+     own script's src): so does this one. */
+  var SUITES = window.location.origin + "/_dash-component-suites/";
+  function preload(chunk, id) {
+    if (document.getElementById(id)) { return; }
+    load(SUITES + chunk, id).catch(function () { /* the component fetches it itself */ });
   }
 
   var path = window.location.pathname;
   var quiet = /^\/(map|login|password)(\/|$)/.test(path);
+  if (!/^\/(login|password)(\/|$)/.test(path)) {
+    preload("dash/dcc/async-dropdown.js", "genera-dropdown-chunk");
+  }
+  if (/^\/(map|actor)(\/|$)/.test(path)) {
+    preload("dash/dcc/async-slider.js", "genera-slider-chunk");
+  }
   if (!quiet) {
     window.generaLoadPlotly();
-    preloadGrid();
+    preload("dash/dcc/async-graph.js", "genera-graph-chunk");
+    preload("dash_ag_grid/async-community.js", "genera-grid-chunk");
   }
 })();
