@@ -45,7 +45,12 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from genera_graph.io.formulas import FORMULA_TRIGGERS, neutralise_text, restore_text
+from genera_graph.io.formulas import (
+    FORMULA_TRIGGERS,
+    neutralise_series,
+    neutralise_text,
+    restore_text,
+)
 from genera_graph.l10n import N_, check_lang, expand_codes, gettext
 
 __all__ = [
@@ -291,12 +296,24 @@ def _csv_text_frame(frame: pd.DataFrame, style: CsvDialect = ITALIAN) -> pd.Data
         elif pd.api.types.is_bool_dtype(dtype):
             cells = [style.true if v else style.false for v in column.fillna(False)]
         elif pd.api.types.is_integer_dtype(dtype):
-            cells = [str(int(v)) for v in column.fillna(0)]
+            # numpy writes int64 as text in C (a nullable column iterated in Python cost
+            # 0.1 s per 39,000 cells)
+            cells = column.fillna(0).to_numpy(dtype=np.int64).astype(str).tolist()
         elif pd.api.types.is_float_dtype(dtype):
             cells = [_format_float(v, style.decimal) for v in column.fillna(0.0)]
         else:
-            cells = [_neutralise_text(_cell_text(v, style)) for v in column]
-        out[str(name)] = [None if m else c for c, m in zip(cells, missing, strict=True)]
+            values = column.astype(object).to_numpy()
+            present = values[~missing]
+            if all(isinstance(v, str) for v in present):
+                # a column of text (the common case): only the cells that start with a
+                # trigger are looked at one by one (a region's worklist: 390,000 cells)
+                text = pd.Series(values, dtype="string")  # known text: no look per cell
+                cells = neutralise_series(text).astype(object).tolist()
+            else:
+                cells = [_neutralise_text(_cell_text(v, style)) for v in values]
+        if missing.any():
+            cells = [None if m else c for c, m in zip(cells, missing, strict=True)]
+        out[str(name)] = cells
     return pd.DataFrame(out, columns=[str(c) for c in frame.columns], dtype=object)
 
 
