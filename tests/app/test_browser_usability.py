@@ -326,7 +326,8 @@ def test_the_date_pickers_speak_the_pages_language(browser: Browser, live_url, s
     page.goto(live_url + "/record")
     months_it = "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|" \
                 "ottobre|novembre|dicembre"
-    picker = page.locator(".dash-datepicker-input, input[placeholder='gg/mm/aaaa']").first
+    # the shown form's (the other tabs' pickers are in the page, hidden)
+    picker = page.locator(".tab-pane.active input.dash-datepicker-input").first
     picker.click()
     calendar = page.locator("body")
     # (the page's text runs together: "gg/mm/aaaagennaio...", no word boundaries)
@@ -336,7 +337,7 @@ def test_the_date_pickers_speak_the_pages_language(browser: Browser, live_url, s
     page.locator("#lang-switch").get_by_text("EN").click()
     page.wait_for_url(re.compile(".*"))
     expect(page.locator("#react-entry-point [lang=en]")).to_have_count(1)
-    page.locator(".dash-datepicker-input, input[placeholder='dd/mm/yyyy']").first.click()
+    page.locator(".tab-pane.active input.dash-datepicker-input").first.click()
     expect(calendar).to_contain_text(re.compile(r"January|February|March|April|May|June|"
                                                 r"July|August|September|October|November|"
                                                 r"December"))
