@@ -206,3 +206,23 @@ def test_window_structure_without_a_graph_is_igraphs_to_the_bit(graph):
                 "mean_clustering": g.transitivity_avglocal_undirected(mode="zero")}
     for key, value in expected.items():
         assert got[key] == value or (np.isnan(got[key]) and np.isnan(value)), key
+
+
+def test_renewal_keys_in_any_order():
+    """``_renewed`` takes the active keys in window order as views (the fast path) and in
+    any other order through a sort: both give each key its own answer."""
+    import numpy as np
+
+    from genera_graph.analytics.growth import _renewed
+
+    starts = np.array([0, 10, 20])
+    day = last = np.array([3, 12, 21])  # one-day events of pairs 1, 0, 1
+    pid = np.array([1, 0, 1])
+    by_pair = np.argsort(pid, kind="stable")
+    a_win, a_pair = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 0, 1, 1])
+    args = (starts, 5, day, last, pid, by_pair, pid[by_pair], day[by_pair], 2)
+    expected = [True, False, False, True, False]  # renewed in [10, 15) / [20, 25)
+    assert _renewed(a_win, a_pair, *args).tolist() == expected
+    shuffle = np.array([3, 0, 4, 2, 1])
+    assert _renewed(a_win[shuffle], a_pair[shuffle], *args).tolist() == \
+        [expected[i] for i in shuffle]
