@@ -257,7 +257,11 @@ def test_the_worklist_on_a_phone_in_english(phone, live_url, screenshots):
     assert "peer contact" in line, line
     page.screenshot(path=str(screenshots / "usability-phone-isolation-en.png"),
                     full_page=True)
+    # the page reloaded in English: let its first callbacks finish before the next choice
+    # (in the whole suite a click sent while they were still running was lost, twice)
+    page.wait_for_load_state("networkidle")
     page.locator("#nav-toggle").click()
+    expect(page.locator("#nav-collapse")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_text("IT", exact=True).click()
     expect(page.locator("#iso-list-count")).to_contain_text("famiglie segnalate",
                                                             timeout=WAIT)
