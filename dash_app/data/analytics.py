@@ -243,7 +243,9 @@ class AnalyticsTables:
             suggest_introductions,
         )
 
-        visible = self.visible_ids()
+        # the viewer's ids made once (DataAccess._visible_ids): the library keeps what
+        # it derives from one such set for the day
+        visible = self._visible_ids()
         tg = self.district_temporal()
         refused = (pd.DataFrame({"actor_id": actor_id, "candidate_id": list(declined),
                                  "status": "declined", "date": pd.Timestamp(as_of)})
@@ -253,12 +255,6 @@ class AnalyticsTables:
         reasons = introduction_reasons(tg, as_of, table, visible=visible, config=self.config)
         table.insert(3, "name", [self.name_of(c) for c in table["candidate_id"]])
         return table, reasons
-
-    @cached
-    def visible_ids(self) -> frozenset:
-        """The ids of the actors the viewer sees, made once (the scope of the suggested
-        introductions: the library keeps what it derives from one such set for the day)."""
-        return frozenset(self.actors.index.to_numpy(dtype=object).tolist())
 
     def _introductions_batch(self, as_of: date) -> bool:
         """Whether every family's suggestions on ``as_of`` have been computed (in one pass,
@@ -295,7 +291,9 @@ class AnalyticsTables:
         if not families:
             self._cache[mark] = True
             return 0
-        visible = self.visible_ids()
+        # the viewer's ids made once (DataAccess._visible_ids): the library keeps what
+        # it derives from one such set for the day
+        visible = self._visible_ids()
         tg = self.district_temporal()
         pairs = [(h, c) for h, cs in declined.items() for c in cs]
         refused = (pd.DataFrame({"actor_id": [h for h, _ in pairs],

@@ -38,6 +38,7 @@ from genera_graph.temporal import (
 )
 from genera_graph.temporal._dates import day_to_date
 from genera_graph.temporal._edges import code_set, vertex_index
+from genera_graph.temporal._kernels import sorted_unique as _sorted_unique
 from genera_graph.temporal._log import ACTOR_KINDS, INSTITUTIONAL, PROFESSIONAL, PROGRAMMES
 
 _HOUSEHOLD = ACTOR_KINDS.index("household")
@@ -517,13 +518,6 @@ def _renewed(a_win: np.ndarray, a_pair: np.ndarray, starts: np.ndarray, horizon:
         renewed = _sorted_unique(win * n_pairs + pid[lasting[ev]])
         out[asks] |= _member_of((a_win[:m] + 1) * n_pairs + p, renewed)
     return out
-
-
-def _sorted_unique(key: np.ndarray) -> np.ndarray:
-    key = np.sort(key)
-    if len(key) == 0:
-        return key
-    return key[np.r_[True, key[1:] != key[:-1]]]
 
 
 def _member_of(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

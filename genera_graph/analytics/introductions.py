@@ -77,6 +77,7 @@ from genera_graph.temporal import (
     day_to_date,
     month_ends,
 )
+from genera_graph.temporal._kernels import sorted_unique as _sorted_unique
 
 __all__ = [
     "BASELINES",
@@ -210,8 +211,6 @@ def _state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfig) ->
     the whole event log) is made once and every family's indices read it. The last
     :data:`_STATES_KEPT` states are kept, on the graph object (a new graph starts empty).
     """
-    if level not in _TARGET_KIND:
-        raise ValueError(f"level must be 'household' or 'individual', got {level!r}")
     key = (int(last_day), level, cfg)
     kept = tg.__dict__.setdefault("_introductions_states", OrderedDict())
     st = kept.get(key)
@@ -297,12 +296,6 @@ def _make_state(tg: TemporalGraph, last_day: int, level: str, cfg: AnalysisConfi
     return _State(last_day, level, n, ids, kind, alive, g_ptr, g_dst, g_w, g_last, degree,
                   strength, tied, p_ptr, p_act, p_w, p_first, p_last, a_ptr, a_unit, a_w,
                   a_size, unit_programmes, household_of)
-
-
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    """``np.unique(keys)`` by one sort (the keys are integers)."""
-    keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def _programmes_of(units: np.ndarray, programmes: np.ndarray) -> dict[int, set[int]]:

@@ -7,6 +7,17 @@ import numpy as np
 __all__: list[str] = []
 
 
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` of integer keys by one sort and an adjacent-difference mask
+    (``np.unique`` sorts too but costs many times more on millions of keys).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
 def active_partner_matrix(
     source: np.ndarray,
     target: np.ndarray,
