@@ -359,13 +359,17 @@ ARM = """() => { sessionStorage.removeItem('benchInput');
         }, true);
     } }"""
 #: in the page: once ``selector``'s text differs from ``before`` (or, with no selector, once
-#: the overview's first chart is there) and no callback is pending, two animation frames (the
-#: screen painted); returns then the absolute time (checked on every frame, in the page: the
-#: driver's round trips are not counted)
+#: every chart on the page is drawn with its data) and no callback is pending, two animation
+#: frames (the screen painted); returns then the absolute time (checked on every frame, in the
+#: page: the driver's round trips are not counted)
 SETTLED_AT = """([sel, before]) => new Promise(resolve => {
     const done = () => {
         if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
-        if (!sel) { return !!document.querySelector('.js-plotly-plot .main-svg'); }
+        if (!sel) {  // every chart on the page drawn with its data (not an empty frame)
+            const charts = [...document.querySelectorAll('.js-plotly-plot')];
+            return charts.length > 0 && charts.every(g => g.data && g.data.length > 0
+                && g.querySelector('.main-svg .trace'));
+        }
         const el = document.querySelector(sel);
         return el && el.innerText !== before;
     };
@@ -508,7 +512,7 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
 
         def settle(page) -> None:
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+            page.wait_for_selector(".js-plotly-plot .main-svg .trace", timeout=60_000)
             page.wait_for_function(SETTLED, timeout=60_000)
             page.evaluate("() => new Promise(r => requestAnimationFrame("
                           "() => requestAnimationFrame(r)))")

@@ -28,7 +28,9 @@ from dash_app.i18n import (
     fmt_number,
     t,
 )
+from dash_app.plain_table import PlainTable
 from dash_app.state import default_window, period_choices, period_value
+from genera_graph.l10n import format_decimal, format_integer, format_percent, pgettext
 
 __all__ = [
     "DATE_FORMATTER",
@@ -45,6 +47,7 @@ __all__ = [
     "parse_period",
     "percent_formatter",
     "partner_list",
+    "plain_table",
     "period",
     "period_choices",
     "period_dropdown",
@@ -199,6 +202,48 @@ def grid_payload(frame: pd.DataFrame, lang: str,
                         "width": 90, "minWidth": _fit(t("col.page", lang))})
     rows = data.replace({np.nan: None}).to_dict("records")
     return cols, rows
+
+
+def _cell_texts(series: pd.Series, name: str, lang: str) -> tuple[list[str], bool]:
+    """A column's values written as ``lang`` writes them (as :func:`grid_payload` shows them)
+    and whether it is a column of numbers (aligned right)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [fmt_date(v) if pd.notna(v) else "" for v in series], False
+    if pd.api.types.is_bool_dtype(series):
+        return [pgettext("grid", "True" if v else "False", lang) for v in series], False
+    if pd.api.types.is_float_dtype(series) and name in SHARES:
+        return [format_percent(v, lang, 1, missing="") for v in series], True
+    if pd.api.types.is_float_dtype(series):
+        digits = _decimals(series.round(3))
+        return [format_decimal(v, lang, digits, missing="") for v in series], True
+    if pd.api.types.is_integer_dtype(series):
+        return [format_integer(v, lang, missing="") for v in series], True
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+            for v in series], False
+
+
+def plain_table(frame: pd.DataFrame, lang: str, table_id: str | None = None,
+                height: int = 360, label: str | None = None) -> PlainTable:
+    """A short table (a monthly series) in a box of ``height`` pixels that scrolls under a
+    fixed header: the same headers, explanations (the ⓘ of :func:`info`) and number formats
+    as :func:`grid_payload`, without the grid's 0.9 MB of script to load and lay out, and
+    drawn as one component (:mod:`dash_app.plain_table`: the overview, the first page, shows
+    one; ``benchmarks/bench_app.py`` measures it). Every text is a text node, never HTML.
+    ``label`` names the box for a screen reader, and makes it reachable by the keyboard (so
+    that it can be scrolled without a mouse)."""
+    head, columns, right = [], [], []
+    for name in frame.columns:
+        key = f"col.{name}"
+        header = t(key, lang) if key in _translations() else str(name)
+        note = explain(key, lang)
+        head.append({"text": header, "note": note or "",
+                     "href": f"/glossary#glo-{key}" if note else ""})
+        texts, numeric = _cell_texts(frame[name], str(name), lang)
+        columns.append(texts)
+        right.append(numeric)
+    rows = [list(cells) for cells in zip(*columns, strict=True)] if columns else []
+    return PlainTable(id=table_id, head=head, rows=rows, right=right, height=height,
+                      label=label)
 
 
 def _translations() -> dict:

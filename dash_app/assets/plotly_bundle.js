@@ -45,7 +45,7 @@
 
   /* Chunks that components fetch when first drawn, once the page's answers are in (AG Grid's
      modules, 0.9 MB; dcc's Graph, Dropdown and RangeSlider, 13-44 kB each): fetched and
-     parsed now instead, while the page waits for its layout and first callbacks. A chunk only
+     parsed now instead (the grid's, on the overview, later: below), while the page waits for its layout and first callbacks. A chunk only
      registers its modules (webpack's chunk array); the component then finds it installed, or
      finds this script tag in flight and waits for it. Webpack matches a tag in flight by its
      src attribute, which holds the absolute address it would load (its public path is its
@@ -64,9 +64,22 @@
   if (/^\/(map|actor)(\/|$)/.test(path)) {
     preload("dash/dcc/async-slider.js", "genera-slider-chunk");
   }
+  var grid = function () { preload("dash_ag_grid/async-community.js", "genera-grid-chunk"); };
   if (!quiet) {
     window.generaLoadPlotly();
     preload("dash/dcc/async-graph.js", "genera-graph-chunk");
-    preload("dash_ag_grid/async-community.js", "genera-grid-chunk");
+  }
+  if (path === "/" || path === "") {
+    /* the overview, the first page, draws no grid (its table is plain HTML): the grid's
+       chunk is fetched once its charts are drawn and the browser is idle, for the page the
+       person opens next, instead of being parsed while they wait for the first one */
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    var wait = function () {
+      if (document.querySelector(".js-plotly-plot .main-svg")) { idle(grid, {timeout: 5000}); }
+      else { setTimeout(wait, 250); }
+    };
+    window.addEventListener("load", wait);
+  } else if (!quiet) {
+    grid();
   }
 })();

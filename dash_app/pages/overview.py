@@ -12,9 +12,8 @@ from dash_app import ids
 from dash_app.components import (
     download_button,
     dropdown,
-    grid,
-    grid_payload,
     info,
+    plain_table,
     scope_note,
     section,
     viewer_points,
@@ -67,7 +66,8 @@ def layout(**_: object) -> html.Div:
                           html.Div(t("ov.lost.note", lang, days=access.config.horizon_days),
                                    className="text-muted small")], lg=6),
                  dbc.Col(dcc.Graph(id=ids.OV_PEER, config={"displaylogo": False}), lg=6)]),
-        section(t("ov.table", lang), grid(ids.OV_GRID, lang, height=360),
+        # a plain table: the first page loads and lays out no grid (components.plain_table)
+        section(t("ov.table", lang), html.Div(id=ids.OV_GRID),
                 download_button(ids.OV_DOWNLOAD_BTN, ids.OV_DOWNLOAD, lang)),
     ])
 
@@ -125,8 +125,7 @@ def kpi_cards(access: DataAccess, frame: pd.DataFrame, group: str | None, lang: 
     Output(ids.OV_KPIS, "children"),
     Output(ids.OV_GROWTH, "figure"),
     Output(ids.OV_PEER, "figure"),
-    Output(ids.OV_GRID, "columnDefs"),
-    Output(ids.OV_GRID, "rowData"),
+    Output(ids.OV_GRID, "children"),
     Output(ids.OV_STATUS, "children"),
     Input(ids.OV_GROUP, "value"),
     State(ids.LANG, "data"),
@@ -137,9 +136,9 @@ def update(group: str | None, lang: str | None):
     lang = lang or "it"
     access = current()
     frame = overview_frame(access, group)
-    cols, rows = grid_payload(frame, lang)
     return (kpi_cards(access, frame, group, lang), growth_figure(frame, lang),
-            peer_share_figure(frame, lang), cols, rows, "")
+            peer_share_figure(frame, lang),
+            plain_table(frame, lang, label=t("ov.table", lang)), "")
 
 
 download = table_download(ids.OV_DOWNLOAD, ids.OV_DOWNLOAD_BTN, [(ids.OV_GROUP, "value")],

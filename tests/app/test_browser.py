@@ -168,3 +168,31 @@ def test_numbers_are_written_with_the_decimal_comma(watched, live_url, screensho
     assert any("," in c for c in cells), cells
     page.screenshot(path=str(screenshots / "bridges_numbers.png"))
     assert events["errors"] == []
+
+
+def test_overview_table_is_one_plain_table(watched, live_url, screenshots):
+    """The overview's monthly series is a plain table drawn by one component
+    (dash_app/plain_table.py): a row per month in Italian formats, every header with its ⓘ to
+    the glossary, a box a keyboard can scroll; and the page loads no grid at all."""
+    page, events = watched
+    page.goto(live_url + "/")
+    _ready(page, "overview")
+    box = page.get_by_role("region", name="Serie mensile")
+    expect(box.locator("tbody tr").first).to_be_visible()
+    heads = box.locator("thead th").all_inner_texts()
+    assert heads[0] == "Mese" and len(heads) > 5, heads
+    rows = box.locator("tbody tr")
+    assert rows.count() > 3
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert len(cells) == len(heads) and re.fullmatch(r"\d\d/\d\d/\d{4}", cells[0]), cells
+        assert all(re.fullmatch(r"|\d{1,3}(\.\d{3})*|\d+,\d%", c) for c in cells[1:]), cells
+    links = box.locator("thead a.explain-i")
+    assert links.count() >= len(heads) - 1
+    assert all(h.startswith("/glossary#glo-col.")
+               for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+    assert box.get_attribute("tabindex") == "0"
+    assert page.locator(".ag-root").count() == 0
+    box.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "overview-table.png"), full_page=True)
+    assert events["errors"] == []

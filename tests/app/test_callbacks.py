@@ -48,25 +48,43 @@ def test_no_cdn_in_the_index(signed_in):
     assert "/assets/bootstrap.min.css" in html
 
 
+def _column(table, name: str) -> list[int]:
+    """A column of whole numbers of the overview's table, read back from its Italian texts
+    (``1.557``); an empty cell is ``None``."""
+    at = [h["text"] for h in table.head].index(name)
+    return [int(row[at].replace(".", "")) if row[at] else None for row in table.rows]
+
+
 def test_overview_figures_and_table(ctx):
-    kpis, growth, peer, cols, rows, status = pg("overview").update("all", "it")
+    kpis, growth, peer, table, status = pg("overview").update("all", "it")
     assert len(kpis) == 4 and status == ""
     names = [t["name"] for t in growth.to_dict()["data"]]
     assert names == ["Raggiunti (cumulato)", "Legami attivi", "Legami nuovi", "Legami persi"]
     assert growth.to_dict()["layout"]["xaxis"]["tickformat"] == "%d/%m/%Y"
-    assert len(rows) == 36  # one row per programme month
-    assert [c["headerName"] for c in cols][:2] == ["Mese", "Raggiunti"]
+    # one component (dash_app/plain_table.py), not a Dash component per cell
+    assert table.to_plotly_json()["namespace"] == "genera_components"
+    assert len(table.rows) == 36  # one row per programme month
+    assert [h["text"] for h in table.head][:2] == ["Mese", "Raggiunti"]
+    assert all(len(row) == len(table.head) == len(table.right) for row in table.rows)
+    assert table.rows[0][0] == "01/02/2016" and table.rows[-1][0] == "01/01/2019"
+    # each header's ⓘ: the glossary's plain words, and its entry
+    from dash_app.glossary import explain
+
+    reach = table.head[1]
+    assert reach["note"] == explain("col.reach", "it") != ""
+    assert reach["href"] == "/glossary#glo-col.reach"
     # reach never decreases (cumulative)
-    reach = [r["reach"] for r in rows]
+    reach = _column(table, "Raggiunti")
     assert reach == sorted(reach)
 
 
 def test_overview_point_filter_narrows_reach(ctx):
-    rows_all = pg("overview").update("all", "it")[4]
-    rows_cp = pg("overview").update("cp:CP01", "it")[4]
-    rows_housing = pg("overview").update("programme:housing", "it")[4]
-    assert rows_cp[-1]["reach"] < rows_all[-1]["reach"]
-    assert sum(r["active_ties"] for r in rows_housing) < sum(r["active_ties"] for r in rows_all)
+    table_all = pg("overview").update("all", "it")[3]
+    table_cp = pg("overview").update("cp:CP01", "it")[3]
+    table_housing = pg("overview").update("programme:housing", "it")[3]
+    assert _column(table_cp, "Raggiunti")[-1] < _column(table_all, "Raggiunti")[-1]
+    assert (sum(_column(table_housing, "Legami attivi"))
+            < sum(_column(table_all, "Legami attivi")))
 
 
 def test_map_filters(ctx):

@@ -498,17 +498,25 @@ def test_overview_charts_and_table_speak_one_language_of_numbers(ctx):
     (2.000, not 2000 or 2k); the table shows the peer share as the chart and the card do, a
     percentage (it showed 0,23 beside 23%); the brokerage chart names its groups down the
     side, out of the legend's way."""
-    kpis, growth, peer, cols, rows, _ = pg("overview").update("all", "it")
+    from dash_app.data import current
+    from dash_app.pages.overview import overview_frame
+
+    kpis, growth, peer, table, _ = pg("overview").update("all", "it")
     layout = growth.to_dict()["layout"]
     assert layout["yaxis"]["title"]["text"] == "numero di attori o di legami"
     assert layout["yaxis"]["tickformat"] == ",d" and layout["separators"] == ",."
     assert all(":,d}" in trace["hovertemplate"] for trace in growth.to_dict()["data"])
-    share = next(c for c in cols if c["field"] == "peer_share")
-    assert "style: 'percent'" in share["valueFormatter"]["function"]
-    assert "'it-IT'" in share["valueFormatter"]["function"]
-    assert any(0 < (r["peer_share"] or 0) < 1 for r in rows)  # the cell keeps the share
-    months = next(c for c in cols if c["field"] == "reach")
-    assert "style: 'percent'" not in months["valueFormatter"]["function"]
+    heads = [h["text"] for h in table.head]
+    frame = overview_frame(current(), "all")
+    # the share as a percentage with a decimal comma, as the chart and the card show it
+    share = [row[heads.index("Quota tra pari")] for row in table.rows]
+    expected = [f"{v * 100:.1f}".replace(".", ",") + "%" if v == v else ""
+                for v in frame["peer_share"]]
+    assert share == expected and any(0 < v < 1 for v in frame["peer_share"].dropna())
+    # counts with the thousands' dot, aligned right; the months on the left
+    reach = [row[heads.index("Raggiunti")] for row in table.rows]
+    assert reach == [f"{int(v):,}".replace(",", ".") for v in frame["reach"]]
+    assert table.right[heads.index("Raggiunti")] and not table.right[heads.index("Mese")]
     _, _, fig, _ = pg("bridges").update(WHOLE, "cp", "it")
     bars = fig.to_dict()
     assert {trace["orientation"] for trace in bars["data"]} == {"h"}
