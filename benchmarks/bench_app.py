@@ -465,6 +465,42 @@ def _record_requests(app) -> list:
     return records
 
 
+def _dash_floor(access) -> str:
+    """Serve the first page's Dash floor and return its address: a bare Dash app (the same
+    Dash, React and dcc) whose page is the overview's two charts, filled by one callback as
+    the overview's are, with the explorer's plotly.js bundle and its early start
+    (``assets/plotly_bundle.js``), and nothing else: no sign-in, no CSS, no navigation, no
+    cards, no table."""
+    import shutil
+
+    import dash
+    from dash import Input, Output, dcc, html
+    from waitress import create_server
+
+    from dash_app.pages.overview import growth_figure, overview_frame, peer_share_figure
+
+    here = Path(__file__).resolve().parent.parent / "dash_app" / "assets"
+    assets = Path(tempfile.mkdtemp(prefix="genera-floor-"))
+    (assets / "vendor").mkdir()
+    shutil.copy(here / "plotly_bundle.js", assets)
+    shutil.copy(here / "vendor" / "plotly-basic.min.js", assets / "vendor")
+    frame = overview_frame(access, "all")
+    figures = (growth_figure(frame, "it"), peer_share_figure(frame, "it"))
+    floor = dash.Dash("genera_floor", assets_folder=str(assets), assets_path_ignore=["vendor"])
+    floor.layout = html.Div([html.Div(id="floor-go"),
+                             dcc.Graph(id="floor-a", config={"displaylogo": False}),
+                             dcc.Graph(id="floor-b", config={"displaylogo": False})])
+
+    @floor.callback(Output("floor-a", "figure"), Output("floor-b", "figure"),
+                    Input("floor-go", "children"))
+    def _fill(_):
+        return figures
+
+    server = create_server(floor.server, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{server.effective_port}"
+
+
 def _timed(page, action, selector: str, meter: _Meter | None = None) -> float:
     """Seconds a person waits for ``action``: from its input event to ``selector``'s new text
     settled and painted, timed in the page."""
@@ -517,14 +553,14 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
             page.evaluate("() => new Promise(r => requestAnimationFrame("
                           "() => requestAnimationFrame(r)))")
 
-        def cold(line=None, gzip=True):
+        def cold(line=None, gzip=True, times=None):
             """A signed-in session's first navigation to the overview, nothing cached (a new
             context, signed in by a POST that loads no page); ``line``: (Mbit/s, RTT ms) of
             an emulated network; ``gzip``: the server compresses (dash_app/static.py)."""
             out = []
             app.server.config["GENERA_COMPRESS"] = gzip
             try:
-                for _ in range(max(3, repeat)):
+                for _ in range(times or max(3, repeat)):
                     context = browser.new_context(viewport={"width": 1366, "height": 900})
                     page = context.new_page()
                     _api_sign_in(context, url)
@@ -547,6 +583,62 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
                 app.server.config["GENERA_COMPRESS"] = True
             return out
 
+        def floor_html() -> str:
+            """The floor of the first page: its two charts (the same figures) drawn by
+            plotly.js alone (the same bundle, from the same server), no Dash, no CSS."""
+            import plotly.io as pio
+
+            from dash_app.pages.overview import growth_figure, overview_frame, peer_share_figure
+
+            frame = overview_frame(access, "all")
+            figures = [pio.to_json(f(frame, "it"), validate=False)
+                       for f in (growth_figure, peer_share_figure)]
+            return ("<!doctype html><html><head><meta charset='utf-8'>"
+                    "<script src='/assets/vendor/plotly-basic.min.js'></script></head><body>"
+                    "<div id='a' style='width:660px;height:450px'></div>"
+                    "<div id='b' style='width:660px;height:450px'></div><script>"
+                    f"const f=[{figures[0]},{figures[1]}];"
+                    "Plotly.newPlot('a',f[0].data,f[0].layout,{displaylogo:false});"
+                    "Plotly.newPlot('b',f[1].data,f[1].layout,{displaylogo:false});"
+                    "</script></body></html>")
+
+        floors: list[float] = []
+        dash_floors: list[float] = []
+        dash_floor_url = _dash_floor(access) if not only or any(
+            w in "first page, cold (overview)" for w in only) else ""
+
+        def dash_floor():
+            """The Dash floor (:func:`_dash_floor`) cold, settled as the first page is."""
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            page.goto(dash_floor_url + "/")
+            waited = _waited(page, since=page.evaluate("() => performance.timeOrigin"))
+            context.close()
+            return waited
+
+        def floor():
+            """The floor (:func:`floor_html`) cold, as the first page is (a new context,
+            plotly.js fetched from the server), settled as the first page is."""
+            body = floor_html()
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            page.route(url + "/__bench_floor",
+                       lambda route: route.fulfill(body=body, content_type="text/html"))
+            page.goto(url + "/__bench_floor")
+            waited = _waited(page, since=page.evaluate("() => performance.timeOrigin"))
+            context.close()
+            return waited
+
+        def cold_with_floor():
+            """The first page cold, each time after its floor (:func:`floor`) in the same
+            minute: a loaded machine slows both, their ratio less."""
+            out = []
+            for _ in range(max(3, repeat)):
+                floors.append(floor())
+                dash_floors.append(dash_floor())
+                out.extend(cold(times=1))
+            return out
+
         def sign_in_flow():
             """From the sign-in button to the settled overview, nothing cached."""
             out = []
@@ -567,7 +659,18 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
                 context.close()
             return out
 
-        run("first page, cold (overview)", cold)
+        run("first page, cold (overview)", cold_with_floor)
+        if floors:
+            first = next((times for name, times in rows if name.startswith("first page, c")),
+                         None)
+            _print_person_row("floor: its 2 charts, plotly.js alone", floors)
+            _print_person_row("floor: its 2 charts, bare Dash page", dash_floors)
+            for label, base in (("first page / charts alone (pairs)", floors),
+                                ("first page / bare Dash page (pairs)", dash_floors)):
+                if first and len(first) == len(base):
+                    ratios = [a / b for a, b in zip(first, base, strict=True)]
+                    print(f"  {label:38s} {len(ratios):3d} {statistics.median(ratios):10.2f}x",
+                          flush=True)
         run("sign in -> overview, cold", sign_in_flow)
         run("first page, cold, 10 Mbit/s 40 ms", lambda: cold((10, 40)))
         run("first page, cold, 10 Mbit/s 40 ms, no gzip", lambda: cold((10, 40), False))
@@ -670,7 +773,7 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
 
 
 def _budget(name: str) -> float:
-    return (FIRST_PAGE_BUDGET_S * 1000 if name.startswith(("first", "sign in"))
+    return (FIRST_PAGE_BUDGET_S * 1000 if name.startswith(("first", "sign in", "floor"))
             else SLIDER_BUDGET_MS if "slider" in name or "play" in name
             else INTERACTION_BUDGET_MS)
 

@@ -78,6 +78,22 @@ def test_overview_figures_and_table(ctx):
     assert reach == sorted(reach)
 
 
+def test_overview_layout_comes_with_the_districts_figures(ctx):
+    """The first page's figures come with its layout (one answer less to wait for); its
+    callback answers only a change of the view, with the same figures for the district."""
+    from dash import dcc
+
+    from dash_app import ids
+
+    tree = pg("overview").layout()
+    found = {getattr(c, "id", None): c for c in tree._traverse()}
+    _, growth, peer, table, _ = pg("overview").update("all", "it")
+    assert found[ids.OV_GROWTH].figure == growth and found[ids.OV_PEER].figure == peer
+    assert isinstance(found[ids.OV_GROWTH], dcc.Graph) and growth.to_dict()["data"]
+    assert found[ids.OV_GRID].children.rows == table.rows and len(table.rows) == 36
+    assert len(found[ids.OV_KPIS].children) == 4
+
+
 def test_overview_point_filter_narrows_reach(ctx):
     table_all = pg("overview").update("all", "it")[3]
     table_cp = pg("overview").update("cp:CP01", "it")[3]
