@@ -210,7 +210,8 @@ def _cell_texts(series: pd.Series, name: str, lang: str) -> tuple[list[str], boo
     if pd.api.types.is_datetime64_any_dtype(series):
         return [fmt_date(v) if pd.notna(v) else "" for v in series], False
     if pd.api.types.is_bool_dtype(series):
-        return [pgettext("grid", "True" if v else "False", lang) for v in series], False
+        yes, no = pgettext("grid", "True", lang), pgettext("grid", "False", lang)
+        return [yes if v else no for v in series], False
     if pd.api.types.is_float_dtype(series) and name in SHARES:
         return [format_percent(v, lang, 1, missing="") for v in series], True
     if pd.api.types.is_float_dtype(series):

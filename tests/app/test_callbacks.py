@@ -94,6 +94,25 @@ def test_overview_layout_comes_with_the_districts_figures(ctx):
     assert len(found[ids.OV_KPIS].children) == 4
 
 
+def test_plain_table_writes_each_kind_of_value_as_the_language_does():
+    """components.plain_table: dates dd/mm/yyyy, counts with the thousands' dot, shares as
+    percentages, yes/no in words, a missing value empty; a text stays as written (React
+    draws it as text)."""
+    import pandas as pd
+
+    from dash_app.components import plain_table
+
+    frame = pd.DataFrame({"month": pd.to_datetime(["2016-02-01", "2018-12-01"]),
+                          "reach": pd.array([1557, None], dtype="Int64"),
+                          "peer_share": [0.2345, float("nan")], "flag": [True, False],
+                          "note": ["<b>x</b>", "a;b"]})
+    it = plain_table(frame, "it")
+    assert it.rows == [["01/02/2016", "1.557", "23,4%", "Sì", "<b>x</b>"],
+                       ["01/12/2018", "", "", "No", "a;b"]]
+    assert it.right == [False, True, True, False, False]
+    assert plain_table(frame, "en").rows[0][1:4] == ["1,557", "23.4%", "True"]  # as the grids
+
+
 def test_overview_point_filter_narrows_reach(ctx):
     table_all = pg("overview").update("all", "it")[3]
     table_cp = pg("overview").update("cp:CP01", "it")[3]
