@@ -45,11 +45,12 @@
 
   /* Chunks that components fetch when first drawn, once the page's answers are in (AG Grid's
      modules, 0.9 MB; dcc's Graph, Dropdown and RangeSlider, 13-44 kB each): fetched and
-     parsed now instead (the grid's, on the overview, later: below), while the page waits for its layout and first callbacks. A chunk only
-     registers its modules (webpack's chunk array); the component then finds it installed, or
-     finds this script tag in flight and waits for it. Webpack matches a tag in flight by its
-     src attribute, which holds the absolute address it would load (its public path is its
-     own script's src): so does this one. */
+     parsed now instead, while the page waits for its layout and first callbacks (the grid's,
+     on the overview, later: below). A chunk only registers its modules (webpack's chunk
+     array); the component then finds it installed, or finds this script tag in flight and
+     waits for it. Webpack matches a tag in flight by its src attribute, which holds the
+     absolute address it would load (its public path is its own script's src): so does this
+     one. */
   var SUITES = window.location.origin + "/_dash-component-suites/";
   function preload(chunk, id) {
     if (document.getElementById(id)) { return; }
@@ -70,7 +71,8 @@
     preload("dash/dcc/async-graph.js", "genera-graph-chunk");
   }
   if (path === "/" || path === "") {
-    /* the overview, the first page, draws no grid (its table is plain HTML): the grid's
+    /* the overview, the first page, draws no grid (its table is one plain component,
+       dash_app/plain_table.py): the grid's
        chunk is fetched once its charts are drawn and the browser is idle, for the page the
        person opens next, instead of being parsed while they wait for the first one */
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
