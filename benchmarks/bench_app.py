@@ -467,7 +467,32 @@ def _record_requests(app) -> list:
     return records
 
 
-def _dash_floor(access) -> str:
+def _floor_figures(access) -> tuple:
+    """The overview's two charts for the district, as the first page draws them."""
+    from dash_app.pages.overview import growth_figure, overview_frame, peer_share_figure
+
+    frame = overview_frame(access, "all")
+    return growth_figure(frame, "it"), peer_share_figure(frame, "it")
+
+
+def _plotly_floor_html(figures) -> str:
+    """The first page's plotly floor: its two charts drawn by plotly.js alone (the explorer's
+    bundle, from its server), no Dash, no CSS."""
+    import plotly.io as pio
+
+    # (a "</" in a label would end the script: written "<\/", as JSON allows)
+    a, b = (pio.to_json(f, validate=False).replace("</", "<\\/") for f in figures)
+    return ("<!doctype html><html><head><meta charset='utf-8'>"
+            "<script src='/assets/vendor/plotly-basic.min.js'></script></head><body>"
+            "<div id='a' style='width:660px;height:450px'></div>"
+            "<div id='b' style='width:660px;height:450px'></div><script>"
+            f"const f=[{a},{b}];"
+            "Plotly.newPlot('a',f[0].data,f[0].layout,{displaylogo:false});"
+            "Plotly.newPlot('b',f[1].data,f[1].layout,{displaylogo:false});"
+            "</script></body></html>")
+
+
+def _dash_floor(figures) -> str:
     """Serve the first page's Dash floor and return its address: a bare Dash app (the same
     Dash, React and dcc) whose page is the overview's two charts, filled by one callback as
     the overview's are, with the explorer's plotly.js bundle and its early start
@@ -479,15 +504,11 @@ def _dash_floor(access) -> str:
     from dash import Input, Output, dcc, html
     from waitress import create_server
 
-    from dash_app.pages.overview import growth_figure, overview_frame, peer_share_figure
-
     here = Path(__file__).resolve().parent.parent / "dash_app" / "assets"
     assets = Path(tempfile.mkdtemp(prefix="genera-floor-"))
     (assets / "vendor").mkdir()
     shutil.copy(here / "plotly_bundle.js", assets)
     shutil.copy(here / "vendor" / "plotly-basic.min.js", assets / "vendor")
-    frame = overview_frame(access, "all")
-    figures = (growth_figure(frame, "it"), peer_share_figure(frame, "it"))
     floor = dash.Dash("genera_floor", assets_folder=str(assets), assets_path_ignore=["vendor"])
     floor.layout = html.Div([html.Div(id="floor-go"),
                              dcc.Graph(id="floor-a", config={"displaylogo": False}),
@@ -585,63 +606,34 @@ def bench_person(app, access, repeat: int, only: tuple[str, ...] = ()
                 app.server.config["GENERA_COMPRESS"] = True
             return out
 
-        def floor_html() -> str:
-            """The floor of the first page: its two charts (the same figures) drawn by
-            plotly.js alone (the same bundle, from the same server), no Dash, no CSS."""
-            import plotly.io as pio
-
-            from dash_app.pages.overview import growth_figure, overview_frame, peer_share_figure
-
-            frame = overview_frame(access, "all")
-            # (a "</" in a label would end the script: written "<\/", as JSON allows)
-            figures = [pio.to_json(f(frame, "it"), validate=False).replace("</", "<\\/")
-                       for f in (growth_figure, peer_share_figure)]
-            return ("<!doctype html><html><head><meta charset='utf-8'>"
-                    "<script src='/assets/vendor/plotly-basic.min.js'></script></head><body>"
-                    "<div id='a' style='width:660px;height:450px'></div>"
-                    "<div id='b' style='width:660px;height:450px'></div><script>"
-                    f"const f=[{figures[0]},{figures[1]}];"
-                    "Plotly.newPlot('a',f[0].data,f[0].layout,{displaylogo:false});"
-                    "Plotly.newPlot('b',f[1].data,f[1].layout,{displaylogo:false});"
-                    "</script></body></html>")
-
         floors: list[float] = []
         dash_floors: list[float] = []
-        floor_page: list[str] = []  # its HTML, made once
-        dash_floor_url = _dash_floor(access) if not only or any(
-            w in "first page, cold (overview)" for w in only) else ""
 
-        def dash_floor():
-            """The Dash floor (:func:`_dash_floor`) cold, settled as the first page is."""
+        def floor(address: str, route_body: str | None = None) -> float:
+            """A floor page cold, as the first page is (a new context, plotly.js fetched from
+            a server), settled as the first page is; ``route_body``: the page's HTML, given
+            to the browser for ``address`` (the plotly floor has no server page)."""
             context = browser.new_context(viewport={"width": 1366, "height": 900})
             page = context.new_page()
-            page.goto(dash_floor_url + "/")
-            waited = _waited(page, since=page.evaluate("() => performance.timeOrigin"))
-            context.close()
-            return waited
-
-        def floor():
-            """The floor (:func:`floor_html`) cold, as the first page is (a new context,
-            plotly.js fetched from the server), settled as the first page is."""
-            if not floor_page:
-                floor_page.append(floor_html())
-            body = floor_page[0]
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
-            page = context.new_page()
-            page.route(url + "/__bench_floor",
-                       lambda route: route.fulfill(body=body, content_type="text/html"))
-            page.goto(url + "/__bench_floor")
+            if route_body is not None:
+                page.route(address, lambda route: route.fulfill(body=route_body,
+                                                                content_type="text/html"))
+            page.goto(address)
             waited = _waited(page, since=page.evaluate("() => performance.timeOrigin"))
             context.close()
             return waited
 
         def cold_with_floor():
-            """The first page cold, each time after its floor (:func:`floor`) in the same
-            minute: a loaded machine slows both, their ratio less."""
+            """The first page cold, each time after its two floors in the same minute (a
+            loaded machine slows all three, their ratios less): its charts drawn by plotly.js
+            alone (:func:`_plotly_floor_html`), and in a bare Dash app (:func:`_dash_floor`)."""
+            figures = _floor_figures(access)
+            plotly_page = _plotly_floor_html(figures)
+            dash_url = _dash_floor(figures) + "/"
             out = []
             for _ in range(max(3, repeat)):
-                floors.append(floor())
-                dash_floors.append(dash_floor())
+                floors.append(floor(url + "/__bench_floor", plotly_page))
+                dash_floors.append(floor(dash_url))
                 out.extend(cold(times=1))
             return out
 

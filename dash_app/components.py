@@ -8,7 +8,6 @@ which the data model restricts to letters, digits and ``_.-``.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from html import escape
 from typing import Any
 
 import dash
@@ -37,6 +36,7 @@ __all__ = [
     "download_button",
     "dropdown",
     "empty_grid",
+    "glossary_href",
     "grid",
     "grid_payload",
     "info",
@@ -152,9 +152,7 @@ def grid_payload(frame: pd.DataFrame, lang: str,
     data = frame.copy()
     cols: list[dict] = []
     for name in data.columns:
-        key = f"col.{name}"
-        header = t(key, lang) if key in _translations() else str(name)
-        note = explain(key, lang)
+        _, header, note = _header(name, lang)
         col: dict[str, Any] = {"field": str(name), "headerName": header,
                                "headerTooltip": f"{header}: {note}" if note else header}
         if note:
@@ -234,17 +232,28 @@ def plain_table(frame: pd.DataFrame, lang: str, table_id: str | None = None,
     that it can be scrolled without a mouse)."""
     head, columns, right = [], [], []
     for name in frame.columns:
-        key = f"col.{name}"
-        header = t(key, lang) if key in _translations() else str(name)
-        note = explain(key, lang)
+        key, header, note = _header(name, lang)
         head.append({"text": header, "note": note or "",
-                     "href": f"/glossary#glo-{key}" if note else ""})
+                     "href": glossary_href(key) if note else ""})
         texts, numeric = _cell_texts(frame[name], str(name), lang)
         columns.append(texts)
         right.append(numeric)
     rows = [list(cells) for cells in zip(*columns, strict=True)] if columns else []
     return PlainTable(id=table_id, head=head, rows=rows, right=right, height=height,
                       label=label)
+
+
+def _header(name: Any, lang: str) -> tuple[str, str, str | None]:
+    """A table column's glossary key (``col.<name>``), its header in ``lang`` (the name
+    itself when it has none) and its plain explanation (``None`` without one)."""
+    key = f"col.{name}"
+    return (key, t(key, lang) if key in _translations() else str(name),
+            explain(key, lang))
+
+
+def glossary_href(key: str) -> str:
+    """The address of a key's entry on the glossary page."""
+    return f"/glossary#glo-{key}"
 
 
 def _translations() -> dict:
@@ -324,7 +333,7 @@ def info(key: str, lang: str) -> html.A | None:
     note = explain(key, lang)
     if not note:
         return None
-    return html.A("i", href=f"/glossary#glo-{key}", title=note, className="explain-i ms-1",
+    return html.A("i", href=glossary_href(key), title=note, className="explain-i ms-1",
                   **{"aria-label": note})
 
 
@@ -426,25 +435,17 @@ def partner_list(access: Any, actor_id: str, start: date, end: date, lang: str,
     table["name"] = [access.name_of(i) for i in table["id"]]
     table["last"] = last.reindex(table["id"]).to_numpy()
     table = table.sort_values(["weight", "name"], ascending=[False, True]).head(limit)
-    # one component, not five per row: Dash's renderer wraps every component (its own React
-    # wrapper, paths and store subscriptions), and a family with 38 partners made the map's
-    # side panel take 1.3 s instead of 0.5 s (benchmarks/bench_app.py, load 4-8); the table
-    # is written here as HTML, every text in it escaped (names are the data's), and drawn by
-    # dcc.Markdown as it is
-    head = "".join(f"<th>{escape(t(key, lang))}</th>" for key in (
-        "col.partner", "col.nature", "col.count", "col.last_contact"))
-    body = "".join(
-        f'<tr><td class="text-break">{escape(str(r.name))}</td>'
-        f"<td>{escape(nature_label(r.nature, lang))}</td>"
-        f"<td>{escape(fmt_number(r.weight, lang))}</td>"
-        f"<td>{escape(fmt_date(r.last)) if pd.notna(r.last) else '–'}</td></tr>"
-        for r in table.itertuples(index=False))
-    markup = (f'<table class="table table-sm table-striped small mb-0"><thead><tr>{head}'
-              f"</tr></thead><tbody>{body}</tbody></table>")
+    # one component (dash_app/plain_table.py), not five per row: Dash's renderer wraps every
+    # component, and a family with 38 partners made the map's side panel take 1.3 s instead
+    # of 0.5 s (benchmarks/bench_app.py, load 4-8); every text is drawn as text
+    head = [{"text": t(key, lang), "note": "", "href": ""} for key in (
+        "col.partner", "col.nature", "col.count", "col.last_contact")]
+    rows = [[str(r.name), nature_label(r.nature, lang), fmt_number(r.weight, lang),
+             fmt_date(r.last) if pd.notna(r.last) else "–"]
+            for r in table.itertuples(index=False)]
     return html.Div([
         html.Div(t("ego.list", lang, n=fmt_number(len(own), lang)), className="small fw-bold"),
-        html.Div(dcc.Markdown(markup, dangerously_allow_html=True, dedent=False),
-                 style={"maxHeight": "320px", "overflowY": "auto"}),
+        PlainTable(head=head, rows=rows, right=[False] * len(head), height=320),
     ], className="partner-list mt-2")
 
 

@@ -355,3 +355,30 @@ def test_map_legend_says_what_the_colours_mean(ctx, colour):
     else:
         assert "comunità 1" in text and "Famiglia" not in text
         assert drawn - {"#bbbbbb"} <= dots
+
+
+def test_a_well_connected_familys_partners_are_one_plain_table(ctx, monkeypatch):
+    """Above EGO_NAMED partners (here lowered to 1: the small district has no family with
+    30), components.partner_list gives the partners, most contacts first, as one PlainTable
+    of texts: a name is drawn as written, never read as HTML."""
+    from dash_app.components import partner_list, period_choices
+    from dash_app.data import current
+    from dash_app.plain_table import PlainTable
+
+    monkeypatch.setattr("dash_app.figures.EGO_NAMED", 1)
+    access = current()
+    value, start, end = period_choices(access)[0]
+    tables = []
+    for h in access.actors.index[access.actors["kind"] == "household"]:
+        box = partner_list(access, h, start, end, "it")
+        if box is not None:
+            tables.append(next(c for c in box._traverse() if isinstance(c, PlainTable)))
+    assert tables
+    for table in tables:
+        assert [h["text"] for h in table.head] == ["Con", "Natura", "Conteggio",
+                                                   "Ultimo contatto"]
+        assert len(table.rows) > 1
+        counts = [int(row[2].replace(".", "")) for row in table.rows]
+        assert counts == sorted(counts, reverse=True)
+    names = {row[0] for table in tables for row in table.rows}
+    assert access.name_of("H03") in names  # "<img src=x onerror=...>", as written
